@@ -26,8 +26,9 @@ type Label struct {
 	Formats []Format `yaml:"formats,omitempty"`
 	// Measures of a table 2 item, in printed order.
 	Measures []string `yaml:"measures,omitempty"`
-	Decimal  bool     `yaml:"decimal,omitempty"` // table 2 measures holding money
-	Signed   bool     `yaml:"signed,omitempty"`  // table 2 measures that may be negative
+	Decimal  bool     `yaml:"decimal,omitempty"`  // table 2 measures holding money
+	Signed   bool     `yaml:"signed,omitempty"`   // table 2 measures that may be negative
+	Subtotal bool     `yaml:"subtotal,omitempty"` // table 3 subtotal rows some reports add
 }
 
 // InFormat reports whether the label belongs to format f (no formats listed: both).
@@ -138,15 +139,16 @@ func (c *Catalogue) Table2Items(f Format) []Label {
 // Measure returns the table 2 measure with this key, or nil.
 func (c *Catalogue) Measure(key string) *Label { return c.measures[key] }
 
-// Table3Rows returns the printed table 3 rows of a format, in order. For gb2021 other_total
-// is not printed (it is derived from the three (六) rows) and is left out.
+// Table3Rows returns the official printed table 3 rows of a format, in order. For gb2021
+// other_total is not printed (it is derived from the three (六) rows) and is left out, and so
+// are the optional subtotal rows.
 func (c *Catalogue) Table3Rows(f Format) []Label {
 	out := make([]Label, 0, len(c.Table3.Rows))
 	for _, r := range c.Table3.Rows {
 		if !r.InFormat(f) {
 			continue
 		}
-		if f == FormatGB2021 && r.Key == "other_total" {
+		if r.Subtotal || (f == FormatGB2021 && r.Key == "other_total") {
 			continue
 		}
 		out = append(out, r)
@@ -154,7 +156,8 @@ func (c *Catalogue) Table3Rows(f Format) []Label {
 	return out
 }
 
-// Table3RowKeys returns every table 3 row key of the model (both formats), in order.
+// Table3RowKeys returns every table 3 row key of the model (both formats, subtotals too), in
+// order.
 func (c *Catalogue) Table3RowKeys() []string {
 	out := make([]string, len(c.Table3.Rows))
 	for i, r := range c.Table3.Rows {

@@ -33,6 +33,7 @@ type reportJSON struct {
 	Cells      cellsJSON                  `json:"cells"`
 	Sections   []Section                  `json:"sections,omitempty"`
 	Statements []Statement                `json:"statements,omitempty"`
+	Markers    map[Format][]string        `json:"markers,omitempty"`
 	Checks     []Check                    `json:"checks"`
 	Problems   []Problem                  `json:"problems"`
 }
@@ -65,7 +66,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		Scope: r.Scope, Region: r.Region, Status: r.Status,
 		Table2: r.Table2.Numbers(), Table3: r.Table3.Numbers(), Table4: r.Table4.Numbers(),
 		Cells:    cellsJSON{Table2: nonNil(r.Table2), Table3: nonNil(r.Table3), Table4: nonNil(r.Table4)},
-		Sections: r.Sections, Statements: r.Statements, Checks: r.Checks, Problems: r.Problems,
+		Sections: r.Sections, Statements: r.Statements, Markers: r.Markers, Checks: r.Checks, Problems: r.Problems,
 	}
 	if r.Fee.HasValue() {
 		v := r.Fee.Value
@@ -100,7 +101,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 	*r = Report{
 		Source: j.Source, Title: j.Title, Body: j.Body, Year: j.Year, Format: j.Format,
 		Scope: j.Scope, Region: j.Region, Status: j.Status,
-		Sections: j.Sections, Statements: j.Statements, Checks: j.Checks, Problems: j.Problems,
+		Sections: j.Sections, Statements: j.Statements, Markers: j.Markers, Checks: j.Checks, Problems: j.Problems,
 	}
 	var err error
 	if r.Table2, err = joinGrid(Table2, j.Table2, j.Cells.Table2); err != nil {

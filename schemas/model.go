@@ -214,8 +214,11 @@ type Report struct {
 	// Statements are figures stated in the prose (共收到申请N件, 收取信息处理费N元), checked
 	// against the tables by rule R7.
 	Statements []Statement `json:"statements,omitempty"`
-	Checks     []Check     `json:"checks"`
-	Problems   []Problem   `json:"problems"`
+	// Markers are the format marker words found, per format (R8: a gb2021 report carries no
+	// gb2019 labels and the reverse).
+	Markers  map[Format][]string `json:"markers,omitempty"`
+	Checks   []Check             `json:"checks"`
+	Problems []Problem           `json:"problems"`
 }
 
 // NewReport returns a report with empty grids.
