@@ -1,0 +1,347 @@
+// Package regions is the administrative division registry: province → prefecture → county,
+// with the 6-digit codes of the National Bureau of Statistics (configs/regions/*.csv). It finds
+// a report's county from a code, a file path or the report's text, and says when it cannot
+// tell (never guessing silently).
+package regions
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"xxgk/configs"
+	"xxgk/schemas"
+)
+
+// Division is one county-level division with its parents.
+type Division struct {
+	Code           string // 6 digits
+	Name           string // 朝阳县
+	PrefectureCode string // 4 digits
+	Prefecture     string // 朝阳市 (the province's name for 市辖区 and 省直辖 groups)
+	ProvinceCode   string // 2 digits
+	Province       string // 辽宁省
+}
+
+// Region returns the division as the report model's region, found by method.
+func (d Division) Region(method string) schemas.Region {
+	return schemas.Region{Code: d.Code, Name: d.Name, Prefecture: d.Prefecture, Province: d.Province,
+		PrefectureCode: d.PrefectureCode, ProvinceCode: d.ProvinceCode, Method: method}
+}
+
+// Area is a province or prefecture.
+type Area struct {
+	Code string
+	Name string
+}
+
+// Registry holds the divisions, ordered by code.
+type Registry struct {
+	Provinces   []Area
+	Prefectures []Area
+	Counties    []Division
+
+	byCode    map[string]int      // county code → index
+	byName    map[string][]int    // county name → indexes (names repeat across provinces)
+	areaNames map[string][]string // prefecture/province name (and short form) → codes
+	maxName   int                 // longest county name in runes
+}
+
+var (
+	defOnce sync.Once
+	def     *Registry
+	defErr  error
+)
+
+// Default returns the registry embedded in the binary (configs/regions).
+func Default() *Registry {
+	defOnce.Do(func() {
+		sub, err := fs.Sub(configs.Regions, "regions")
+		if err == nil {
+			def, err = LoadFS(sub)
+		}
+		defErr = err
+	})
+	if defErr != nil {
+		panic(fmt.Sprintf("regions: embedded registry: %v", defErr))
+	}
+	return def
+}
+
+// Load reads provinces.csv, cities.csv and areas.csv from dir.
+func Load(dir string) (*Registry, error) { return LoadFS(os.DirFS(dir)) }
+
+// LoadFS reads provinces.csv, cities.csv and areas.csv from fsys.
+func LoadFS(fsys fs.FS) (*Registry, error) {
+	prov, err := readCSV(fsys, "provinces.csv", 2)
+	if err != nil {
+		return nil, err
+	}
+	cities, err := readCSV(fsys, "cities.csv", 3)
+	if err != nil {
+		return nil, err
+	}
+	areas, err := readCSV(fsys, "areas.csv", 4)
+	if err != nil {
+		return nil, err
+	}
+	r := &Registry{byCode: map[string]int{}, byName: map[string][]int{}, areaNames: map[string][]string{}}
+	provName := map[string]string{}
+	for _, p := range prov {
+		provName[p[0]] = p[1]
+		r.Provinces = append(r.Provinces, Area{Code: p[0], Name: p[1]})
+	}
+	cityName := map[string]string{}
+	for _, c := range cities {
+		name := c[1]
+		if name == "市辖区" || strings.Contains(name, "直辖") {
+			name = provName[c[2]]
+		}
+		cityName[c[0]] = name
+		r.Prefectures = append(r.Prefectures, Area{Code: c[0], Name: name})
+	}
+	for _, a := range areas {
+		if len(a[0]) != 6 {
+			return nil, fmt.Errorf("areas.csv: bad code %q", a[0])
+		}
+		d := Division{Code: a[0], Name: a[1], PrefectureCode: a[2], Prefecture: cityName[a[2]],
+			ProvinceCode: a[3], Province: provName[a[3]]}
+		r.Counties = append(r.Counties, d)
+	}
+	sort.Slice(r.Counties, func(i, j int) bool { return r.Counties[i].Code < r.Counties[j].Code })
+	for i, d := range r.Counties {
+		r.byCode[d.Code] = i
+		r.byName[d.Name] = append(r.byName[d.Name], i)
+		if n := utf8.RuneCountInString(d.Name); n > r.maxName {
+			r.maxName = n
+		}
+	}
+	for _, a := range append(append([]Area{}, r.Provinces...), r.Prefectures...) {
+		r.areaNames[a.Name] = append(r.areaNames[a.Name], a.Code)
+	}
+	if len(r.Counties) == 0 {
+		return nil, errors.New("regions: no counties")
+	}
+	return r, nil
+}
+
+func readCSV(fsys fs.FS, name string, cols int) ([][]string, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("regions: %w", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = cols
+	var out [][]string
+	for first := true; ; first = false {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("regions: %s: %w", name, err)
+		}
+		if first && rec[0] == "code" {
+			continue
+		}
+		out = append(out, rec)
+	}
+}
+
+// County returns the county with this 6-digit code.
+func (r *Registry) County(code string) (Division, bool) {
+	i, ok := r.byCode[code]
+	if !ok {
+		return Division{}, false
+	}
+	return r.Counties[i], true
+}
+
+// Under returns the counties whose code starts with prefix ("21" a province, "2113" a
+// prefecture, "" all), ordered by code.
+func (r *Registry) Under(prefix string) []Division {
+	i := sort.Search(len(r.Counties), func(i int) bool { return r.Counties[i].Code >= prefix })
+	var out []Division
+	for ; i < len(r.Counties) && strings.HasPrefix(r.Counties[i].Code, prefix); i++ {
+		out = append(out, r.Counties[i])
+	}
+	return out
+}
+
+// PrefecturesOf returns the prefectures of a province, ordered by code.
+func (r *Registry) PrefecturesOf(province string) []Area {
+	var out []Area
+	for _, p := range r.Prefectures {
+		if strings.HasPrefix(p.Code, province) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// AreaName returns the name of a province (2 digits), prefecture (4) or county (6) code.
+func (r *Registry) AreaName(code string) (string, bool) {
+	switch len(code) {
+	case 2:
+		for _, p := range r.Provinces {
+			if p.Code == code {
+				return p.Name, true
+			}
+		}
+	case 4:
+		for _, p := range r.Prefectures {
+			if p.Code == code {
+				return p.Name, true
+			}
+		}
+	case 6:
+		d, ok := r.County(code)
+		return d.Name, ok
+	}
+	return "", false
+}
+
+// Match is the outcome of a search for a report's county.
+type Match struct {
+	Division   Division
+	Found      bool
+	Candidates []Division // when ambiguous: the divisions that tied
+	Evidence   string     // what was matched (a path component, a name and its count)
+}
+
+// Ambiguous reports whether several divisions fit equally well.
+func (m Match) Ambiguous() bool { return !m.Found && len(m.Candidates) > 1 }
+
+var codeRe = regexp.MustCompile(`(^|[^0-9])([1-9][0-9]{5})($|[^0-9])`)
+
+// FindInPath looks for the county in a file path: a 6-digit code that is a county code in a
+// path component, else county names in the components (the deepest wins), disambiguated by
+// prefecture or province names in the other components.
+func (r *Registry) FindInPath(path string) Match {
+	comps := strings.FieldsFunc(filepath.ToSlash(path), func(c rune) bool { return c == '/' })
+	for i := len(comps) - 1; i >= 0; i-- {
+		for _, m := range codeRe.FindAllStringSubmatch(comps[i], -1) {
+			if d, ok := r.County(m[2]); ok {
+				return Match{Division: d, Found: true, Evidence: comps[i]}
+			}
+		}
+	}
+	for i := len(comps) - 1; i >= 0; i-- {
+		hits := r.scan(comps[i])
+		if len(hits) == 0 {
+			continue
+		}
+		m := r.decide(hits, strings.Join(comps, "/"))
+		m.Evidence = comps[i]
+		return m
+	}
+	return Match{}
+}
+
+// FindInText looks for the county in a report's text: the county names it mentions (found by
+// their suffix 县/区/市/旗 and a look-up of the characters before it), the most frequent
+// winning; ties are broken by the prefecture or province named in the text; a remaining tie
+// is reported as ambiguous with its candidates. The title (first lines) counts triple.
+func (r *Registry) FindInText(title, text string) Match {
+	hits := r.scan(text)
+	for k, v := range r.scan(title) {
+		hits[k] += 3 * v
+	}
+	if len(hits) == 0 {
+		return Match{}
+	}
+	return r.decide(hits, title+"\n"+text)
+}
+
+// scan counts county-name occurrences in s: name → count. At each suffix rune it takes the
+// longest registered name ending there.
+func (r *Registry) scan(s string) map[string]int {
+	hits := map[string]int{}
+	// ring of the byte offsets of the last maxName runes
+	offs := make([]int, 0, 64)
+	for i, c := range s {
+		offs = append(offs, i)
+		if len(offs) > r.maxName+1 {
+			offs = offs[1:]
+		}
+		if c != '县' && c != '区' && c != '市' && c != '旗' {
+			continue
+		}
+		end := i + utf8.RuneLen(c)
+		for k := 0; k < len(offs)-1; k++ { // longest first
+			name := s[offs[k]:end]
+			if _, ok := r.byName[name]; ok {
+				hits[name]++
+				break
+			}
+		}
+	}
+	return hits
+}
+
+// decide picks the best county from name counts, using parent names in context to split ties
+// between same-named counties and between different names with equal counts.
+func (r *Registry) decide(hits map[string]int, context string) Match {
+	type cand struct {
+		d     Division
+		score int
+	}
+	var cands []cand
+	for name, n := range hits {
+		for _, i := range r.byName[name] {
+			d := r.Counties[i]
+			score := n * 10
+			if d.Prefecture != "" && strings.Contains(context, d.Prefecture) {
+				score += 5
+			} else if short := shortName(d.Prefecture); short != "" && strings.Contains(context, short) {
+				score += 2
+			}
+			if strings.Contains(context, d.Province) || strings.Contains(context, shortName(d.Province)) {
+				score += 3
+			}
+			cands = append(cands, cand{d, score})
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].d.Code < cands[j].d.Code
+	})
+	best := cands[0]
+	var tied []Division
+	for _, c := range cands {
+		if c.score == best.score {
+			tied = append(tied, c.d)
+		}
+	}
+	if len(tied) > 1 {
+		return Match{Candidates: tied, Evidence: fmt.Sprintf("%d个同分候选", len(tied))}
+	}
+	return Match{Division: best.d, Found: true, Evidence: fmt.Sprintf("%s×%d", best.d.Name, hits[best.d.Name])}
+}
+
+// shortName drops the administrative suffix: 辽宁省 → 辽宁, 朝阳市 → 朝阳. Names of two runes
+// are kept whole (too short to be safe).
+func shortName(s string) string {
+	for _, suf := range []string{"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "省", "市", "盟"} {
+		if strings.HasSuffix(s, suf) {
+			t := strings.TrimSuffix(s, suf)
+			if utf8.RuneCountInString(t) >= 2 {
+				return t
+			}
+			return ""
+		}
+	}
+	return ""
+}
