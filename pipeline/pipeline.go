@@ -73,3 +73,11 @@ func (e *ParseError) Error() string {
 	}
 	return s
 }
+
+// Version is the release of xxgk. ParserVersion changes whenever a change to decode, parse or
+// validate may change what is read from the same bytes; the warehouse records it per report
+// version, so a re-ingest after a parser change is visible.
+var (
+	Version       = "0.1.0-dev"
+	ParserVersion = "1"
+)

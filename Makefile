@@ -1,0 +1,53 @@
+# xxgk — make targets. Builds need cgo (DuckDB) and the duckdb_arrow tag (Arrow interface).
+export CGO_ENABLED := 1
+export GOFLAGS := -tags=duckdb_arrow
+
+GO      ?= go
+BIN     := bin/xxgk
+DEMO    ?= demo
+PKGS    := ./...
+
+.PHONY: all build test test-race test-long demo bench fuzz lint fmt vet clean deps
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/xxgk
+
+## test: every unit, round-trip, fuzz-seed and end-to-end test (reads ../shared when present)
+test: vet
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+test-race:
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+## test-long: the larger generated-corpus runs behind a flag
+test-long:
+	XXGK_LONG=1 $(GO) test -count=1 -timeout 60m $(PKGS)
+
+vet:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l cmd pipeline schemas queries configs)" || { echo "gofmt needed:"; gofmt -l cmd pipeline schemas queries configs; exit 1; }
+
+fmt:
+	gofmt -w cmd pipeline schemas queries configs
+
+## demo: build, generate a sample province and run the main job on it
+demo: build
+	@echo "demo: the main job is not wired yet"
+
+## bench: throughput figures for the README (see README, Performance)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./pipeline/...
+
+## fuzz: each fuzz target for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	@for p in $$($(GO) list ./pipeline/...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+	    echo "== $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin $(DEMO)

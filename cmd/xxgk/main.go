@@ -1,0 +1,94 @@
+// Command xxgk turns 政府信息公开工作年度报告 into exact numbers, rolls them up across counties
+// and years, and writes the provincial summaries. One file per subcommand; each wires flags to
+// one pipeline call.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses (documented in the README).
+const (
+	exitOK      = 0 // every input read completely
+	exitPartial = 1 // some inputs incomplete or failed; the rest were processed
+	exitFailed  = 2 // nothing usable: bad usage, no input, or a fatal error
+)
+
+// exitError carries an exit status up to main without printing a stack trace.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+var logFormat string
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "xxgk",
+		Short: "政府信息公开工作年度报告：解析、校验、汇总、导出",
+		Long: `xxgk reads China's annual government information-disclosure reports
+(政府信息公开工作年度报告) in any common shape and encoding into exact numbers,
+checks them (勾稽关系 R1–R8), and rolls them up across counties and years.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+			slog.SetDefault(newLogger(logFormat))
+		},
+	}
+	root.PersistentFlags().StringVar(&logFormat, "log-format", "auto", "log format on stderr: auto (text on a terminal, JSON otherwise), text, json")
+	for _, add := range commands {
+		root.AddCommand(add())
+	}
+	return root
+}
+
+// commands is filled by the init functions of the subcommand files.
+var commands []func() *cobra.Command
+
+func newLogger(format string) *slog.Logger {
+	if format == "auto" {
+		format = "json"
+		if isTerminal(os.Stderr) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func main() {
+	err := newRoot().Execute()
+	if err == nil {
+		os.Exit(exitOK)
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(os.Stderr, "xxgk:", ee.err)
+		}
+		os.Exit(ee.code)
+	}
+	fmt.Fprintln(os.Stderr, "xxgk:", err)
+	os.Exit(exitFailed)
+}

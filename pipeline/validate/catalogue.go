@@ -1,0 +1,237 @@
+package validate
+
+import (
+	"strings"
+	"sync"
+
+	"xxgk/schemas"
+)
+
+// Row and column keys the rules refer to by name. Everything else (the rows of each group, the
+// applicant columns, the table 4 outcomes) is read from the catalogue.
+const (
+	colTotal       = "total"
+	rowNewReceived = "new_received"
+	rowCarriedOver = "carried_over"
+	rowHandled     = "total_handled"
+	rowForward     = "carried_forward"
+	rowOtherTotal  = "other_total"
+	outcomeTotal   = "total"
+	groupOther     = "other"
+)
+
+// subtotal is a row that sums the rows of one group: the optional (三)(四)(五) subtotal rows,
+// and other_total, which sums the three gb2021 (六) rows.
+type subtotal struct {
+	key   string
+	parts []string
+}
+
+// shape is the catalogue flattened once into the key lists the rules walk, with the Chinese
+// names the messages use.
+type shape struct {
+	cols      []string // 7 table 3 columns, printed order
+	applicant []string // the six applicant columns (cols without total)
+	rows      []string // every table 3 row key of the model, catalogue order
+	// results are the rows whose sum is total_handled, without the (六) rows: granted,
+	// partially_granted, withheld×8, unavailable×3, rejected×5.
+	results   []string
+	// handledParts are the rows whose sum is total_handled: results and other_total.
+	handledParts []string
+	otherRows    []string   // gb2021 (六) rows: other_no_correction, other_no_fee, other_other
+	subtotals []subtotal // withheld_total, unavailable_total, rejected_total (catalogue order)
+	official  map[schemas.Format][]string
+	t4groups  []string
+	t4parts   []string // upheld, corrected, other, pending
+	t4cols    []string // t4parts + total
+
+	rowName map[string]string
+	colName map[string]string
+	t4group map[string]string
+	t4out   map[string]string
+	markers map[schemas.Format][]string
+}
+
+var (
+	shapeOnce sync.Once
+	shp       *shape
+)
+
+func catalogue() *shape {
+	shapeOnce.Do(func() { shp = buildShape(schemas.Labels()) })
+	return shp
+}
+
+func buildShape(c *schemas.Catalogue) *shape {
+	s := &shape{
+		cols:     c.Table3ColumnKeys(),
+		rows:     c.Table3RowKeys(),
+		official: map[schemas.Format][]string{},
+		t4groups: c.Table4GroupKeys(),
+		rowName:  map[string]string{},
+		colName:  map[string]string{},
+		t4group:  map[string]string{},
+		t4out:    map[string]string{},
+		markers:  map[schemas.Format][]string{},
+	}
+	for _, k := range s.cols {
+		if k != colTotal {
+			s.applicant = append(s.applicant, k)
+		}
+	}
+	for _, k := range c.Table4OutcomeKeys() {
+		if k != outcomeTotal {
+			s.t4parts = append(s.t4parts, k)
+		}
+	}
+	s.t4cols = append(append([]string(nil), s.t4parts...), outcomeTotal)
+
+	groupName := map[string]string{}
+	for _, g := range c.Table3.Groups {
+		groupName[g.Key] = shortLabel(g.Label)
+	}
+	members := map[string][]string{}
+	for _, r := range c.Table3.Rows {
+		if r.Group != "" {
+			members[r.Group] = append(members[r.Group], r.Key)
+		}
+	}
+	for _, r := range c.Table3.Rows {
+		name := shortLabel(r.Label)
+		switch {
+		case r.Key == rowHandled:
+			name = "办理结果总计"
+		case r.Subtotal:
+			name = groupName[strings.TrimSuffix(r.Key, "_total")] + "小计"
+		case r.Group != "" && r.Group != "results":
+			name = groupName[r.Group] + "·" + name
+		}
+		s.rowName[r.Key] = name
+		switch {
+		case r.Subtotal:
+			s.subtotals = append(s.subtotals, subtotal{key: r.Key, parts: members[strings.TrimSuffix(r.Key, "_total")]})
+		case r.Group == groupOther:
+			s.otherRows = append(s.otherRows, r.Key)
+		case r.Group != "":
+			s.results = append(s.results, r.Key)
+		}
+	}
+	s.handledParts = append(append([]string(nil), s.results...), rowOtherTotal)
+	for _, col := range c.Table3.Columns {
+		name := col.Label
+		if col.Group != "" && col.Key == "other_org" {
+			name = col.Group + "·" + col.Label
+		}
+		s.colName[col.Key] = name
+	}
+	for _, f := range []schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021} {
+		for _, r := range c.Table3Rows(f) {
+			s.official[f] = append(s.official[f], r.Key)
+		}
+		s.markers[f] = c.Formats[f].Markers
+	}
+	for _, g := range c.Table4.Groups {
+		s.t4group[g.Key] = g.Label
+	}
+	for _, o := range c.Table4.Outcomes {
+		s.t4out[o.Key] = o.Label
+	}
+	return s
+}
+
+// shortLabel turns a catalogue label into the name a message uses: no leading enumerator
+// (一、 （一） 1.) and no long parenthetical note ("（二）部分公开（区分处理的，…）" → "部分公开").
+func shortLabel(l string) string {
+	const numerals = "一二三四五六七八九十"
+	r := []rune(l)
+	switch {
+	case len(r) > 3 && r[0] == '（' && r[2] == '）' && strings.ContainsRune(numerals, r[1]):
+		r = r[3:]
+	case len(r) > 2 && r[1] == '、' && strings.ContainsRune(numerals, r[0]):
+		r = r[2:]
+	default:
+		i := 0
+		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
+			i++
+		}
+		if i > 0 && i < len(r)-1 && r[i] == '.' {
+			r = r[i+1:]
+		}
+	}
+	l = string(r)
+	if i := strings.Index(l, "（"); i > 0 && len([]rune(l[i:])) > 6 {
+		l = l[:i]
+	}
+	return l
+}
+
+// Names used in messages.
+
+func tableName(t string) string {
+	switch t {
+	case schemas.Table2:
+		return "表二"
+	case schemas.Table3:
+		return "表三"
+	case schemas.Table4:
+		return "表四"
+	}
+	return t
+}
+
+func (s *shape) row(k string) string {
+	if n, ok := s.rowName[k]; ok {
+		return n
+	}
+	return k
+}
+
+func (s *shape) col(k string) string {
+	if n, ok := s.colName[k]; ok {
+		return n
+	}
+	return k
+}
+
+func (s *shape) group4(k string) string {
+	if n, ok := s.t4group[k]; ok {
+		return n
+	}
+	return k
+}
+
+func (s *shape) outcome4(k string) string {
+	if n, ok := s.t4out[k]; ok {
+		return n
+	}
+	return k
+}
+
+func item2Name(f schemas.Format, item, measure string) string {
+	c := schemas.Labels()
+	in, mn := item, measure
+	if l := c.Table2Item(f, item); l != nil {
+		in = l.Label
+	} else {
+		for _, g := range []schemas.Format{schemas.FormatGB2021, schemas.FormatGB2019} {
+			if l := c.Table2Item(g, item); l != nil {
+				in = l.Label
+				break
+			}
+		}
+	}
+	if m := c.Measure(measure); m != nil {
+		mn = m.Label
+	}
+	return "“" + in + "”“" + mn + "”"
+}
+
+func formatName(f schemas.Format) string {
+	switch f {
+	case schemas.FormatGB2019:
+		return "2019年版（国办公开办函〔2019〕60号）"
+	case schemas.FormatGB2021:
+		return "2021年版（国办公开办函〔2021〕30号）"
+	}
+	return string(f)
+}
