@@ -25,6 +25,8 @@ const (
 type subtotal struct {
 	key   string
 	parts []string
+	idx   int   // row index of key
+	iPart []int // row indexes of parts
 }
 
 // shape is the catalogue flattened once into the key lists the rules walk, with the Chinese
@@ -35,15 +37,27 @@ type shape struct {
 	rows      []string // every table 3 row key of the model, catalogue order
 	// results are the rows whose sum is total_handled, without the (六) rows: granted,
 	// partially_granted, withheld×8, unavailable×3, rejected×5.
-	results   []string
+	results []string
 	// handledParts are the rows whose sum is total_handled: results and other_total.
 	handledParts []string
 	otherRows    []string   // gb2021 (六) rows: other_no_correction, other_no_fee, other_other
-	subtotals []subtotal // withheld_total, unavailable_total, rejected_total (catalogue order)
-	official  map[schemas.Format][]string
-	t4groups  []string
-	t4parts   []string // upheld, corrected, other, pending
-	t4cols    []string // t4parts + total
+	subtotals    []subtotal // withheld_total, unavailable_total, rejected_total (catalogue order)
+	official     map[schemas.Format][]string
+	t4groups     []string
+	t4parts      []string // upheld, corrected, other, pending
+	t4cols       []string // all 5 outcomes, catalogue order (total last)
+
+	// The same lists as indexes into rows, cols and the table 4 outcomes, for the dense view.
+	rowIdx                              map[string]int
+	iNew, iOver, iHandled, iFwd, iOther int // new_received … other_total
+	iTotal                              int // the total column
+	iApplicant, iResults, iOtherRows    []int
+	iHandledParts                       []int
+	iOfficial                           map[schemas.Format][]int
+	i4Parts                             []int // upheld … pending in Table4OutcomeKeys order
+	i4Total                             int
+
+	t2 map[schemas.Format][]table2Measure
 
 	rowName map[string]string
 	colName map[string]string
@@ -73,6 +87,7 @@ func buildShape(c *schemas.Catalogue) *shape {
 		t4group:  map[string]string{},
 		t4out:    map[string]string{},
 		markers:  map[schemas.Format][]string{},
+		t2:       map[schemas.Format][]table2Measure{},
 	}
 	for _, k := range s.cols {
 		if k != colTotal {
@@ -84,7 +99,7 @@ func buildShape(c *schemas.Catalogue) *shape {
 			s.t4parts = append(s.t4parts, k)
 		}
 	}
-	s.t4cols = append(append([]string(nil), s.t4parts...), outcomeTotal)
+	s.t4cols = c.Table4OutcomeKeys()
 
 	groupName := map[string]string{}
 	for _, g := range c.Table3.Groups {
@@ -129,7 +144,9 @@ func buildShape(c *schemas.Catalogue) *shape {
 			s.official[f] = append(s.official[f], r.Key)
 		}
 		s.markers[f] = c.Formats[f].Markers
+		s.t2[f] = table2Measures(c, f)
 	}
+	s.index(c)
 	for _, g := range c.Table4.Groups {
 		s.t4group[g.Key] = g.Label
 	}
@@ -137,6 +154,50 @@ func buildShape(c *schemas.Catalogue) *shape {
 		s.t4out[o.Key] = o.Label
 	}
 	return s
+}
+
+// index fills the index lists. The catalogue guarantees 7 columns, 3 groups and 5 outcomes;
+// the row count is bounded by maxRows (a catalogue test would fail first).
+func (s *shape) index(c *schemas.Catalogue) {
+	if len(s.rows) > maxRows {
+		panic("validate: labels.yaml has more table 3 rows than maxRows")
+	}
+	s.rowIdx = make(map[string]int, len(s.rows))
+	for i, k := range s.rows {
+		s.rowIdx[k] = i
+	}
+	rows := func(keys []string) []int {
+		out := make([]int, len(keys))
+		for i, k := range keys {
+			out[i] = s.rowIdx[k]
+		}
+		return out
+	}
+	s.iNew, s.iOver, s.iHandled = s.rowIdx[rowNewReceived], s.rowIdx[rowCarriedOver], s.rowIdx[rowHandled]
+	s.iFwd, s.iOther = s.rowIdx[rowForward], s.rowIdx[rowOtherTotal]
+	for i, k := range s.cols {
+		if k == colTotal {
+			s.iTotal = i
+		} else {
+			s.iApplicant = append(s.iApplicant, i)
+		}
+	}
+	s.iResults, s.iOtherRows, s.iHandledParts = rows(s.results), rows(s.otherRows), rows(s.handledParts)
+	for i := range s.subtotals {
+		s.subtotals[i].idx = s.rowIdx[s.subtotals[i].key]
+		s.subtotals[i].iPart = rows(s.subtotals[i].parts)
+	}
+	s.iOfficial = map[schemas.Format][]int{}
+	for f, keys := range s.official {
+		s.iOfficial[f] = rows(keys)
+	}
+	for i, k := range c.Table4OutcomeKeys() {
+		if k == outcomeTotal {
+			s.i4Total = i
+		} else {
+			s.i4Parts = append(s.i4Parts, i)
+		}
+	}
 }
 
 // shortLabel turns a catalogue label into the name a message uses: no leading enumerator
@@ -207,23 +268,26 @@ func (s *shape) outcome4(k string) string {
 	return k
 }
 
-func item2Name(f schemas.Format, item, measure string) string {
-	c := schemas.Labels()
-	in, mn := item, measure
-	if l := c.Table2Item(f, item); l != nil {
-		in = l.Label
-	} else {
-		for _, g := range []schemas.Format{schemas.FormatGB2021, schemas.FormatGB2019} {
-			if l := c.Table2Item(g, item); l != nil {
-				in = l.Label
-				break
+// table2Measure is one measure of one table 2 item of a format, with what R5 allows.
+type table2Measure struct {
+	item, measure   string
+	signed, decimal bool
+	name            string // “行政许可”“本年增/减”
+}
+
+func table2Measures(c *schemas.Catalogue, f schemas.Format) []table2Measure {
+	var out []table2Measure
+	for _, it := range c.Table2Items(f) {
+		for _, m := range it.Measures {
+			t := table2Measure{item: it.Key, measure: m, name: "“" + it.Label + "”“" + m + "”"}
+			if ml := c.Measure(m); ml != nil {
+				t.signed, t.decimal = ml.Signed, ml.Decimal
+				t.name = "“" + it.Label + "”“" + ml.Label + "”"
 			}
+			out = append(out, t)
 		}
 	}
-	if m := c.Measure(measure); m != nil {
-		mn = m.Label
-	}
-	return "“" + in + "”“" + mn + "”"
+	return out
 }
 
 func formatName(f schemas.Format) string {
