@@ -1,0 +1,545 @@
+package batch
+
+import (
+	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+
+	"xxgk/pipeline/regions"
+	"xxgk/schemas"
+)
+
+func decimal128FromDec(d schemas.Dec) decimal128.Num { return decimal128.FromI64(d.Units()) }
+
+func str(t *table, name string) *array.StringBuilder { return t.field(name).(*array.StringBuilder) }
+func i64(t *table, name string) *array.Int64Builder  { return t.field(name).(*array.Int64Builder) }
+func i32(t *table, name string) *array.Int32Builder  { return t.field(name).(*array.Int32Builder) }
+func boolean(t *table, name string) *array.BooleanBuilder {
+	return t.field(name).(*array.BooleanBuilder)
+}
+func dec(t *table, name string) *array.Decimal128Builder {
+	return t.field(name).(*array.Decimal128Builder)
+}
+
+// Meta is what the ingest knows about a report's input besides the report itself.
+type Meta struct {
+	ReportID      int64
+	IdentityKey   string // see Identity
+	Path          string // cleaned, slash-separated
+	SHA256        string // hex
+	Size          int64
+	Encoding      string
+	ParserVersion string
+	RunID         int64
+}
+
+// Identity returns the identity key of a report version: region_code|body|year, or
+// path:<path> when the region, the body or the year is unknown.
+func Identity(r *schemas.Report, path string) string {
+	if r.Region.Code == "" || r.Body == "" || r.Year == 0 {
+		return "path:" + path
+	}
+	return r.Region.Code + "|" + r.Body + "|" + itoa(r.Year)
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+type reportCols struct {
+	t                                                          *table
+	id, run, size, supersededBy                                *array.Int64Builder
+	identity, region, method, body, scope, format, title, path *array.StringBuilder
+	sha, encoding, parser, status                              *array.StringBuilder
+	year, checks, problems, version                            *array.Int32Builder
+	current                                                    *array.BooleanBuilder
+}
+
+func (c *reportCols) bind(t *table) {
+	*c = reportCols{t: t,
+		id: i64(t, "report_id"), run: i64(t, "run_id"), size: i64(t, "size_bytes"), supersededBy: i64(t, "superseded_by"),
+		identity: str(t, "identity_key"), region: str(t, "region_code"), method: str(t, "region_method"),
+		body: str(t, "body"), scope: str(t, "scope"), format: str(t, "format"), title: str(t, "title"),
+		path: str(t, "source_path"), sha: str(t, "sha256"), encoding: str(t, "encoding"),
+		parser: str(t, "parser_version"), status: str(t, "status"),
+		year: i32(t, "year"), checks: i32(t, "check_count"), problems: i32(t, "problem_count"), version: i32(t, "version"),
+		current: boolean(t, "is_current"),
+	}
+}
+
+type table2Cols struct {
+	t             *table
+	id            *array.Int64Builder
+	item, measure *array.StringBuilder
+	value         *array.Decimal128Builder
+	state         *array.StringBuilder
+}
+
+func (c *table2Cols) bind(t *table) {
+	*c = table2Cols{t: t, id: i64(t, "report_id"), item: str(t, "item"), measure: str(t, "measure"),
+		value: dec(t, "value"), state: str(t, "state")}
+}
+
+type table3Cols struct {
+	t    *table
+	id   *array.Int64Builder
+	row  *array.StringBuilder
+	cols []*array.Int64Builder // in Table3ColumnKeys order
+	keys []string
+}
+
+func (c *table3Cols) bind(t *table) {
+	keys := schemas.Labels().Table3ColumnKeys()
+	*c = table3Cols{t: t, id: i64(t, "report_id"), row: str(t, "row_key"), keys: keys}
+	for _, k := range keys {
+		c.cols = append(c.cols, i64(t, k))
+	}
+}
+
+type table4Cols struct {
+	t    *table
+	id   *array.Int64Builder
+	grp  *array.StringBuilder
+	cols []*array.Int64Builder // in Table4OutcomeKeys order
+	keys []string
+}
+
+func (c *table4Cols) bind(t *table) {
+	keys := schemas.Labels().Table4OutcomeKeys()
+	*c = table4Cols{t: t, id: i64(t, "report_id"), grp: str(t, "group_key"), keys: keys}
+	for _, k := range keys {
+		c.cols = append(c.cols, i64(t, k))
+	}
+}
+
+type cellCols struct {
+	t                          *table
+	id                         *array.Int64Builder
+	tbl, row, col, state, text *array.StringBuilder
+	value                      *array.Decimal128Builder
+	line, page                 *array.Int32Builder
+}
+
+func (c *cellCols) bind(t *table) {
+	*c = cellCols{t: t, id: i64(t, "report_id"), tbl: str(t, "table_name"), row: str(t, "row_key"),
+		col: str(t, "col_key"), state: str(t, "state"), text: str(t, "text"), value: dec(t, "value"),
+		line: i32(t, "line"), page: i32(t, "page")}
+}
+
+type checkCols struct {
+	t                                      *table
+	id                                     *array.Int64Builder
+	seq                                    *array.Int32Builder
+	rule, severity, tbl, row, col, message *array.StringBuilder
+	expected, found                        *array.Decimal128Builder
+}
+
+func (c *checkCols) bind(t *table) {
+	*c = checkCols{t: t, id: i64(t, "report_id"), seq: i32(t, "seq"), rule: str(t, "rule"),
+		severity: str(t, "severity"), tbl: str(t, "table_name"), row: str(t, "row_key"), col: str(t, "col_key"),
+		message: str(t, "message"), expected: dec(t, "expected"), found: dec(t, "found")}
+}
+
+type problemCols struct {
+	t                                            *table
+	id                                           *array.Int64Builder
+	seq, line, page                              *array.Int32Builder
+	code, severity, tbl, row, col, text, message *array.StringBuilder
+}
+
+func (c *problemCols) bind(t *table) {
+	*c = problemCols{t: t, id: i64(t, "report_id"), seq: i32(t, "seq"), line: i32(t, "line"), page: i32(t, "page"),
+		code: str(t, "code"), severity: str(t, "severity"), tbl: str(t, "table_name"), row: str(t, "row_key"),
+		col: str(t, "col_key"), text: str(t, "text"), message: str(t, "message")}
+}
+
+type sectionCols struct {
+	t             *table
+	id            *array.Int64Builder
+	number, line  *array.Int32Builder
+	heading, text *array.StringBuilder
+}
+
+func (c *sectionCols) bind(t *table) {
+	*c = sectionCols{t: t, id: i64(t, "report_id"), number: i32(t, "number"), line: i32(t, "line"),
+		heading: str(t, "heading"), text: str(t, "text")}
+}
+
+type statementCols struct {
+	t                  *table
+	id                 *array.Int64Builder
+	seq, section, line *array.Int32Builder
+	measure, text      *array.StringBuilder
+	value              *array.Decimal128Builder
+	approx             *array.BooleanBuilder
+}
+
+func (c *statementCols) bind(t *table) {
+	*c = statementCols{t: t, id: i64(t, "report_id"), seq: i32(t, "seq"), section: i32(t, "section"),
+		line: i32(t, "line"), measure: str(t, "measure"), text: str(t, "text"), value: dec(t, "value"),
+		approx: boolean(t, "approx")}
+}
+
+type feeCols struct {
+	t           *table
+	id          *array.Int64Builder
+	value       *array.Decimal128Builder
+	state, text *array.StringBuilder
+	line, page  *array.Int32Builder
+}
+
+func (c *feeCols) bind(t *table) {
+	*c = feeCols{t: t, id: i64(t, "report_id"), value: dec(t, "value_yuan"), state: str(t, "state"),
+		text: str(t, "text"), line: i32(t, "line"), page: i32(t, "page")}
+}
+
+type inputCols struct {
+	t                         *table
+	run, size, report         *array.Int64Builder
+	path, sha, status, reason *array.StringBuilder
+}
+
+func (c *inputCols) bind(t *table) {
+	*c = inputCols{t: t, run: i64(t, "run_id"), size: i64(t, "size_bytes"), report: i64(t, "report_id"),
+		path: str(t, "path"), sha: str(t, "sha256"), status: str(t, "status"), reason: str(t, "reason")}
+}
+
+type failureCols struct {
+	t                                 *table
+	size, run                         *array.Int64Builder
+	path, sha, reason, detail, parser *array.StringBuilder
+}
+
+func (c *failureCols) bind(t *table) {
+	*c = failureCols{t: t, size: i64(t, "size_bytes"), run: i64(t, "first_run_id"), path: str(t, "path"),
+		sha: str(t, "sha256"), reason: str(t, "reason"), detail: str(t, "detail"), parser: str(t, "parser_version")}
+}
+
+type regionCols struct {
+	t                                                                 *table
+	code, level, name, parent, provCode, provName, prefCode, prefName *array.StringBuilder
+}
+
+func (c *regionCols) bind(t *table) {
+	*c = regionCols{t: t, code: str(t, "code"), level: str(t, "level"), name: str(t, "name"),
+		parent: str(t, "parent_code"), provCode: str(t, "province_code"), provName: str(t, "province_name"),
+		prefCode: str(t, "prefecture_code"), prefName: str(t, "prefecture_name")}
+}
+
+// AddReport appends the rows of one report version: reports (version 0, not current: the
+// store assigns versions when the run is published), the three fact tables, cells, checks,
+// problems, sections, statements and the fee.
+func (b *Builder) AddReport(m Meta, r *schemas.Report) {
+	rc := &b.rep
+	rc.id.Append(m.ReportID)
+	rc.identity.Append(m.IdentityKey)
+	appendOptStr(rc.region, r.Region.Code)
+	appendOptStr(rc.method, r.Region.Method)
+	appendOptStr(rc.body, r.Body)
+	appendOptStr(rc.scope, string(r.Scope))
+	appendOptInt32(rc.year, r.Year)
+	appendOptStr(rc.format, string(r.Format))
+	appendOptStr(rc.title, r.Title)
+	appendStr(rc.path, m.Path)
+	appendStr(rc.sha, m.SHA256)
+	rc.size.Append(m.Size)
+	appendOptStr(rc.encoding, m.Encoding)
+	appendStr(rc.parser, m.ParserVersion)
+	rc.run.Append(m.RunID)
+	status := r.Status
+	if status == "" {
+		status = schemas.StatusIncomplete
+	}
+	appendStr(rc.status, status)
+	rc.checks.Append(int32(len(r.Checks)))
+	rc.problems.Append(int32(len(r.Problems)))
+	rc.version.Append(0)
+	rc.current.Append(false)
+	rc.supersededBy.AppendNull()
+	rc.t.rows++
+
+	cat := schemas.Labels()
+	id := m.ReportID
+
+	// table 2 facts and cells
+	var items []string
+	for _, l := range cat.Table2Items(r.Format) {
+		items = append(items, l.Key)
+	}
+	for _, item := range orderedKeys(r.Table2, items) {
+		row := r.Table2[item]
+		var measures []string
+		if l := cat.Table2Item(r.Format, item); l != nil {
+			measures = l.Measures
+		}
+		for _, ms := range orderedKeys(row, measures) {
+			c := row[ms]
+			b.t2.id.Append(id)
+			b.t2.item.Append(item)
+			b.t2.measure.Append(ms)
+			appendOptDec(b.t2.value, cellValue(c))
+			b.t2.state.Append(string(cellState(c)))
+			b.t2.t.rows++
+			b.addCell(id, schemas.Table2, item, ms, c)
+		}
+	}
+
+	// table 3 facts (one row per printed row key) and cells
+	for _, rk := range orderedKeys(r.Table3, cat.Table3RowKeys()) {
+		row := r.Table3[rk]
+		b.t3.id.Append(id)
+		b.t3.row.Append(rk)
+		for i, ck := range b.t3.keys {
+			c, ok := row[ck]
+			appendCount(b.t3.cols[i], c, ok)
+		}
+		b.t3.t.rows++
+		for _, ck := range orderedKeys(row, b.t3.keys) {
+			b.addCell(id, schemas.Table3, rk, ck, row[ck])
+		}
+	}
+
+	// table 4 facts and cells
+	for _, gk := range orderedKeys(r.Table4, cat.Table4GroupKeys()) {
+		row := r.Table4[gk]
+		b.t4.id.Append(id)
+		b.t4.grp.Append(gk)
+		for i, oc := range b.t4.keys {
+			c, present := row[oc]
+			appendCount(b.t4.cols[i], c, present)
+		}
+		b.t4.t.rows++
+		for _, oc := range orderedKeys(row, b.t4.keys) {
+			b.addCell(id, schemas.Table4, gk, oc, row[oc])
+		}
+	}
+
+	for i, ch := range r.Checks {
+		c := &b.chk
+		c.id.Append(id)
+		c.seq.Append(int32(i + 1))
+		c.rule.Append(ch.Rule)
+		sev := string(ch.Severity)
+		if sev == "" {
+			sev = string(schemas.SeverityError)
+		}
+		c.severity.Append(sev)
+		appendOptStr(c.tbl, ch.Table)
+		appendOptStr(c.row, ch.Row)
+		appendOptStr(c.col, ch.Column)
+		appendOptDec(c.expected, ch.Expected)
+		appendOptDec(c.found, ch.Found)
+		c.message.Append(ch.Message)
+		c.t.rows++
+	}
+
+	for i, p := range r.Problems {
+		c := &b.prob
+		c.id.Append(id)
+		c.seq.Append(int32(i + 1))
+		c.code.Append(p.Code)
+		sev := string(p.Severity)
+		if sev == "" {
+			sev = string(schemas.SeverityError)
+		}
+		c.severity.Append(sev)
+		appendOptStr(c.tbl, p.Table)
+		appendOptStr(c.row, p.Row)
+		appendOptStr(c.col, p.Column)
+		appendOptInt32(c.line, p.Line)
+		appendOptInt32(c.page, p.Page)
+		appendOptStr(c.text, p.Text)
+		c.message.Append(p.Message)
+		c.t.rows++
+	}
+
+	for _, s := range r.Sections {
+		c := &b.sec
+		c.id.Append(id)
+		c.number.Append(int32(s.Number))
+		c.heading.Append(s.Heading)
+		appendOptInt32(c.line, s.Line)
+		c.text.Append(s.Text)
+		c.t.rows++
+	}
+
+	for i, s := range r.Statements {
+		c := &b.stmt
+		c.id.Append(id)
+		c.seq.Append(int32(i + 1))
+		c.measure.Append(s.Measure)
+		appendDec(c.value, s.Value)
+		c.approx.Append(s.Approx)
+		appendOptInt32(c.section, s.Section)
+		appendOptInt32(c.line, s.Line)
+		appendOptStr(c.text, s.Text)
+		c.t.rows++
+	}
+
+	if f := r.Fee; f.State != "" && f.State != schemas.StateMissing {
+		c := &b.fee
+		c.id.Append(id)
+		appendOptDec(c.value, cellValue(f))
+		c.state.Append(string(f.State))
+		appendOptInt32(c.line, f.Line)
+		appendOptInt32(c.page, f.Page)
+		appendOptStr(c.text, f.Text)
+		c.t.rows++
+	}
+}
+
+func cellState(c schemas.Cell) schemas.CellState {
+	if c.State == "" {
+		return schemas.StateMissing
+	}
+	return c.State
+}
+
+func (b *Builder) addCell(id int64, tbl, row, col string, c schemas.Cell) {
+	cc := &b.cell
+	cc.id.Append(id)
+	cc.tbl.Append(tbl)
+	cc.row.Append(row)
+	cc.col.Append(col)
+	cc.state.Append(string(cellState(c)))
+	appendOptDec(cc.value, cellValue(c))
+	appendOptInt32(cc.line, c.Line)
+	appendOptInt32(cc.page, c.Page)
+	appendOptStr(cc.text, c.Text)
+	cc.t.rows++
+}
+
+// orderedKeys returns the keys of m: first those in preferred order, then the others sorted.
+func orderedKeys[V any](m map[string]V, preferred []string) []string {
+	out := make([]string, 0, len(m))
+	seen := 0
+	for _, k := range preferred {
+		if _, ok := m[k]; ok {
+			out = append(out, k)
+			seen++
+		}
+	}
+	if seen == len(m) {
+		return out
+	}
+	var rest []string
+	pref := make(map[string]bool, len(preferred))
+	for _, k := range preferred {
+		pref[k] = true
+	}
+	for k := range m {
+		if !pref[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
+
+// Input is one file seen by a run (inputs table).
+type Input struct {
+	RunID    int64
+	Path     string
+	SHA256   string // empty when unreadable
+	Size     int64  // < 0 when unknown
+	Status   string // schemas.Input*
+	Reason   string
+	ReportID int64 // 0 when none
+}
+
+// AddInput appends a row to inputs.
+func (b *Builder) AddInput(in Input) {
+	c := &b.in
+	c.run.Append(in.RunID)
+	c.path.Append(in.Path)
+	appendOptStr(c.sha, in.SHA256)
+	appendOptInt64(c.size, in.Size, in.Size >= 0)
+	c.status.Append(in.Status)
+	appendOptStr(c.reason, in.Reason)
+	appendOptInt64(c.report, in.ReportID, in.ReportID != 0)
+	c.t.rows++
+}
+
+// Failure is an input that could not be read as a report (failed_inputs table).
+type Failure struct {
+	Path          string
+	SHA256        string // empty when unreadable
+	Size          int64  // < 0 when unknown
+	Reason        string
+	Detail        string
+	ParserVersion string
+	RunID         int64
+}
+
+// AddFailure appends a row to failed_inputs.
+func (b *Builder) AddFailure(f Failure) {
+	c := &b.fail
+	c.path.Append(f.Path)
+	appendOptStr(c.sha, f.SHA256)
+	appendOptInt64(c.size, f.Size, f.Size >= 0)
+	c.reason.Append(f.Reason)
+	appendOptStr(c.detail, f.Detail)
+	c.parser.Append(f.ParserVersion)
+	c.run.Append(f.RunID)
+	c.t.rows++
+}
+
+// AddRegions appends the whole registry to regions: provinces, prefectures, counties.
+func (b *Builder) AddRegions(reg *regions.Registry) {
+	c := &b.reg
+	prov := map[string]string{}
+	for _, p := range reg.Provinces {
+		prov[p.Code] = p.Name
+		c.code.Append(p.Code)
+		c.level.Append("province")
+		c.name.Append(p.Name)
+		c.parent.AppendNull()
+		c.provCode.Append(p.Code)
+		c.provName.Append(p.Name)
+		c.prefCode.AppendNull()
+		c.prefName.AppendNull()
+		c.t.rows++
+	}
+	for _, p := range reg.Prefectures {
+		pc := p.Code[:2]
+		c.code.Append(p.Code)
+		c.level.Append("prefecture")
+		c.name.Append(p.Name)
+		c.parent.Append(pc)
+		c.provCode.Append(pc)
+		c.provName.Append(prov[pc])
+		c.prefCode.Append(p.Code)
+		c.prefName.Append(p.Name)
+		c.t.rows++
+	}
+	for _, d := range reg.Counties {
+		c.code.Append(d.Code)
+		c.level.Append("county")
+		c.name.Append(d.Name)
+		c.parent.Append(d.PrefectureCode)
+		c.provCode.Append(d.ProvinceCode)
+		c.provName.Append(d.Province)
+		c.prefCode.Append(d.PrefectureCode)
+		c.prefName.Append(d.Prefecture)
+		c.t.rows++
+	}
+}
