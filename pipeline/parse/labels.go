@@ -1,0 +1,236 @@
+package parse
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"xxgk/schemas"
+)
+
+// norm is schemas.Normalize for text that decode has already folded with NFKC: it drops
+// white space, punctuation and symbols (and folds any full-width ASCII left over). It returns
+// s itself, without allocating, when there is nothing to drop.
+func norm(s string) string {
+	clean := true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !isAlnum(c) {
+				clean = false
+				break
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !(r >= 0x4E00 && r <= 0x9FFF) && dropOrFold(r) {
+			clean = false
+			break
+		}
+		i += n
+	}
+	if clean {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			r -= 0xFEE0
+		}
+		if r < utf8.RuneSelf {
+			if isAlnum(byte(r)) {
+				b = append(b, byte(r))
+			}
+			continue
+		}
+		if !(r >= 0x4E00 && r <= 0x9FFF) && dropOrFold(r) {
+			continue
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// dropOrFold reports whether a non-ASCII rune is dropped by norm (or must be folded).
+func dropOrFold(r rune) bool {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		return true
+	}
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || r == utf8.RuneError
+}
+
+// stripEnum removes one leading enumerator from normalised text: digits ("3其他"), a Chinese
+// numeral ("七总计"), or 第…部分/第…章.
+func stripEnum(n string) string {
+	return schemas.StripEnumerator(n)
+}
+
+// Catalogue views the parser walks, built once.
+
+type secWords struct {
+	num   int
+	words []string
+}
+
+// t3target is something a table 3 label can name: a row, or a group label (whose printed
+// numbers, if any, are the group's subtotal row).
+type t3target struct {
+	key      string // row key, or group key for groups
+	group    string // the group a row belongs to; for a group, its own key
+	isGroup  bool
+	subtotal string // for groups: the row key its numbers go to ("" for results)
+	pos      int    // printed position, for catalogue-order matching
+	label    *schemas.Label
+	exact    bool // matched only by Exact, inside its group
+	name     string
+}
+
+type t2item struct {
+	key      string
+	label    *schemas.Label
+	measures []*schemas.Label
+	name     string
+}
+
+type catalogue struct {
+	sections   []secWords
+	t3         []t3target // rows and groups in printed order
+	t3cols     []string
+	t3header   []string
+	t2         map[schemas.Format][]t2item
+	t2header   []string
+	t4groups   []string
+	t4outcomes []string
+	t4header   []string
+	markers    map[schemas.Format][]string
+	rowNames   map[string]string
+}
+
+var (
+	catOnce sync.Once
+	catv    *catalogue
+)
+
+func cat() *catalogue {
+	catOnce.Do(func() { catv = buildCatalogue(schemas.Labels()) })
+	return catv
+}
+
+var subtotalOf = map[string]string{
+	"withheld":    "withheld_total",
+	"unavailable": "unavailable_total",
+	"rejected":    "rejected_total",
+	"other":       "other_total",
+}
+
+func buildCatalogue(c *schemas.Catalogue) *catalogue {
+	k := &catalogue{
+		t2:       map[schemas.Format][]t2item{},
+		markers:  map[schemas.Format][]string{},
+		rowNames: map[string]string{},
+	}
+	for _, s := range c.Sections {
+		k.sections = append(k.sections, secWords{num: s.Number, words: s.Match})
+	}
+	groups := map[string]*schemas.Label{}
+	for i := range c.Table3.Groups {
+		groups[c.Table3.Groups[i].Key] = &c.Table3.Groups[i]
+	}
+	pos := 0
+	prevGroup := ""
+	for i := range c.Table3.Rows {
+		r := &c.Table3.Rows[i]
+		k.rowNames[r.Key] = shortLabel(r.Label)
+		if r.Subtotal || r.Key == "other_total" {
+			continue
+		}
+		if r.Group != "" && r.Group != prevGroup {
+			if g := groups[r.Group]; g != nil {
+				k.t3 = append(k.t3, t3target{key: g.Key, group: g.Key, isGroup: true,
+					subtotal: subtotalOf[g.Key], pos: pos, label: g, name: shortLabel(g.Label)})
+				pos++
+			}
+		}
+		prevGroup = r.Group
+		k.t3 = append(k.t3, t3target{key: r.Key, group: r.Group, pos: pos, label: r,
+			exact: len(r.Match) == 0 && len(r.Exact) > 0, name: k.rowNames[r.Key]})
+		pos++
+	}
+	for _, g := range []string{"withheld", "unavailable", "rejected"} {
+		if l := groups[g]; l != nil {
+			k.rowNames[subtotalOf[g]] = shortLabel(l.Label) + "小计"
+		}
+	}
+	k.rowNames["total_handled"] = "总计"
+	for _, col := range c.Table3.Columns {
+		k.t3cols = append(k.t3cols, col.Key)
+		k.t3header = append(k.t3header, col.Match...)
+	}
+	k.t3header = append(k.t3header, "申请人情况", "法人或其他组织", "勾稽关系", "商业", "企业", "科研", "机构", "社会公益", "法律服务")
+	for _, f := range []schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021} {
+		items := c.Table2Items(f)
+		for i := range items {
+			it := t2item{key: items[i].Key, label: &items[i], name: items[i].Label}
+			for _, m := range items[i].Measures {
+				it.measures = append(it.measures, c.Measure(m))
+			}
+			k.t2[f] = append(k.t2[f], it)
+		}
+		k.markers[f] = c.Formats[f].Markers
+	}
+	for _, m := range c.Table2.Measures {
+		k.t2header = append(k.t2header, m.Match...)
+	}
+	k.t2header = append(k.t2header, "第二十条", "信息内容", "单位")
+	k.t4groups = c.Table4GroupKeys()
+	k.t4outcomes = c.Table4OutcomeKeys()
+	for _, g := range c.Table4.Groups {
+		k.t4header = append(k.t4header, g.Match...)
+	}
+	for _, o := range c.Table4.Outcomes {
+		k.t4header = append(k.t4header, o.Match...)
+	}
+	k.t4header = append(k.t4header, "行政诉讼", "结果", "审结", "尚未", "其他")
+	return k
+}
+
+// shortLabel is the name a message uses: no leading enumerator and no long note in brackets
+// ("（二）部分公开（区分处理的，…）" → "部分公开").
+func shortLabel(l string) string {
+	const numerals = "一二三四五六七八九十"
+	r := []rune(l)
+	switch {
+	case len(r) > 3 && (r[0] == '（' || r[0] == '(') && (r[2] == '）' || r[2] == ')') && strings.ContainsRune(numerals, r[1]):
+		r = r[3:]
+	case len(r) > 2 && (r[1] == '、' || r[1] == '.') && strings.ContainsRune(numerals, r[0]):
+		r = r[2:]
+	default:
+		i := 0
+		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
+			i++
+		}
+		if i > 0 && i < len(r)-1 && r[i] == '.' {
+			r = r[i+1:]
+		}
+	}
+	l = string(r)
+	if i := strings.IndexAny(l, "（("); i > 0 {
+		l = l[:i]
+	}
+	return l
+}
+
+func containsAny(n string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,251 @@
+package parse
+
+import (
+	"strings"
+
+	"xxgk/schemas"
+)
+
+// headingHints are raw substrings one of which every heading line contains; they keep the
+// normalisation off the ordinary lines.
+var headingHints = []string{"总体情况", "主动公开", "公开申请", "行政复议", "主要问题", "需要报告", "概述"}
+
+// headingNum says which of the six section headings line is (1..6), or 0.
+func (p *parser) headingNum(line string) int {
+	t := trimSpace(strings.Trim(trimSpace(line), "|"))
+	if t == "" || len(t) > 180 {
+		return 0
+	}
+	hint := false
+	for _, h := range headingHints {
+		if strings.Contains(t, h) {
+			hint = true
+			break
+		}
+	}
+	if !hint || strings.Contains(t, "。") {
+		return 0
+	}
+	n := norm(t)
+	rest := strings.TrimPrefix(n, "第")
+	rest = stripEnum(rest)
+	rest = strings.TrimPrefix(rest, "部分")
+	for _, s := range p.c.sections {
+		for _, w := range s.words {
+			k := strings.Index(rest, w)
+			if k < 0 || k > 18 || len(rest)-len(w) > 36 {
+				continue
+			}
+			return s.num
+		}
+	}
+	return 0
+}
+
+func (p *parser) findSections() {
+	for i := range p.sec {
+		p.sec[i] = -1
+	}
+	last := 0
+	for i := range p.lines {
+		if n := p.headingNum(p.line(i)); n > last {
+			p.sec[n] = i
+			last = n
+			p.nsec++
+		}
+	}
+	p.first = len(p.lines)
+	for n := 1; n <= 6; n++ {
+		if p.sec[n] >= 0 {
+			p.first = p.sec[n]
+			break
+		}
+	}
+	for n := 1; n <= 6; n++ {
+		h := p.sec[n]
+		if h < 0 {
+			continue
+		}
+		end := len(p.text)
+		for m := n + 1; m <= 6; m++ {
+			if p.sec[m] >= 0 {
+				end = p.lines[p.sec[m]].s
+				break
+			}
+		}
+		text := strings.TrimRight(p.text[p.lines[h].s:end], "\r\n")
+		p.r.Sections = append(p.r.Sections, schemas.Section{Number: n,
+			Heading: trimSpace(strings.Trim(trimSpace(p.line(h)), "|")), Line: h + 1, Text: text})
+	}
+}
+
+// findTitle takes the first line before the first section that names the annual report.
+func (p *parser) findTitle() {
+	limit := p.first
+	if limit == len(p.lines) && limit > 12 {
+		limit = 12
+	}
+	for i := 0; i < limit; i++ {
+		t := trimSpace(strings.Trim(trimSpace(p.line(i)), "|"))
+		if t == "" || len(t) > 240 {
+			continue
+		}
+		if strings.Contains(t, "年度报告") && strings.Contains(t, "信息公开") {
+			p.titleIdx = i
+			p.r.Title = t
+			return
+		}
+	}
+}
+
+// sectionEnd is the line index where the section after heading n ends (the next heading found).
+func (p *parser) sectionEnd(n int) int {
+	for m := n + 1; m <= 6; m++ {
+		if p.sec[m] >= 0 {
+			return p.sec[m]
+		}
+	}
+	return len(p.lines)
+}
+
+// tableSpan is the region of the table of section n (2, 3, 4). ok is false when the heading
+// was not found: the region is then the gap between the neighbouring headings found.
+func (p *parser) tableSpan(n int) (span, bool) {
+	if h := p.sec[n]; h >= 0 {
+		return span{h + 1, p.sectionEnd(n)}, true
+	}
+	from := 0
+	if p.titleIdx >= 0 {
+		from = p.titleIdx + 1
+	}
+	for m := n - 1; m >= 1; m-- {
+		if p.sec[m] >= 0 {
+			from = p.sec[m] + 1
+			break
+		}
+	}
+	return span{from, p.sectionEnd(n)}, false
+}
+
+// collectMarkers records the format marker words found in the table regions.
+func (p *parser) collectMarkers(spans ...span) {
+	from, to := len(p.lines), 0
+	for _, sp := range spans {
+		if sp.to <= sp.from {
+			continue
+		}
+		from = min(from, sp.from)
+		to = max(to, sp.to)
+	}
+	if to <= from {
+		return
+	}
+	var b []byte
+	for i := from; i < to; i++ {
+		l := p.line(i)
+		if strings.IndexByte(l, '|') >= 0 {
+			// cells joined without their pipes, so a word split over cells still matches
+			l = strings.ReplaceAll(l, "|", "")
+		}
+		b = append(b, norm(l)...)
+	}
+	all := string(b)
+	for _, f := range []schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021} {
+		for _, m := range p.c.markers[f] {
+			if strings.Contains(all, m) {
+				if p.r.Markers == nil {
+					p.r.Markers = map[schemas.Format][]string{}
+				}
+				p.r.Markers[f] = append(p.r.Markers[f], m)
+			}
+		}
+	}
+}
+
+// decideFormat: the format whose markers dominate; then the table 3 (六) rows; then which
+// format's table 2 reads cleanly. Never the year.
+func (p *parser) decideFormat(toks2 []tok, sh2 Shape) {
+	r := p.r
+	n19, n21 := len(r.Markers[schemas.FormatGB2019]), len(r.Markers[schemas.FormatGB2021])
+	switch {
+	case n21 > n19:
+		r.Format = schemas.FormatGB2021
+		return
+	case n19 > n21:
+		r.Format = schemas.FormatGB2019
+		return
+	}
+	switch {
+	case p.t3other:
+		r.Format = schemas.FormatGB2021
+		return
+	case p.t3otherT:
+		r.Format = schemas.FormatGB2019
+		return
+	}
+	if len(toks2) > 0 {
+		// try both on a scratch report: the one that reads more items cleanly wins
+		save := r.Problems
+		f19, c19 := p.walkTable2(toks2, sh2, schemas.FormatGB2019, schemas.Grid{})
+		f21, c21 := p.walkTable2(toks2, sh2, schemas.FormatGB2021, schemas.Grid{})
+		r.Problems = save
+		switch {
+		case c19 > c21 && len(f19) > 0:
+			r.Format = schemas.FormatGB2019
+		case c21 > c19 && len(f21) > 0:
+			r.Format = schemas.FormatGB2021
+		}
+		if r.Format != schemas.FormatUnknown {
+			p.problem(schemas.Problem{Code: schemas.ProblemFormat, Severity: schemas.SeverityWarning,
+				Message: "没有找到格式标志词，按表二的结构判断为" + string(r.Format)})
+			return
+		}
+	}
+	if p.t3any || n19+n21 > 0 {
+		p.problem(schemas.Problem{Code: schemas.ProblemFormat,
+			Message: "无法确定报告格式（2019年版或2021年版）：格式标志词不足或相互矛盾"})
+	}
+}
+
+// oldHeadings are section titles of the 2008–2018 free-prose reports.
+var oldHeadings = []string{"主动公开政府信息的情况", "依申请公开政府信息", "政府信息公开的收费及减免",
+	"因政府信息公开申请行政复议", "政府信息公开咨询处理", "因政府信息公开工作"}
+
+// isPre2019: no table at all, and an old year or the old headings.
+func (p *parser) isPre2019(toks2, toks4 []tok, sh4 Shape, ok4 bool) bool {
+	r := p.r
+	if p.t3any || len(r.Markers) > 0 {
+		return false
+	}
+	for _, f := range []schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021} {
+		if found, _ := p.walkTable2Probe(toks2, f); found {
+			return false
+		}
+	}
+	if r.Year >= 2008 && r.Year < 2019 {
+		return true
+	}
+	for _, h := range oldHeadings {
+		if strings.Contains(p.text, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// walkTable2Probe reports whether any table 2 item label of format f appears as a label.
+func (p *parser) walkTable2Probe(toks []tok, f schemas.Format) (bool, int) {
+	for i := range toks {
+		t := &toks[i]
+		if t.empty || !labelLike(t.text) || valueLike(t) {
+			continue
+		}
+		n := t.normOf()
+		for _, it := range p.c.t2[f] {
+			if it.label.Matches(n) && len(n) < len(it.label.Label)+30 {
+				return true, i
+			}
+		}
+	}
+	return false, -1
+}

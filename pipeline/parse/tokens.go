@@ -1,0 +1,305 @@
+package parse
+
+import "strings"
+
+// Shape is how a scraped text flattened a table (see report-format.md, "What the text looks
+// like").
+type Shape int
+
+const (
+	ShapeNone     Shape = iota
+	ShapeCells          // 1: one cell per line ending in " |"; covered cells as "||", "|||"
+	ShapeRows           // 2: one row per line, cells separated by " | "
+	ShapeCellPipe       // 3: each cell on its own line, then a line holding only "|"
+	ShapeParas          // 4: one cell per line, no separators; an empty cell is an empty line
+	ShapeMarkdown       // 5: "| a | b |" rows, cells may break across lines (and HTML)
+)
+
+var shapeNames = [...]string{"none", "cells", "rows", "cell-pipe", "paragraphs", "markdown"}
+
+func (s Shape) String() string {
+	if s < 0 || int(s) >= len(shapeNames) {
+		return "?"
+	}
+	return shapeNames[s]
+}
+
+// grid reports whether the shape keeps a table row together (one line or one logical row),
+// so a row's value slots are positional.
+func (s Shape) grid() bool { return s == ShapeRows || s == ShapeMarkdown }
+
+// tok is one cell of a table region.
+type tok struct {
+	text  string // trimmed raw text ("" for an empty cell)
+	line  int    // 1-based line in doc.Text
+	row   int    // grid shapes: the row it belongs to (1-based); stream shapes: 0
+	empty bool
+
+	// cached classification
+	n      string // normalised text (valid when hasN)
+	hasN   bool
+	vKnown bool
+	vOK    bool // Value(text, decimal, signed) succeeds
+}
+
+// normOf returns the cached normalised text of t.
+func (t *tok) normOf() string {
+	if !t.hasN {
+		t.n = norm(t.text)
+		t.hasN = true
+	}
+	return t.n
+}
+
+// valueOK reports whether t reads as a value (number or dash) with the most lenient flags.
+func (t *tok) valueOK() bool {
+	if !t.vKnown {
+		_, _, _, err := value(t.text, true, true)
+		t.vOK = err == nil
+		t.vKnown = true
+	}
+	return t.vOK
+}
+
+// span is a range of lines [from, to) (0-based indexes into parser.lines).
+type span struct{ from, to int }
+
+func allPipes(t string) bool {
+	if t == "" {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] != '|' && t[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+func countPipes(t string) int { return strings.Count(t, "|") }
+
+// detectShape looks at the lines of a region and says which shape its table has.
+func (p *parser) detectShape(sp span) Shape {
+	var cells, rows, md, single int
+	for i := sp.from; i < sp.to; i++ {
+		t := trimSpace(p.line(i))
+		if t == "" {
+			continue
+		}
+		if allPipes(t) {
+			if countPipes(t) == 1 {
+				single++
+			}
+			continue
+		}
+		if t[0] == '|' {
+			md++
+			continue
+		}
+		k := strings.IndexByte(t, '|')
+		if k < 0 {
+			continue
+		}
+		body := strings.TrimRight(t, "| ")
+		if strings.IndexByte(body, '|') < 0 && t[len(t)-1] == '|' {
+			cells++
+		} else {
+			rows++
+		}
+	}
+	switch {
+	case md >= 2 && md >= cells && md >= rows:
+		return ShapeMarkdown
+	case rows >= 2 && rows >= cells:
+		return ShapeRows
+	case cells >= 2:
+		return ShapeCells
+	case single >= 2:
+		return ShapeCellPipe
+	}
+	return ShapeParas
+}
+
+// tokens turns a table region into cell tokens according to its shape.
+func (p *parser) tokens(sp span, shape Shape) []tok {
+	out := make([]tok, 0, (sp.to-sp.from)+8)
+	switch shape {
+	case ShapeCells:
+		for i := sp.from; i < sp.to; i++ {
+			t := trimSpace(p.line(i))
+			if t == "" {
+				continue
+			}
+			if allPipes(t) {
+				if countPipes(t) == 1 {
+					out = append(out, tok{line: i + 1, empty: true})
+				}
+				continue
+			}
+			body := trimSpace(strings.TrimRight(t, "| "))
+			if strings.IndexByte(body, '|') >= 0 {
+				for _, part := range strings.Split(body, "|") {
+					part = trimSpace(part)
+					out = append(out, tok{text: part, line: i + 1, empty: part == ""})
+				}
+				continue
+			}
+			out = append(out, tok{text: body, line: i + 1})
+		}
+	case ShapeCellPipe:
+		prevBlank := -1
+		for i := sp.from; i < sp.to; i++ {
+			t := trimSpace(p.line(i))
+			switch {
+			case t == "":
+				prevBlank = i
+				continue
+			case t == "|":
+				if prevBlank == i-1 && prevBlank >= sp.from {
+					out = append(out, tok{line: prevBlank + 1, empty: true})
+				}
+			case allPipes(t):
+			default:
+				body := trimSpace(strings.TrimRight(t, "| "))
+				out = append(out, tok{text: body, line: i + 1, empty: body == ""})
+			}
+			prevBlank = -1
+		}
+	case ShapeParas:
+		double := p.doubleSpaced(sp)
+		blanks, firstBlank := 0, 0
+		seen := false
+		flush := func() {
+			n := blanks
+			if double {
+				n--
+			}
+			for k := 0; k < n && seen; k++ {
+				out = append(out, tok{line: firstBlank + k + 1, empty: true})
+			}
+			blanks = 0
+		}
+		for i := sp.from; i < sp.to; i++ {
+			t := trimSpace(p.line(i))
+			if t == "" {
+				if blanks == 0 {
+					firstBlank = i
+				}
+				blanks++
+				continue
+			}
+			flush()
+			seen = true
+			out = append(out, tok{text: t, line: i + 1})
+		}
+		flush()
+	case ShapeRows:
+		row := 0
+		for i := sp.from; i < sp.to; i++ {
+			t := trimSpace(p.line(i))
+			if t == "" || allPipes(t) {
+				continue
+			}
+			row++
+			if strings.IndexByte(t, '|') < 0 {
+				out = append(out, tok{text: t, line: i + 1, row: row})
+				continue
+			}
+			for _, part := range strings.Split(t, "|") {
+				part = trimSpace(part)
+				out = append(out, tok{text: part, line: i + 1, row: row, empty: part == ""})
+			}
+		}
+	case ShapeMarkdown:
+		out = p.markdownTokens(sp, out)
+	}
+	return out
+}
+
+// markdownTokens reads "| a | b |" rows; a row whose line does not end in "|" continues on
+// the next lines (a cell broken across lines, joined without a space).
+func (p *parser) markdownTokens(sp span, out []tok) []tok {
+	row := 0
+	for i := sp.from; i < sp.to; i++ {
+		t := trimSpace(p.line(i))
+		if t == "" {
+			continue
+		}
+		if t[0] != '|' {
+			row++
+			out = append(out, tok{text: t, line: i + 1, row: row})
+			continue
+		}
+		if t == "|" || isMDSeparator(t) {
+			continue
+		}
+		row++
+		cur := tok{line: i + 1, row: row}
+		first := true
+		for ; i < sp.to; i++ {
+			c := trimSpace(p.line(i))
+			if first {
+				c = c[1:] // the opening pipe
+			}
+			done := len(c) > 0 && c[len(c)-1] == '|'
+			if first && c == "" {
+				done = false
+			}
+			parts := strings.Split(c, "|")
+			for k, part := range parts {
+				if k > 0 {
+					cur.empty = cur.text == ""
+					out = append(out, cur)
+					cur = tok{line: i + 1, row: row}
+				}
+				part = trimSpace(part)
+				if part != "" {
+					if cur.text == "" {
+						cur.text = part
+						cur.line = i + 1
+					} else {
+						cur.text += part
+					}
+				}
+			}
+			first = false
+			if done {
+				break
+			}
+		}
+		// an unterminated last row keeps its open cell
+		if cur.text != "" {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
+func isMDSeparator(t string) bool {
+	dash := false
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case '-':
+			dash = true
+		case '|', ':', ' ':
+		default:
+			return false
+		}
+	}
+	return dash
+}
+
+// doubleSpaced reports whether a paragraph-shaped region puts a blank line after every cell.
+func (p *parser) doubleSpaced(sp span) bool {
+	content, followed := 0, 0
+	for i := sp.from; i+1 < sp.to; i++ {
+		if trimSpace(p.line(i)) == "" {
+			continue
+		}
+		content++
+		if trimSpace(p.line(i+1)) == "" {
+			followed++
+		}
+	}
+	return content >= 4 && followed*5 >= content*4
+}

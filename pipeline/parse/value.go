@@ -1,0 +1,185 @@
+package parse
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"xxgk/schemas"
+)
+
+// Errors of the cell-value parser. They are short Chinese hints; the parser wraps them into a
+// Problem that names the file, table, row, column and line.
+var (
+	ErrNotNumber = errors.New("不是数字")
+	ErrFraction  = errors.New("计数不应有小数")
+	ErrSign      = errors.New("此处不应有正负号")
+	ErrGrouping  = errors.New("千位分隔符位置不对")
+	ErrUnit      = errors.New("单位与表头不符")
+)
+
+// units are the suffixes a value cell may carry, longest first.
+var units = [...]string{"人次", "件次", "万元", "件", "条", "个", "项", "次", "元"}
+
+// Value parses the text of one table cell. Empty or white space is StateBlank (0); a dash
+// ("-", "—", "–", "——", "/", "／", "无", "－") is StateDash; a number may carry a unit suffix
+// (件, 条, 个, 项, 次, 人次, 件次, 元, 万元) and thousands separators ("1,234"). A sign is
+// accepted only when signed, a decimal point only when decimal ("2.0" in a count is an
+// error, never rounded). Anything else ("十二", "约20", "20余", "a1") is an error.
+func Value(text string, decimal, signed bool) (schemas.CellState, schemas.Dec, error) {
+	st, d, _, err := value(text, decimal, signed)
+	return st, d, err
+}
+
+// value is Value that also returns the unit suffix it removed.
+func value(text string, decimal, signed bool) (schemas.CellState, schemas.Dec, string, error) {
+	s := trimSpace(text)
+	if s == "" {
+		return schemas.StateBlank, 0, "", nil
+	}
+	if isDash(s) {
+		return schemas.StateDash, 0, "", nil
+	}
+	unit := ""
+	for _, u := range units {
+		if len(s) > len(u) && strings.HasSuffix(s, u) {
+			unit = u
+			s = trimSpace(s[:len(s)-len(u)])
+			break
+		}
+	}
+	if s == "" {
+		return "", 0, unit, ErrNotNumber
+	}
+	// Fold full-width digits and signs (decode already applies NFKC; Value may be called on
+	// raw text) and drop thousands separators into a small buffer.
+	var buf [40]byte
+	b := buf[:0]
+	digits, sinceComma, commas, dots := 0, -1, 0, 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		size := 1
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			size = n
+			switch {
+			case r >= '０' && r <= '９':
+				c = byte(r-'０') + '0'
+			case r == '，':
+				c = ','
+			case r == '．':
+				c = '.'
+			case r == '＋':
+				c = '+'
+			case r == '－' || r == '−':
+				c = '-'
+			default:
+				return "", 0, unit, ErrNotNumber
+			}
+		}
+		i += size
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+			if sinceComma >= 0 {
+				sinceComma++
+			}
+		case c == ',':
+			if digits == 0 || dots > 0 || (sinceComma >= 0 && sinceComma != 3) || (sinceComma < 0 && digits > 3) {
+				return "", 0, unit, ErrGrouping
+			}
+			commas++
+			sinceComma = 0
+			continue
+		case c == '.':
+			if dots > 0 {
+				return "", 0, unit, ErrNotNumber
+			}
+			if sinceComma >= 0 && sinceComma != 3 {
+				return "", 0, unit, ErrGrouping
+			}
+			sinceComma = -1
+			dots++
+		case c == '+' || c == '-':
+			if len(b) != 0 {
+				return "", 0, unit, ErrNotNumber
+			}
+			if !signed {
+				return "", 0, unit, ErrSign
+			}
+		default:
+			return "", 0, unit, ErrNotNumber
+		}
+		if len(b) == len(buf) {
+			return "", 0, unit, schemas.ErrDecRange
+		}
+		b = append(b, c)
+	}
+	if commas > 0 && sinceComma >= 0 && sinceComma != 3 {
+		return "", 0, unit, ErrGrouping
+	}
+	if digits == 0 {
+		return "", 0, unit, ErrNotNumber
+	}
+	if dots > 0 && !decimal {
+		return "", 0, unit, ErrFraction
+	}
+	d, err := schemas.ParseDec(string(b))
+	if err != nil {
+		return "", 0, unit, err
+	}
+	return schemas.StateNumber, d, unit, nil
+}
+
+// isDash reports whether s (trimmed, non-empty) means "no number": a run of dashes, a slash,
+// or 无.
+func isDash(s string) bool {
+	if s == "无" || s == "/" || s == "／" || s == "\\" {
+		return true
+	}
+	for _, r := range s {
+		switch r {
+		case '-', '—', '–', '－', '―', '─', '‐', '‑', '−':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// trimSpace trims ASCII white space, U+3000 and U+00A0.
+func trimSpace(s string) string {
+	for len(s) > 0 {
+		c := s[0]
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f' {
+			s = s[1:]
+			continue
+		}
+		if strings.HasPrefix(s, "\u3000") {
+			s = s[3:]
+			continue
+		}
+		if strings.HasPrefix(s, "\u00a0") {
+			s = s[2:]
+			continue
+		}
+		break
+	}
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f' {
+			s = s[:len(s)-1]
+			continue
+		}
+		if strings.HasSuffix(s, "\u3000") {
+			s = s[:len(s)-3]
+			continue
+		}
+		if strings.HasSuffix(s, "\u00a0") {
+			s = s[:len(s)-2]
+			continue
+		}
+		break
+	}
+	return s
+}
