@@ -121,7 +121,7 @@ func (p *parser) findYear() {
 		r.Year = p.opt.Year
 		if strong != 0 && strong != p.opt.Year {
 			p.problem(schemas.Problem{Code: schemas.ProblemYear, Severity: schemas.SeverityWarning,
-				Text: strconv.Itoa(strong),
+				Text:    strconv.Itoa(strong),
 				Message: "指定的年度" + strconv.Itoa(p.opt.Year) + "与报告文字中的年度" + strconv.Itoa(strong) + "不一致"})
 		}
 		return
