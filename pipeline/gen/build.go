@@ -1,0 +1,261 @@
+package gen
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	"xxgk/schemas"
+)
+
+// Doc is one generated report: its gold (the true report), the prose and the way it is
+// printed, and where it goes.
+type Doc struct {
+	Gold  *schemas.Report
+	Prose Prose
+	Shape Shape
+	Opts  RenderOptions
+	Fault Fault
+	// Path is the report's path relative to OUT/reports, with "/" separators.
+	Path string
+}
+
+// generator builds the documents of one unit, year after year.
+type generator struct {
+	cfg   *Config
+	unit  Unit
+	state *bodyState
+	prev  *schemas.Report // last year's gold, when that report was written
+	flat  bool            // file layout of the county
+	code  bool            // flat names carry the county code
+	ph    *phrases
+}
+
+func newGenerator(cfg *Config, u Unit) *generator {
+	g := &generator{cfg: cfg, unit: u, state: newState(u.Body, cfg.Seed), ph: defaultPhrases()}
+	lr := newRNG(cfg.Seed, "layout", u.Body.County.Code)
+	switch cfg.Layout {
+	case LayoutFlat:
+		g.flat = true
+	case LayoutMixed:
+		g.flat = lr.IntN(2) == 0
+	}
+	g.code = lr.IntN(2) == 0 || !uniqueName(cfg, u.Body.County.Name)
+	return g
+}
+
+func uniqueName(cfg *Config, name string) bool {
+	n := 0
+	for _, d := range cfg.Registry.Counties {
+		if d.Name == name {
+			n++
+		}
+	}
+	return n == 1
+}
+
+// years runs the unit: every year from the first configured year is drawn (so the chain and
+// the trends continue through missing years), and a document is made for the years in
+// u.Years.
+func (g *generator) run(emit func(*Doc) error) error {
+	want := map[int]bool{}
+	last := 0
+	for _, y := range g.unit.Years {
+		want[y] = true
+		last = y
+	}
+	for y := g.cfg.FirstYear; y <= last; y++ {
+		d := g.year(y, want[y])
+		if d == nil {
+			g.prev = nil
+			continue
+		}
+		if err := emit(d); err != nil {
+			return err
+		}
+		g.prev = d.Gold
+	}
+	return nil
+}
+
+// year draws year y; it returns nil when the report is not published that year.
+func (g *generator) year(y int, publish bool) *Doc {
+	b := g.unit.Body
+	s := g.state
+	rng := newRNG(g.cfg.Seed, "year", b.County.Code, b.Name, strconv.Itoa(y))
+	vr := variant{dash: "—"}
+	vr.format = formatOf(y, y >= 2021 && rng.Float64() < g.cfg.OldTemplateShare)
+	if rng.IntN(3) == 0 {
+		vr.dash = "/"
+	}
+	vr.blankTotals = rng.Float64() < 0.05
+	vr.blankZeros = rng.Float64() < 0.05
+	vr.subtotals = rng.Float64() < 0.06
+	vr.feeStated = vr.format == schemas.FormatGB2021 && rng.Float64() < 0.92
+	if publish && rng.Float64() < g.cfg.FaultShare {
+		kinds := Faults
+		if g.prev == nil || g.prev.Year != y-1 {
+			kinds = []Fault{FaultRowSum, FaultColumnTotal, FaultMissingRow, FaultProse}
+		}
+		vr.fault = kinds[rng.IntN(len(kinds))]
+		vr.blankTotals = false
+	}
+
+	// carry-over: last year's forward, or a few open requests before the first year
+	var carried [6]int64
+	if s.started {
+		copy(carried[:], s.forward[:6])
+	} else if b.Scope != schemas.ScopeTownship && rng.IntN(3) == 0 {
+		carried[0] = int64(1 + rng.IntN(3))
+	}
+	var chainCol int
+	if vr.fault == FaultChain {
+		chainCol = rng.IntN(2) // natural_person or commercial
+		carried[chainCol] += int64(1 + rng.IntN(3))
+	}
+	t := drawTable3(rng, s, y, carried)
+	for i := range 6 {
+		s.forward[i] = t.forward[i]
+	}
+	s.forward[6] = sum6(t.forward)
+	s.started = true
+
+	r := schemas.NewReport("")
+	r.Year, r.Format, r.Scope, r.Body = y, vr.format, b.Scope, b.Name
+	fillTable3(r, t, vr)
+	drawTable4(rng, r, s, sum6(t.newRec), vr)
+	drawTable2(rng, r, b, s, vr)
+	if !publish {
+		return nil
+	}
+	requests := sum6(t.newRec)
+	stated := requests
+	if vr.fault == FaultProse {
+		k := int64(1 + rng.IntN(5))
+		if requests >= k && rng.IntN(2) == 0 {
+			k = -k
+		}
+		stated = requests + k
+	}
+	r.Statements = append(r.Statements, schemas.Statement{Measure: schemas.StatedRequests, Value: schemas.DecInt(stated), Section: 1})
+	if vr.feeStated {
+		fee := int64(0)
+		if requests > 20 && rng.IntN(6) == 0 {
+			fee = int64(50 * (1 + rng.IntN(20)))
+		}
+		r.Fee = schemas.Cell{State: schemas.StateNumber, Value: schemas.DecInt(fee)}
+		r.Statements = append(r.Statements, schemas.Statement{Measure: schemas.StatedFees, Value: schemas.DecInt(fee), Section: 6})
+	}
+	c := schemas.Labels()
+	r.Markers = map[schemas.Format][]string{vr.format: c.Formats[vr.format].Markers}
+	for _, sec := range c.Sections {
+		r.Sections = append(r.Sections, schemas.Section{Number: sec.Number, Heading: sec.Label})
+	}
+	r.Status = schemas.StatusComplete
+
+	d := &Doc{Gold: r, Fault: vr.fault}
+	g.inject(rng, d, vr, chainCol)
+	d.Shape, d.Opts = chooseRendering(rng, b)
+	titled := b.Scope == schemas.ScopeArea || d.Shape == ShapeHTML || rng.Float64() < 0.8
+	if titled {
+		r.Title = fmt.Sprintf("%s%d年政府信息公开工作年度报告", b.Name, y)
+	}
+	d.Prose = g.ph.prose(rng, b, r, titled)
+	d.Path = g.path(y, d.Shape)
+	r.Source = d.Path
+	method := schemas.RegionPath
+	if g.cfg.Manifest {
+		method = schemas.RegionManifest
+	} else if m := g.cfg.Registry.FindInPath(d.Path); !m.Found || m.Division.Code != b.County.Code {
+		method = schemas.RegionText
+	}
+	r.Region = b.County.Region(method)
+	return d
+}
+
+// inject applies the report's fault and records exactly the checks and problems it causes.
+func (g *generator) inject(rng *rand.Rand, d *Doc, vr variant, chainCol int) {
+	r := d.Gold
+	ko := catKeys()
+	t3 := r.Table3
+	val := func(row, col string) schemas.Dec { c, _ := t3.Get(row, col); return c.Value }
+	bump := func(row, col string, k int64) {
+		c, _ := t3.Get(row, col)
+		c.State, c.Value = schemas.StateNumber, c.Value+schemas.DecInt(k)
+		t3.Set(row, col, c)
+	}
+	rowParts := func(row string) schemas.Dec {
+		var s schemas.Dec
+		for _, col := range ko.applicant {
+			s += val(row, col)
+		}
+		return s
+	}
+	results := func(col string) schemas.Dec {
+		var s schemas.Dec
+		for _, o := range ko.outcomes[:ko.nResults] {
+			s += val(o, col)
+		}
+		return s + val(rowOtherTotal, col)
+	}
+	k := int64(1 + rng.IntN(4))
+	switch vr.fault {
+	case FaultRowSum:
+		row := []string{"granted", "partially_granted"}[rng.IntN(2)]
+		bump(row, colTotal, k)
+		r.Checks = append(r.Checks,
+			newCheck("R2", row, colTotal, rowParts(row), val(row, colTotal)),
+			newCheck("R3", rowHandled, colTotal, results(colTotal), val(rowHandled, colTotal)))
+	case FaultColumnTotal:
+		col := ko.cols[[]int{0, 0, 1, 6}[rng.IntN(4)]]
+		bump(rowHandled, col, k)
+		in := val(rowNewReceived, col) + val(rowCarriedOver, col)
+		out := val(rowHandled, col) + val(rowForward, col)
+		r.Checks = append(r.Checks,
+			newCheck("R1", "", col, in, out),
+			newCheck("R2", rowHandled, colTotal, rowParts(rowHandled), val(rowHandled, colTotal)),
+			newCheck("R3", rowHandled, col, results(col), val(rowHandled, col)))
+	case FaultMissingRow:
+		var cands, zero []string
+		for _, o := range ko.outcomes[2:ko.nResults] { // withheld, unavailable, rejected rows
+			cands = append(cands, o)
+			if val(o, colTotal) == 0 {
+				zero = append(zero, o)
+			}
+		}
+		if len(zero) > 0 {
+			cands = zero
+		}
+		row := cands[rng.IntN(len(cands))]
+		delete(t3, row)
+		label := schemas.Labels().Table3Row(row).Label
+		r.Checks = append(r.Checks, schemas.Check{Rule: "R8", Severity: schemas.SeverityWarning, Table: schemas.Table3, Row: row,
+			Message: fmt.Sprintf("表三缺少“%s”行", label)})
+		r.Problems = append(r.Problems, schemas.Problem{Code: schemas.ProblemRowMissing, Severity: schemas.SeverityError,
+			Table: schemas.Table3, Row: row, Message: fmt.Sprintf("表三未找到“%s”行", label)})
+		r.Status = schemas.StatusIncomplete
+	case FaultChain:
+		for i, col := range ko.cols {
+			p, _ := g.prev.Table3.Get(rowForward, col)
+			c, _ := t3.Get(rowCarriedOver, col)
+			if i == chainCol || col == colTotal {
+				ch := newCheck("R6", rowCarriedOver, col, p.Value, c.Value)
+				ch.Severity = schemas.SeverityWarning
+				ch.Message = fmt.Sprintf("表三“%s”列：上年结转=%s，%d年报告结转下年度=%s", col, c.Value, r.Year-1, p.Value)
+				r.Checks = append(r.Checks, ch)
+			}
+		}
+	case FaultProse:
+		ch := newCheck("R7", rowNewReceived, colTotal, val(rowNewReceived, colTotal), r.Statements[0].Value)
+		ch.Severity = schemas.SeverityWarning
+		ch.Message = fmt.Sprintf("正文第一部分所述申请数为%s件，表三为%s件", r.Statements[0].Value, val(rowNewReceived, colTotal))
+		r.Checks = append(r.Checks, ch)
+	}
+}
+
+// newCheck is an error-severity table 3 check with its two sides.
+func newCheck(rule, row, col string, expected, found schemas.Dec) schemas.Check {
+	return schemas.Check{Rule: rule, Severity: schemas.SeverityError, Table: schemas.Table3, Row: row, Column: col,
+		Expected: &expected, Found: &found,
+		Message: fmt.Sprintf("表三%s %s/%s：应为%s，实为%s", rule, row, col, expected, found)}
+}

@@ -1,0 +1,204 @@
+// Package gen writes realistic sample corpora of 政府信息公开工作年度报告: every county of one
+// or more provinces, its government, departments, townships and development zone, over a run
+// of years, in every text shape and encoding the pipeline reads, each report with a gold file
+// holding its true numbers in the canonical JSON (schemas.Report) and exactly the rule
+// violations that were injected on purpose. Output is a pure function of the configuration
+// and the seed: the number of workers changes only the speed.
+package gen
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"iter"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"xxgk/pipeline/regions"
+	"xxgk/schemas"
+)
+
+// Layout is how report files are arranged under OUT/reports.
+type Layout string
+
+// Layouts.
+const (
+	LayoutTree  Layout = "tree"  // reports/{省}/{市}/{县}/{year}/{body}{year}年…
+	LayoutFlat  Layout = "flat"  // reports/flat/{year}/{县}{body}… or {code}_{…}
+	LayoutMixed Layout = "mixed" // per county, one or the other
+)
+
+// Config says what to generate. The zero value of a field takes the default of Defaults.
+type Config struct {
+	Provinces   []string // 2-digit province codes (or longer prefixes: a prefecture, a county)
+	FirstYear   int      // 2019
+	LastYear    int      // 2024
+	Seed        uint64
+	Departments int // department reports per county
+	Townships   int // township reports per county
+	// MissingShare is the share of counties that publish nothing in a given year.
+	MissingShare float64
+	// OldTemplateShare is the share of reports from 2021 on still printed in the 2019 template.
+	OldTemplateShare float64
+	// FaultShare is the share of reports with one injected rule violation.
+	FaultShare float64
+	Layout     Layout
+	Manifest   bool // write OUT/manifest.csv (then every gold region method is "manifest")
+	Limit      int  // stop after this many reports (0: no limit)
+	Workers    int
+	// Registry is the region registry (nil: regions.Default()).
+	Registry *regions.Registry
+}
+
+// Defaults returns the default configuration: 辽宁省 (21), 2019–2024.
+func Defaults() Config {
+	return Config{Provinces: []string{"21"}, FirstYear: 2019, LastYear: 2024, Seed: 1, Departments: 12,
+		Townships: 10, MissingShare: 0.05, OldTemplateShare: 0.05, FaultShare: 0.03, Layout: LayoutTree, Workers: 2}
+}
+
+// Validate checks a configuration and fills the registry.
+func (c *Config) validate() error {
+	if c.Registry == nil {
+		c.Registry = regions.Default()
+	}
+	if len(c.Provinces) == 0 {
+		return errors.New("gen: no province given (--province 21)")
+	}
+	for _, p := range c.Provinces {
+		if len(c.Registry.Under(p)) == 0 {
+			return fmt.Errorf("gen: no county under code %q", p)
+		}
+	}
+	if c.FirstYear < 2019 || c.LastYear < c.FirstYear || c.LastYear > 2100 {
+		return fmt.Errorf("gen: years %d–%d: the generator writes the 2019 and 2021 templates, years from 2019", c.FirstYear, c.LastYear)
+	}
+	for _, s := range []float64{c.MissingShare, c.OldTemplateShare, c.FaultShare} {
+		if s < 0 || s > 1 {
+			return fmt.Errorf("gen: share %v outside 0..1", s)
+		}
+	}
+	if c.Departments < 0 || c.Townships < 0 {
+		return errors.New("gen: negative number of departments or townships")
+	}
+	switch c.Layout {
+	case "":
+		c.Layout = LayoutTree
+	case LayoutTree, LayoutFlat, LayoutMixed:
+	default:
+		return fmt.Errorf("gen: layout %q: want tree, flat or mixed", c.Layout)
+	}
+	if c.Workers <= 0 {
+		c.Workers = 1
+	}
+	return nil
+}
+
+// ParseYears reads "2019-2024" or "2022".
+func ParseYears(s string) (first, last int, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		b = a
+	}
+	first, err1 := strconv.Atoi(strings.TrimSpace(a))
+	last, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if err1 != nil || err2 != nil || last < first {
+		return 0, 0, fmt.Errorf("years %q: want YYYY or YYYY-YYYY", s)
+	}
+	return first, last, nil
+}
+
+// Unit is one body with the years it publishes, the unit of work of Generate (its years are
+// generated in order, since the carry-over chain links them).
+type Unit struct {
+	Body  Body
+	Years []int // years with a report, ascending (missing county-years left out)
+	// Seq is the unit's position in the plan.
+	Seq int
+}
+
+// Plan returns the units of a configuration in plan order: counties by code, bodies in
+// county order. Limit truncates the plan at that many reports.
+func Plan(cfg Config) iter.Seq[Unit] {
+	return func(yield func(Unit) bool) {
+		if err := cfg.validate(); err != nil {
+			return
+		}
+		left := cfg.Limit
+		seq := 0
+		for _, d := range counties(cfg) {
+			var years []int
+			for y := cfg.FirstYear; y <= cfg.LastYear; y++ {
+				if !countyMissing(cfg, d.Code, y) {
+					years = append(years, y)
+				}
+			}
+			for _, b := range bodiesOf(d, cfg.Seed, cfg.Departments, cfg.Townships) {
+				ys := years
+				if cfg.Limit > 0 {
+					if left <= 0 {
+						return
+					}
+					if len(ys) > left {
+						ys = ys[:left]
+					}
+					left -= len(ys)
+				}
+				if len(ys) == 0 {
+					continue
+				}
+				if !yield(Unit{Body: b, Years: ys, Seq: seq}) {
+					return
+				}
+				seq++
+			}
+		}
+	}
+}
+
+// counties lists the counties of the configuration, by code, each once.
+func counties(cfg Config) []regions.Division {
+	seen := map[string]bool{}
+	var out []regions.Division
+	for _, p := range cfg.Provinces {
+		for _, d := range cfg.Registry.Under(p) {
+			if !seen[d.Code] {
+				seen[d.Code] = true
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// countyMissing says whether a county publishes nothing in year y.
+func countyMissing(cfg Config, code string, y int) bool {
+	if cfg.MissingShare <= 0 {
+		return false
+	}
+	return newRNG(cfg.Seed, "missing", code, strconv.Itoa(y)).Float64() < cfg.MissingShare
+}
+
+// Missing reports whether the county with this code is absent in year y (for tests and
+// summaries).
+func Missing(cfg Config, code string, y int) bool { return countyMissing(cfg, code, y) }
+
+// newRNG returns a generator seeded from the seed and stable keys.
+func newRNG(seed uint64, keys ...string) *rand.Rand {
+	h := fnv.New64a()
+	for _, k := range keys {
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+	}
+	return rand.New(rand.NewPCG(seed, h.Sum64()))
+}
+
+func pick(rng *rand.Rand, s ...string) string { return s[rng.IntN(len(s))] }
+
+// formatOf is the template a report of year y is printed in.
+func formatOf(y int, old bool) schemas.Format {
+	if y < 2021 || old {
+		return schemas.FormatGB2019
+	}
+	return schemas.FormatGB2021
+}
