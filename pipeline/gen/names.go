@@ -180,7 +180,7 @@ func selfWord(b Body, rng *rand.Rand) string {
 		if strings.HasSuffix(b.Name, "办公室") {
 			return "我办"
 		}
-		return pick(rng, "我" + countyWord(b.County) + "政府", countyWord(b.County) + "政府")
+		return pick(rng, "我"+countyWord(b.County)+"政府", countyWord(b.County)+"政府")
 	case schemas.ScopeDepartment:
 		switch {
 		case strings.HasSuffix(b.Name, "局"):
