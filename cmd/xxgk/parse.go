@@ -54,12 +54,12 @@ Exit status: 0 when every input was read completely, 1 otherwise, 2 on bad usage
 			for _, path := range files {
 				r, err := extract.File(path, opt)
 				if err != nil {
-					fmt.Fprintf(os.Stderr, "xxgk: %v\n", err)
+					fmt.Fprintf(cmd.ErrOrStderr(), "xxgk: %v\n", err)
 					allGood = false
 					continue
 				}
 				if why := extract.Failure(r); why != "" {
-					fmt.Fprintf(os.Stderr, "xxgk: %s: %s\n", path, why)
+					fmt.Fprintf(cmd.ErrOrStderr(), "xxgk: %s: %s\n", path, why)
 				}
 				if r.Status != schemas.StatusComplete {
 					allGood = false
