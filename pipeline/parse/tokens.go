@@ -81,9 +81,20 @@ func countPipes(t string) int { return strings.Count(t, "|") }
 // detectShape looks at the lines of a region and says which shape its table has.
 func (p *parser) detectShape(sp span) Shape {
 	var cells, rows, md, single int
+	open, openLen := false, 0 // inside a markdown row whose cell breaks across lines
 	for i := sp.from; i < sp.to; i++ {
 		t := trimSpace(p.line(i))
 		if t == "" {
+			continue
+		}
+		if open {
+			openLen++
+			if t[len(t)-1] == '|' {
+				open = false
+				md++
+			} else if openLen > 20 {
+				open = false
+			}
 			continue
 		}
 		if allPipes(t) {
@@ -93,7 +104,13 @@ func (p *parser) detectShape(sp span) Shape {
 			continue
 		}
 		if t[0] == '|' {
-			md++
+			switch {
+			case isMDSeparator(t):
+			case len(t) > 1 && t[len(t)-1] == '|':
+				md++
+			default:
+				open, openLen = true, 0
+			}
 			continue
 		}
 		k := strings.IndexByte(t, '|')

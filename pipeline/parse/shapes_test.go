@@ -1,0 +1,161 @@
+package parse
+
+import (
+	"strings"
+	"testing"
+
+	"xxgk/schemas"
+)
+
+// The fixtures in testdata/shapes hold the same two reports (a gb2021 department report and a
+// gb2019 government report) flattened in every shape: cells, rows, cell-pipe, paragraphs
+// (single and double spaced), markdown and HTML-shaped rows. Their cells carry blanks, dashes,
+// units, signs, "251000元", a blank total column and (gb2021) a printed subtotal row; labels
+// come with half- or full-width brackets, 、 or . or spaces after the numerals, header words
+// split over lines.
+
+var gb2021Table2 = map[string]string{
+	"rules":               "b b b",
+	"normative_documents": "2 1 15",
+	"licensing":           "120",
+	"penalty":             "3",
+	"coercion":            "-",
+	"fees":                "0.35",
+}
+
+var gb2021Table3 = map[string]string{
+	"new_received":                "12 2 b b 1 b 15",
+	"carried_over":                "1 0 0 0 0 0 1",
+	"granted":                     "5 1 0 0 0 0 6",
+	"partially_granted":           "2 0 0 0 0 0 2",
+	"withheld_total":              "1 0 0 0 0 0 1",
+	"withheld_state_secret":       zeros(7),
+	"withheld_law_prohibited":     zeros(7),
+	"withheld_security_stability": zeros(7),
+	"withheld_third_party":        "1 0 0 0 0 0 1",
+	"withheld_internal_affairs":   zeros(7),
+	"withheld_process_info":       zeros(7),
+	"withheld_enforcement_file":   zeros(7),
+	"withheld_query_item":         "- - - - - - -",
+	"unavailable_not_held":        "3 1 0 0 1 0 5",
+	"unavailable_needs_creation":  zeros(7),
+	"unavailable_unclear":         zeros(7),
+	"rejected_petition":           zeros(7),
+	"rejected_duplicate":          "1 0 0 0 0 0 b",
+	"rejected_publication":        zeros(7),
+	"rejected_excessive":          zeros(7),
+	"rejected_confirmation":       zeros(7),
+	"other_no_correction":         "1 0 0 0 0 0 1",
+	"other_no_fee":                zeros(7),
+	"other_other":                 zeros(7),
+	"total_handled":               "13 2 0 0 1 0 16",
+	"carried_forward":             "b b b b b b b",
+}
+
+var gb2019Table2 = map[string]string{
+	"rules":               "0 0 0",
+	"normative_documents": "3 3 25",
+	"licensing":           "150 12 1200",
+	"other_services":      "20 -3 55",
+	"penalty":             "80 0 310",
+	"coercion":            "10 0 2",
+	"fees":                "12 -1",
+	"procurement":         "5 251000",
+}
+
+var gb2019Table3 = map[string]string{
+	"new_received":                "20 3 1 0 0 0 24",
+	"carried_over":                "0 b b b b b 0",
+	"granted":                     "10 2 0 0 0 0 12",
+	"partially_granted":           "3 0 0 0 0 0 3",
+	"withheld_state_secret":       zeros(7),
+	"withheld_law_prohibited":     zeros(7),
+	"withheld_security_stability": zeros(7),
+	"withheld_third_party":        zeros(7),
+	"withheld_internal_affairs":   zeros(7),
+	"withheld_process_info":       "1 0 0 0 0 0 1",
+	"withheld_enforcement_file":   zeros(7),
+	"withheld_query_item":         zeros(7),
+	"unavailable_not_held":        "4 1 0 0 0 0 5",
+	"unavailable_needs_creation":  zeros(7),
+	"unavailable_unclear":         "0 0 1 0 0 0 1",
+	"rejected_petition":           "1 0 0 0 0 0 1",
+	"rejected_duplicate":          zeros(7),
+	"rejected_publication":        zeros(7),
+	"rejected_excessive":          zeros(7),
+	"rejected_confirmation":       "- - - - - - -",
+	"other_total":                 zeros(7),
+	"total_handled":               "19 3 1 0 0 0 23",
+	"carried_forward":             "1 0 0 0 0 0 1",
+}
+
+type shapeCase struct {
+	file   string
+	shape  Shape
+	title  bool
+	fee    int64
+	format schemas.Format
+}
+
+func TestShapes(t *testing.T) {
+	cases := []shapeCase{
+		{"gb2021_cells.txt", ShapeCells, true, 0, schemas.FormatGB2021},
+		{"gb2021_rows.txt", ShapeRows, true, 120, schemas.FormatGB2021},
+		{"gb2021_cellpipe.txt", ShapeCellPipe, false, 0, schemas.FormatGB2021},
+		{"gb2021_paras.txt", ShapeParas, false, 0, schemas.FormatGB2021},
+		{"gb2021_paras2.txt", ShapeParas, true, 0, schemas.FormatGB2021},
+		{"gb2021_markdown.txt", ShapeMarkdown, true, 0, schemas.FormatGB2021},
+		{"gb2021_html.txt", ShapeMarkdown, true, 0, schemas.FormatGB2021},
+		{"gb2019_cells.txt", ShapeCells, true, 0, schemas.FormatGB2019},
+		{"gb2019_rows.txt", ShapeRows, false, 0, schemas.FormatGB2019},
+		{"gb2019_cellpipe.txt", ShapeCellPipe, true, 0, schemas.FormatGB2019},
+		{"gb2019_paras.txt", ShapeParas, true, 0, schemas.FormatGB2019},
+		{"gb2019_paras2.txt", ShapeParas, false, 0, schemas.FormatGB2019},
+		{"gb2019_markdown.txt", ShapeMarkdown, true, 0, schemas.FormatGB2019},
+		{"gb2019_html.txt", ShapeMarkdown, true, 0, schemas.FormatGB2019},
+	}
+	for _, c := range cases {
+		t.Run(strings.TrimSuffix(c.file, ".txt"), func(t *testing.T) {
+			r := parseFile(t, "shapes/"+c.file, Options{})
+			if errs := errorsOf(r); len(errs) > 0 {
+				for _, e := range errs {
+					t.Errorf("problem: %+v", e)
+				}
+			}
+			if r.Format != c.format {
+				t.Errorf("format = %s, want %s (markers %v)", r.Format, c.format, r.Markers)
+			}
+			t2, t3, t4 := gb2021Table2, gb2021Table3, "1 0 0 0 1 0 0 0 1 1 0 0 0 0 0"
+			year, code, body, scope := 2021, "211321", "朝阳县教育局", schemas.ScopeDepartment
+			requests := int64(15)
+			if c.format == schemas.FormatGB2019 {
+				t2, t3, t4 = gb2019Table2, gb2019Table3, "2 1 0 0 3 1 0 0 0 1 0 0 0 0 0"
+				year, code, body, scope = 2020, "211381", "北票市人民政府办公室", schemas.ScopeGovernment
+				requests = 24
+			}
+			if !c.title {
+				body, scope = "", schemas.ScopeUnknown
+			}
+			checkRows(t, "table2", r.Table2, t2cols(c.format, t2), t2)
+			checkRows(t, "table3", r.Table3, t3cols(t3), t3)
+			checkRows(t, "table4", r.Table4, t4cols(), t4spec(t4))
+			if len(r.Table3) != len(t3) || len(r.Table2) != len(t2) {
+				t.Errorf("rows: table3 %v, table2 %v", gridRows(r.Table3), gridRows(r.Table2))
+			}
+			if r.Year != year || r.Region.Code != code || r.Body != body || r.Scope != scope {
+				t.Errorf("year %d region %s body %q scope %q; want %d %s %q %q", r.Year, r.Region.Code, r.Body, r.Scope, year, code, body, scope)
+			}
+			if r.Fee.State != schemas.StateNumber || r.Fee.Value != schemas.DecInt(c.fee) {
+				t.Errorf("fee = %+v, want %d", r.Fee, c.fee)
+			}
+			if s, ok := statement(r, schemas.StatedRequests); !ok || s.Value != schemas.DecInt(requests) {
+				t.Errorf("requests = %+v, want %d", s, requests)
+			}
+			if len(r.Sections) != 6 {
+				t.Errorf("sections = %d", len(r.Sections))
+			}
+			p := &parser{text: "", c: cat()}
+			_ = p
+		})
+	}
+}
