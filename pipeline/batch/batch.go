@@ -298,3 +298,13 @@ func appendCount(b *array.Int64Builder, c schemas.Cell, ok bool) {
 	}
 	b.Append(c.Value.Int())
 }
+
+// Allocator is the memory batches are built in (an Arrow allocator). Tests pass
+// NewCheckedAllocator() and assert that nothing is left allocated.
+type Allocator = memory.Allocator
+
+// NewCheckedAllocator returns an allocator that counts what is still allocated
+// (CurrentAlloc) for leak tests.
+func NewCheckedAllocator() *memory.CheckedAllocator {
+	return memory.NewCheckedAllocator(memory.NewGoAllocator())
+}

@@ -1,0 +1,638 @@
+// Package ingest loads a province's reports into the warehouse: it walks the inputs, decodes,
+// parses and validates them on one worker per core, and hands the reports to one loader
+// goroutine that turns them into Arrow batches (pipeline/batch) and loads them into the run's
+// working copy of the warehouse (pipeline/store), which is published atomically at the end.
+//
+// Identity of a report: (region_code, body, year), or its cleaned path when the region, the body
+// or the year is unknown. Content identity: the SHA-256 of the bytes (with the parser version).
+// Bytes already stored are not parsed again: the input is "unchanged" when its path holds them
+// and "duplicate" when another path does (in this run or an earlier one). Different bytes for
+// a known identity become a new version; the store keeps the older one, superseded.
+//
+// The loader processes results in walk order (lexical, per root), whatever the order in which
+// workers finish, so a run's outcome does not depend on timing: re-running converges.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"xxgk/pipeline"
+	"xxgk/pipeline/batch"
+	"xxgk/pipeline/decode"
+	"xxgk/pipeline/regions"
+	"xxgk/pipeline/store"
+	"xxgk/pipeline/validate"
+	"xxgk/schemas"
+)
+
+// ParseOptions are what the ingest knows about an input before parsing it: the region from
+// the --region flag or the manifest, and the year, scope and body from the manifest.
+type ParseOptions struct {
+	Region       string // 6-digit county code; empty: the parser looks in the path, then the text
+	RegionMethod string // schemas.RegionFlag or schemas.RegionManifest
+	Year         int
+	Scope        string
+	Body         string
+}
+
+// ParseFunc turns a decoded input into a report (pipeline/parse by default).
+type ParseFunc func(doc *decode.Doc, o ParseOptions) *schemas.Report
+
+// Options configure a run.
+type Options struct {
+	Roots    []string // files and directories to ingest
+	DB       string   // published warehouse file
+	Manifest string   // manifest CSV; empty: manifest.csv in or above a root directory, if any
+	Workers  int      // parse workers; 0: one per core
+	Region   string   // county code forced on every input (--region)
+	Year     int      // year forced on every input (--year)
+
+	// Parse replaces the parser (tests). Nil: pipeline/parse.
+	Parse ParseFunc
+	// Allocator is the Arrow memory the batches are built in (tests pass a checked one).
+	Allocator batch.Allocator
+	// Progress, when set, is called by the loader at most every ProgressEvery and once at the end.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+	// MaxFileSize: larger inputs fail with pipeline.ErrTooLarge (default 64 MiB).
+	MaxFileSize int64
+	// FlushRows overrides the batch coalescing threshold (tests).
+	FlushRows int
+	// MemoryLimit and Threads are passed to DuckDB (store.Options).
+	MemoryLimit string
+	Threads     int
+	// Registry is the region registry (default regions.Default()).
+	Registry *regions.Registry
+}
+
+// Progress is a snapshot for the progress bar.
+type Progress struct {
+	Files    int // inputs processed
+	Reports  int // new report versions loaded
+	Failures int // failed inputs and failed reports
+	Bytes    int64
+	Elapsed  time.Duration
+	Done     bool
+}
+
+// job is one input file in walk order.
+type job struct {
+	seq  int
+	path string // path to open
+	key  string // cleaned, slash-separated: stored as the input's path
+	err  error  // a walk error: the input is unreadable
+}
+
+// result is what a worker made of a job.
+type result struct {
+	job
+	sha    [32]byte
+	hashed bool // sha is set
+	size   int64
+	known  *store.Known
+	rep    *schemas.Report
+	enc    string
+	fail   *failure
+	given  ParseOptions
+}
+
+type failure struct {
+	reason string
+	detail string
+}
+
+// Run ingests opts.Roots into the warehouse opts.DB and returns the summary. An error means
+// the run was aborted (locked warehouse, full disk, cancelled…): nothing was published and the
+// published warehouse is as it was. Bad inputs are not errors: they are recorded and counted.
+func Run(ctx context.Context, opts Options) (*Summary, error) {
+	start := time.Now()
+	if len(opts.Roots) == 0 {
+		return nil, errors.New("ingest: no input paths")
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = 64 << 20
+	}
+	if opts.ProgressEvery <= 0 {
+		opts.ProgressEvery = 200 * time.Millisecond
+	}
+	if opts.Parse == nil {
+		opts.Parse = defaultParse
+	}
+	if opts.Registry == nil {
+		opts.Registry = regions.Default()
+	}
+	if opts.Region != "" {
+		if _, ok := opts.Registry.County(opts.Region); !ok {
+			return nil, fmt.Errorf("ingest: --region %s: not a county code of the registry", opts.Region)
+		}
+	}
+	for _, r := range opts.Roots {
+		if _, err := os.Stat(r); err != nil {
+			return nil, fmt.Errorf("ingest: input %w", err)
+		}
+	}
+	man, err := findManifest(opts)
+	if err != nil {
+		return nil, err
+	}
+
+	w, err := store.Begin(ctx, store.Options{Path: opts.DB, MemoryLimit: opts.MemoryLimit, Threads: opts.Threads})
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	l := &loader{opts: opts, w: w, man: man, start: start,
+		sum: &Summary{RunID: w.RunID(), DB: opts.DB, byPref: map[string]*PrefectureSummary{}}}
+	if man != nil {
+		l.sum.Manifest = man.path
+	}
+	sum, err := l.run(ctx)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("ingest: %w%s", err, hint(err)), w.Abort())
+	}
+	return sum, nil
+}
+
+// hint adds a short explanation to errors the office can act on.
+func hint(err error) string {
+	s := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(s, "no space left") || strings.Contains(s, "file too large") || strings.Contains(s, "disk quota"):
+		return "（磁盘空间不足：已发布的仓库未改动，清理空间后重新运行）"
+	case errors.Is(err, context.Canceled):
+		return "（已中断：已发布的仓库未改动）"
+	}
+	return ""
+}
+
+type loader struct {
+	opts  Options
+	w     *store.Warehouse
+	man   *manifest
+	start time.Time
+	sum   *Summary
+
+	known    map[[32]byte]store.Known
+	knownIDs map[int64]bool
+	runSHA   map[[32]byte]store.Known // bytes loaded in this run
+	runIDs   map[int64]bool
+	runIdent map[string]string // identity → first path in this run
+	b        *batch.Builder
+	lastProg time.Time
+}
+
+func (l *loader) run(ctx context.Context) (*Summary, error) {
+	var err error
+	if l.known, err = l.w.Known(ctx, pipeline.ParserVersion); err != nil {
+		return nil, err
+	}
+	l.knownIDs = make(map[int64]bool, len(l.known))
+	for _, k := range l.known {
+		l.knownIDs[k.ReportID] = true
+	}
+	l.runSHA = map[[32]byte]store.Known{}
+	l.runIDs = map[int64]bool{}
+	l.runIdent = map[string]string{}
+	l.b = batch.NewBuilder(l.opts.Allocator)
+	defer l.b.Release()
+	if l.opts.FlushRows > 0 {
+		l.b.FlushRows = l.opts.FlushRows
+	}
+	l.b.AddRegions(l.opts.Registry)
+	if err := l.w.Load(ctx, l.b.FlushTable(schemas.TableRegions)); err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	window := 4*l.opts.Workers + 16
+	slots := make(chan struct{}, window) // bounds the jobs between the walker and the loader
+	jobs := make(chan job, l.opts.Workers)
+	results := make(chan result, window)
+	var walkErr error
+	go func() {
+		defer close(jobs)
+		walkErr = l.walk(ctx, slots, jobs)
+	}()
+	var wg sync.WaitGroup
+	for i := 0; i < l.opts.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				res := l.work(j)
+				select {
+				case results <- res:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	pending := map[int]result{}
+	next := 0
+	var loadErr error
+	for res := range results {
+		if loadErr != nil {
+			continue // drain
+		}
+		pending[res.seq] = res
+		for {
+			r, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-slots
+			if loadErr = l.handle(ctx, r); loadErr != nil {
+				cancel()
+				break
+			}
+		}
+	}
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if walkErr != nil {
+		return nil, walkErr
+	}
+	if len(pending) != 0 {
+		return nil, fmt.Errorf("internal: %d results out of order", len(pending))
+	}
+	if err := l.w.Load(ctx, l.b.Flush()...); err != nil {
+		return nil, err
+	}
+	s := l.sum
+	res, err := l.w.Finish(ctx, store.Run{Roots: l.opts.Roots, Manifest: s.Manifest, Inputs: int64(s.Inputs),
+		Loaded: int64(s.Parsed), Unchanged: int64(s.Unchanged), Duplicates: int64(s.Duplicates),
+		Failed: int64(s.Failed), Incomplete: int64(s.Incomplete), Status: s.Status()})
+	if err != nil {
+		return nil, err
+	}
+	s.NewVersions = int(res.NewVersions)
+	s.Elapsed = time.Since(l.start)
+	s.finish()
+	l.progress(true)
+	return s, nil
+}
+
+// walk sends every input file in lexical order, per root. Directories and files whose name
+// starts with "." are skipped, and so are the warehouse's own files and the manifest.
+func (l *loader) walk(ctx context.Context, slots chan struct{}, jobs chan<- job) error {
+	seq := 0
+	skip := map[string]bool{}
+	if l.man != nil {
+		skip[absClean(l.man.path)] = true
+	}
+	dbAbs := absClean(l.opts.DB)
+	send := func(j job) error {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		j.seq = seq
+		seq++
+		select {
+		case jobs <- j:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for _, root := range l.opts.Roots {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			key := filepath.ToSlash(filepath.Clean(p))
+			if err != nil {
+				// unreadable directory or file: recorded, the walk goes on
+				if d != nil && d.IsDir() && p != root {
+					if serr := send(job{path: p, key: key, err: err}); serr != nil {
+						return serr
+					}
+					return fs.SkipDir
+				}
+				return send(job{path: p, key: key, err: err})
+			}
+			name := d.Name()
+			if p != root && strings.HasPrefix(name, ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+				return nil // devices, sockets, pipes
+			}
+			a := absClean(p)
+			if skip[a] || a == dbAbs || strings.HasPrefix(a, dbAbs+".") {
+				return nil
+			}
+			return send(job{path: p, key: key})
+		})
+		if err != nil {
+			return fmt.Errorf("walk %s: %w", root, err)
+		}
+	}
+	return nil
+}
+
+func absClean(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	return a
+}
+
+// work reads, hashes, decodes, parses and validates one input (on a worker goroutine).
+func (l *loader) work(j job) (res result) {
+	res.job = j
+	res.size = -1
+	defer func() {
+		if p := recover(); p != nil {
+			res.rep = nil
+			res.fail = &failure{reason: "解析器内部错误（internal parser error）", detail: fmt.Sprint(p)}
+		}
+	}()
+	if j.err != nil {
+		res.fail = &failure{reason: "无法读取文件（unreadable）", detail: j.err.Error()}
+		return res
+	}
+	b, size, err := readFile(j.path, l.opts.MaxFileSize)
+	res.size = size
+	if err != nil {
+		if errors.Is(err, pipeline.ErrTooLarge) {
+			res.fail = &failure{reason: pipeline.ErrTooLarge.Error(), detail: fmt.Sprintf("%d 字节，上限 %d", size, l.opts.MaxFileSize)}
+		} else {
+			res.fail = &failure{reason: "无法读取文件（unreadable）", detail: err.Error()}
+		}
+		return res
+	}
+	res.sha = sha256.Sum256(b)
+	res.hashed = true
+	if k, ok := l.known[res.sha]; ok {
+		res.known = &k
+		return res
+	}
+	doc, err := decode.Decode(j.key, b)
+	if err != nil {
+		res.fail = inputFailure(err)
+		return res
+	}
+	res.enc = doc.Encoding
+	res.given = l.given(j)
+	r := l.opts.Parse(doc, res.given)
+	if r == nil {
+		res.fail = &failure{reason: pipeline.ErrNotReport.Error(), detail: "parser returned no report"}
+		return res
+	}
+	for _, p := range r.Problems {
+		if p.Code == schemas.ProblemNotReport {
+			res.fail = &failure{reason: pipeline.ErrNotReport.Error(), detail: p.Message}
+			return res
+		}
+	}
+	r.Source = j.key
+	l.checkRegion(r, res.given, j.key)
+	validate.Derive(r)
+	r.Checks = validate.Report(r)
+	r.Status = validate.Status(r)
+	res.rep = r
+	return res
+}
+
+func inputFailure(err error) *failure {
+	var ie *pipeline.InputError
+	if errors.As(err, &ie) {
+		return &failure{reason: ie.Reason.Error(), detail: ie.Detail}
+	}
+	return &failure{reason: "无法解码（undecodable）", detail: err.Error()}
+}
+
+func readFile(path string, max int64) ([]byte, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, -1, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, -1, err
+	}
+	if st.Size() > max {
+		return nil, st.Size(), pipeline.ErrTooLarge
+	}
+	b := make([]byte, 0, st.Size()+1)
+	for {
+		if len(b) == cap(b) {
+			if int64(len(b)) > max {
+				return nil, int64(len(b)), pipeline.ErrTooLarge
+			}
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, int64(len(b)), nil
+		}
+		if err != nil {
+			return nil, int64(len(b)), err
+		}
+	}
+}
+
+// given returns what the flags and the manifest say about an input.
+func (l *loader) given(j job) ParseOptions {
+	var o ParseOptions
+	if l.man != nil {
+		if row, ok := l.man.rows[absClean(j.path)]; ok {
+			o = ParseOptions{Region: row.region, RegionMethod: schemas.RegionManifest, Year: row.year, Scope: row.scope, Body: row.body}
+		}
+	}
+	if l.opts.Region != "" {
+		o.Region, o.RegionMethod = l.opts.Region, schemas.RegionFlag
+	}
+	if l.opts.Year != 0 {
+		o.Year = l.opts.Year
+	}
+	return o
+}
+
+// checkRegion lists a region the path contradicts, and an unresolved region, as problems
+// (never guessing).
+func (l *loader) checkRegion(r *schemas.Report, given ParseOptions, key string) {
+	hasRegionProblem := false
+	for _, p := range r.Problems {
+		if p.Code == schemas.ProblemRegion {
+			hasRegionProblem = true
+		}
+	}
+	if given.Region != "" {
+		if r.Region.Code == "" || r.Region.Code != given.Region {
+			// the parser did not take the given region: take it, as the manifest or flag says
+			if d, ok := l.opts.Registry.County(given.Region); ok {
+				r.Region = d.Region(given.RegionMethod)
+			}
+		}
+		if m := l.opts.Registry.FindInPath(key); m.Found && m.Division.Code != given.Region {
+			src := "清单"
+			if given.RegionMethod == schemas.RegionFlag {
+				src = "--region"
+			}
+			r.AddProblem(schemas.Problem{Code: schemas.ProblemRegion, Severity: schemas.SeverityWarning, Text: m.Evidence,
+				Message: fmt.Sprintf("地区冲突：%s指定%s（%s），路径显示%s（%s）；采用%s", src, r.Region.Name, given.Region,
+					m.Division.Name, m.Division.Code, src)})
+		}
+		return
+	}
+	if r.Region.Code == "" && !hasRegionProblem {
+		r.AddProblem(schemas.Problem{Code: schemas.ProblemRegion, Severity: schemas.SeverityWarning,
+			Message: "无法确定所属县级地区：请在清单（manifest.csv）中指定 region_code"})
+	}
+}
+
+// handle processes one result, in walk order, on the loader goroutine.
+func (l *loader) handle(ctx context.Context, r result) error {
+	s := l.sum
+	s.Inputs++
+	if r.size > 0 {
+		s.Bytes += r.size
+	}
+	shaHex := ""
+	if r.hashed {
+		shaHex = hex.EncodeToString(r.sha[:])
+	}
+	runID := l.w.RunID()
+	in := batch.Input{RunID: runID, Path: r.key, SHA256: shaHex, Size: r.size}
+	switch {
+	case r.fail != nil:
+		l.fail(in, r.fail)
+	case r.known != nil:
+		in.ReportID = r.known.ReportID
+		if r.known.Path == r.key {
+			in.Status = schemas.InputUnchanged
+			s.Unchanged++
+		} else {
+			in.Status = schemas.InputDuplicate
+			in.Reason = "与已入库的 " + r.known.Path + " 内容相同"
+			s.Duplicates++
+			s.addDup(r.key, r.known.Path)
+		}
+		l.b.AddInput(in)
+	default:
+		if k, ok := l.runSHA[r.sha]; ok {
+			in.ReportID = k.ReportID
+			in.Status = schemas.InputDuplicate
+			in.Reason = "与本批次的 " + k.Path + " 内容相同"
+			s.Duplicates++
+			s.addDup(r.key, k.Path)
+			l.b.AddInput(in)
+			break
+		}
+		id := reportID(r.sha, pipeline.ParserVersion)
+		if l.knownIDs[id] || l.runIDs[id] {
+			l.fail(in, &failure{reason: "报告编号冲突（report id collision）", detail: fmt.Sprintf("report_id %d", id)})
+			break
+		}
+		l.runIDs[id] = true
+		l.runSHA[r.sha] = store.Known{ReportID: id, Path: r.key}
+		rep := r.rep
+		ident := batch.Identity(rep, r.key)
+		if first, ok := l.runIdent[ident]; ok {
+			s.addSameIdentity(ident, first, r.key)
+		} else {
+			l.runIdent[ident] = r.key
+		}
+		l.b.AddReport(batch.Meta{ReportID: id, IdentityKey: ident, Path: r.key, SHA256: shaHex, Size: r.size,
+			Encoding: r.enc, ParserVersion: pipeline.ParserVersion, RunID: runID}, rep)
+		in.Status = schemas.InputLoaded
+		in.ReportID = id
+		l.b.AddInput(in)
+		s.addReport(rep, r.key)
+	}
+	if ready := l.b.Ready(); len(ready) > 0 {
+		if err := l.w.Load(ctx, ready...); err != nil {
+			return err
+		}
+	}
+	l.progress(false)
+	return nil
+}
+
+func (l *loader) fail(in batch.Input, f *failure) {
+	in.Status = schemas.InputFailed
+	in.Reason = f.reason
+	l.b.AddInput(in)
+	l.b.AddFailure(batch.Failure{Path: in.Path, SHA256: in.SHA256, Size: in.Size, Reason: f.reason, Detail: f.detail,
+		ParserVersion: pipeline.ParserVersion, RunID: in.RunID})
+	l.sum.Failed++
+	l.sum.InputsFailed++
+	l.sum.addFailure(in.Path, f.reason, f.detail)
+}
+
+func (l *loader) progress(done bool) {
+	if l.opts.Progress == nil {
+		return
+	}
+	now := time.Now()
+	if !done && now.Sub(l.lastProg) < l.opts.ProgressEvery {
+		return
+	}
+	l.lastProg = now
+	s := l.sum
+	l.opts.Progress(Progress{Files: s.Inputs, Reports: s.Parsed, Failures: s.Failed, Bytes: s.Bytes,
+		Elapsed: now.Sub(l.start), Done: done})
+}
+
+// reportID derives a report version's id from its bytes and the parser version: the same
+// input always gets the same id, so re-runs converge.
+func reportID(sha [32]byte, parserVersion string) int64 {
+	h := sha256.New()
+	h.Write(sha[:])
+	h.Write([]byte(parserVersion))
+	var s [32]byte
+	h.Sum(s[:0])
+	id := int64(binary.BigEndian.Uint64(s[:8]) >> 1)
+	if id == 0 {
+		id = 1
+	}
+	return id
+}
+
+// sortedKeys returns the keys of m sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

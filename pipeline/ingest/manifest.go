@@ -1,0 +1,116 @@
+package ingest
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// ManifestName is the file looked for in and above each input directory.
+const ManifestName = "manifest.csv"
+
+// manifest is a CSV with the header path,region_code,year,scope,body (extra columns are
+// ignored). Paths are relative to the manifest's directory (or absolute).
+type manifest struct {
+	path string
+	rows map[string]manifestRow // absolute cleaned path → row
+}
+
+type manifestRow struct {
+	region string
+	year   int
+	scope  string
+	body   string
+}
+
+// findManifest returns the manifest given by --manifest, else the first manifest.csv found
+// in a root directory or its parent; nil when there is none.
+func findManifest(opts Options) (*manifest, error) {
+	if opts.Manifest != "" {
+		m, err := readManifest(opts.Manifest)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: manifest: %w", err)
+		}
+		return m, nil
+	}
+	for _, root := range opts.Roots {
+		st, err := os.Stat(root)
+		if err != nil || !st.IsDir() {
+			continue
+		}
+		for _, dir := range []string{root, filepath.Dir(absClean(root))} {
+			p := filepath.Join(dir, ManifestName)
+			m, err := readManifest(p)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("ingest: manifest: %w", err)
+			}
+			return m, nil
+		}
+	}
+	return nil, nil
+}
+
+func readManifest(path string) (m *manifest, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, f.Close()) }()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: header: %w", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	for _, need := range []string{"path", "region_code"} {
+		if _, ok := col[need]; !ok {
+			return nil, fmt.Errorf("%s: no %q column (header: path,region_code,year,scope,body)", path, need)
+		}
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	base := filepath.Dir(absClean(path))
+	m = &manifest{path: path, rows: map[string]manifestRow{}}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		p := get(rec, "path")
+		if p == "" {
+			continue
+		}
+		row := manifestRow{region: get(rec, "region_code"), scope: get(rec, "scope"), body: get(rec, "body")}
+		if y := get(rec, "year"); y != "" {
+			if row.year, err = strconv.Atoi(y); err != nil {
+				return nil, fmt.Errorf("%s line %d: year %q: %w", path, line, y, err)
+			}
+		}
+		p = filepath.FromSlash(p)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(base, p)
+		}
+		m.rows[filepath.Clean(p)] = row
+	}
+	return m, nil
+}
