@@ -498,8 +498,12 @@ func (p *parser) table2(toks []tok, sh Shape, ok bool) {
 	f := p.r.Format
 	items := p.c.t2[f]
 	if len(items) == 0 {
-		// format unknown: already reported; the table cannot be read without it
-		if len(toks) > 0 {
+		// format unknown: the table cannot be read without it
+		found19, _ := p.walkTable2Probe(toks, schemas.FormatGB2019)
+		found21, _ := p.walkTable2Probe(toks, schemas.FormatGB2021)
+		if !found19 && !found21 {
+			p.tableMissing(schemas.Table2, 2)
+		} else {
 			p.problem(schemas.Problem{Code: schemas.ProblemFormat, Table: schemas.Table2,
 				Message: "表二：格式（2019年版或2021年版）无法确定，不读取表二"})
 		}
@@ -529,6 +533,10 @@ func (p *parser) table2(toks []tok, sh Shape, ok bool) {
 
 // ---- table 4 ----
 
+// t4distinct are table 4 header words no other table has; when section 四's heading is
+// missing, the 15 numbers must follow one of them.
+var t4distinct = []string{"行政复议", "行政诉讼", "复议后起诉", "直接起诉", "结果维持", "尚未审结", "结果纠正"}
+
 func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 	c := p.c
 	w := &walk{p: p, toks: toks, grid: sh.grid(), table: schemas.Table4}
@@ -554,7 +562,7 @@ func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 			}
 			continue
 		}
-		if containsAny(t.normOf(), c.t4header) {
+		if containsAny(t.normOf(), t4distinct) {
 			seenHeader = true
 		}
 		lastText = i
