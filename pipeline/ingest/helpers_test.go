@@ -9,30 +9,39 @@ import (
 	"path/filepath"
 	"testing"
 
+	"xxgk/pipeline"
 	"xxgk/pipeline/batch"
 	"xxgk/pipeline/batch/batchtest"
-	"xxgk/pipeline/decode"
+	"xxgk/pipeline/extract"
 	"xxgk/pipeline/ingest"
 	"xxgk/pipeline/regions"
 	"xxgk/pipeline/store"
+	"xxgk/pipeline/validate"
 	"xxgk/schemas"
 )
 
-// jsonParse stands in for the parser: inputs are reports in the canonical JSON form.
-func jsonParse(doc *decode.Doc, o ingest.ParseOptions) *schemas.Report {
+// jsonExtract stands in for decode → parse: inputs are reports in the canonical JSON form
+// (the validator is the real one).
+func jsonExtract(path string, b []byte, o extract.Options) (*schemas.Report, error) {
+	if len(b) == 0 {
+		return nil, &pipeline.InputError{Path: path, Reason: pipeline.ErrEmpty}
+	}
 	var r schemas.Report
-	if err := json.Unmarshal([]byte(doc.Text), &r); err != nil || r.Body == "" && r.Title == "" {
-		rep := schemas.NewReport(doc.Name)
+	if err := json.Unmarshal(b, &r); err != nil || r.Body == "" && r.Title == "" {
+		rep := schemas.NewReport(path)
 		rep.AddProblem(schemas.Problem{Code: schemas.ProblemNotReport, Message: "不是报告"})
-		return rep
+		rep.Status = schemas.StatusFailed
+		return rep, nil
 	}
 	if o.Region != "" {
 		if d, ok := regions.Default().County(o.Region); ok {
 			r.Region = d.Region(o.RegionMethod)
 		}
 	}
-	r.Checks = nil
-	return &r
+	validate.Derive(&r)
+	r.Checks = validate.Report(&r)
+	r.Status = validate.Status(&r)
+	return &r, nil
 }
 
 // corpus writes n reports as JSON under dir/<prefecture>/<county>/<year>/<body>.json, for
@@ -70,7 +79,7 @@ func writeJSON(t testing.TB, p string, r *schemas.Report) {
 func run(t testing.TB, db string, roots ...string) *ingest.Summary {
 	t.Helper()
 	mem := batch.NewCheckedAllocator()
-	s, err := ingest.Run(context.Background(), ingest.Options{Roots: roots, DB: db, Parse: jsonParse, Allocator: mem,
+	s, err := ingest.Run(context.Background(), ingest.Options{Roots: roots, DB: db, Extract: jsonExtract, Allocator: mem,
 		Workers: 2, FlushRows: 5000, MemoryLimit: "1GB", Threads: 2})
 	if err != nil {
 		t.Fatal(err)

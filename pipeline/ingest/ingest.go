@@ -32,25 +32,15 @@ import (
 
 	"xxgk/pipeline"
 	"xxgk/pipeline/batch"
-	"xxgk/pipeline/decode"
+	"xxgk/pipeline/extract"
 	"xxgk/pipeline/regions"
 	"xxgk/pipeline/store"
-	"xxgk/pipeline/validate"
 	"xxgk/schemas"
 )
 
-// ParseOptions are what the ingest knows about an input before parsing it: the region from
-// the --region flag or the manifest, and the year, scope and body from the manifest.
-type ParseOptions struct {
-	Region       string // 6-digit county code; empty: the parser looks in the path, then the text
-	RegionMethod string // schemas.RegionFlag or schemas.RegionManifest
-	Year         int
-	Scope        string
-	Body         string
-}
-
-// ParseFunc turns a decoded input into a report (pipeline/parse by default).
-type ParseFunc func(doc *decode.Doc, o ParseOptions) *schemas.Report
+// ExtractFunc reads one input's bytes into a validated report (extract.Bytes by default):
+// nil and an error (*pipeline.InputError) when the bytes cannot be decoded at all.
+type ExtractFunc func(path string, b []byte, o extract.Options) (*schemas.Report, error)
 
 // Options configure a run.
 type Options struct {
@@ -61,8 +51,8 @@ type Options struct {
 	Region   string   // county code forced on every input (--region)
 	Year     int      // year forced on every input (--year)
 
-	// Parse replaces the parser (tests). Nil: pipeline/parse.
-	Parse ParseFunc
+	// Extract replaces decode → parse → validate (tests). Nil: extract.Bytes.
+	Extract ExtractFunc
 	// Allocator is the Arrow memory the batches are built in (tests pass a checked one).
 	Allocator batch.Allocator
 	// Progress, when set, is called by the loader at most every ProgressEvery and once at the end.
@@ -107,7 +97,7 @@ type result struct {
 	rep    *schemas.Report
 	enc    string
 	fail   *failure
-	given  ParseOptions
+	given  extract.Options
 }
 
 type failure struct {
@@ -132,8 +122,8 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 200 * time.Millisecond
 	}
-	if opts.Parse == nil {
-		opts.Parse = defaultParse
+	if opts.Extract == nil {
+		opts.Extract = extract.Bytes
 	}
 	if opts.Registry == nil {
 		opts.Registry = regions.Default()
@@ -402,16 +392,14 @@ func (l *loader) work(j job) (res result) {
 		res.known = &k
 		return res
 	}
-	doc, err := decode.Decode(j.key, b)
+	res.given = l.given(j)
+	r, err := l.opts.Extract(j.key, b, res.given)
 	if err != nil {
 		res.fail = inputFailure(err)
 		return res
 	}
-	res.enc = doc.Encoding
-	res.given = l.given(j)
-	r := l.opts.Parse(doc, res.given)
 	if r == nil {
-		res.fail = &failure{reason: pipeline.ErrNotReport.Error(), detail: "parser returned no report"}
+		res.fail = &failure{reason: pipeline.ErrNotReport.Error(), detail: "no report"}
 		return res
 	}
 	for _, p := range r.Problems {
@@ -422,9 +410,6 @@ func (l *loader) work(j job) (res result) {
 	}
 	r.Source = j.key
 	l.checkRegion(r, res.given, j.key)
-	validate.Derive(r)
-	r.Checks = validate.Report(r)
-	r.Status = validate.Status(r)
 	res.rep = r
 	return res
 }
@@ -470,11 +455,11 @@ func readFile(path string, max int64) ([]byte, int64, error) {
 }
 
 // given returns what the flags and the manifest say about an input.
-func (l *loader) given(j job) ParseOptions {
-	var o ParseOptions
+func (l *loader) given(j job) extract.Options {
+	o := extract.Options{Registry: l.opts.Registry}
 	if l.man != nil {
 		if row, ok := l.man.rows[absClean(j.path)]; ok {
-			o = ParseOptions{Region: row.region, RegionMethod: schemas.RegionManifest, Year: row.year, Scope: row.scope, Body: row.body}
+			o.Region, o.RegionMethod, o.Year, o.Scope, o.Body = row.region, schemas.RegionManifest, row.year, schemas.Scope(row.scope), row.body
 		}
 	}
 	if l.opts.Region != "" {
@@ -488,7 +473,7 @@ func (l *loader) given(j job) ParseOptions {
 
 // checkRegion lists a region the path contradicts, and an unresolved region, as problems
 // (never guessing).
-func (l *loader) checkRegion(r *schemas.Report, given ParseOptions, key string) {
+func (l *loader) checkRegion(r *schemas.Report, given extract.Options, key string) {
 	hasRegionProblem := false
 	for _, p := range r.Problems {
 		if p.Code == schemas.ProblemRegion {

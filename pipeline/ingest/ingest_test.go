@@ -259,7 +259,7 @@ func TestLockedWarehouse(t *testing.T) {
 	w, err := store.Begin(context.Background(), store.Options{Path: db})
 	must(t, err)
 	defer func() { must(t, w.Abort()) }()
-	_, err = ingest.Run(context.Background(), ingest.Options{Roots: []string{in}, DB: db, Parse: jsonParse})
+	_, err = ingest.Run(context.Background(), ingest.Options{Roots: []string{in}, DB: db, Extract: jsonExtract})
 	if !errors.Is(err, store.ErrLocked) {
 		t.Fatalf("ingest on a locked warehouse: %v, want ErrLocked", err)
 	}

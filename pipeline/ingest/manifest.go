@@ -16,7 +16,8 @@ import (
 const ManifestName = "manifest.csv"
 
 // manifest is a CSV with the header path,region_code,year,scope,body (extra columns are
-// ignored). Paths are relative to the manifest's directory (or absolute).
+// ignored). Paths are absolute, or relative to the manifest's directory or to the reports/
+// directory next to it (as xxgk gen writes them).
 type manifest struct {
 	path string
 	rows map[string]manifestRow // absolute cleaned path → row
@@ -107,10 +108,15 @@ func readManifest(path string) (m *manifest, err error) {
 			}
 		}
 		p = filepath.FromSlash(p)
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(base, p)
+		if filepath.IsAbs(p) {
+			m.rows[filepath.Clean(p)] = row
+			continue
 		}
-		m.rows[filepath.Clean(p)] = row
+		m.rows[filepath.Join(base, p)] = row
+		// xxgk gen writes paths relative to OUT/reports, next to OUT/manifest.csv
+		if alt := filepath.Join(base, "reports", p); m.rows[alt] == (manifestRow{}) {
+			m.rows[alt] = row
+		}
 	}
 	return m, nil
 }
