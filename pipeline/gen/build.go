@@ -16,6 +16,9 @@ type Doc struct {
 	Shape Shape
 	Opts  RenderOptions
 	Fault Fault
+	// Traits name the printing variants that change cell states: blank-totals, blank-zeros,
+	// subtotals, untitled (for summaries of round-trip results).
+	Traits []string
 	// Path is the report's path relative to OUT/reports, with "/" separators.
 	Path string
 }
@@ -161,6 +164,14 @@ func (g *generator) year(y int, publish bool) *Doc {
 		r.Title = fmt.Sprintf("%s%d年政府信息公开工作年度报告", b.Name, y)
 	}
 	d.Prose = g.ph.prose(rng, b, r, titled)
+	for _, t := range []struct {
+		on   bool
+		name string
+	}{{vr.blankTotals, "blank-totals"}, {vr.blankZeros, "blank-zeros"}, {vr.subtotals, "subtotals"}, {!titled, "untitled"}} {
+		if t.on {
+			d.Traits = append(d.Traits, t.name)
+		}
+	}
 	d.Path = g.path(y, d.Shape)
 	r.Source = d.Path
 	method := schemas.RegionPath

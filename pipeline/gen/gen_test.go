@@ -1,0 +1,571 @@
+package gen
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"xxgk/pipeline/regions"
+	"xxgk/schemas"
+)
+
+// small is a configuration of about two thousand reports: 朝阳市 and 葫芦岛市, 2019–2024.
+func small() Config {
+	c := Defaults()
+	c.Provinces = []string{"2113", "2114"}
+	c.FaultShare = 0.08
+	c.MissingShare = 0.1
+	return c
+}
+
+func hashTree(t *testing.T, root string) map[string][32]byte {
+	t.Helper()
+	out := map[string][32]byte{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out[rel] = sha256.Sum256(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestDeterministicAcrossWorkers(t *testing.T) {
+	cfg := small()
+	cfg.Provinces = []string{"211321", "211322", "211381"}
+	cfg.Manifest = true
+	cfg.Layout = LayoutMixed
+	dirs := []string{t.TempDir(), t.TempDir()}
+	var stats []Stats
+	for i, w := range []int{1, 2} {
+		cfg.Workers = w
+		st, err := Generate(context.Background(), cfg, dirs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		stats = append(stats, st)
+	}
+	a, b := hashTree(t, dirs[0]), hashTree(t, dirs[1])
+	if len(a) != len(b) || len(a) < 100 {
+		t.Fatalf("files: %d with 1 worker, %d with 2", len(a), len(b))
+	}
+	for k, h := range a {
+		if b[k] != h {
+			t.Errorf("%s differs between 1 and 2 workers", k)
+		}
+	}
+	if stats[0].Reports != stats[1].Reports || stats[0].Bytes != stats[1].Bytes {
+		t.Errorf("stats differ: %+v vs %+v", stats[0], stats[1])
+	}
+	// another seed gives another corpus
+	cfg.Seed = 99
+	d3 := t.TempDir()
+	if _, err := Generate(context.Background(), cfg, d3); err != nil {
+		t.Fatal(err)
+	}
+	c := hashTree(t, d3)
+	same := 0
+	for k, h := range c {
+		if a[k] == h {
+			same++
+		}
+	}
+	if same > len(c)/10 {
+		t.Errorf("seed 99: %d of %d files identical to seed 1", same, len(c))
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	cfg := Defaults()
+	cfg.MissingShare = 0.2
+	cfg.Departments, cfg.Townships = 2, 1
+	reg := regions.Default()
+	seen := map[string]map[int]int{} // county → year → reports
+	bodies := map[string]map[string]bool{}
+	if err := Docs(cfg, func(d *Doc) error {
+		r := d.Gold
+		if seen[r.Region.Code] == nil {
+			seen[r.Region.Code] = map[int]int{}
+			bodies[r.Region.Code] = map[string]bool{}
+		}
+		seen[r.Region.Code][r.Year]++
+		bodies[r.Region.Code][r.Body] = true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	counties := reg.Under("21")
+	missing, total := 0, 0
+	for _, d := range counties {
+		for y := cfg.FirstYear; y <= cfg.LastYear; y++ {
+			total++
+			n := seen[d.Code][y]
+			switch {
+			case Missing(cfg, d.Code, y):
+				missing++
+				if n != 0 {
+					t.Errorf("%s %s %d: marked missing but has %d reports", d.Code, d.Name, y, n)
+				}
+			case n < 4: // government, 2 departments, 1 township
+				t.Errorf("%s %s %d: %d reports", d.Code, d.Name, y, n)
+			}
+		}
+		if !bodies[d.Code][d.Name] && !bodies[d.Code][d.Name+"人民政府"] && !bodies[d.Code][d.Name+"人民政府办公室"] {
+			t.Errorf("%s %s: no county government report", d.Code, d.Name)
+		}
+	}
+	if share := float64(missing) / float64(total); share < 0.14 || share > 0.26 {
+		t.Errorf("missing share %.3f, want about 0.2 (%d of %d county-years)", share, missing, total)
+	}
+	if len(seen) != len(counties) {
+		t.Errorf("%d counties with reports, want %d", len(seen), len(counties))
+	}
+}
+
+func TestLimit(t *testing.T) {
+	cfg := small()
+	cfg.Limit = 77
+	n := 0
+	if err := Docs(cfg, func(*Doc) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 77 {
+		t.Errorf("limit 77: %d reports", n)
+	}
+}
+
+// ruleKey identifies a check for comparison: rule, table, row, column.
+func ruleKey(c schemas.Check) string {
+	return c.Rule + " " + c.Table + " " + c.Row + " " + c.Column
+}
+
+func keySet(cs []schemas.Check) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, ruleKey(c))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// recompute applies rules R1–R4, R6, R7 and R8 (missing rows) to a gold report with plain
+// sums, independently of package validate and of the generator's fault bookkeeping. prev is
+// last year's report of the same body, or nil.
+func recompute(r, prev *schemas.Report) []schemas.Check {
+	var out []schemas.Check
+	add := func(rule, table, row, col string) {
+		out = append(out, schemas.Check{Rule: rule, Table: table, Row: row, Column: col})
+	}
+	g := r.Table3
+	type term struct {
+		v       schemas.Dec
+		ok      bool
+		derived bool
+	}
+	get := func(g schemas.Grid, row, col string) term {
+		c, ok := g.Get(row, col)
+		if !ok || !c.HasValue() {
+			return term{}
+		}
+		return term{c.Value, true, c.State == schemas.StateDerived}
+	}
+	sumOf := func(ts ...term) term {
+		s := term{ok: true, derived: true}
+		for _, t := range ts {
+			s.v += t.v
+			s.ok = s.ok && t.ok
+			s.derived = s.derived && t.derived
+		}
+		return s
+	}
+	differ := func(a, b term) bool { return a.ok && b.ok && !(a.derived && b.derived) && a.v != b.v }
+	cols := []string{"natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"}
+	results := []string{"granted", "partially_granted",
+		"withheld_state_secret", "withheld_law_prohibited", "withheld_security_stability", "withheld_third_party",
+		"withheld_internal_affairs", "withheld_process_info", "withheld_enforcement_file", "withheld_query_item",
+		"unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
+		"rejected_petition", "rejected_duplicate", "rejected_publication", "rejected_excessive", "rejected_confirmation"}
+	others := []string{"other_no_correction", "other_no_fee", "other_other"}
+	for _, col := range cols {
+		in := sumOf(get(g, "new_received", col), get(g, "carried_over", col))
+		outv := sumOf(get(g, "total_handled", col), get(g, "carried_forward", col))
+		if differ(in, outv) {
+			add("R1", "table3", "", col)
+		}
+	}
+	rows := schemas.Labels().Table3RowKeys()
+	for _, row := range rows {
+		if _, ok := g[row]; !ok {
+			continue
+		}
+		var parts []term
+		for _, col := range cols[:6] {
+			parts = append(parts, get(g, row, col))
+		}
+		if differ(sumOf(parts...), get(g, row, "total")) {
+			add("R2", "table3", row, "total")
+		}
+	}
+	for _, col := range cols {
+		var parts []term
+		for _, row := range results {
+			parts = append(parts, get(g, row, col))
+		}
+		var o []term
+		for _, row := range others {
+			o = append(o, get(g, row, col))
+		}
+		other := sumOf(o...)
+		if r.Format == schemas.FormatGB2019 || !other.ok {
+			other = get(g, "other_total", col)
+		}
+		parts = append(parts, other)
+		if differ(sumOf(parts...), get(g, "total_handled", col)) {
+			add("R3", "table3", "total_handled", col)
+		}
+	}
+	groups := map[string][]string{"withheld_total": results[2:10], "unavailable_total": results[10:13], "rejected_total": results[13:18]}
+	if r.Format == schemas.FormatGB2021 {
+		groups["other_total"] = others
+	}
+	for _, st := range []string{"withheld_total", "unavailable_total", "rejected_total", "other_total"} {
+		members, ok := groups[st]
+		if !ok {
+			continue
+		}
+		for _, col := range cols {
+			c, ok := g.Get(st, col)
+			if !ok || c.State != schemas.StateNumber {
+				continue
+			}
+			var parts []term
+			for _, m := range members {
+				parts = append(parts, get(g, m, col))
+			}
+			if differ(sumOf(parts...), get(g, st, col)) {
+				add("R3", "table3", st, col)
+			}
+		}
+	}
+	for _, grp := range []string{"review", "litigation_direct", "litigation_after_review"} {
+		t := get(r.Table4, grp, "total")
+		s := sumOf(get(r.Table4, grp, "upheld"), get(r.Table4, grp, "corrected"), get(r.Table4, grp, "other"), get(r.Table4, grp, "pending"))
+		if differ(s, t) {
+			add("R4", "table4", grp, "total")
+		}
+	}
+	if prev != nil {
+		for _, col := range cols {
+			p, c := get(prev.Table3, "carried_forward", col), get(g, "carried_over", col)
+			if p.ok && c.ok && p.v != c.v {
+				add("R6", "table3", "carried_over", col)
+			}
+		}
+	}
+	for _, s := range r.Statements {
+		if s.Measure == schemas.StatedRequests {
+			if t := get(g, "new_received", "total"); t.ok && t.v != s.Value {
+				add("R7", "table3", "new_received", "total")
+			}
+		}
+	}
+	for _, l := range schemas.Labels().Table3Rows(r.Format) {
+		if _, ok := g[l.Key]; !ok {
+			add("R8", "table3", l.Key, "")
+		}
+	}
+	return out
+}
+
+// corpus generates cfg into a temporary directory and returns it with the documents' faults
+// by path.
+func corpus(t *testing.T, cfg Config) (string, Stats, map[string]Fault) {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := Generate(context.Background(), cfg, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faults := map[string]Fault{}
+	if err := Docs(cfg, func(d *Doc) error { faults[d.Path] = d.Fault; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return dir, st, faults
+}
+
+func readGold(t *testing.T, dir, path string) *schemas.Report {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, GoldDir, filepath.FromSlash(path)+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r schemas.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return &r
+}
+
+// TestGoldObeysRules recomputes the rules on every gold file: the violations found are
+// exactly the gold checks, only faulted reports have any, and every fault gives at least one.
+func TestGoldObeysRules(t *testing.T) {
+	cfg := small()
+	cfg.Layout = LayoutMixed
+	dir, st, faults := corpus(t, cfg)
+	if st.Reports != len(faults) || st.Reports < 1500 {
+		t.Fatalf("%d reports written, %d planned", st.Reports, len(faults))
+	}
+	golds := map[string]*schemas.Report{}
+	key := func(r *schemas.Report, year int) string { return fmt.Sprintf("%s|%s|%d", r.Region.Code, r.Body, year) }
+	byPath := map[string]*schemas.Report{}
+	for p := range faults {
+		r := readGold(t, dir, p)
+		golds[key(r, r.Year)] = r
+		byPath[p] = r
+	}
+	nFault := map[Fault]int{}
+	for p, f := range faults {
+		r := byPath[p]
+		prev := golds[key(r, r.Year-1)]
+		got, want := keySet(recompute(r, prev)), keySet(r.Checks)
+		if strings.Join(got, ";") != strings.Join(want, ";") {
+			t.Errorf("%s (fault %q): recomputed %v, gold %v", p, f, got, want)
+		}
+		if (f == FaultNone) != (len(want) == 0) {
+			t.Errorf("%s: fault %q with %d gold checks", p, f, len(want))
+		}
+		if f == FaultMissingRow {
+			if len(r.Problems) != 1 || r.Problems[0].Code != schemas.ProblemRowMissing {
+				t.Errorf("%s: missing row without a row_missing problem: %+v", p, r.Problems)
+			}
+		} else if len(r.Problems) != 0 {
+			t.Errorf("%s: problems %+v", p, r.Problems)
+		}
+		nFault[f]++
+	}
+	for _, f := range Faults {
+		if nFault[f] == 0 {
+			t.Errorf("no report with fault %s", f)
+		}
+	}
+	share := float64(len(faults)-nFault[FaultNone]) / float64(len(faults))
+	if share < cfg.FaultShare/2 || share > cfg.FaultShare*2 {
+		t.Errorf("fault share %.3f, configured %.3f", share, cfg.FaultShare)
+	}
+}
+
+// TestGoldStates checks the cell states the spec asks for: gb2021 other_total derived, blank
+// totals derived when their parts are not zero, dashes only in table 2.
+func TestGoldStates(t *testing.T) {
+	cfg := small()
+	var derivedTotals, dashes, subtotals, blanks int
+	err := Docs(cfg, func(d *Doc) error {
+		r := d.Gold
+		if r.Format == schemas.FormatGB2021 {
+			for _, col := range catKeys().cols {
+				c, ok := r.Table3.Get("other_total", col)
+				if !ok || c.State != schemas.StateDerived {
+					t.Errorf("%s: other_total.%s = %+v, want derived", d.Path, col, c)
+				}
+			}
+			if r.Fee.State == schemas.StateNumber && len(r.Statements) != 2 {
+				t.Errorf("%s: fee stated without its statement", d.Path)
+			}
+		} else {
+			if r.Fee.State != schemas.StateMissing {
+				t.Errorf("%s: gb2019 report with a fee %+v", d.Path, r.Fee)
+			}
+			if c, _ := r.Table3.Get("other_total", "natural_person"); c.State != schemas.StateNumber && c.State != schemas.StateBlank {
+				t.Errorf("%s: gb2019 other_total derived", d.Path)
+			}
+		}
+		for row, cells := range r.Table3 {
+			for col, c := range cells {
+				switch c.State {
+				case schemas.StateDerived:
+					if row != "other_total" {
+						if col != "total" || c.Value == 0 {
+							t.Errorf("%s: %s.%s derived %s", d.Path, row, col, c.Value)
+						}
+						derivedTotals++
+					}
+				case schemas.StateDash, schemas.StateMissing, "":
+					t.Errorf("%s: table3 %s.%s state %q", d.Path, row, col, c.State)
+				case schemas.StateBlank:
+					blanks++
+					if c.Value != 0 {
+						t.Errorf("%s: blank %s.%s = %s", d.Path, row, col, c.Value)
+					}
+				}
+				if strings.HasSuffix(row, "_total") && row != "other_total" {
+					subtotals++
+				}
+			}
+		}
+		for _, cells := range r.Table2 {
+			for _, c := range cells {
+				if c.State == schemas.StateDash {
+					dashes++
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if derivedTotals == 0 || dashes == 0 || subtotals == 0 || blanks == 0 {
+		t.Errorf("derived totals %d, dashes %d, subtotal cells %d, blanks %d: want each > 0", derivedTotals, dashes, subtotals, blanks)
+	}
+}
+
+// TestDocuments looks at the files: every shape, GBK that really is GBK, traditional copies,
+// full-width digits, titles present and absent, the requests sentence of section 一.
+func TestDocuments(t *testing.T) {
+	cfg := small()
+	cfg.Manifest = true
+	dir := t.TempDir()
+	if _, err := Generate(context.Background(), cfg, dir); err != nil {
+		t.Fatal(err)
+	}
+	shapes := map[Shape]int{}
+	var gbk, big5, trad, full, untitled, manifestRows int
+	if err := Docs(cfg, func(d *Doc) error {
+		manifestRows++
+		b, err := os.ReadFile(filepath.Join(dir, ReportsDir, filepath.FromSlash(d.Path)))
+		if err != nil {
+			return err
+		}
+		shapes[d.Shape]++
+		text := string(b)
+		switch d.Opts.Charset {
+		case "gbk":
+			if utf8.Valid(b) {
+				t.Errorf("%s: GBK file is valid UTF-8", d.Path)
+			}
+			u, err := simplifiedchinese.GBK.NewDecoder().Bytes(b)
+			if err != nil {
+				t.Errorf("%s: not GBK: %v", d.Path, err)
+			}
+			text = string(u)
+			if d.Shape == ShapeHTML && !strings.Contains(text, "charset=gbk") {
+				t.Errorf("%s: GBK page without charset=gbk", d.Path)
+			}
+			gbk++
+		case "big5":
+			if !utf8.Valid(b) {
+				big5++
+			}
+		}
+		if d.Opts.Traditional && d.Opts.Charset == "utf-8" && ToTraditional("报告") != "报告" {
+			if !strings.ContainsAny(text, "資報總況開") {
+				t.Errorf("%s: traditional copy without traditional characters", d.Path)
+			}
+			trad++
+		}
+		if d.Opts.FullWidth && strings.ContainsAny(text, "０１２３４５６７８９") {
+			full++
+		}
+		if d.Prose.Title == "" {
+			untitled++
+			if d.Gold.Scope == schemas.ScopeArea {
+				t.Errorf("%s: area report without title", d.Path)
+			}
+		}
+		if !d.Opts.Traditional && d.Opts.Charset == "utf-8" && !d.Opts.FullWidth && !strings.Contains(text, "收到政府信息公开申请") {
+			t.Errorf("%s: no requests sentence", d.Path)
+		}
+		if strings.Contains(d.Path, "\\") || strings.HasPrefix(d.Path, "/") {
+			t.Errorf("bad path %q", d.Path)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Shapes {
+		if shapes[s] == 0 {
+			t.Errorf("no document in shape %s", s)
+		}
+	}
+	if gbk == 0 || full == 0 || untitled == 0 {
+		t.Errorf("gbk %d, full-width %d, untitled %d: want each > 0", gbk, full, untitled)
+	}
+	if ToTraditional("报告") != "报告" && (trad == 0 || big5 == 0) {
+		t.Errorf("traditional %d, big5 %d: want each > 0", trad, big5)
+	}
+	man, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(man, []byte("\n")); n != manifestRows+1 {
+		t.Errorf("manifest: %d lines, want %d", n, manifestRows+1)
+	}
+}
+
+// TestProseNamesNoOtherCounty: the region finder reading a report's text finds its own county
+// or none, never another (the prose must not contain words that are county names).
+func TestProseNamesNoOtherCounty(t *testing.T) {
+	cfg := small()
+	cfg.Provinces = []string{"21"}
+	cfg.Limit = 1500
+	reg := regions.Default()
+	if err := Docs(cfg, func(d *Doc) error {
+		if d.Opts.Charset != "utf-8" || d.Opts.Traditional {
+			return nil
+		}
+		text := string(Render(d.Gold, d.Prose, d.Shape, d.Opts))
+		m := reg.FindInText(d.Prose.Title, text)
+		if m.Found && m.Division.Code != d.Gold.Region.Code {
+			t.Errorf("%s: text names %s (%s)", d.Path, m.Division.Name, m.Evidence)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRenderShapes(t *testing.T) {
+	var doc *Doc
+	cfg := small()
+	cfg.Limit = 1
+	if err := Docs(cfg, func(d *Doc) error { doc = d; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	opts := RenderOptions{Note: true}
+	marks := map[Shape][]string{
+		ShapeCells:      {"\n自然人 |\n", "\n||||||||\n"},
+		ShapeRows:       {"\n自然人 | 法人或其他组织 | 总计 |||||||\n"},
+		ShapeCellPipe:   {"\n自然人\n|\n"},
+		ShapeParagraphs: {"\n自然人\n法人或其他组织\n总计\n"},
+		ShapeMarkdown:   {"| 自然人 |"},
+		ShapeHTML:       {"<!DOCTYPE html>", "colspan=\"5\"", "rowspan=\"8\"", "&nbsp;", "申请人情况"},
+	}
+	for s, ms := range marks {
+		out := string(Render(doc.Gold, doc.Prose, s, opts))
+		for _, m := range ms {
+			if !strings.Contains(out, m) {
+				t.Errorf("shape %s: no %q", s, m)
+			}
+		}
+	}
+}
