@@ -40,7 +40,7 @@ func TestRoundTrip(t *testing.T) {
 	var fails []string
 	byKind := map[string]int{}
 	byShape := map[string][2]int{} // shape → ok, failed
-	byTrait := map[string]int{}     // printing variant → failed reports with it
+	byTrait := map[string]int{}    // printing variant → failed reports with it
 	n := 0
 	err := gen.Docs(cfg, func(d *gen.Doc) error {
 		n++
