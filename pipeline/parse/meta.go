@@ -302,7 +302,7 @@ func (p *parser) findRegion() {
 	if title == "" {
 		title = r.Body
 	}
-	tm := reg.FindInText(title, p.text)
+	tm := reg.FindInText(title, p.prose())
 	switch {
 	case r.Region.Code != "":
 		if tm.Found && tm.Division.Code != r.Region.Code {
@@ -323,6 +323,16 @@ func (p *parser) findRegion() {
 		p.problem(schemas.Problem{Code: schemas.ProblemRegion,
 			Message: "未找到所属县级行政区划（路径和正文中都没有县、区、市、旗名）"})
 	}
+}
+
+// prose is the text without the table sections 二–四 (no place names there), to keep the
+// region search short.
+func (p *parser) prose() string {
+	from, to := p.sec[2], p.sec[5]
+	if from < 0 || to < 0 || to <= from {
+		return p.text
+	}
+	return p.text[:p.lines[from].s] + p.text[p.lines[to].s:]
 }
 
 func methodName(m string) string {

@@ -141,7 +141,6 @@ func (p *parser) run() {
 		toks3 = p.tokens(sp3, sh3)
 		p.table3(toks3, sh3)
 	}
-	p.collectMarkers(sp2, sp3, sp4)
 	if sp2.to > sp2.from {
 		sh2 = p.detectShape(sp2)
 		toks2 = p.tokens(sp2, sh2)
@@ -150,6 +149,7 @@ func (p *parser) run() {
 		sh4 = p.detectShape(sp4)
 		toks4 = p.tokens(sp4, sh4)
 	}
+	p.collectMarkers(toks2, toks3, toks4)
 	p.decideFormat(toks2, sh2)
 
 	p.findYear()

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"xxgk/schemas"
 )
@@ -12,9 +13,19 @@ var headingHints = []string{"总体情况", "主动公开", "公开申请", "行
 
 // headingNum says which of the six section headings line is (1..6), or 0.
 func (p *parser) headingNum(line string) int {
+	if len(line) > 200 {
+		return 0
+	}
 	t := trimSpace(strings.Trim(trimSpace(line), "|"))
 	if t == "" || len(t) > 180 {
 		return 0
+	}
+	// headings start with an enumerator or a bracket, or are short
+	if len(t) > 60 {
+		r, _ := utf8.DecodeRuneInString(t)
+		if !strings.ContainsRune("一二三四五六七八九十第(（0123456789", r) {
+			return 0
+		}
 	}
 	hint := false
 	for _, h := range headingHints {
@@ -127,27 +138,22 @@ func (p *parser) tableSpan(n int) (span, bool) {
 	return span{from, p.sectionEnd(n)}, false
 }
 
-// collectMarkers records the format marker words found in the table regions.
-func (p *parser) collectMarkers(spans ...span) {
-	from, to := len(p.lines), 0
-	for _, sp := range spans {
-		if sp.to <= sp.from {
-			continue
-		}
-		from = min(from, sp.from)
-		to = max(to, sp.to)
-	}
-	if to <= from {
-		return
-	}
+// collectMarkers records the format marker words found in the cells of the table regions
+// (short cells only: the markers are header words). The normalised cells are joined, so a
+// header word split over two cells ("本年制发" "件数") still matches.
+func (p *parser) collectMarkers(regions ...[]tok) {
 	var b []byte
-	for i := from; i < to; i++ {
-		l := p.line(i)
-		if strings.IndexByte(l, '|') >= 0 {
-			// cells joined without their pipes, so a word split over cells still matches
-			l = strings.ReplaceAll(l, "|", "")
+	for _, toks := range regions {
+		for i := range toks {
+			t := &toks[i]
+			if t.empty || len(t.text) > 150 || t.valueOK() {
+				continue
+			}
+			b = append(b, t.normOf()...)
 		}
-		b = append(b, norm(l)...)
+	}
+	if len(b) == 0 {
+		return
 	}
 	all := string(b)
 	for _, f := range []schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021} {

@@ -204,6 +204,11 @@ func (w *walk) fill(g schemas.Grid, rowKey, rowName string, cols []column, slots
 		}
 		return
 	}
+	cells := g[rowKey]
+	if cells == nil {
+		cells = make(map[string]schemas.Cell, len(cols))
+		g[rowKey] = cells
+	}
 	for k, c := range cols {
 		t := &w.toks[sel[k]]
 		st, d, unit, err := value(t.text, c.decimal, c.signed)
@@ -214,10 +219,10 @@ func (w *walk) fill(g schemas.Grid, rowKey, rowName string, cols []column, slots
 			p.problem(schemas.Problem{Code: schemas.ProblemValue, Table: w.table, Row: rowKey, Column: c.key,
 				Line: t.line, Text: t.text,
 				Message: tableNames[w.table] + "“" + rowName + "”行“" + c.name + "”列：“" + t.text + "”" + err.Error()})
-			g.Set(rowKey, c.key, schemas.Cell{State: schemas.StateMissing, Line: t.line, Text: t.text})
+			cells[c.key] = schemas.Cell{State: schemas.StateMissing, Line: t.line, Text: t.text}
 			continue
 		}
-		g.Set(rowKey, c.key, schemas.Cell{State: st, Value: d, Line: t.line, Text: t.text})
+		cells[c.key] = schemas.Cell{State: st, Value: d, Line: t.line, Text: t.text}
 	}
 }
 
@@ -245,7 +250,7 @@ func (p *parser) table3(toks []tok, sh Shape) {
 		}
 	}
 	match := func(t *tok) int {
-		if t.empty || !labelLike(t.text) || valueLike(t) {
+		if t.empty || valueLike(t) || !labelLike(t.text) {
 			return -1
 		}
 		n := t.normOf()
@@ -447,7 +452,7 @@ func (p *parser) walkTable2(toks []tok, sh Shape, f schemas.Format, g schemas.Gr
 	clean := 0
 	last := -1
 	match := func(t *tok) int {
-		if t.empty || !labelLike(t.text) || valueLike(t) {
+		if t.empty || valueLike(t) || !labelLike(t.text) {
 			return -1
 		}
 		n := t.normOf()

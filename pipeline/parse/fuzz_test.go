@@ -1,0 +1,107 @@
+package parse
+
+import (
+	"strings"
+	"testing"
+
+	"xxgk/schemas"
+)
+
+// FuzzParse: any text gives a report, never a panic; every number in a table came from the
+// line it names and reads back to the same value; nothing unreadable became a number.
+func FuzzParse(f *testing.F) {
+	f.Add("一、总体情况\n二、主动公开政府信息情况\n规章 |\n0 |\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		r := parseText("fuzz.txt", text, Options{})
+		if r == nil {
+			t.Fatal("nil report")
+		}
+		lines := strings.Split(text, "\n")
+		for _, p := range r.Problems {
+			if p.Code == ProblemInternal {
+				t.Fatalf("internal error: %+v", p)
+			}
+			if p.File != "fuzz.txt" || p.Message == "" {
+				t.Fatalf("problem without file or message: %+v", p)
+			}
+		}
+		for _, name := range []string{schemas.Table2, schemas.Table3, schemas.Table4} {
+			for row, cells := range r.Table(name) {
+				for col, c := range cells {
+					checkCell(t, lines, name+"."+row+"."+col, c)
+				}
+			}
+		}
+		if r.Fee.State != schemas.StateMissing && r.Fee.State != schemas.StateNumber {
+			t.Fatalf("fee state %q", r.Fee.State)
+		}
+		if r.Status != "" {
+			t.Fatalf("status set by parse")
+		}
+	})
+}
+
+func checkCell(t *testing.T, lines []string, where string, c schemas.Cell) {
+	switch c.State {
+	case schemas.StateMissing:
+		if c.Value != 0 {
+			t.Fatalf("%s: missing cell with value %s", where, c.Value)
+		}
+		return
+	case schemas.StateNumber, schemas.StateDash, schemas.StateBlank:
+	default:
+		t.Fatalf("%s: state %q", where, c.State)
+	}
+	if c.Line < 1 || c.Line > len(lines) {
+		t.Fatalf("%s: line %d of %d", where, c.Line, len(lines))
+	}
+	if c.State == schemas.StateBlank {
+		if c.Value != 0 || strings.TrimSpace(c.Text) != "" {
+			t.Fatalf("%s: blank %+v", where, c)
+		}
+		return
+	}
+	if !strings.Contains(lines[c.Line-1], c.Text) {
+		t.Fatalf("%s: text %q not on line %d %q", where, c.Text, c.Line, lines[c.Line-1])
+	}
+	st, d, err := Value(c.Text, true, true)
+	if err != nil || st != c.State || d != c.Value {
+		t.Fatalf("%s: %+v does not read back (%s %s %v)", where, c, st, d, err)
+	}
+}
+
+// FuzzValue: Value never panics, and what it accepts is exact and within its flags.
+func FuzzValue(f *testing.F) {
+	for _, s := range []string{"19", "", "—", "251000元", "1,234", "+12", "-3", "0.35", "十二", "２０", "1,2,3"} {
+		f.Add(s, true, true)
+		f.Add(s, false, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, decimal, signed bool) {
+		st, d, err := Value(s, decimal, signed)
+		if err != nil {
+			if st != "" || d != 0 {
+				t.Fatalf("error with state %q value %s", st, d)
+			}
+			return
+		}
+		switch st {
+		case schemas.StateBlank, schemas.StateDash:
+			if d != 0 {
+				t.Fatalf("%q: %s with value %s", s, st, d)
+			}
+		case schemas.StateNumber:
+			back, err := schemas.ParseDec(d.String())
+			if err != nil || back != d {
+				t.Fatalf("%q: %s does not round trip", s, d)
+			}
+			if !decimal && !d.IsInt() {
+				t.Fatalf("%q: fraction in a count", s)
+			}
+			if !signed && d < 0 {
+				t.Fatalf("%q: negative without sign allowed", s)
+			}
+		default:
+			t.Fatalf("%q: state %q", s, st)
+		}
+	})
+}
