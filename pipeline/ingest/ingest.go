@@ -145,7 +145,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 
 	w, err := store.Begin(ctx, store.Options{Path: opts.DB, MemoryLimit: opts.MemoryLimit, Threads: opts.Threads})
 	if err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
+		return nil, fmt.Errorf("ingest: %w%s", err, hint(err))
 	}
 	l := &loader{opts: opts, w: w, man: man, start: start,
 		sum: &Summary{RunID: w.RunID(), DB: opts.DB, byPref: map[string]*PrefectureSummary{}}}

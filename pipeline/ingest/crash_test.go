@@ -1,0 +1,290 @@
+package ingest_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"xxgk/pipeline/gen"
+	"xxgk/pipeline/ingest"
+	"xxgk/pipeline/store"
+)
+
+// The tests below run ingests and readers in child processes: the test binary re-executed
+// with XXGK_INGEST_CHILD set (TestMain dispatches).
+func TestMain(m *testing.M) {
+	switch os.Getenv("XXGK_INGEST_CHILD") {
+	case "ingest":
+		os.Exit(childIngest())
+	case "reader":
+		os.Exit(childReader())
+	}
+	os.Exit(m.Run())
+}
+
+// childIngest runs one ingest of XXGK_CHILD_ROOTS into XXGK_CHILD_DB. With XXGK_CHILD_FSIZE it
+// first limits the size of the files it may write (RLIMIT_FSIZE): a full disk.
+func childIngest() int {
+	if lim := os.Getenv("XXGK_CHILD_FSIZE"); lim != "" {
+		n, _ := strconv.ParseUint(lim, 10, 64)
+		signal.Ignore(syscall.SIGXFSZ) // writes past the limit fail with EFBIG instead
+		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+			fmt.Fprintln(os.Stderr, "setrlimit:", err)
+			return 3
+		}
+	}
+	fr, _ := strconv.Atoi(os.Getenv("XXGK_CHILD_FLUSH"))
+	s, err := ingest.Run(context.Background(), ingest.Options{Roots: strings.Split(os.Getenv("XXGK_CHILD_ROOTS"), "\n"),
+		DB: os.Getenv("XXGK_CHILD_DB"), Workers: 2, Threads: 1, MemoryLimit: "512MB", FlushRows: fr})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	fmt.Println("done", s.Parsed)
+	return 0
+}
+
+// childReader opens the warehouse read-only, prints the number of reports, waits for a line on
+// stdin, prints the number again from the same session, and exits.
+func childReader() int {
+	db, err := store.OpenReadOnly(os.Getenv("XXGK_CHILD_DB"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer db.Close()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer conn.Close()
+	for i := 0; i < 2; i++ {
+		var n int64
+		if err := conn.QueryRowContext(context.Background(), `select count(*) from reports`).Scan(&n); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		fmt.Println(n)
+		if i == 0 {
+			if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 2
+			}
+		}
+	}
+	return 0
+}
+
+func child(mode, db string, roots []string, extra ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "XXGK_INGEST_CHILD="+mode, "XXGK_CHILD_DB="+db,
+		"XXGK_CHILD_ROOTS="+strings.Join(roots, "\n"))
+	cmd.Env = append(cmd.Env, extra...)
+	return cmd
+}
+
+func fileSum(t testing.TB, p string) [32]byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}
+
+// twoCorpora generates a small province subset (A) and a larger one (B) for two-run tests.
+func twoCorpora(t testing.TB, dir string) (a, b string) {
+	cfgA := smallProvince()
+	cfgA.Manifest = false
+	generate(t, filepath.Join(dir, "a"), cfgA)
+	cfgB := cfgA
+	cfgB.FirstYear, cfgB.LastYear = 2019, 2021
+	cfgB.Departments, cfgB.Townships = 12, 6
+	generate(t, filepath.Join(dir, "b"), cfgB)
+	return filepath.Join(dir, "a", gen.ReportsDir), filepath.Join(dir, "b", gen.ReportsDir)
+}
+
+func runReal(t testing.TB, db string, roots ...string) *ingest.Summary {
+	t.Helper()
+	s, err := ingest.Run(context.Background(), ingest.Options{Roots: roots, DB: db, Workers: 2, Threads: 2, MemoryLimit: "1GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestKillMidRun kills ingests with SIGKILL at several moments of the second run: the
+// published warehouse stays as it was, and a re-run completes and converges to what an
+// uninterrupted history builds.
+func TestKillMidRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("child processes")
+	}
+	dir := t.TempDir()
+	a, b := twoCorpora(t, dir)
+
+	ref := filepath.Join(dir, "ref", "w.duckdb")
+	runReal(t, ref, a)
+	runReal(t, ref, a, b)
+
+	db := filepath.Join(dir, "data", "w.duckdb")
+	runReal(t, db, a)
+	sum1 := fileSum(t, db)
+	fp1 := fingerprints(t, db)
+
+	killed := 0
+	for _, delay := range []time.Duration{0, 100 * time.Millisecond, 300 * time.Millisecond, 700 * time.Millisecond} {
+		cmd := child("ingest", db, []string{a, b}, "XXGK_CHILD_FLUSH=2000")
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		must(t, cmd.Start())
+		// wait for the working copy, i.e. the run is under way
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			m, _ := filepath.Glob(db + ".tmp-*")
+			if len(m) > 0 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		time.Sleep(delay)
+		must(t, cmd.Process.Signal(syscall.SIGKILL))
+		err := cmd.Wait()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			killed++
+		} else {
+			t.Logf("delay %v: the child finished before the kill (%v)", delay, err)
+		}
+		if fileSum(t, db) != sum1 {
+			t.Fatalf("delay %v: the published warehouse changed under a killed run", delay)
+		}
+	}
+	if killed == 0 {
+		t.Fatal("no child was killed mid-run")
+	}
+	t.Logf("%d runs killed", killed)
+	if m, _ := filepath.Glob(db + ".tmp-*"); len(m) == 0 {
+		t.Log("no stale working copy left by the killed runs (killed before it grew?)")
+	}
+	if got := fingerprints(t, db); fmt.Sprint(got) != fmt.Sprint(fp1) {
+		t.Fatal("published warehouse content changed")
+	}
+	// the re-run cleans up and converges
+	runReal(t, db, a, b)
+	if m, _ := filepath.Glob(db + ".tmp-*"); len(m) != 0 {
+		t.Errorf("stale working copies left: %v", m)
+	}
+	want := fingerprints(t, ref, "started_at", "finished_at")
+	got := fingerprints(t, db, "started_at", "finished_at")
+	for tbl, w := range want {
+		if got[tbl] != w {
+			t.Errorf("%s: after kills and a re-run %+v, uninterrupted %+v", tbl, got[tbl], w)
+		}
+	}
+}
+
+// TestReaderDuringIngest holds a read-only session on the published file in another process
+// while an ingest runs: both succeed, the reader keeps its snapshot, a new reader sees the run.
+func TestReaderDuringIngest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("child processes")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	corpus(t, in, 10, 1)
+	db := filepath.Join(dir, "w.duckdb")
+	run(t, db, in)
+
+	cmd := child("reader", db, nil)
+	stdin, err := cmd.StdinPipe()
+	must(t, err)
+	stdout, err := cmd.StdoutPipe()
+	must(t, err)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	must(t, cmd.Start())
+	out := bufio.NewReader(stdout)
+	line, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reader: %v %s", err, stderr.String())
+	}
+	if strings.TrimSpace(line) != "10" {
+		t.Fatalf("reader saw %q reports", line)
+	}
+
+	corpus(t, in, 25, 100) // 15 more bodies (and new versions of the first 10)
+	s := run(t, db, in)    // must not be blocked by the reader
+	if s.Parsed == 0 {
+		t.Fatal("nothing loaded")
+	}
+	_, err = io.WriteString(stdin, "go\n")
+	must(t, err)
+	line, err = out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reader after the run: %v %s", err, stderr.String())
+	}
+	if strings.TrimSpace(line) != "10" {
+		t.Errorf("the open session saw %q reports: it must keep its snapshot", line)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("reader: %v %s", err, stderr.String())
+	}
+	rdb := readOnly(t, db)
+	if n := count(t, rdb, `select count(*) from reports where is_current`); n != 25 {
+		t.Errorf("a new session sees %d current reports, want 25", n)
+	}
+}
+
+// TestFullDisk runs ingests that cannot write past a file size limit (RLIMIT_FSIZE): while
+// copying the published file, and while loading. Each aborts with a clear message and leaves
+// the published warehouse and no working copy; the next run succeeds.
+func TestFullDisk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("child processes")
+	}
+	dir := t.TempDir()
+	a, b := twoCorpora(t, dir)
+	db := filepath.Join(dir, "w.duckdb")
+	runReal(t, db, a)
+	sum := fileSum(t, db)
+	st, err := os.Stat(db)
+	must(t, err)
+	for _, limit := range []int64{st.Size() / 2, st.Size() + 64<<10} {
+		cmd := child("ingest", db, []string{a, b}, fmt.Sprintf("XXGK_CHILD_FSIZE=%d", limit))
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if err == nil {
+			t.Fatalf("limit %d: the ingest succeeded", limit)
+		}
+		msg := stderr.String()
+		t.Logf("limit %d: %v: %s", limit, err, strings.TrimSpace(msg))
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+			t.Errorf("limit %d: %v, want exit status 2 (a clean abort)", limit, err)
+		}
+		if !strings.Contains(msg, "磁盘空间不足") {
+			t.Errorf("limit %d: the message does not say the disk is full: %s", limit, msg)
+		}
+		if fileSum(t, db) != sum {
+			t.Fatalf("limit %d: the published warehouse changed", limit)
+		}
+		if m, _ := filepath.Glob(db + ".tmp-*"); len(m) != 0 {
+			t.Errorf("limit %d: working copies left: %v", limit, m)
+		}
+	}
+	s := runReal(t, db, a, b)
+	if s.Parsed == 0 {
+		t.Error("the run after the full disk loaded nothing")
+	}
+}
