@@ -1,5 +1,21 @@
 // Package decode turns the bytes of an input file into normalised text for the parser.
+//
+// Decode recognises the character set (UTF-8 with or without BOM, UTF-16 with BOM or
+// recognisably without, GB18030/GBK, Big5), rejects what is not a text document (empty,
+// binary, too large; PDF and Word files until their stage exists), turns HTML pages into
+// text with their tables rebuilt as grids, and normalises the text: line ends, NFKC,
+// spaces, traditional → simplified characters. Everything after this stage reads Doc.Text.
 package decode
+
+import (
+	"fmt"
+	"strings"
+
+	"xxgk/pipeline"
+)
+
+// MaxSize is the largest input Decode accepts, in bytes.
+var MaxSize = 32 << 20
 
 // Doc is a decoded input.
 type Doc struct {
@@ -13,10 +29,84 @@ type Doc struct {
 	Kind        string // text, html
 	Traditional bool   // traditional characters were found and converted
 	Size        int    // bytes read
+
+	// Title is the HTML page's <title>, normalised like Text ("" for plain text). It is not
+	// part of Text; the report's own heading, when the page prints one, is.
+	Title string
+	// Truncated says the input ends inside a multi-byte character (or an HTML page stops
+	// before </html>): what was there is decoded, the rest is missing.
+	Truncated bool
+	// Notes are short Chinese remarks about what decoding saw or repaired (invalid bytes
+	// replaced, truncation, tables that are only images…), for the problem list.
+	Notes []string
 }
+
+// Kinds of Doc.
+const (
+	KindText = "text"
+	KindHTML = "html"
+)
 
 // Decode reads b (the content of the file called name) into a Doc. Errors are
 // *pipeline.InputError wrapping one of the pipeline sentinel errors.
 func Decode(name string, b []byte) (*Doc, error) {
-	return &Doc{Name: name, Text: string(b), Encoding: "utf-8", Kind: "text", Size: len(b)}, nil
+	d := &Doc{Name: name, Size: len(b), Kind: KindText}
+	if len(b) > MaxSize {
+		return nil, inputError(name, pipeline.ErrTooLarge, "%d 字节，上限 %d 字节", len(b), MaxSize)
+	}
+	if len(b) == 0 {
+		return nil, inputError(name, pipeline.ErrEmpty, "0 字节")
+	}
+
+	text, err := decodeCharset(d, b)
+	if err != nil {
+		return nil, err
+	}
+
+	if looksHTML(name, text) {
+		d.Kind = KindHTML
+		page := extractHTML(text)
+		text = page.text
+		d.Title = page.title
+		if page.unclosed && !d.Truncated {
+			d.Truncated = true
+			d.Notes = append(d.Notes, "HTML 页面没有结束标记 </html>，可能不完整")
+		}
+		if page.tables == 0 && page.images > 0 {
+			d.Notes = append(d.Notes, fmt.Sprintf("页面没有表格，含 %d 张图片（表格可能以图片形式发布）", page.images))
+		}
+	}
+
+	text, st := normalize(text)
+	if d.Encoding == "big5" || st.traditional() {
+		text = ToSimplified(text)
+		if d.Kind == KindHTML {
+			d.Title = ToSimplified(d.Title)
+		}
+		d.Traditional = true
+	}
+	if strings.TrimSpace(text) == "" {
+		if d.Kind == KindHTML {
+			return nil, inputError(name, pipeline.ErrEmpty, "HTML 页面没有正文文字")
+		}
+		return nil, inputError(name, pipeline.ErrEmpty, "只有空白字符")
+	}
+	d.Text = text
+	return d, nil
+}
+
+// Normalize applies the text normalisation of Doc.Text to s: "\n" line ends, NFKC, spaces
+// (U+3000, NBSP → space; zero-width characters and BOMs removed; trailing spaces trimmed; a
+// single space between two Chinese characters removed) and, when s is recognisably
+// traditional, traditional → simplified characters.
+func Normalize(s string) string {
+	s, st := normalize(s)
+	if st.traditional() {
+		s = ToSimplified(s)
+	}
+	return s
+}
+
+func inputError(name string, reason error, format string, args ...any) error {
+	return &pipeline.InputError{Path: name, Reason: reason, Detail: fmt.Sprintf(format, args...)}
 }

@@ -1,0 +1,72 @@
+package decode
+
+import (
+	"hash/crc32"
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+)
+
+// BenchmarkDecode reports MB/s and reports/s per input kind; "floor" copies and hashes the
+// seed bytes, the least any stage must spend on them, for a ratio measured in the same run.
+func BenchmarkDecode(b *testing.B) {
+	raw := seed(b)
+	page, err := os.ReadFile("testdata/page.html")
+	if err != nil {
+		b.Fatal(err)
+	}
+	gbkPage := encode(b, simplifiedchinese.GBK, strings.Replace(string(page), "charset=utf-8", "charset=gbk", 1))
+	inputs := []struct {
+		name, file string
+		in         []byte
+	}{
+		{"seed-utf8", "seed.txt", raw},
+		{"seed-gbk", "seed.txt", encode(b, simplifiedchinese.GBK, string(raw))},
+		{"seed-big5", "seed.txt", encode(b, traditionalchinese.Big5, ToTraditional(string(raw)))},
+		{"html-utf8", "page.html", page},
+		{"html-gbk", "page.html", gbkPage},
+	}
+	b.Run("floor", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		for b.Loop() {
+			s := string(raw)
+			_ = crc32.ChecksumIEEE([]byte(s))
+		}
+	})
+	for _, in := range inputs {
+		b.Run(in.name, func(b *testing.B) {
+			if _, err := Decode(in.file, in.in); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(in.in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Decode(in.file, in.in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+		})
+	}
+}
+
+// BenchmarkRejectNoise shows that 10 MB of random bytes is turned away from a sample.
+func BenchmarkRejectNoise(b *testing.B) {
+	noise := make([]byte, 10<<20)
+	x := uint32(1)
+	for i := range noise {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		noise[i] = byte(x) | 0x80 // no NUL, no ASCII: only the charset check can refuse it
+	}
+	b.SetBytes(int64(len(noise)))
+	for b.Loop() {
+		if _, err := Decode("noise.bin", noise); err == nil {
+			b.Fatal("noise accepted")
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package decode
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"xxgk/pipeline"
+)
+
+// FuzzDecode checks that Decode never panics, that it either fails with an InputError that
+// names the file or returns valid UTF-8, that every '|' line of an HTML page is a well
+// formed grid row, and that decoding plain text again changes nothing. Seeds live in
+// testdata/fuzz/FuzzDecode (HTML pages, GBK and Big5 text, UTF-16, broken tables).
+func FuzzDecode(f *testing.F) {
+	f.Add("a.txt", []byte("一、总体情况\n商业 企业 |\n|||\n"))
+	f.Add("a.html", []byte(`<table><tr><td rowspan=2 colspan=3>a</td><td>0</td></tr><tr><td>&nbsp;</td></tr></table>`))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		d, err := Decode(name, data)
+		if err != nil {
+			var ie *pipeline.InputError
+			if !errors.As(err, &ie) || ie.Path != name {
+				t.Fatalf("error %T %v is not an InputError for %q", err, err, name)
+			}
+			known := false
+			for _, s := range []error{pipeline.ErrEmpty, pipeline.ErrBinary, pipeline.ErrEncoding, pipeline.ErrTooLarge, pipeline.ErrUnsupported} {
+				known = known || errors.Is(err, s)
+			}
+			if !known {
+				t.Fatalf("error %v wraps no decode sentinel", err)
+			}
+			return
+		}
+		if !utf8.ValidString(d.Text) || !utf8.ValidString(d.Title) {
+			t.Fatalf("invalid UTF-8 in output")
+		}
+		if strings.TrimSpace(d.Text) == "" {
+			t.Fatalf("empty text without ErrEmpty")
+		}
+		if strings.Contains(d.Text, "\r") {
+			t.Fatalf("CR in output")
+		}
+		if d.Kind == KindHTML {
+			checkGrid(t, d.Text)
+			return
+		}
+		again, err := Decode(name, []byte(d.Text))
+		if err != nil {
+			t.Fatalf("decoding the output again: %v", err)
+		}
+		if again.Kind == KindText && again.Text != d.Text {
+			t.Fatalf("not idempotent: %s", firstDiff(again.Text, d.Text))
+		}
+	})
+}
+
+// checkGrid asserts that every line with '|' is a grid row "| a | b |" and that the rows of
+// one table have the same number of slots.
+func checkGrid(t *testing.T, text string) {
+	t.Helper()
+	slots := -1
+	for i, line := range strings.Split(text, "\n") {
+		if !strings.Contains(line, "|") {
+			slots = -1
+			continue
+		}
+		if !strings.HasPrefix(line, "| ") || !strings.HasSuffix(line, " |") || len(line) < 4 {
+			t.Fatalf("line %d is not a grid row: %q", i+1, line)
+		}
+		n := strings.Count(line, "|") - 1
+		if slots >= 0 && n != slots {
+			t.Fatalf("line %d has %d slots, the row above %d: %q", i+1, n, slots, line)
+		}
+		slots = n
+	}
+}

@@ -1,0 +1,244 @@
+package decode
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+)
+
+// pageWant is testdata/page.html as text: chrome gone, the article's title kept although
+// it sits in a div whose class says header, the table rebuilt on its 10-column grid.
+const pageWant = `朝阳县2021年政府信息公开工作年度报告
+发布时间:2022-01-28 来源:县政府办
+一、总体情况
+2021年,共发布各类政府信息7000余条,政务新媒体公开4200余条。
+(一)主动公开情况
+政府信息公开工作
+稳步推进。
+三、收到和处理政府信息公开申请情况
+
+| (本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) |  |  | 申请人情况 |  |  |  |  |  |  |
+|  |  |  | 自然人 | 法人或其他组织 |  |  |  |  | 总计 |
+|  |  |  |  | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |  |
+| 一、本年新收政府信息公开申请数量 |  |  | 19 | 1 | 0 | 0 | 0 | 0 | 20 |
+| 三、本年度办理结果 | (一)予以公开 |  | 8 | 0 | 0 | 0 | 0 | 0 | 8 |
+|  | (三)不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 |  | 0 |
+|  |  | 2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+|  |  | 3.危及“三安全一稳定” | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+|  |  | 4.保护第三方合法权益 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+|  |  | 5.属于三类内部事务信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+|  |  | 6.属于四类过程性信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+|  |  | 7.属于行政执法案卷 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+|  |  | 8.属于行政查询事项 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+|  | (七)总计 |  | 8 | 0 | 0 | 0 | 0 | 0 | 8 |
+
+六、其他需要报告的事项 ¦ 收取信息处理费0元。
+`
+
+func TestHTMLPage(t *testing.T) {
+	raw, err := os.ReadFile("testdata/page.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(strings.Replace(string(raw), "charset=utf-8", "charset=gb2312", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big5, err := traditionalchinese.Big5.NewEncoder().Bytes([]byte(ToTraditional(strings.Replace(string(raw), "charset=utf-8", "charset=big5", 1))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, file, enc string
+		in              []byte
+		trad            bool
+	}{
+		{"utf-8", "detail.html", "utf-8", raw, false},
+		{"gbk", "content.jsp", "gb18030", gbk, false},
+		{"big5", "page", "big5", big5, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := mustDecode(t, c.file, c.in)
+			if d.Kind != KindHTML || d.Encoding != c.enc || d.Traditional != c.trad || d.Truncated {
+				t.Errorf("kind %s encoding %s traditional %v truncated %v", d.Kind, d.Encoding, d.Traditional, d.Truncated)
+			}
+			if d.Title != "朝阳县2021年政府信息公开工作年度报告_朝阳县人民政府" {
+				t.Errorf("title %q", d.Title)
+			}
+			if d.Text != pageWant {
+				t.Errorf("text differs: %s\n--- got:\n%s", firstDiff(d.Text, pageWant), d.Text)
+			}
+			for _, junk := range []string{"首页", "版权所有", "_hmt", "广告", "分享", "相关链接", "JavaScript", "登录", "搜索", "请输入", "技术支持", "政府信息公开年报"} {
+				if strings.Contains(d.Text, junk) {
+					t.Errorf("text keeps page chrome %q", junk)
+				}
+			}
+		})
+	}
+}
+
+func TestHTMLTables(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"simple",
+			`<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>`,
+			"| a | b |\n| 1 | 2 |\n"},
+		{"colspan",
+			`<table><tr><td colspan=2>合计</td><td>3</td></tr><tr><td>1</td><td>2</td><td>3</td></tr></table>`,
+			"| 合计 |  | 3 |\n| 1 | 2 | 3 |\n"},
+		{"rowspan",
+			`<table><tr><td rowspan=3>(三)不予公开</td><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr><tr><td>x</td><td>4</td></tr></table>`,
+			"| (三)不予公开 | 1 |\n|  | 2 |\n|  | 3 |\n| x | 4 |\n"},
+		{"rowspan and colspan",
+			`<table><tr><td rowspan=2 colspan=2>A</td><td>b</td></tr><tr><td>c</td></tr><tr><td>d</td><td>e</td><td>f</td></tr></table>`,
+			"| A |  | b |\n|  |  | c |\n| d | e | f |\n"},
+		{"rowspan=0 to the end",
+			`<table><tr><td rowspan="0">A</td><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr></table>`,
+			"| A | 1 |\n|  | 2 |\n|  | 3 |\n"},
+		{"rowspan beyond the table",
+			`<table><tr><td rowspan="9">A</td><td>1</td></tr><tr><td>2</td></tr></table>`,
+			"| A | 1 |\n|  | 2 |\n"},
+		{"unreadable spans",
+			`<table><tr><td colspan="abc" rowspan="-2">A</td><td colspan="2px">B</td><td>C</td></tr></table>`,
+			"| A | B |  | C |\n"},
+		{"huge colspan capped",
+			`<table><tr><td colspan="100000">A</td></tr><tr><td>1</td></tr></table>`,
+			"| A" + strings.Repeat(" | ", maxColspan-1) + " |\n| 1" + strings.Repeat(" | ", maxColspan-1) + " |\n"},
+		{"nbsp and blank cells",
+			"<table><tr><td>&nbsp;</td><td> \u3000 </td><td>&#160;0&nbsp;</td><td></td></tr></table>",
+			"|  |  | 0 |  |\n"},
+		{"line breaks inside cells",
+			"<table><tr><td>商业<br>企业</td><td><p>结果</p>\n<p>纠正</p></td><td>科研\n   机构</td><td><span>本年</span><span>新收</span></td></tr></table>",
+			"| 商业企业 | 结果纠正 | 科研机构 | 本年新收 |\n"},
+		{"entities and pipes",
+			`<table><tr><td>&lt;说明&gt; &amp; a|b｜c</td><td>&#65297;&#65296;</td></tr></table>`,
+			"| <说明> & a¦b¦c | 10 |\n"},
+		{"thead tbody tfoot",
+			`<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>b</td></tr></tbody><tfoot><tr><td>f</td></tr></tfoot></table>`,
+			"| h |\n| b |\n| f |\n"},
+		{"nested table flattened",
+			`<table><tr><td>外<table><tr><td>内1</td><td>内2</td></tr></table></td><td>0</td></tr></table>`,
+			"| 外内1 内2 | 0 |\n"},
+		{"empty row keeps its line",
+			`<table><tr><td>a</td><td>b</td></tr><tr></tr><tr><td>c</td></tr></table>`,
+			"| a | b |\n|  |  |\n| c |  |\n"},
+		{"unclosed tags",
+			`<table><tr><td>a<td>b<tr><td>c<td><b>d`,
+			"| a | b |\n| c | d |\n"},
+		{"caption and surrounding text",
+			`<p>表三</p><table><caption>收到和处理政府信息公开申请情况</caption><tr><td>1</td></tr></table><p>四、</p>`,
+			"表三\n收到和处理政府信息公开申请情况\n\n| 1 |\n\n四、\n"},
+		{"no cells", `<p>x</p><table><tr></tr></table><p>y</p>`, "x\ny\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := mustDecode(t, "t.html", []byte("<html><body>"+c.in+"</body></html>"))
+			want := c.want
+			if strings.HasPrefix(want, "|") {
+				want = strings.TrimRight(want, "\n") + "\n"
+			}
+			if got := strings.TrimLeft(d.Text, "\n"); got != want {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestHTMLChrome(t *testing.T) {
+	cases := []struct {
+		name, in  string
+		keep, not []string
+	}{
+		{"asp.net form wraps the page",
+			`<form id="form1"><div class="nav">首页 政务公开</div><div class="content"><p>一、总体情况</p><p>正文</p></div></form>`,
+			[]string{"一、总体情况", "正文"}, []string{"首页"}},
+		{"header div holding the title",
+			`<div class="header">网站名称</div><div class="detail-header"><h2>某县2022年政府信息公开工作年度报告</h2></div><p>正文</p>`,
+			[]string{"某县2022年政府信息公开工作年度报告", "正文"}, []string{"网站名称"}},
+		{"chrome class holding the table",
+			`<div class="main-menu-content"><table><tr><td>自然人</td><td>19</td></tr></table></div>`,
+			[]string{"| 自然人 | 19 |"}, nil},
+		{"nav holding a section heading",
+			`<nav><p>一、总体情况</p><p>正文</p></nav>`,
+			[]string{"一、总体情况"}, nil},
+		{"breadcrumb naming the report",
+			`<div class="breadCrumb">首页 &gt; 政府信息公开工作年度报告</div><p>正文</p>`,
+			[]string{"正文"}, []string{"首页"}},
+		{"hidden and scripted",
+			`<div style="display: none">隐藏</div><div hidden>也隐藏</div><script>document.write("脚本")</script><style>p{}</style><noscript>提示</noscript><select><option>其他网站</option></select><p>正文</p>`,
+			[]string{"正文"}, []string{"隐藏", "脚本", "提示", "其他网站", "p{}"}},
+		{"sidebar, share, search, login, toolbar, footer",
+			`<div id="sidebar">边栏</div><div class="bdshare">分享</div><div class="searchBox">检索</div><div class="login">登录</div><div class="toolbar">打印</div><div id="footer">版权</div><p>正文</p>`,
+			[]string{"正文"}, []string{"边栏", "分享", "检索", "登录", "打印", "版权"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := mustDecode(t, "p.html", []byte("<html><body>"+c.in+"</body></html>"))
+			for _, w := range c.keep {
+				if !strings.Contains(d.Text, w) {
+					t.Errorf("lost %q: %q", w, d.Text)
+				}
+			}
+			for _, w := range c.not {
+				if strings.Contains(d.Text, w) {
+					t.Errorf("kept %q: %q", w, d.Text)
+				}
+			}
+		})
+	}
+}
+
+// Old county sites lay the whole page out in a table: the report's own tables sit in a
+// cell and must still come out as grids.
+func TestHTMLLayoutTable(t *testing.T) {
+	long := strings.Repeat("按照上级要求,我办制定了依申请公开工作流程。", 12)
+	in := `<html><body><table width="1000"><tr><td class="top">LOGO</td></tr><tr><td>
+<p>一、总体情况</p><p>` + long + `</p>
+<table><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>0</td></tr><tr><td>行政规范性文件</td><td>3</td></tr></table>
+<p>三、收到和处理政府信息公开申请情况</p></td></tr></table></body></html>`
+	d := mustDecode(t, "layout.html", []byte(in))
+	for _, w := range []string{"LOGO\n", "一、总体情况\n", long + "\n\n| 信息内容 | 本年制发件数 |\n| 规章 | 0 |\n| 行政规范性文件 | 3 |\n\n三、收到和处理"} {
+		if !strings.Contains(d.Text, w) {
+			t.Errorf("text lacks %q:\n%s", w, d.Text)
+		}
+	}
+}
+
+func TestHTMLNotes(t *testing.T) {
+	d := mustDecode(t, "img.html", []byte(`<html><body><p>二、主动公开政府信息情况</p><img src="t2.png"><img src="t3.png">`))
+	if !d.Truncated || len(d.Notes) != 2 || !strings.Contains(d.Notes[1], "2 张图片") {
+		t.Errorf("truncated %v notes %q", d.Truncated, d.Notes)
+	}
+}
+
+func TestHTMLDeepNesting(t *testing.T) {
+	in := "<html><body>" + strings.Repeat("<div><span>", 20000) + "深处" + strings.Repeat("<table><tr><td>", 2000) + "格"
+	d := mustDecode(t, "deep.html", []byte(in))
+	if !strings.Contains(d.Text, "深处") || !strings.Contains(d.Text, "格") {
+		t.Errorf("lost text: %.100q", d.Text)
+	}
+}
+
+func TestLooksHTML(t *testing.T) {
+	cases := []struct {
+		name, file, text string
+		want             bool
+	}{
+		{"doctype", "a.txt", "<!DOCTYPE html><p>x", true},
+		{"html tag late", "a.txt", "保存的页面\n<HTML><BODY>x", true},
+		{"table fragment", "a.txt", "一、总体情况\n<table><tr><td>1", true},
+		{"paragraph fragment", "a.txt", "<p>一、总体情况</p>", true},
+		{"named html with tags", "a.htm", "一、总体情况<br>二、", true},
+		{"named html without tags", "a.html", "一、总体情况\n2021年 < 2022年\n", false},
+		{"plain text", "a.txt", "一、总体情况\n第二十条第(一)项 |\n|||\n", false},
+		{"plain text with a tag inside", "a.txt", "正文 <br> 正文", false},
+	}
+	for _, c := range cases {
+		if got := looksHTML(c.file, c.text); got != c.want {
+			t.Errorf("%s: looksHTML = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
