@@ -135,7 +135,7 @@ func chooseRendering(rng *rand.Rand, b Body) (Shape, RenderOptions) {
 }
 
 // ToTraditional converts simplified Chinese to traditional for the traditional-character
-// copies. It is the identity until a converter is installed (see traditional.go).
+// copies (decode.ToTraditional, installed in traditional.go).
 var ToTraditional = func(s string) string { return s }
 
 // Render prints report r with its prose in a shape. The numbers printed are those of r's
