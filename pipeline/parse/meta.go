@@ -225,7 +225,7 @@ func (p *parser) findScope() {
 			Message: "未找到发布机关，无法判断报告范围（全县汇总、政府本级、部门、乡镇或开发区）"})
 	case containsAny(body, devZoneWords) && !(county && !containsAny(rem, devZoneWords[:5]) && p.isCountyName(rem)):
 		r.Scope = schemas.ScopeDevZone
-	case hasAnySuffix(rem, townshipSuffixes) && !strings.HasSuffix(rem, "乡村振兴"):
+	case suffix == "街道办事处" || hasAnySuffix(rem, townshipSuffixes):
 		r.Scope = schemas.ScopeTownship
 	case county && (suffix == "" || whole):
 		r.Scope = schemas.ScopeArea
@@ -255,10 +255,10 @@ func (p *parser) registry() *regions.Registry {
 func (p *parser) isCountyName(name string) bool {
 	m := p.registry().FindInText(name, "")
 	if m.Found {
-		return m.Division.Name == name
+		return strings.HasSuffix(name, m.Division.Name)
 	}
 	for _, d := range m.Candidates {
-		if d.Name == name {
+		if strings.HasSuffix(name, d.Name) {
 			return true
 		}
 	}
