@@ -49,6 +49,7 @@ checks them (勾稽关系 R1–R8), and rolls them up across counties and years.
 			slog.SetDefault(newLogger(logFormat))
 		},
 	}
+	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (YAML; see configs/example.yaml)")
 	root.PersistentFlags().StringVar(&logFormat, "log-format", "auto", "log format on stderr: auto (text on a terminal, JSON otherwise), text, json")
 	for _, add := range commands {
 		root.AddCommand(add())

@@ -112,3 +112,22 @@ func TestParseUnknownRegionFlag(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestConfigShowAndUnknownKey(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(p, []byte("warehouse: /srv/xxgk.duckdb\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XXGK_WORKERS", "7")
+	out, _, code := run(t, "--config", p, "config", "show")
+	if code != exitOK || !strings.Contains(out, "warehouse: /srv/xxgk.duckdb") || !strings.Contains(out, "workers: 7") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if err := os.WriteFile(p, []byte("warehous: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, "--config", p, "config", "show")
+	if code != exitFailed || !strings.Contains(stderr, "warehous") {
+		t.Errorf("unknown key: exit %d, stderr %q", code, stderr)
+	}
+}
