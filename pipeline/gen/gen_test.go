@@ -569,3 +569,37 @@ func TestRenderShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestProseVariety: no long sentence of the prose is shared by many reports of a corpus.
+func TestProseVariety(t *testing.T) {
+	cfg := small()
+	count := map[string]int{}
+	n := 0
+	if err := Docs(cfg, func(d *Doc) error {
+		n++
+		seen := map[string]bool{}
+		for _, sec := range d.Prose.Sections {
+			for _, p := range sec {
+				for _, s := range strings.Split(p, "。") {
+					if utf8.RuneCountInString(s) >= 24 && !seen[s] {
+						seen[s] = true
+						count[s]++
+					}
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	worst, top := "", 0
+	for s, c := range count {
+		if c > top {
+			worst, top = s, c
+		}
+	}
+	t.Logf("%d reports, %d distinct long sentences; most frequent in %d reports: %s", n, len(count), top, worst)
+	if float64(top) > 0.08*float64(n) {
+		t.Errorf("sentence in %d of %d reports: %s", top, n, worst)
+	}
+}
