@@ -302,7 +302,11 @@ func (p *parser) findRegion() {
 	if title == "" {
 		title = r.Body
 	}
-	tm := reg.FindInText(title, p.prose())
+	head := p.prose()
+	tm := reg.FindInText(title, head)
+	if !tm.Found && !tm.Ambiguous() && len(head) < len(p.text) {
+		tm = reg.FindInText(title, p.text)
+	}
 	switch {
 	case r.Region.Code != "":
 		if tm.Found && tm.Division.Code != r.Region.Code {
@@ -325,14 +329,14 @@ func (p *parser) findRegion() {
 	}
 }
 
-// prose is the text without the table sections 二–四 (no place names there), to keep the
-// region search short.
+// prose is the part of the text the region search reads first: the title, intro and section
+// 一 (place names are there; the tables have none). The whole text is read when it finds
+// nothing.
 func (p *parser) prose() string {
-	from, to := p.sec[2], p.sec[5]
-	if from < 0 || to < 0 || to <= from {
-		return p.text
+	if h := p.sec[2]; h > 0 {
+		return p.text[:p.lines[h].s]
 	}
-	return p.text[:p.lines[from].s] + p.text[p.lines[to].s:]
+	return p.text
 }
 
 func methodName(m string) string {

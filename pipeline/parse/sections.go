@@ -9,11 +9,11 @@ import (
 
 // headingHints are raw substrings one of which every heading line contains; they keep the
 // normalisation off the ordinary lines.
-var headingHints = []string{"总体情况", "主动公开", "公开申请", "行政复议", "主要问题", "需要报告", "概述"}
+var headingHints = []string{"总体情况", "主动公开政府信息", "收到和处理", "行政诉讼", "主要问题", "需要报告"}
 
 // headingNum says which of the six section headings line is (1..6), or 0.
 func (p *parser) headingNum(line string) int {
-	if len(line) > 200 {
+	if len(line) > 200 || len(line) < 12 {
 		return 0
 	}
 	t := trimSpace(strings.Trim(trimSpace(line), "|"))
@@ -139,26 +139,42 @@ func (p *parser) tableSpan(n int) (span, bool) {
 }
 
 // collectMarkers records the format marker words found in the cells of the table regions
-// (short cells only: the markers are header words). The normalised cells are joined, so a
-// header word split over two cells ("本年制发" "件数") still matches.
+// (short cells only: the markers are header words). Two short neighbouring cells are also
+// tried joined, so a header word split over cells ("本年制发" "件数") still matches.
 func (p *parser) collectMarkers(regions ...[]tok) {
-	var b []byte
-	for _, toks := range regions {
-		for i := range toks {
-			t := &toks[i]
-			if t.empty || len(t.text) > 150 || t.valueOK() {
-				continue
+	var found [2][16]bool
+	formats := [2]schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021}
+	check := func(n string) {
+		for fi, f := range formats {
+			for mi, m := range p.c.markers[f] {
+				if mi < len(found[fi]) && !found[fi][mi] && len(n) >= len(m) && strings.Contains(n, m) {
+					found[fi][mi] = true
+				}
 			}
-			b = append(b, t.normOf()...)
 		}
 	}
-	if len(b) == 0 {
-		return
+	for _, toks := range regions {
+		prev := ""
+		for i := range toks {
+			t := &toks[i]
+			if t.empty {
+				continue
+			}
+			if len(t.text) > 150 || t.valueOK() {
+				prev = ""
+				continue
+			}
+			n := t.normOf()
+			check(n)
+			if prev != "" && len(prev) <= 24 && len(n) <= 24 {
+				check(prev + n)
+			}
+			prev = n
+		}
 	}
-	all := string(b)
-	for _, f := range []schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021} {
-		for _, m := range p.c.markers[f] {
-			if strings.Contains(all, m) {
+	for fi, f := range formats {
+		for mi, m := range p.c.markers[f] {
+			if mi < len(found[fi]) && found[fi][mi] {
 				if p.r.Markers == nil {
 					p.r.Markers = map[schemas.Format][]string{}
 				}

@@ -211,7 +211,8 @@ func (w *walk) fill(g schemas.Grid, rowKey, rowName string, cols []column, slots
 	}
 	for k, c := range cols {
 		t := &w.toks[sel[k]]
-		st, d, unit, err := value(t.text, c.decimal, c.signed)
+		t.valueOK()
+		st, d, unit, err := t.v.with(c.decimal, c.signed)
 		if err == nil && unit != "" && !unitFits(unit, c.unit) {
 			err = ErrUnit
 		}

@@ -39,7 +39,8 @@ type tok struct {
 	n      string // normalised text (valid when hasN)
 	hasN   bool
 	vKnown bool
-	vOK    bool // Value(text, decimal, signed) succeeds
+	vOK    bool   // Value(text, true, true) succeeds
+	v      parsed // the lenient reading, when vKnown
 }
 
 // normOf returns the cached normalised text of t.
@@ -54,8 +55,8 @@ func (t *tok) normOf() string {
 // valueOK reports whether t reads as a value (number or dash) with the most lenient flags.
 func (t *tok) valueOK() bool {
 	if !t.vKnown {
-		_, _, _, err := value(t.text, true, true)
-		t.vOK = err == nil
+		t.v = parseValue(t.text)
+		t.vOK = t.v.err == 0
 		t.vKnown = true
 	}
 	return t.vOK

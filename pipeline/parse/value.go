@@ -33,6 +33,78 @@ func Value(text string, decimal, signed bool) (schemas.CellState, schemas.Dec, e
 
 // value is Value that also returns the unit suffix it removed.
 func value(text string, decimal, signed bool) (schemas.CellState, schemas.Dec, string, error) {
+	v := parseValue(text)
+	return v.with(decimal, signed)
+}
+
+// parsed is the lenient reading of a cell (any sign, any decimals), from which the reading
+// under stricter flags follows without parsing again. It is kept small: one per token.
+type parsed struct {
+	d          schemas.Dec
+	state      uint8 // index into states
+	unit       uint8 // 1 + index into units, 0 none
+	err        uint8 // 1 + index into valueErrs, 0 none
+	sign, frac bool
+}
+
+var states = [...]schemas.CellState{"", schemas.StateNumber, schemas.StateBlank, schemas.StateDash}
+
+var valueErrs = [...]error{ErrNotNumber, ErrFraction, ErrSign, ErrGrouping, schemas.ErrDecRange,
+	schemas.ErrDecPrecision, schemas.ErrDecSyntax}
+
+func (v parsed) unitText() string {
+	if v.unit == 0 {
+		return ""
+	}
+	return units[v.unit-1]
+}
+
+func (v parsed) error() error {
+	if v.err == 0 {
+		return nil
+	}
+	return valueErrs[v.err-1]
+}
+
+func (v parsed) with(decimal, signed bool) (schemas.CellState, schemas.Dec, string, error) {
+	switch {
+	case v.err != 0:
+		return "", 0, v.unitText(), v.error()
+	case v.sign && !signed:
+		return "", 0, v.unitText(), ErrSign
+	case v.frac && !decimal:
+		return "", 0, v.unitText(), ErrFraction
+	}
+	return states[v.state], v.d, v.unitText(), nil
+}
+
+func parseValue(text string) (v parsed) {
+	st, d, unit, err := valueLenient(text, &v.sign, &v.frac)
+	v.d = d
+	for i, s := range states {
+		if s == st {
+			v.state = uint8(i)
+		}
+	}
+	for i, u := range units {
+		if u == unit {
+			v.unit = uint8(i + 1)
+		}
+	}
+	if err != nil {
+		v.err = 1 // ErrNotNumber unless a known error
+		for i, e := range valueErrs {
+			if e == err {
+				v.err = uint8(i + 1)
+			}
+		}
+	}
+	return v
+}
+
+// valueLenient parses with signs and decimals allowed, recording whether it saw them.
+func valueLenient(text string, sawSign, sawFrac *bool) (schemas.CellState, schemas.Dec, string, error) {
+	const decimal, signed = true, true
 	s := trimSpace(text)
 	if s == "" {
 		return schemas.StateBlank, 0, "", nil
@@ -124,6 +196,8 @@ func value(text string, decimal, signed bool) (schemas.CellState, schemas.Dec, s
 	if dots > 0 && !decimal {
 		return "", 0, unit, ErrFraction
 	}
+	*sawFrac = dots > 0
+	*sawSign = b[0] == '+' || b[0] == '-'
 	d, err := schemas.ParseDec(string(b))
 	if err != nil {
 		return "", 0, unit, err
