@@ -170,6 +170,19 @@ func (p *parser) findBody() {
 		body = t[:end]
 	}
 	body = trimSpace(body)
+	if body == "" && p.titleIdx > 0 {
+		// the body on its own line above the title ("朝阳县教育局" / "2021年政府信息公开工作年度报告")
+		for i := p.titleIdx - 1; i >= 0; i-- {
+			l := trimCell(p.line(i))
+			if l == "" {
+				continue
+			}
+			if utf8.RuneCountInString(l) <= 30 && !strings.ContainsAny(l, "。，,:：0123456789") {
+				body = l
+			}
+			break
+		}
+	}
 	body = strings.TrimSuffix(body, "关于")
 	body = strings.Trim(body, " ,，、:：《》<>\"“”")
 	r.Body = trimSpace(body)

@@ -207,3 +207,17 @@ func TestOtherTotalPrinted(t *testing.T) {
 	}
 	checkRows(t, "table3", r.Table3, t3cols(want), want)
 }
+
+func TestTitleVariants(t *testing.T) {
+	text := "朝阳县教育局\n2021年政府信息公开工作年度报告\n| 一、总体情况 |  |\n2021年。\n五、政府信息公开工作存在的主要问题及改进情况\n问题。\n"
+	r := parseText("t.txt", text, Options{})
+	if r.Title != "2021年政府信息公开工作年度报告" || r.Body != "朝阳县教育局" || r.Year != 2021 {
+		t.Errorf("title %q body %q year %d", r.Title, r.Body, r.Year)
+	}
+	if s := r.Section(1); s == nil || s.Heading != "一、总体情况" || s.Line != 3 {
+		t.Errorf("section 1 = %+v", s)
+	}
+	if s := r.Section(5); s == nil || s.Line != 5 {
+		t.Errorf("section 5 = %+v", s)
+	}
+}

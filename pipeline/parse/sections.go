@@ -16,7 +16,7 @@ func (p *parser) headingNum(line string) int {
 	if len(line) > 200 || len(line) < 12 {
 		return 0
 	}
-	t := trimSpace(strings.Trim(trimSpace(line), "|"))
+	t := trimCell(line)
 	if t == "" || len(t) > 180 {
 		return 0
 	}
@@ -44,7 +44,7 @@ func (p *parser) headingNum(line string) int {
 	for _, s := range p.c.sections {
 		for _, w := range s.words {
 			k := strings.Index(rest, w)
-			if k < 0 || k > 18 || len(rest)-len(w) > 36 {
+			if k < 0 || k > 36 || len(rest)-len(w) > 40 {
 				continue
 			}
 			return s.num
@@ -86,7 +86,7 @@ func (p *parser) findSections() {
 		}
 		text := strings.TrimRight(p.text[p.lines[h].s:end], "\r\n")
 		p.r.Sections = append(p.r.Sections, schemas.Section{Number: n,
-			Heading: trimSpace(strings.Trim(trimSpace(p.line(h)), "|")), Line: h + 1, Text: text})
+			Heading: trimCell(p.line(h)), Line: h + 1, Text: text})
 	}
 }
 
@@ -97,7 +97,7 @@ func (p *parser) findTitle() {
 		limit = 12
 	}
 	for i := 0; i < limit; i++ {
-		t := trimSpace(strings.Trim(trimSpace(p.line(i)), "|"))
+		t := trimCell(p.line(i))
 		if t == "" || len(t) > 240 {
 			continue
 		}
@@ -106,6 +106,18 @@ func (p *parser) findTitle() {
 			p.r.Title = t
 			return
 		}
+	}
+}
+
+// trimCell trims white space and the pipes of a table row around a line
+// ("| 二、主动公开政府信息情况 |  |  |" → "二、主动公开政府信息情况").
+func trimCell(s string) string {
+	for {
+		t := trimSpace(strings.Trim(trimSpace(s), "|"))
+		if t == s {
+			return t
+		}
+		s = t
 	}
 }
 

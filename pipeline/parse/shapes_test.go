@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -157,5 +158,38 @@ func TestShapes(t *testing.T) {
 			p := &parser{text: "", c: cat()}
 			_ = p
 		})
+	}
+}
+
+// A 2022 report that still prints the gb2019 table 二 with the gb2021 table 三: table 2 is read
+// in its own template, table 3 keeps its (六) rows and no row is reported missing.
+func TestMixedTemplates(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile("testdata/shapes/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	a, b := read("gb2019_rows.txt"), read("gb2021_rows.txt")
+	cut := func(s, from, to string) string {
+		i, j := strings.Index(s, from), strings.Index(s, to)
+		if i < 0 || j < i {
+			t.Fatalf("fixture changed: %q %q", from, to)
+		}
+		return s[i:j]
+	}
+	text := "朝阳县教育局2022年政府信息公开工作年度报告\n一、总体情况\n2022年，共收到政府信息公开申请15件。\n" +
+		cut(a, "二、主动公开", "三、收到和处理") + cut(b, "三. 收到和处理", "五. 存在")
+	r := parseText("mixed.txt", text, Options{})
+	if r.Format != schemas.FormatGB2019 || len(r.Markers[schemas.FormatGB2021]) == 0 {
+		t.Errorf("format %s markers %v", r.Format, r.Markers)
+	}
+	checkRows(t, "table2", r.Table2, t2cols(schemas.FormatGB2019, gb2019Table2), gb2019Table2)
+	checkRows(t, "table3", r.Table3, t3cols(gb2021Table3), gb2021Table3)
+	for _, p := range r.Problems {
+		if p.Code == schemas.ProblemRowMissing || p.Severity == schemas.SeverityError {
+			t.Errorf("problem %+v", p)
+		}
 	}
 }

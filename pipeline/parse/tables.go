@@ -364,9 +364,18 @@ func (p *parser) table3(toks []tok, sh Shape) {
 func (p *parser) finishTable3(ok bool) {
 	c := schemas.Labels()
 	var rows []schemas.Label
-	switch p.r.Format {
+	f := p.r.Format
+	// table 3's own rows say which template it printed (2022 reports may mix a gb2019 table
+	// 二 with a gb2021 table 三); rule R8 reports the mix
+	switch {
+	case p.t3other:
+		f = schemas.FormatGB2021
+	case p.t3otherT && f == schemas.FormatGB2021:
+		f = schemas.FormatGB2019
+	}
+	switch f {
 	case schemas.FormatGB2019, schemas.FormatGB2021:
-		rows = c.Table3Rows(p.r.Format)
+		rows = c.Table3Rows(f)
 	default:
 		for _, r := range c.Table3Rows(schemas.FormatGB2021) {
 			if r.InFormat(schemas.FormatGB2019) {
