@@ -88,7 +88,7 @@ func BenchmarkRender(b *testing.B) {
 		n = 0
 		for _, d := range docs {
 			buf.Reset()
-			render(&buf, d.Gold, d.Prose, d.Shape, d.Opts)
+			_ = render(&buf, d.Gold, d.Prose, d.Shape, d.Opts)
 			g, err := json.Marshal(d.Gold)
 			if err != nil {
 				b.Fatal(err)

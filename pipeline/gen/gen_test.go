@@ -603,3 +603,43 @@ func TestProseVariety(t *testing.T) {
 		t.Errorf("sentence in %d of %d reports: %s", top, n, worst)
 	}
 }
+
+// TestRegenerate: a second run replaces the corpus it wrote; a reports/ directory gen did not
+// write is refused.
+func TestRegenerate(t *testing.T) {
+	cfg := small()
+	cfg.Limit = 30
+	dir := t.TempDir()
+	if _, err := Generate(context.Background(), cfg, dir); err != nil {
+		t.Fatal(err)
+	}
+	keep := filepath.Join(dir, "warehouse.duckdb")
+	stale := filepath.Join(dir, ReportsDir, "stale.txt")
+	if err := os.WriteFile(keep, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Limit = 20
+	st, err := Generate(context.Background(), cfg, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("stale report survived a new run")
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Error("a file outside reports/ and gold/ was removed")
+	}
+	if n := len(hashTree(t, filepath.Join(dir, ReportsDir))); n != st.Reports || n != 20 {
+		t.Errorf("%d report files, want 20", n)
+	}
+	foreign := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(foreign, ReportsDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Generate(context.Background(), cfg, foreign); err == nil {
+		t.Error("wrote into a reports/ directory gen did not create")
+	}
+}

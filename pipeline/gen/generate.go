@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -97,8 +98,8 @@ func Generate(ctx context.Context, cfg Config, out string) (Stats, error) {
 			}
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(out, ReportsDir), 0o755); err != nil {
-		return st, fmt.Errorf("gen: %w", err)
+	if err := prepare(out); err != nil {
+		return st, err
 	}
 	var man *csv.Writer
 	var manFile *os.File
@@ -199,6 +200,40 @@ func Generate(ctx context.Context, cfg Config, out string) (Stats, error) {
 	return st, firstErr
 }
 
+// marker marks a directory written by gen, whose reports/, gold/ and manifest.csv a new run
+// may replace.
+const marker = ".xxgk-gen"
+
+// prepare makes out ready for a corpus: a directory gen wrote before loses its old reports,
+// gold files and manifest (other files, such as a warehouse, are kept); a reports/ or gold/
+// directory that gen did not write is never touched.
+func prepare(out string) error {
+	_, err := os.Stat(filepath.Join(out, marker))
+	ours := err == nil
+	for _, d := range []string{ReportsDir, GoldDir} {
+		p := filepath.Join(out, d)
+		if _, err := os.Stat(p); err != nil {
+			continue
+		}
+		if !ours {
+			return fmt.Errorf("gen: %s exists and was not written by xxgk gen: choose another --out", p)
+		}
+		if err := os.RemoveAll(p); err != nil {
+			return fmt.Errorf("gen: %w", err)
+		}
+	}
+	if err := os.Remove(filepath.Join(out, ManifestFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("gen: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Join(out, ReportsDir), 0o755); err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(out, marker), []byte("written by xxgk gen\n"), 0o644); err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	return nil
+}
+
 // dirCache remembers the directories already created.
 type dirCache struct {
 	mu sync.Mutex
@@ -233,7 +268,7 @@ type fileWriter struct {
 
 func (w *fileWriter) write(d *Doc) error {
 	w.buf.Reset()
-	render(&w.buf, d.Gold, d.Prose, d.Shape, d.Opts)
+	charset := render(&w.buf, d.Gold, d.Prose, d.Shape, d.Opts)
 	rp := filepath.Join(w.out, ReportsDir, filepath.FromSlash(d.Path))
 	if err := w.dirs.ensure(filepath.Dir(rp)); err != nil {
 		return fmt.Errorf("gen: %w", err)
@@ -260,7 +295,7 @@ func (w *fileWriter) write(d *Doc) error {
 	s.Shapes[d.Shape.String()]++
 	s.Formats[d.Gold.Format]++
 	s.Scopes[d.Gold.Scope]++
-	s.Charsets[d.Opts.Charset]++
+	s.Charsets[charset]++
 	if d.Fault != FaultNone {
 		s.Faults[d.Fault]++
 	}

@@ -147,7 +147,9 @@ func Render(r *schemas.Report, prose Prose, shape Shape, opts RenderOptions) []b
 	return buf.Bytes()
 }
 
-func render(buf *bytes.Buffer, r *schemas.Report, prose Prose, shape Shape, opts RenderOptions) {
+// render appends the document to buf and returns the charset it was written in (UTF-8 when
+// the one asked for lacks a character of the text).
+func render(buf *bytes.Buffer, r *schemas.Report, prose Prose, shape Shape, opts RenderOptions) string {
 	if opts.Enum == "" {
 		opts.Enum = "."
 	}
@@ -184,18 +186,18 @@ func render(buf *bytes.Buffer, r *schemas.Report, prose Prose, shape Shape, opts
 			// a character the charset lacks: print the page in UTF-8 instead
 			buf.Truncate(start)
 			opts.Charset = "utf-8"
-			render(buf, r, prose, shape, opts)
-			return
+			return render(buf, r, prose, shape, opts)
 		}
 		buf.Truncate(start)
 		buf.Write(b)
-		return
+		return opts.Charset
 	}
 	if opts.BOM && shape != ShapeHTML {
 		t := append([]byte("\xef\xbb\xbf"), out...)
 		buf.Truncate(start)
 		buf.Write(t)
 	}
+	return "utf-8"
 }
 
 func encoderOf(charset string) encoding.Encoding {
