@@ -147,6 +147,7 @@ func (p *parser) findBody() {
 	}
 	t := r.Title
 	if t == "" {
+		r.Body = p.untitledBody()
 		return
 	}
 	body := ""
@@ -186,6 +187,67 @@ func (p *parser) findBody() {
 	body = strings.TrimSuffix(body, "关于")
 	body = strings.Trim(body, " ,，、:：《》<>\"“”")
 	r.Body = trimSpace(body)
+}
+
+// untitledBody finds the body of a report without a title: the signature above the closing
+// date ("双塔区教育局" / "2021年1月12日"), else the intro ("本报告由双塔区教育局根据…编制").
+func (p *parser) untitledBody() string {
+	last := -1
+	for i := len(p.lines) - 1; i >= 0 && i >= len(p.lines)-8; i-- {
+		l := trimCell(p.line(i))
+		if l == "" {
+			continue
+		}
+		if last < 0 {
+			if !isDateLine(l) {
+				break
+			}
+			last = i
+			continue
+		}
+		if isBodyLike(l) {
+			return l
+		}
+		break
+	}
+	end := p.first
+	if end > len(p.lines) {
+		end = len(p.lines)
+	}
+	for i := 0; i < end && i < 12; i++ {
+		l := p.line(i)
+		k := strings.Index(l, "本报告由")
+		if k < 0 {
+			continue
+		}
+		rest := l[k+len("本报告由"):]
+		e := -1
+		for _, w := range []string{"根据", "依据", "按照", "编制", "负责", "发布"} {
+			if j := strings.Index(rest, w); j > 0 && (e < 0 || j < e) {
+				e = j
+			}
+		}
+		if e > 0 && isBodyLike(rest[:e]) {
+			return trimSpace(rest[:e])
+		}
+	}
+	return ""
+}
+
+// isDateLine: "2021年1月12日" (short, a date and nothing much else).
+func isDateLine(l string) bool {
+	if len(l) > 40 || !strings.HasSuffix(l, "日") {
+		return false
+	}
+	y, k := firstYear(l)
+	return y != 0 && k >= 0 && k <= 3 && strings.Contains(l, "月")
+}
+
+// isBodyLike: a short name without sentence punctuation or digits.
+func isBodyLike(l string) bool {
+	l = trimSpace(l)
+	n := utf8.RuneCountInString(l)
+	return n >= 2 && n <= 30 && !strings.ContainsAny(l, "。，,;；:：!！?？0123456789|")
 }
 
 var (

@@ -118,8 +118,9 @@ func (p *parser) detectShape(sp span) Shape {
 		if k < 0 {
 			continue
 		}
-		body := strings.TrimRight(t, "| ")
-		if strings.IndexByte(body, '|') < 0 && t[len(t)-1] == '|' {
+		// shape 1 ends a cell's line with exactly one pipe; a line of cells whose last ones
+		// are empty ("标签 |  |  ||") is a row of shape 2
+		if countPipes(t) == 1 && t[len(t)-1] == '|' {
 			cells++
 		} else {
 			rows++
