@@ -80,6 +80,7 @@ loaded), 2 nothing loaded or a fatal error (warehouse locked, disk full, interru
 	f.StringVar(&opts.Region, "region", "", "county code (6 digits) for every input, overriding the manifest")
 	f.IntVar(&opts.Year, "year", 0, "year reported on, for every input")
 	f.StringVar(&opts.MemoryLimit, "memory-limit", "2GB", "DuckDB memory limit")
+	f.IntVar(&opts.Threads, "threads", 0, "DuckDB threads (0: half the cores; the parse workers use the rest)")
 	return cmd
 }
 

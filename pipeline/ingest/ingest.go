@@ -62,7 +62,7 @@ type Options struct {
 	MaxFileSize int64
 	// FlushRows overrides the batch coalescing threshold (tests).
 	FlushRows int
-	// MemoryLimit and Threads are passed to DuckDB (store.Options).
+	// MemoryLimit and Threads are passed to DuckDB (store.Options); Threads 0: half the cores.
 	MemoryLimit string
 	Threads     int
 	// Registry is the region registry (default regions.Default()).
@@ -115,6 +115,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
+	}
+	if opts.Threads <= 0 {
+		// the parse workers take the cores; DuckDB's loading thread(s) overlap with them
+		opts.Threads = max(1, runtime.NumCPU()/2)
 	}
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = 64 << 20
@@ -185,6 +189,55 @@ type loader struct {
 	runIdent map[string]string // identity → first path in this run
 	b        *batch.Builder
 	lastProg time.Time
+
+	// loads carries coalesced batches to the store goroutine, the only one that talks to
+	// DuckDB while the run loads; it overlaps DuckDB's inserts with parsing and building.
+	loads    chan []*batch.Batch
+	loadErr  chan error
+	loadDone chan struct{}
+}
+
+// startStore starts the store goroutine. It loads each set of batches in one transaction;
+// after an error it releases what it is sent without loading it.
+func (l *loader) startStore(ctx context.Context, cancel context.CancelFunc) {
+	l.loads = make(chan []*batch.Batch, 2) // bounded: memory stays flat
+	l.loadErr = make(chan error, 1)
+	l.loadDone = make(chan struct{})
+	go func() {
+		defer close(l.loadDone)
+		var err error
+		for bs := range l.loads {
+			if err != nil {
+				for _, b := range bs {
+					b.Release()
+				}
+				continue
+			}
+			if err = l.w.Load(ctx, bs...); err != nil {
+				l.loadErr <- err
+				cancel()
+			}
+		}
+	}()
+}
+
+// sendLoad queues batches for the store goroutine.
+func (l *loader) sendLoad(bs []*batch.Batch) {
+	if len(bs) > 0 {
+		l.loads <- bs
+	}
+}
+
+// stopStore waits for the store goroutine to finish what it was sent and returns its error.
+func (l *loader) stopStore() error {
+	close(l.loads)
+	<-l.loadDone
+	select {
+	case err := <-l.loadErr:
+		return err
+	default:
+		return nil
+	}
 }
 
 func (l *loader) run(ctx context.Context) (*Summary, error) {
@@ -211,6 +264,13 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	l.startStore(ctx, cancel)
+	stopped := false
+	defer func() {
+		if !stopped {
+			_ = l.stopStore() // on an early return: drain and release
+		}
+	}()
 	window := 4*l.opts.Workers + 16
 	slots := make(chan struct{}, window) // bounds the jobs between the walker and the loader
 	jobs := make(chan job, l.opts.Workers)
@@ -262,6 +322,13 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 			}
 		}
 	}
+	if loadErr == nil {
+		l.sendLoad(l.b.Flush())
+	}
+	stopped = true
+	if err := l.stopStore(); err != nil {
+		return nil, err
+	}
 	if loadErr != nil {
 		return nil, loadErr
 	}
@@ -273,9 +340,6 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 	}
 	if len(pending) != 0 {
 		return nil, fmt.Errorf("internal: %d results out of order", len(pending))
-	}
-	if err := l.w.Load(ctx, l.b.Flush()...); err != nil {
-		return nil, err
 	}
 	s := l.sum
 	res, err := l.w.Finish(ctx, store.Run{Roots: l.opts.Roots, Manifest: s.Manifest, Inputs: int64(s.Inputs),
@@ -564,8 +628,13 @@ func (l *loader) handle(ctx context.Context, r result) error {
 		s.addReport(rep, r.key)
 	}
 	if ready := l.b.Ready(); len(ready) > 0 {
-		if err := l.w.Load(ctx, ready...); err != nil {
-			return err
+		select {
+		case l.loads <- ready:
+		case <-ctx.Done():
+			for _, b := range ready {
+				b.Release()
+			}
+			return ctx.Err()
 		}
 	}
 	l.progress(false)

@@ -1,0 +1,214 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"xxgk/pipeline/gen"
+	"xxgk/pipeline/ingest"
+	"xxgk/pipeline/regions"
+)
+
+// The benchmarks ingest a generated corpus of XXGK_BENCH_REPORTS reports (default 2,000;
+// `make bench` figures in the README use 100,000) and measure, in the same run, the floor of
+// merely reading and hashing the same files. The corpus is generated once per process.
+//
+//	XXGK_BENCH_REPORTS=100000 go test -run '^$' -bench 'Ingest|ReadHash' -benchtime 1x ./pipeline/ingest
+
+var bench struct {
+	once  sync.Once
+	dir   string
+	files int
+	bytes int64
+	err   error
+}
+
+func benchCorpus(b *testing.B) (string, int, int64) {
+	b.Helper()
+	bench.once.Do(func() {
+		n := 2000
+		if s := os.Getenv("XXGK_BENCH_REPORTS"); s != "" {
+			if n, bench.err = strconv.Atoi(s); bench.err != nil {
+				return
+			}
+		}
+		bench.dir, bench.err = os.MkdirTemp("", "xxgk-bench-")
+		if bench.err != nil {
+			return
+		}
+		cfg := gen.Defaults()
+		cfg.Provinces = nil
+		for _, p := range regions.Default().Provinces {
+			cfg.Provinces = append(cfg.Provinces, p.Code)
+		}
+		cfg.Limit = n
+		cfg.Manifest = true
+		cfg.Workers = runtime.NumCPU()
+		var st gen.Stats
+		st, bench.err = gen.Generate(context.Background(), cfg, bench.dir)
+		bench.files, bench.bytes = st.Reports, st.Bytes
+		// the gold files are not needed: free the disk
+		if bench.err == nil {
+			bench.err = os.RemoveAll(filepath.Join(bench.dir, gen.GoldDir))
+		}
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return filepath.Join(bench.dir, gen.ReportsDir), bench.files, bench.bytes
+}
+
+// peakRSS resets the process's peak resident set size (Linux: clear_refs 5) and returns a
+// function that reads it (VmHWM), in bytes; 0 where /proc is not available.
+func peakRSS() func() int64 {
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	return func() int64 {
+		b, err := os.ReadFile("/proc/self/status")
+		if err != nil {
+			return 0
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "VmHWM:") {
+				f := strings.Fields(l)
+				if len(f) >= 2 {
+					kb, _ := strconv.ParseInt(f[1], 10, 64)
+					return kb << 10
+				}
+			}
+		}
+		return 0
+	}
+}
+
+// readHash reads and hashes every file under root with one worker per core: the floor of
+// any ingest.
+func readHash(root string) (int, int64, error) {
+	paths := make(chan string, 64)
+	var files, size atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	for i := 0; i < runtime.NumCPU(); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range paths {
+				b, err := os.ReadFile(p)
+				if err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					continue
+				}
+				_ = sha256.Sum256(b)
+				files.Add(1)
+				size.Add(int64(len(b)))
+			}
+		}()
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			paths <- p
+		}
+		return err
+	})
+	close(paths)
+	wg.Wait()
+	if e, ok := firstErr.Load().(error); ok && err == nil {
+		err = e
+	}
+	return int(files.Load()), size.Load(), err
+}
+
+func BenchmarkReadHash(b *testing.B) {
+	root, _, _ := benchCorpus(b)
+	b.ResetTimer()
+	var files int
+	var size int64
+	for i := 0; i < b.N; i++ {
+		var err error
+		if files, size, err = readHash(root); err != nil {
+			b.Fatal(err)
+		}
+	}
+	secs := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(files)/secs, "reports/s")
+	b.ReportMetric(float64(size)/1e6/secs, "MB/s")
+}
+
+// BenchmarkIngest ingests the corpus into a new warehouse per iteration (real decode, parse,
+// validate, load, publish). Metrics: reports/s, MB/s, peak RSS of the process during the
+// ingest (MB), peak Go heap (MB), and the ratio of its time to the read+hash floor measured
+// in the same run (x_floor).
+func BenchmarkIngest(b *testing.B) {
+	root, n, size := benchCorpus(b)
+	t0 := time.Now()
+	if _, _, err := readHash(root); err != nil {
+		b.Fatal(err)
+	}
+	floor := time.Since(t0)
+	dir := b.TempDir()
+	var peak, heap int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		db := filepath.Join(dir, fmt.Sprintf("w%d.duckdb", i))
+		hwm := peakRSS()
+		stop := make(chan struct{})
+		var maxHeap atomic.Int64
+		go func() {
+			var ms runtime.MemStats
+			t := time.NewTicker(50 * time.Millisecond)
+			defer t.Stop()
+			for {
+				runtime.ReadMemStats(&ms)
+				if h := int64(ms.HeapInuse); h > maxHeap.Load() {
+					maxHeap.Store(h)
+				}
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+				}
+			}
+		}()
+		s, err := ingest.Run(context.Background(), ingest.Options{Roots: []string{root}, DB: db})
+		close(stop)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Parsed != n {
+			b.Fatalf("loaded %d of %d reports", s.Parsed, n)
+		}
+		if p := hwm(); p > peak {
+			peak = p
+		}
+		if h := maxHeap.Load(); h > heap {
+			heap = h
+		}
+		b.StopTimer()
+		if err := os.Remove(db); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	secs := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(n)/secs, "reports/s")
+	b.ReportMetric(float64(size)/1e6/secs, "MB/s")
+	b.ReportMetric(float64(peak)/1e6, "peak-RSS-MB")
+	b.ReportMetric(float64(heap)/1e6, "peak-heap-MB")
+	b.ReportMetric(secs/floor.Seconds(), "x_floor")
+	if testing.Verbose() {
+		var buf bytes.Buffer
+		fmt.Fprintf(&buf, "%d reports, %.1f MB: ingest %.2fs, read+hash floor %.3fs", n, float64(size)/1e6, secs, floor.Seconds())
+		b.Log(buf.String())
+	}
+}
