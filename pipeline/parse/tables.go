@@ -294,6 +294,15 @@ func (p *parser) table3(toks []tok, sh Shape) {
 			ctx = e.group
 		}
 	}
+	var otherBlank []int
+	otherLine := 0
+	defer func() {
+		if otherBlank != nil && !p.t3other && !p.t3found["other_total"] {
+			w.fill(p.r.Table3, "other_total", p.c.rowNames["other_total"], countCols3, otherBlank, w.grid, otherLine)
+			p.t3found["other_total"] = true
+			p.t3otherT = true
+		}
+	}()
 	for i := 0; i < len(toks); {
 		t := &toks[i]
 		mi := -1
@@ -315,7 +324,9 @@ func (p *parser) table3(toks []tok, sh Shape) {
 			}
 			tk := &toks[k]
 			if m := match(tk); m >= 0 {
-				if !c.t3[tgt].isGroup {
+				if !c.t3[tgt].isGroup || k-j >= len(countCols3) {
+					// a row, or a group label followed by a row of empty cells (gb2019's
+					// blank （六）其他处理): the cells before the next label are its values
 					break
 				}
 				tgt = m
@@ -331,6 +342,11 @@ func (p *parser) table3(toks []tok, sh Shape) {
 		}
 		slots, next := w.collect(j, row)
 		e := &c.t3[tgt]
+		if e.isGroup && e.key == "other" && w.nonEmpty(slots) == 0 && len(slots) >= len(countCols3) {
+			// gb2019 prints （六）其他处理 as a row; all blank, it is told from the gb2021
+			// group label only by the absence of the three rows under it (decided below)
+			otherBlank, otherLine = slots, t.line
+		}
 		if e.isGroup {
 			if w.nonEmpty(slots) > 0 {
 				if e.subtotal == "" {
@@ -583,6 +599,21 @@ func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 		lastText = i
 	}
 	g := p.r.Table4
+	if start < 0 && (seenHeader || ok) && lastText >= 0 {
+		// every cell blank: the empty cells after the header are the values
+		empties := 0
+		for j := lastText + 1; j < len(toks); j++ {
+			if toks[j].empty {
+				empties++
+			}
+		}
+		if empties >= len(cols) {
+			start = lastText + 1
+			for start < len(toks) && !toks[start].empty {
+				start++
+			}
+		}
+	}
 	if start < 0 {
 		p.tableMissing(schemas.Table4, 4)
 		for _, grp := range c.t4groups {

@@ -216,7 +216,8 @@ func (p *parser) tokens(sp span, shape Shape) []tok {
 		row := 0
 		for i := sp.from; i < sp.to; i++ {
 			t := trimSpace(p.line(i))
-			if t == "" || allPipes(t) {
+			// bare "|||" is a spanned header's filler; "|  |  |" is a row of empty cells
+			if t == "" || allPipes(t) && !strings.Contains(t, "| ") {
 				continue
 			}
 			row++
