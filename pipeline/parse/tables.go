@@ -15,6 +15,10 @@ type walk struct {
 	grid  bool
 	table string
 	stop  []string // words that end a label run (table 2 block headers)
+	// leading: extra empty slots of a row are first taken to be covered label cells before
+	// the values (markdown/HTML grids, one slot per grid column); otherwise filler after them
+	// (rows shape pads its lines with "||", stream shapes with "|").
+	leading bool
 }
 
 func (w *walk) nextNonEmpty(j, row int) int {
@@ -241,7 +245,7 @@ func unitFits(unit, want string) bool {
 
 func (p *parser) table3(toks []tok, sh Shape) {
 	c := p.c
-	w := &walk{p: p, toks: toks, grid: sh.grid(), table: schemas.Table3}
+	w := &walk{p: p, toks: toks, grid: sh.grid(), table: schemas.Table3, leading: sh == ShapeMarkdown}
 	p.t3found = map[string]bool{}
 	lastPos, ctx, data := -1, "", false
 	totalIdx := -1
@@ -298,7 +302,7 @@ func (p *parser) table3(toks []tok, sh Shape) {
 	otherLine := 0
 	defer func() {
 		if otherBlank != nil && !p.t3other && !p.t3found["other_total"] {
-			w.fill(p.r.Table3, "other_total", p.c.rowNames["other_total"], countCols3, otherBlank, w.grid, otherLine)
+			w.fill(p.r.Table3, "other_total", p.c.rowNames["other_total"], countCols3, otherBlank, w.leading, otherLine)
 			p.t3found["other_total"] = true
 			p.t3otherT = true
 		}
@@ -353,7 +357,7 @@ func (p *parser) table3(toks []tok, sh Shape) {
 					p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: schemas.Table3,
 						Line: t.line, Text: t.text, Message: "表三“" + e.name + "”行带有数字，无法确定其含义"})
 				} else {
-					w.fill(p.r.Table3, e.subtotal, p.c.rowNames[e.subtotal], countCols3, slots, w.grid, t.line)
+					w.fill(p.r.Table3, e.subtotal, p.c.rowNames[e.subtotal], countCols3, slots, w.leading, t.line)
 					p.t3found[e.subtotal] = true
 					p.t3any = true
 					if e.key == "other" {
@@ -362,7 +366,7 @@ func (p *parser) table3(toks []tok, sh Shape) {
 				}
 			}
 		} else {
-			w.fill(p.r.Table3, e.key, e.name, countCols3, slots, w.grid, t.line)
+			w.fill(p.r.Table3, e.key, e.name, countCols3, slots, w.leading, t.line)
 			p.t3found[e.key] = true
 			p.t3any = true
 			if e.group == "other" {
@@ -570,7 +574,7 @@ var t4distinct = []string{"行政复议", "行政诉讼", "复议后起诉", "�
 
 func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 	c := p.c
-	w := &walk{p: p, toks: toks, grid: sh.grid(), table: schemas.Table4}
+	w := &walk{p: p, toks: toks, grid: sh.grid(), table: schemas.Table4, leading: sh == ShapeMarkdown}
 	cols := make([]column, 0, 15)
 	lc := schemas.Labels()
 	for gi, g := range c.t4groups {
@@ -639,7 +643,7 @@ func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 	}
 	// fill through a flat grid keyed "group.outcome", then spread into the table 4 grid
 	flat := schemas.Grid{}
-	w.fill(flat, "t4", "行政复议、行政诉讼", cols, slots, w.grid, toks[start].line)
+	w.fill(flat, "t4", "行政复议、行政诉讼", cols, slots, w.leading, toks[start].line)
 	for _, col := range cols {
 		cell, _ := flat.Get("t4", col.key)
 		grp, out, _ := strings.Cut(col.key, ".")
