@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"xxgk/pipeline/decode"
 	"xxgk/schemas"
 )
 
@@ -219,5 +220,14 @@ func TestTitleVariants(t *testing.T) {
 	}
 	if s := r.Section(5); s == nil || s.Line != 5 {
 		t.Errorf("section 5 = %+v", s)
+	}
+}
+
+func TestHTMLTitleFallback(t *testing.T) {
+	doc := &decode.Doc{Name: "p.html", Kind: decode.KindHTML, Title: "朝阳县教育局2021年政府信息公开工作年度报告_朝阳县人民政府",
+		Text: "一、总体情况\n2021年，政府信息公开工作。\n"}
+	r := Parse(doc, Options{})
+	if r.Title != "朝阳县教育局2021年政府信息公开工作年度报告" || r.Body != "朝阳县教育局" || r.Scope != schemas.ScopeDepartment {
+		t.Errorf("title %q body %q scope %q", r.Title, r.Body, r.Scope)
 	}
 }

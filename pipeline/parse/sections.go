@@ -107,6 +107,12 @@ func (p *parser) findTitle() {
 			return
 		}
 	}
+	// an HTML page that prints no heading: its <title>, without the site's name
+	// ("朝阳县教育局2021年政府信息公开工作年度报告_朝阳县人民政府")
+	if t := p.doc.Title; strings.Contains(t, "年度报告") && strings.Contains(t, "信息公开") {
+		k := strings.Index(t, "年度报告") + len("年度报告")
+		p.r.Title = trimSpace(t[:k])
+	}
 }
 
 // trimCell trims white space and the pipes of a table row around a line
