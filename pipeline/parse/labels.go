@@ -99,17 +99,19 @@ type t2item struct {
 }
 
 type catalogue struct {
-	sections   []secWords
-	t3         []t3target // rows and groups in printed order
-	t3cols     []string
-	t3header   []string
-	t2         map[schemas.Format][]t2item
-	t2header   []string
-	t4groups   []string
-	t4outcomes []string
-	t4header   []string
-	markers    map[schemas.Format][]string
-	rowNames   map[string]string
+	sections    []secWords
+	t3          []t3target // rows and groups in printed order
+	t3cols      []string
+	t3header    []string
+	t2          map[schemas.Format][]t2item
+	t2header    []string
+	t4groups    []string
+	t4outcomes  []string
+	t4header    []string
+	markers     map[schemas.Format][]string
+	markerBytes map[schemas.Format][][]byte
+	t3rows      map[schemas.Format][]schemas.Label // official printed rows per format
+	rowNames    map[string]string
 }
 
 var (
@@ -131,9 +133,11 @@ var subtotalOf = map[string]string{
 
 func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	k := &catalogue{
-		t2:       map[schemas.Format][]t2item{},
-		markers:  map[schemas.Format][]string{},
-		rowNames: map[string]string{},
+		t2:          map[schemas.Format][]t2item{},
+		markers:     map[schemas.Format][]string{},
+		markerBytes: map[schemas.Format][][]byte{},
+		t3rows:      map[schemas.Format][]schemas.Label{},
+		rowNames:    map[string]string{},
 	}
 	for _, s := range c.Sections {
 		k.sections = append(k.sections, secWords{num: s.Number, words: s.Match})
@@ -183,6 +187,10 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 			k.t2[f] = append(k.t2[f], it)
 		}
 		k.markers[f] = c.Formats[f].Markers
+		k.t3rows[f] = c.Table3Rows(f)
+		for _, m := range k.markers[f] {
+			k.markerBytes[f] = append(k.markerBytes[f], []byte(m))
+		}
 	}
 	for _, m := range c.Table2.Measures {
 		k.t2header = append(k.t2header, m.Match...)

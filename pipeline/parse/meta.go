@@ -612,26 +612,24 @@ func (p *parser) findStatements() {
 		tryFee(i)
 	}
 	// the requests received: sections 一 and 三 first (prose only), then anywhere
-	order := make([]int, 0, len(p.lines))
-	for _, n := range []int{1, 3} {
-		if h := p.sec[n]; h >= 0 {
-			for i := h + 1; i < p.sectionEnd(n); i++ {
-				order = append(order, i)
+	tryRequests := func(from, to int) bool {
+		for i := from; i < to; i++ {
+			l := p.line(i)
+			if strings.IndexByte(l, '|') >= 0 || !strings.Contains(l, "申请") {
+				continue
+			}
+			if d, approx, text, ok := requestsIn(l); ok {
+				r.Statements = append(r.Statements, schemas.Statement{Measure: schemas.StatedRequests, Value: d,
+					Approx: approx, Section: p.sectionOf(i), Line: i + 1, Text: text})
+				return true
 			}
 		}
+		return false
 	}
-	for i := range p.lines {
-		order = append(order, i)
-	}
-	for _, i := range order {
-		l := p.line(i)
-		if strings.IndexByte(l, '|') >= 0 || !strings.Contains(l, "申请") {
-			continue
-		}
-		if d, approx, text, ok := requestsIn(l); ok {
-			r.Statements = append(r.Statements, schemas.Statement{Measure: schemas.StatedRequests, Value: d,
-				Approx: approx, Section: p.sectionOf(i), Line: i + 1, Text: text})
-			break
+	for _, n := range []int{1, 3} {
+		if h := p.sec[n]; h >= 0 && tryRequests(h+1, p.sectionEnd(n)) {
+			return
 		}
 	}
+	tryRequests(0, len(p.lines))
 }

@@ -174,6 +174,7 @@ func (p *parser) run() {
 	p.findScope()
 	p.findRegion()
 	p.findStatements()
+	p.setPages() // layout.go: PDF page of every cell and problem
 }
 
 // looksLikeReport: 政府信息公开 in the text, or section headings, or table labels.

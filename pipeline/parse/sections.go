@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -17,7 +18,7 @@ func (p *parser) headingNum(line string) int {
 		return 0
 	}
 	t := trimCell(line)
-	if t == "" || len(t) > 180 {
+	if t == "" || len(t) > 180 || strings.IndexByte(t, '|') >= 0 {
 		return 0
 	}
 	// headings start with an enumerator or a bracket, or are short
@@ -162,16 +163,17 @@ func (p *parser) tableSpan(n int) (span, bool) {
 func (p *parser) collectMarkers(regions ...[]tok) {
 	var found [2][16]bool
 	formats := [2]schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021}
-	check := func(n string) {
+	check := func(n []byte) {
 		for fi, f := range formats {
-			for mi, m := range p.c.markers[f] {
-				if mi < len(found[fi]) && !found[fi][mi] && len(n) >= len(m) && strings.Contains(n, m) {
+			for mi, m := range p.c.markerBytes[f] {
+				if mi < len(found[fi]) && !found[fi][mi] && len(n) >= len(m) && bytes.Contains(n, m) {
 					found[fi][mi] = true
 				}
 			}
 		}
 	}
-	for _, toks := range regions {
+	var buf [64]byte
+	for ri, toks := range regions {
 		prev := ""
 		for i := range toks {
 			t := &toks[i]
@@ -183,9 +185,17 @@ func (p *parser) collectMarkers(regions ...[]tok) {
 				continue
 			}
 			n := t.normOf()
-			check(n)
-			if prev != "" && len(prev) <= 24 && len(n) <= 24 {
-				check(prev + n)
+			if ri > 0 && !strings.Contains(n, "逾期") && !strings.Contains(n, "缴纳") {
+				// tables 三 and 四 carry markers only in the （六） rows
+				prev = ""
+				continue
+			}
+			if len(prev)+len(n) <= len(buf) {
+				// the cell, and the cell joined to the one before it
+				b := append(append(buf[:0], prev...), n...)
+				check(b)
+			} else {
+				check([]byte(n))
 			}
 			prev = n
 		}

@@ -395,7 +395,7 @@ func (p *parser) finishTable3(ok bool) {
 	}
 	switch f {
 	case schemas.FormatGB2019, schemas.FormatGB2021:
-		rows = c.Table3Rows(f)
+		rows = p.c.t3rows[f]
 	default:
 		for _, r := range c.Table3Rows(schemas.FormatGB2021) {
 			if r.InFormat(schemas.FormatGB2019) {

@@ -15,7 +15,7 @@ const (
 	ShapeMarkdown       // 5: "| a | b |" rows, cells may break across lines (and HTML)
 )
 
-var shapeNames = [...]string{"none", "cells", "rows", "cell-pipe", "paragraphs", "markdown"}
+var shapeNames = [...]string{"none", "cells", "rows", "cell-pipe", "paragraphs", "markdown", "layout"}
 
 func (s Shape) String() string {
 	if s < 0 || int(s) >= len(shapeNames) {
@@ -26,7 +26,7 @@ func (s Shape) String() string {
 
 // grid reports whether the shape keeps a table row together (one line or one logical row),
 // so a row's value slots are positional.
-func (s Shape) grid() bool { return s == ShapeRows || s == ShapeMarkdown }
+func (s Shape) grid() bool { return s == ShapeRows || s == ShapeMarkdown || s == ShapeLayout }
 
 // tok is one cell of a table region.
 type tok struct {
@@ -81,6 +81,9 @@ func countPipes(t string) int { return strings.Count(t, "|") }
 
 // detectShape looks at the lines of a region and says which shape its table has.
 func (p *parser) detectShape(sp span) Shape {
+	if p.isLayout(sp) { // layout.go: PDF text
+		return ShapeLayout
+	}
 	var cells, rows, md, single int
 	open, openLen := false, 0 // inside a markdown row whose cell breaks across lines
 	for i := sp.from; i < sp.to; i++ {
@@ -141,7 +144,11 @@ func (p *parser) detectShape(sp span) Shape {
 
 // tokens turns a table region into cell tokens according to its shape.
 func (p *parser) tokens(sp span, shape Shape) []tok {
-	out := make([]tok, 0, (sp.to-sp.from)+8)
+	n := sp.to - sp.from + 8
+	if shape.grid() {
+		n += strings.Count(p.text[p.lines[sp.from].s:p.lines[sp.to-1].e], "|")
+	}
+	out := make([]tok, 0, n)
 	switch shape {
 	case ShapeCells:
 		for i := sp.from; i < sp.to; i++ {
@@ -157,7 +164,9 @@ func (p *parser) tokens(sp span, shape Shape) []tok {
 			}
 			body := trimSpace(strings.TrimRight(t, "| "))
 			if strings.IndexByte(body, '|') >= 0 {
-				for _, part := range strings.Split(body, "|") {
+				for rest, more := body, true; more; {
+					var part string
+					part, rest, more = strings.Cut(rest, "|")
 					part = trimSpace(part)
 					out = append(out, tok{text: part, line: i + 1, empty: part == ""})
 				}
@@ -225,13 +234,17 @@ func (p *parser) tokens(sp span, shape Shape) []tok {
 				out = append(out, tok{text: t, line: i + 1, row: row})
 				continue
 			}
-			for _, part := range strings.Split(t, "|") {
+			for rest, more := t, true; more; {
+				var part string
+				part, rest, more = strings.Cut(rest, "|")
 				part = trimSpace(part)
 				out = append(out, tok{text: part, line: i + 1, row: row, empty: part == ""})
 			}
 		}
 	case ShapeMarkdown:
 		out = p.markdownTokens(sp, out)
+	case ShapeLayout:
+		out = p.layoutTokens(sp, out)
 	}
 	return out
 }
@@ -265,8 +278,9 @@ func (p *parser) markdownTokens(sp span, out []tok) []tok {
 			if first && c == "" {
 				done = false
 			}
-			parts := strings.Split(c, "|")
-			for k, part := range parts {
+			for k, rest, more := 0, c, true; more; k++ {
+				var part string
+				part, rest, more = strings.Cut(rest, "|")
 				if k > 0 {
 					cur.empty = cur.text == ""
 					out = append(out, cur)

@@ -198,11 +198,54 @@ func valueLenient(text string, sawSign, sawFrac *bool) (schemas.CellState, schem
 	}
 	*sawFrac = dots > 0
 	*sawSign = b[0] == '+' || b[0] == '-'
-	d, err := schemas.ParseDec(string(b))
+	d, err := decASCII(b)
 	if err != nil {
 		return "", 0, unit, err
 	}
 	return schemas.StateNumber, d, unit, nil
+}
+
+// decASCII is schemas.ParseDec for the validated bytes of a number (optional sign, digits,
+// at most one point), without converting them to a string.
+func decASCII(b []byte) (schemas.Dec, error) {
+	neg := false
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	var v, frac int64
+	fracDigits, seenDot, digits := 0, false, 0
+	for _, c := range b {
+		switch {
+		case c == '.':
+			seenDot = true
+		case !seenDot:
+			if v > (1<<62)/10/10000 {
+				return 0, schemas.ErrDecRange
+			}
+			v = v*10 + int64(c-'0')
+			digits++
+		default:
+			digits++
+			if fracDigits < schemas.DecScale {
+				frac = frac*10 + int64(c-'0')
+				fracDigits++
+			} else if c != '0' {
+				return 0, schemas.ErrDecPrecision
+			}
+		}
+	}
+	if digits == 0 || seenDot && len(b) > 0 && b[len(b)-1] == '.' {
+		return 0, schemas.ErrDecSyntax
+	}
+	for ; fracDigits < schemas.DecScale; fracDigits++ {
+		frac *= 10
+	}
+	d := v*10000 + frac
+	if neg {
+		d = -d
+	}
+	return schemas.Dec(d), nil
 }
 
 // isDash reports whether s (trimmed, non-empty) means "no number": a run of dashes, a slash,
