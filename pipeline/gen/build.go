@@ -101,7 +101,9 @@ func (g *generator) year(y int, publish bool) *Doc {
 			kinds = []Fault{FaultRowSum, FaultColumnTotal, FaultMissingRow, FaultProse}
 		}
 		vr.fault = kinds[rng.IntN(len(kinds))]
-		vr.blankTotals = false
+		// a fault changes a number: a total left blank would then be derived from parts that
+		// no longer sum to it, so faulted reports print every cell
+		vr.blankTotals, vr.blankZeros = false, false
 	}
 
 	// carry-over: last year's forward, or a few open requests before the first year

@@ -381,6 +381,7 @@ func TestGoldObeysRules(t *testing.T) {
 // totals derived when their parts are not zero, dashes only in table 2.
 func TestGoldStates(t *testing.T) {
 	cfg := small()
+	cfg.FaultShare = 0.3
 	var derivedTotals, dashes, subtotals, blanks int
 	err := Docs(cfg, func(d *Doc) error {
 		r := d.Gold
@@ -422,6 +423,35 @@ func TestGoldStates(t *testing.T) {
 				}
 				if strings.HasSuffix(row, "_total") && row != "other_total" {
 					subtotals++
+				}
+			}
+		}
+		// a blank total has parts that are all zero (else the validator derives it)
+		ko := catKeys()
+		for row, cells := range r.Table3 {
+			if c := cells["total"]; c.State == schemas.StateBlank {
+				for _, col := range ko.applicant {
+					if cells[col].Value != 0 {
+						t.Errorf("%s: %s.total blank with %s = %s", d.Path, row, col, cells[col].Value)
+					}
+				}
+			}
+		}
+		for _, col := range ko.cols {
+			if c, _ := r.Table3.Get("total_handled", col); c.State == schemas.StateBlank {
+				for _, row := range append(ko.outcomes[:ko.nResults:ko.nResults], "other_total") {
+					if v, _ := r.Table3.Get(row, col); v.Value != 0 {
+						t.Errorf("%s: total_handled.%s blank with %s = %s", d.Path, col, row, v.Value)
+					}
+				}
+			}
+		}
+		for grp, cells := range r.Table4 {
+			if cells["total"].State == schemas.StateBlank {
+				for _, o := range ko.t4parts {
+					if cells[o].Value != 0 {
+						t.Errorf("%s: table4 %s.total blank with %s = %s", d.Path, grp, o, cells[o].Value)
+					}
 				}
 			}
 		}
