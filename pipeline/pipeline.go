@@ -22,6 +22,8 @@ var (
 	ErrNeedsOCR    = errors.New("扫描件，没有文字层，需要OCR")
 	ErrNoTables    = errors.New("报告中没有可读取的表格（可能为图片或缺页）")
 	ErrToolMissing = errors.New("缺少外部工具")
+	ErrEncrypted   = errors.New("文件已加密")
+	ErrCorrupt     = errors.New("文件已损坏")
 )
 
 // InputError says which file could not be read and why. Reason is one of the sentinel errors

@@ -2,9 +2,10 @@
 //
 // Decode recognises the character set (UTF-8 with or without BOM, UTF-16 with BOM or
 // recognisably without, GB18030/GBK, Big5), rejects what is not a text document (empty,
-// binary, too large; PDF and Word files until their stage exists), turns HTML pages into
-// text with their tables rebuilt as grids, and normalises the text: line ends, NFKC,
-// spaces, traditional → simplified characters. Everything after this stage reads Doc.Text.
+// binary, too large), turns HTML pages into text with their tables rebuilt as grids, reads
+// PDF (pdf.go, through poppler's pdftotext) and Word documents (docx.go, in pure Go; .doc and
+// .wps through LibreOffice), and normalises the text: line ends, NFKC, spaces, traditional →
+// simplified characters. Everything after this stage reads Doc.Text.
 package decode
 
 import (
@@ -39,12 +40,29 @@ type Doc struct {
 	// Notes are short Chinese remarks about what decoding saw or repaired (invalid bytes
 	// replaced, truncation, tables that are only images…), for the problem list.
 	Notes []string
+
+	// Pages is the number of pages of a PDF (0 for other kinds).
+	Pages int
+	// PageOfLine maps the lines of Text to PDF pages: PageOfLine[i] is the 1-based page of
+	// line i+1 (the 1-based line numbers that cells and problems carry). It is nil when the
+	// source has no pages (text, HTML, Word). Use Page to look a line up.
+	PageOfLine []int
+}
+
+// Page returns the 1-based PDF page of the 1-based line of Text, or 0 when unknown.
+func (d *Doc) Page(line int) int {
+	if d == nil || line < 1 || line > len(d.PageOfLine) {
+		return 0
+	}
+	return d.PageOfLine[line-1]
 }
 
 // Kinds of Doc.
 const (
 	KindText = "text"
 	KindHTML = "html"
+	KindPDF  = "pdf"  // text layer of a PDF, laid out by pdftotext -layout
+	KindDOCX = "docx" // Word document (a .doc or .wps is converted to .docx first)
 )
 
 // Decode reads b (the content of the file called name) into a Doc. Errors are
@@ -56,6 +74,9 @@ func Decode(name string, b []byte) (*Doc, error) {
 	}
 	if len(b) == 0 {
 		return nil, inputError(name, pipeline.ErrEmpty, "0 字节")
+	}
+	if doc, ok, err := decodeDocument(name, b); ok {
+		return doc, err
 	}
 
 	text, err := decodeCharset(d, b)

@@ -234,10 +234,10 @@ func TestBadInput(t *testing.T) {
 		{"jpeg", append([]byte("\xFF\xD8\xFF\xE0\x00\x10JFIF"), noise(100, 0)...), pipeline.ErrBinary, "JPEG"},
 		{"gzip", []byte("\x1F\x8B\x08\x00\x00\x00"), pipeline.ErrBinary, "gzip"},
 		{"zip", zipOf(t, "a.txt"), pipeline.ErrBinary, "ZIP"},
-		{"pdf", []byte("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<</Type/Catalog>>\nendobj\n"), pipeline.ErrUnsupported, "PDF/Word 支持将在后续阶段提供"},
-		{"docx", zipOf(t, "[Content_Types].xml", "word/document.xml"), pipeline.ErrUnsupported, "PDF/Word 支持将在后续阶段提供"},
+		{"pdf", []byte("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<</Type/Catalog>>\nendobj\n"), pdfReason(pipeline.ErrCorrupt), "PDF"},
+		{"docx", zipOf(t, "[Content_Types].xml", "word/document.xml"), pipeline.ErrCorrupt, "word/document.xml"},
 		{"xlsx", zipOf(t, "[Content_Types].xml", "xl/workbook.xml"), pipeline.ErrUnsupported, "Excel"},
-		{"doc (OLE)", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), noise(600, 0)...), pipeline.ErrUnsupported, "PDF/Word"},
+		{"doc (OLE)", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), noise(600, 0)...), nil, "LibreOffice"},
 		{"10 MB noise", noise(10<<20, 0), pipeline.ErrBinary, ""},
 		{"1 MB high-byte noise", noise(1<<20, 0x80), pipeline.ErrEncoding, ""},
 		{"latin-1", []byte("R\xE9sum\xE9 of the caf\xE9 report, na\xEFve \xE0 la carte"), pipeline.ErrEncoding, ""},
@@ -281,4 +281,13 @@ func TestTrailingNULs(t *testing.T) {
 	if d.Text != "一、总体情况\n" || len(d.Notes) != 1 {
 		t.Errorf("text %q notes %q", d.Text, d.Notes)
 	}
+}
+
+// pdfReason is the error a broken PDF gives: reason when pdftotext is installed, else
+// ErrToolMissing.
+func pdfReason(reason error) error {
+	if !HasTool("pdftotext") {
+		return pipeline.ErrToolMissing
+	}
+	return reason
 }

@@ -24,7 +24,8 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("error %T %v is not an InputError for %q", err, err, name)
 			}
 			known := false
-			for _, s := range []error{pipeline.ErrEmpty, pipeline.ErrBinary, pipeline.ErrEncoding, pipeline.ErrTooLarge, pipeline.ErrUnsupported} {
+			for _, s := range []error{pipeline.ErrEmpty, pipeline.ErrBinary, pipeline.ErrEncoding, pipeline.ErrTooLarge, pipeline.ErrUnsupported,
+				pipeline.ErrCorrupt, pipeline.ErrEncrypted, pipeline.ErrNeedsOCR, pipeline.ErrToolMissing} {
 				known = known || errors.Is(err, s)
 			}
 			if !known {

@@ -8,7 +8,9 @@ import (
 	"xxgk/pipeline"
 )
 
-const laterStage = "PDF/Word 支持将在后续阶段提供"
+// PDF, DOCX and OLE Word files are read by decodeDocument before the text path; the entries
+// below catch them only where they hide behind a byte-order mark.
+const laterStage = "文件开头有多余的字节顺序标记，无法按文档读取"
 
 // magic is a file signature at offset 0.
 type magic struct {

@@ -1,0 +1,326 @@
+package decode
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"xxgk/pipeline"
+)
+
+// PDF reading: the text layer through poppler's `pdftotext -layout -enc UTF-8` (Debian package
+// poppler-utils), page by page. Tables come out as column-aligned rows; package parse reads
+// them (its layout shape). Decode keeps the page of every line (Doc.PageOfLine), blanks the
+// page numbers printed at the top or bottom of a page ("-3-", "- 3 -", "第3页", "3/5"), joins
+// a title that a centred heading broke over two or three lines, and removes the spaces that
+// font changes put between digits and Chinese ("2023 年" → "2023年", "第 711 号" → "第711号").
+
+// MinPDFTextRunes is the least number of letters, digits and Chinese characters per page a
+// PDF must carry on average to be read as text; below it, it is a scan needing OCR.
+var MinPDFTextRunes = 20
+
+// isPDF: the PDF header at offset 0, or within the first KiB after binary junk.
+func isPDF(b []byte) bool {
+	if bytes.HasPrefix(b, []byte("%PDF-")) {
+		return true
+	}
+	i := bytes.Index(b[:min(len(b), 1024)], []byte("%PDF-"))
+	return i > 0 && bytes.IndexByte(b[:i], 0) >= 0
+}
+
+func decodePDF(name string, b []byte) (*Doc, error) {
+	path, err := pdftotextTool.look()
+	if err != nil {
+		return nil, pdftotextTool.missing(name)
+	}
+	out, stderr, err := runTool(context.Background(), ToolTimeout, path, b, "-layout", "-enc", "UTF-8", "-", "-")
+	if err != nil {
+		if strings.Contains(stderr, "Incorrect password") {
+			return nil, inputError(name, pipeline.ErrEncrypted, "PDF 已加密，需要打开密码，无法读取文字")
+		}
+		detail := stderr
+		if detail == "" {
+			detail = err.Error()
+		}
+		if !bytes.Contains(b[max(0, len(b)-2048):], []byte("%%EOF")) {
+			return nil, inputError(name, pipeline.ErrCorrupt, "PDF 文件不完整（缺少结束标记 %%%%EOF，可能下载中断），pdftotext：%s", detail)
+		}
+		return nil, inputError(name, pipeline.ErrCorrupt, "PDF 文件已损坏，pdftotext 无法读取：%s", detail)
+	}
+	d := &Doc{Name: name, Size: len(b), Kind: KindPDF, Encoding: "utf-8"}
+	if !utf8.Valid(out) {
+		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
+	}
+	pages := strings.Split(string(out), "\f")
+	if len(pages) > 0 && strings.TrimSpace(pages[len(pages)-1]) == "" {
+		pages = pages[:len(pages)-1]
+	}
+	d.Pages = len(pages)
+	if d.Pages == 0 {
+		return nil, inputError(name, pipeline.ErrEmpty, "PDF 没有页面")
+	}
+	if !bytes.Contains(b[max(0, len(b)-2048):], []byte("%%EOF")) {
+		d.Truncated = true
+		d.Notes = append(d.Notes, "PDF 文件缺少结束标记 %%EOF（可能下载中断），已读取能读到的页面")
+	}
+
+	var lines []string
+	var pageOf []int
+	var empty []int // pages without a text layer
+	total := 0
+	for pi, pg := range pages {
+		pl := strings.Split(strings.TrimSuffix(pg, "\n"), "\n")
+		for i := range pl {
+			pl[i] = sanitizeLine(pl[i])
+		}
+		blankPageNumbers(pl)
+		n := 0
+		for i := range pl {
+			pl[i] = fixPDFSpaces(pl[i])
+			n += textRunes(pl[i])
+		}
+		total += n
+		if n < MinPDFTextRunes {
+			empty = append(empty, pi+1)
+		}
+		if pi == 0 {
+			joinTitle(pl)
+		}
+		for _, l := range pl {
+			lines = append(lines, l)
+			pageOf = append(pageOf, pi+1)
+		}
+	}
+	if total < MinPDFTextRunes*d.Pages {
+		return nil, inputError(name, pipeline.ErrNeedsOCR,
+			"PDF 共 %d 页，文字层只有 %d 个字（扫描件或图片），需要 OCR 识别后才能读取", d.Pages, total)
+	}
+	if len(empty) > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("第%s页没有文字层（可能是扫描图片），其中的内容无法读取", joinInts(empty, "、")))
+	}
+
+	text, st := normalize(strings.Join(lines, "\n"))
+	if st.traditional() {
+		text = ToSimplified(text)
+		d.Traditional = true
+	}
+	if strings.Count(text, "\n")+1 != len(pageOf) {
+		// sanitizeLine removed every line-breaking character, so this does not happen; if it
+		// did, pages would be misattributed: drop them rather than lie.
+		pageOf = nil
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, inputError(name, pipeline.ErrNeedsOCR, "PDF 共 %d 页，没有文字层", d.Pages)
+	}
+	d.Text = text
+	d.PageOfLine = pageOf
+	return d, nil
+}
+
+func joinInts(v []int, sep string) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, sep)
+}
+
+// sanitizeLine removes the characters that normalisation would turn into line breaks, so
+// that lines keep their numbers (and pages).
+func sanitizeLine(s string) string {
+	if strings.IndexAny(s, "\r\v\f\u0085\u2028\u2029") < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '\r':
+			return -1
+		case '\v', '\f', 0x85, 0x2028, 0x2029:
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// textRunes counts letters, digits and Chinese characters.
+func textRunes(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || isHan(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// pageNumber reports whether a line is a printed page number: "-3-", "— 3 —", "- 3 -",
+// "第3页", "第 3 页 共 5 页", "3/5", "3 / 5".
+func pageNumber(s string) bool {
+	t := strings.TrimSpace(s)
+	if t == "" || len(t) > 40 {
+		return false
+	}
+	t = strings.Join(strings.Fields(t), "")
+	digits := func(s string) (string, bool) {
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return s[i:], i > 0 && i <= 4
+	}
+	for _, d := range []string{"-", "—", "－", "–", "─"} {
+		if strings.HasPrefix(t, d) && strings.HasSuffix(t, d) && len(t) > 2*len(d) {
+			rest, ok := digits(strings.TrimPrefix(t, d))
+			return ok && rest == d
+		}
+	}
+	if rest, ok := strings.CutPrefix(t, "第"); ok {
+		if rest, ok2 := digits(rest); ok2 && strings.HasPrefix(rest, "页") {
+			rest = strings.TrimPrefix(rest, "页")
+			if rest == "" {
+				return true
+			}
+			if r, ok := strings.CutPrefix(rest, "共"); ok {
+				r, ok := digits(r)
+				return ok && r == "页"
+			}
+		}
+		return false
+	}
+	if rest, ok := digits(t); ok && strings.HasPrefix(rest, "/") {
+		rest, ok := digits(rest[1:])
+		return ok && rest == ""
+	}
+	return false
+}
+
+// blankPageNumbers empties the page numbers among the first two and last two non-blank
+// lines of a page.
+func blankPageNumbers(pl []string) {
+	seen := 0
+	for i := 0; i < len(pl) && seen < 2; i++ {
+		if strings.TrimSpace(pl[i]) == "" {
+			continue
+		}
+		seen++
+		if pageNumber(pl[i]) {
+			pl[i] = ""
+		}
+	}
+	seen = 0
+	for i := len(pl) - 1; i >= 0 && seen < 2; i-- {
+		if strings.TrimSpace(pl[i]) == "" {
+			continue
+		}
+		seen++
+		if pageNumber(pl[i]) {
+			pl[i] = ""
+		}
+	}
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// cjkPunct: full-width and CJK punctuation that follows a number in prose ("711 号）", "9 ，").
+func cjkPunct(r rune) bool {
+	return r >= 0x3000 && r <= 0x303F || r >= 0xFF01 && r <= 0xFF0F || r >= 0xFF1A && r <= 0xFF20 || r >= 0xFF3B && r <= 0xFF40 || r >= 0xFF5B && r <= 0xFF65
+}
+
+// fixPDFSpaces removes the single spaces a font change puts around numbers in prose: between
+// a digit and a following Chinese character or punctuation ("2023 年", "711 号）"), and
+// between a Chinese character and a number that is itself followed by Chinese ("第 711 号",
+// "信息 1136 条"). Runs of two or more spaces (table columns) are kept, and so is the space
+// before a number that ends the line or a column ("行政许可 550").
+func fixPDFSpaces(s string) string {
+	if strings.IndexByte(s, ' ') < 0 || !strings.ContainsAny(s, "0123456789") {
+		return s
+	}
+	rs := []rune(s)
+	drop := make([]bool, len(rs))
+	any := false
+	for i := 1; i+1 < len(rs); i++ {
+		if rs[i] != ' ' || rs[i-1] == ' ' || rs[i+1] == ' ' {
+			continue
+		}
+		a, b := rs[i-1], rs[i+1]
+		switch {
+		case isDigit(a) && (isHan(b) || cjkPunct(b)):
+			drop[i], any = true, true
+		case isHan(a) && isDigit(b):
+			// the number must continue as prose: digits (a decimal part), then Chinese
+			// directly or after one space
+			j := i + 1
+			for j < len(rs) && (isDigit(rs[j]) || rs[j] == '.' && j+1 < len(rs) && isDigit(rs[j+1])) {
+				j++
+			}
+			if j < len(rs) && (isHan(rs[j]) || cjkPunct(rs[j])) ||
+				j+1 < len(rs) && rs[j] == ' ' && (isHan(rs[j+1]) || cjkPunct(rs[j+1])) {
+				drop[i], any = true, true
+			}
+		}
+	}
+	if !any {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range rs {
+		if !drop[i] {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// headingLike: a short line without sentence punctuation (a centred title line).
+func headingLike(s string) bool {
+	t := strings.TrimSpace(s)
+	if t == "" || utf8.RuneCountInString(t) > 40 {
+		return false
+	}
+	return !strings.ContainsAny(t, "。，；：:;,")
+}
+
+// joinTitle joins a title that a centred heading broke over up to three lines at the top of
+// the first page ("淮安市洪泽区人民政府" / "2024年政府信息公开工作年度报告"): the joined text
+// goes on the first line, the others are left empty so that line numbers stay.
+func joinTitle(pl []string) {
+	var idx []int
+	for i := 0; i < len(pl) && len(idx) < 3; i++ {
+		t := strings.TrimSpace(pl[i])
+		if t == "" {
+			if len(idx) > 0 && i > idx[len(idx)-1]+2 {
+				break
+			}
+			continue
+		}
+		if !headingLike(pl[i]) {
+			break
+		}
+		idx = append(idx, i)
+		if strings.Contains(t, "报告") {
+			break
+		}
+	}
+	if len(idx) < 2 {
+		return
+	}
+	var b strings.Builder
+	for _, i := range idx {
+		b.WriteString(strings.TrimSpace(pl[i]))
+	}
+	joined := b.String()
+	last := strings.TrimSpace(pl[idx[len(idx)-1]])
+	if !strings.Contains(last, "报告") || strings.Contains(strings.TrimSpace(pl[idx[0]]), "报告") ||
+		!strings.Contains(joined, "信息公开") {
+		return
+	}
+	indent := pl[idx[0]][:len(pl[idx[0]])-len(strings.TrimLeft(pl[idx[0]], " "))]
+	pl[idx[0]] = indent + joined
+	for _, i := range idx[1:] {
+		pl[i] = ""
+	}
+}
