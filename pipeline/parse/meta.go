@@ -298,7 +298,7 @@ func (p *parser) findScope() {
 	case body == "":
 		p.problem(schemas.Problem{Code: ProblemScope, Severity: schemas.SeverityWarning,
 			Message: "未找到发布机关，无法判断报告范围（全县汇总、政府本级、部门、乡镇或开发区）"})
-	case containsAny(body, devZoneWords) && !(county && !containsAny(rem, devZoneWords[:5]) && p.isCountyName(rem)):
+	case containsAny(p.afterCounty(body), devZoneWords):
 		r.Scope = schemas.ScopeDevZone
 	case suffix == "街道办事处" || hasAnySuffix(rem, townshipSuffixes):
 		r.Scope = schemas.ScopeTownship
@@ -327,17 +327,27 @@ func (p *parser) registry() *regions.Registry {
 	return regions.Default()
 }
 
-func (p *parser) isCountyName(name string) bool {
-	m := p.registry().FindInText(name, "")
+// afterCounty returns body without the county-level division it starts with, so that a
+// district named 新区 (沈北新区, 滨海新区) is not taken for a development zone:
+// "沈北新区教育局" → "教育局", "朝阳县经济开发区管理委员会" → "经济开发区管理委员会".
+func (p *parser) afterCounty(body string) string {
+	if !containsAny(body, devZoneWords) {
+		return body
+	}
+	m := p.registry().FindInText(body, "")
+	names := make([]string, 0, 1+len(m.Candidates))
 	if m.Found {
-		return strings.HasSuffix(name, m.Division.Name)
+		names = append(names, m.Division.Name)
 	}
 	for _, d := range m.Candidates {
-		if strings.HasSuffix(name, d.Name) {
-			return true
+		names = append(names, d.Name)
+	}
+	for _, n := range names {
+		if k := strings.Index(body, n); k >= 0 && k <= 12 {
+			return body[k+len(n):]
 		}
 	}
-	return false
+	return body
 }
 
 func divisionNames(ds []regions.Division) string {
