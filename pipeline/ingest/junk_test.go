@@ -42,6 +42,9 @@ func TestJunkDirectory(t *testing.T) {
 	if s.Parsed != 5 || s.InputsFailed != 10000 || s.Status() != "partial" {
 		t.Errorf("parsed %d failed %d status %s", s.Parsed, s.InputsFailed, s.Status())
 	}
+	if len(s.Failures) > 1000 || s.Total(&s.Failures) != 10000 {
+		t.Errorf("failure list keeps %d, counts %d", len(s.Failures), s.Total(&s.Failures))
+	}
 	var out strings.Builder
 	must(t, s.Write(&out))
 	if n := strings.Count(out.String(), "\n"); n > 80 {

@@ -30,6 +30,7 @@ type Summary struct {
 	Elapsed        time.Duration
 
 	ByPrefecture []*PrefectureSummary
+	// Lists keep their first keepMax items; Total counts them all.
 	Unresolved   []string // paths of reports whose region is unknown
 	Conflicts    []string // region conflicts: path and message
 	SameIdentity []string // several files of this run for one report identity
@@ -37,7 +38,26 @@ type Summary struct {
 	Failures     []string // "path: reason: detail"
 
 	byPref map[string]*PrefectureSummary
+	// more counts the items left out of a list past keepMax (memory stays flat)
+	more map[*[]string]int
 }
+
+// keepMax is the number of items a summary list keeps; the rest are only counted.
+const keepMax = 1000
+
+func (s *Summary) add(list *[]string, item string) {
+	if len(*list) < keepMax {
+		*list = append(*list, item)
+		return
+	}
+	if s.more == nil {
+		s.more = map[*[]string]int{}
+	}
+	s.more[list]++
+}
+
+// Total returns the number of items of a summary list, including those not kept.
+func (s *Summary) Total(list *[]string) int { return len(*list) + s.more[list] }
 
 // PrefectureSummary counts a prefecture's new report versions.
 type PrefectureSummary struct {
@@ -100,11 +120,11 @@ func (s *Summary) addReport(r *schemas.Report, path string) {
 		p.Failed++
 	}
 	if r.Region.Code == "" {
-		s.Unresolved = append(s.Unresolved, path)
+		s.add(&s.Unresolved, path)
 	}
 	for _, pr := range r.Problems {
 		if pr.Code == schemas.ProblemRegion && r.Region.Code != "" {
-			s.Conflicts = append(s.Conflicts, path+": "+pr.Message)
+			s.add(&s.Conflicts, path+": "+pr.Message)
 		}
 	}
 }
@@ -114,13 +134,13 @@ func (s *Summary) addFailure(path, reason, detail string) {
 	if detail != "" {
 		line += ": " + detail
 	}
-	s.Failures = append(s.Failures, line)
+	s.add(&s.Failures, line)
 }
 
-func (s *Summary) addDup(path, of string) { s.DuplicateOf = append(s.DuplicateOf, path+" = "+of) }
+func (s *Summary) addDup(path, of string) { s.add(&s.DuplicateOf, path+" = "+of) }
 
 func (s *Summary) addSameIdentity(ident, first, path string) {
-	s.SameIdentity = append(s.SameIdentity, fmt.Sprintf("%s: %s, %s", ident, first, path))
+	s.add(&s.SameIdentity, fmt.Sprintf("%s: %s, %s", ident, first, path))
 }
 
 func (s *Summary) finish() {
@@ -159,24 +179,27 @@ func (s *Summary) Write(w io.Writer) error {
 			fmt.Fprintf(&b, "%-6s %-12s %8d %8d %8d %8d\n", p.Code, p.Name, p.Reports, p.WithViolations, p.Incomplete, p.Failed)
 		}
 	}
-	list := func(title string, items []string) {
-		if len(items) == 0 {
+	list := func(title string, items *[]string) {
+		total := s.Total(items)
+		if total == 0 {
 			return
 		}
-		fmt.Fprintf(&b, "\n%s: %d\n", title, len(items))
-		for i, it := range items {
+		fmt.Fprintf(&b, "\n%s: %d\n", title, total)
+		for i, it := range *items {
 			if i == listMax {
-				fmt.Fprintf(&b, "  … %d more (see the inputs, failed_inputs and problems tables)\n", len(items)-listMax)
 				break
 			}
 			fmt.Fprintf(&b, "  %s\n", it)
 		}
+		if total > listMax {
+			fmt.Fprintf(&b, "  … %d more (see the inputs, failed_inputs and problems tables)\n", total-listMax)
+		}
 	}
-	list("未确定地区 unresolved regions", s.Unresolved)
-	list("地区冲突 region conflicts", s.Conflicts)
-	list("同一报告多个文件 several files for one report (newest path is current)", s.SameIdentity)
-	list("重复 duplicates", s.DuplicateOf)
-	list("失败 failed inputs", s.Failures)
+	list("未确定地区 unresolved regions", &s.Unresolved)
+	list("地区冲突 region conflicts", &s.Conflicts)
+	list("同一报告多个文件 several files for one report (the last in path order is current)", &s.SameIdentity)
+	list("重复 duplicates", &s.DuplicateOf)
+	list("失败 failed inputs", &s.Failures)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
