@@ -1,0 +1,446 @@
+package rollup
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"xxgk/pipeline/store"
+	"xxgk/queries"
+)
+
+// ErrNoModels is returned when the warehouse was published without the analytics views.
+var ErrNoModels = errors.New("仓库中没有 analytics 视图（由较早版本发布）/ the warehouse has no analytics views")
+
+// ErrNotFound is returned for a year, division or measure the warehouse does not hold; the
+// message lists what it holds.
+var ErrNotFound = errors.New("not in the warehouse")
+
+// Reader is a read-only session on the published warehouse: it never blocks an ingest run,
+// and the connection refuses every write.
+type Reader struct {
+	path string
+	db   *sql.DB
+	conn *sql.Conn
+}
+
+// Open opens the published warehouse at path read-only, on one connection (session settings
+// such as SET persist, as in a DuckDB shell).
+func Open(ctx context.Context, path string) (*Reader, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no warehouse at %s: run xxgk ingest first, or give --db (%w)", path, err)
+	}
+	db, err := store.OpenReadOnly(path)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open %s: %w", path, err), db.Close())
+	}
+	return &Reader{path: path, db: db, conn: conn}, nil
+}
+
+// Close closes the session.
+func (r *Reader) Close() error {
+	return errors.Join(r.conn.Close(), r.db.Close())
+}
+
+// Table is a query result: column names, DuckDB type names and rows of driver values.
+type Table struct {
+	Columns []string
+	Types   []string
+	Rows    [][]any
+}
+
+// Col returns the index of a column, or -1.
+func (t *Table) Col(name string) int {
+	for i, c := range t.Columns {
+		if c == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Query runs one statement and returns its rows. Write statements fail on the read-only
+// connection; Query says so clearly (see ErrReadOnly).
+func (r *Reader) Query(ctx context.Context, q string, args ...any) (*Table, error) {
+	rows, err := r.conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, readOnlyHint(err)
+	}
+	defer rows.Close()
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{}
+	for _, c := range cts {
+		t.Columns = append(t.Columns, c.Name())
+		t.Types = append(t.Types, c.DatabaseTypeName())
+	}
+	for rows.Next() {
+		vals := make([]any, len(cts))
+		ptrs := make([]any, len(cts))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		t.Rows = append(t.Rows, vals)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, readOnlyHint(err)
+	}
+	return t, nil
+}
+
+// ErrReadOnly wraps DuckDB's refusal of a write statement.
+var ErrReadOnly = errors.New("只读：仓库以只读方式打开，不能执行写入语句 / read-only: the warehouse is opened read-only, write statements are refused")
+
+func readOnlyHint(err error) error {
+	if strings.Contains(err.Error(), "read-only mode") || strings.Contains(err.Error(), "in read-only mode") {
+		return fmt.Errorf("%w\n%v", ErrReadOnly, err)
+	}
+	return err
+}
+
+// HasModels reports whether the warehouse holds the analytics views.
+func (r *Reader) HasModels(ctx context.Context) (bool, error) {
+	var n int
+	if err := r.conn.QueryRowContext(ctx, `select count(*) from duckdb_views() where schema_name = 'analytics'`).Scan(&n); err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
+func (r *Reader) requireModels(ctx context.Context) error {
+	ok, err := r.HasModels(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: run `xxgk views --refresh --db %s` (or ingest again)", ErrNoModels, r.path)
+	}
+	return nil
+}
+
+// Years returns the years with reports of record.
+func (r *Reader) Years(ctx context.Context) ([]int, error) {
+	t, err := r.Query(ctx, `select distinct year from analytics.region_years order by year`)
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for _, row := range t.Rows {
+		out = append(out, int(toInt(row[0])))
+	}
+	return out, nil
+}
+
+func (r *Reader) checkYear(ctx context.Context, years ...int) error {
+	have, err := r.Years(ctx)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		found := false
+		for _, h := range have {
+			found = found || h == y
+		}
+		if !found {
+			s := make([]string, len(have))
+			for i, h := range have {
+				s[i] = strconv.Itoa(h)
+			}
+			if len(s) == 0 {
+				return fmt.Errorf("%w: no report for %d; the warehouse holds no report of record", ErrNotFound, y)
+			}
+			return fmt.Errorf("%w: no report for %d; years in the warehouse: %s", ErrNotFound, y, strings.Join(s, ", "))
+		}
+	}
+	return nil
+}
+
+// checkRegion accepts a division code with reports of record (province, prefecture or county).
+func (r *Reader) checkRegion(ctx context.Context, code string) error {
+	if code == "" {
+		return nil
+	}
+	t, err := r.Query(ctx, `select count(*) from analytics.region_years where region_code = ?`, code)
+	if err != nil {
+		return err
+	}
+	if toInt(t.Rows[0][0]) > 0 {
+		return nil
+	}
+	what := "unknown division code " + code
+	n, err := r.Query(ctx, `select name, level from main.regions where code = ?`, code)
+	if err != nil {
+		return err
+	}
+	if len(n.Rows) > 0 {
+		what = fmt.Sprintf("no report of record for %s %s (%v)", code, n.Rows[0][0], n.Rows[0][1])
+	}
+	have, err := r.Query(ctx, `select distinct level, region_code, region_name from analytics.region_years
+		where level in ('province', 'prefecture') order by region_code`)
+	if err != nil {
+		return err
+	}
+	var list []string
+	for _, row := range have.Rows {
+		list = append(list, fmt.Sprintf("%v %v", row[1], str(row[2])))
+	}
+	return fmt.Errorf("%w: %s; provinces and prefectures with reports: %s", ErrNotFound, what, strings.Join(list, ", "))
+}
+
+// Levels of the rollups.
+var Levels = []string{"province", "prefecture", "county"}
+
+func checkLevel(level string) error {
+	for _, l := range Levels {
+		if l == level {
+			return nil
+		}
+	}
+	return fmt.Errorf("level %q: want province, prefecture or county", level)
+}
+
+// RollupColumns are the columns `xxgk rollup` shows by default (after the code and name).
+var RollupColumns = []string{"report_count", "requests_count", "handled_count", "granted_count", "partially_granted_count",
+	"withheld_count", "disclosure_rate", "withheld_rate", "review_count", "review_correction_rate", "litigation_count",
+	"litigation_correction_rate"}
+
+// Rollup returns one level's rollup for a year: every division of the level, or those within
+// (or containing) region, ordered by code. all selects every column of the view.
+func (r *Reader) Rollup(ctx context.Context, level string, year int, region string, all bool) (*Table, error) {
+	if err := checkLevel(level); err != nil {
+		return nil, err
+	}
+	if err := r.requireModels(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.checkYear(ctx, year); err != nil {
+		return nil, err
+	}
+	if err := r.checkRegion(ctx, region); err != nil {
+		return nil, err
+	}
+	codeCol := level + "_code"
+	cols := "*"
+	if !all {
+		sel := []string{codeCol, level + "_name"}
+		if level == "county" {
+			sel = append(sel, "basis")
+		} else {
+			sel = append(sel, "county_count")
+		}
+		cols = strings.Join(append(sel, RollupColumns...), ", ")
+	}
+	q := fmt.Sprintf(`select %s from analytics.%s_years where year = ? and (starts_with(%s, ?) or starts_with(?, %s)) order by %s`,
+		cols, level, codeCol, codeCol, codeCol)
+	return r.Query(ctx, q, year, region, region)
+}
+
+// CompareOptions select what Compare shows.
+type CompareOptions struct {
+	From, To int
+	Level    string
+	Region   string   // division code prefix ("" for all)
+	Measures []string // measures of analytics.region_measures (default requests_count, disclosure_rate)
+	Top      int      // largest movers per measure (0: none)
+}
+
+// Compare returns the two years side by side (reports/compare.sql) and, with Top > 0, the
+// largest movers of each measure by absolute difference.
+func (r *Reader) Compare(ctx context.Context, o CompareOptions) (all, movers *Table, err error) {
+	if o.Level == "" {
+		o.Level = "county"
+	}
+	if len(o.Measures) == 0 {
+		o.Measures = []string{"requests_count", "disclosure_rate"}
+	}
+	if err := checkLevel(o.Level); err != nil {
+		return nil, nil, err
+	}
+	if err := r.requireModels(ctx); err != nil {
+		return nil, nil, err
+	}
+	if err := r.checkYear(ctx, o.From, o.To); err != nil {
+		return nil, nil, err
+	}
+	if err := r.checkRegion(ctx, o.Region); err != nil {
+		return nil, nil, err
+	}
+	known, err := r.Measures(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, m := range o.Measures {
+		if sort.SearchStrings(known, m) >= len(known) || known[sort.SearchStrings(known, m)] != m {
+			return nil, nil, fmt.Errorf("%w: measure %q; measures: %s", ErrNotFound, m, strings.Join(known, ", "))
+		}
+	}
+	q, err := queries.Report("compare")
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err = r.Query(ctx, q, o.From, o.To, o.Level, o.Region, strings.Join(o.Measures, ","))
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.Top > 0 {
+		movers, err = r.Query(ctx, `select * from (`+q+`) where delta is not null
+			qualify row_number() over (partition by measure order by abs(delta) desc, region_code) <= $6
+			order by measure, abs(delta) desc, region_code`, o.From, o.To, o.Level, o.Region, strings.Join(o.Measures, ","), o.Top)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return all, movers, nil
+}
+
+// Measures returns the measure names of analytics.region_measures.
+func (r *Reader) Measures(ctx context.Context) ([]string, error) {
+	if err := r.requireModels(ctx); err != nil {
+		return nil, err
+	}
+	t, err := r.Query(ctx, `select distinct measure from analytics.region_measures order by measure`)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(t.Rows))
+	for i, row := range t.Rows {
+		out[i] = str(row[0])
+	}
+	return out, nil
+}
+
+// Coverage returns analytics.coverage for a year (within region), and the summary: counties
+// expected, counties reported.
+func (r *Reader) Coverage(ctx context.Context, year int, region string) (*Table, error) {
+	if err := r.requireModels(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.checkYear(ctx, year); err != nil {
+		return nil, err
+	}
+	if err := r.checkRegion(ctx, region); err != nil {
+		return nil, err
+	}
+	return r.Query(ctx, `select county_code, county_name, prefecture_name, reported, basis, report_count, area_report_count,
+		government_report_count, department_report_count, township_report_count, dev_zone_report_count,
+		incomplete_report_count, missing_body_count
+		from analytics.coverage where year = ? and starts_with(county_code, ?) order by county_code`, year, region)
+}
+
+// MissingBodies returns analytics.missing_reports for a year (within region).
+func (r *Reader) MissingBodies(ctx context.Context, year int, region string) (*Table, error) {
+	return r.Query(ctx, `select county_code, county_name, body, scope, last_year from analytics.missing_reports
+		where year = ? and starts_with(county_code, ?) order by county_code, body`, year, region)
+}
+
+// ChecksOptions filter Checks.
+type ChecksOptions struct {
+	Year   int    // 0: every year
+	Rule   string // R1…R8, "" for all
+	Region string
+}
+
+// Checks returns analytics.rule_violations filtered.
+func (r *Reader) Checks(ctx context.Context, o ChecksOptions) (*Table, error) {
+	if err := r.requireModels(ctx); err != nil {
+		return nil, err
+	}
+	if o.Year != 0 {
+		if err := r.checkYear(ctx, o.Year); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.checkRegion(ctx, o.Region); err != nil {
+		return nil, err
+	}
+	if o.Rule != "" {
+		o.Rule = strings.ToUpper(o.Rule)
+		if len(o.Rule) != 2 || o.Rule[0] != 'R' || o.Rule[1] < '1' || o.Rule[1] > '8' {
+			return nil, fmt.Errorf("rule %q: want R1 … R8", o.Rule)
+		}
+	}
+	return r.Query(ctx, `select county_code, county_name, body, year, rule, severity, source, table_name, row_key, col_key,
+		expected, found, counted, message
+		from analytics.rule_violations
+		where (? = 0 or year = ?) and (? = '' or rule = ?) and starts_with(county_code, ?)
+		order by county_code, year, body, rule, seq`, o.Year, o.Year, o.Rule, o.Rule, o.Region)
+}
+
+// View describes one view or table of the warehouse.
+type View struct {
+	Schema, Name, Kind, Comment string
+	Columns                     []ViewColumn
+}
+
+// ViewColumn is one column of a View.
+type ViewColumn struct {
+	Name, Type, Comment string
+}
+
+// Views lists the views (and, with tables, the tables) of the given schemas with their
+// comments and columns, ordered by schema and name.
+func (r *Reader) Views(ctx context.Context, schemas []string, tables bool) ([]View, error) {
+	q := `select schema_name, view_name, 'view', coalesce(comment, '') from duckdb_views() where not internal and database_name = current_database()`
+	if tables {
+		q += ` union all select schema_name, table_name, 'table', coalesce(comment, '') from duckdb_tables() where database_name = current_database()`
+	}
+	t, err := r.Query(ctx, `select * from (`+q+`) where list_contains(string_split(?, ','), schema_name) order by 1, 2`, strings.Join(schemas, ","))
+	if err != nil {
+		return nil, err
+	}
+	var out []View
+	for _, row := range t.Rows {
+		v := View{Schema: str(row[0]), Name: str(row[1]), Kind: str(row[2]), Comment: str(row[3])}
+		cols, err := r.Query(ctx, `select column_name, data_type, coalesce(comment, '') from duckdb_columns()
+			where database_name = current_database() and schema_name = ? and table_name = ? order by column_index`, v.Schema, v.Name)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cols.Rows {
+			v.Columns = append(v.Columns, ViewColumn{Name: str(c[0]), Type: str(c[1]), Comment: str(c[2])})
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func str(v any) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
+func toInt(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case int:
+		return int64(x)
+	case uint64:
+		return int64(x)
+	case float64:
+		return int64(x)
+	}
+	n, _ := strconv.ParseInt(fmt.Sprint(v), 10, 64)
+	return n
+}

@@ -1,0 +1,161 @@
+// Package rollup applies the SQL models of package queries to a warehouse and reads them:
+// Apply (re)creates the staging, marts and analytics schemas in a working copy before it is
+// published, so the views exist in the published file for any DuckDB client; Reader opens the
+// published file read-only for the xxgk commands (rollup, compare, coverage, checks, query,
+// views, shell), which therefore work while an ingest runs.
+package rollup
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"xxgk/queries"
+)
+
+// Apply drops and recreates every model of package queries on conn, in one transaction: the
+// schemas staging, marts and analytics, each model as a view (or a table when its sidecar says
+// materialized: table), its COMMENT and its columns' COMMENTs from the sidecar. A model whose
+// columns differ from its sidecar is an error. Call it on a working copy before publishing
+// (store.Warehouse.Exec); it never touches the warehouse tables.
+func Apply(ctx context.Context, conn *sql.Conn) (err error) {
+	models, err := queries.Models()
+	if err != nil {
+		return fmt.Errorf("rollup: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `begin transaction`); err != nil {
+		return fmt.Errorf("rollup: begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `rollback`); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("rollup: rollback: %w", rerr))
+			}
+		}
+	}()
+	for i := len(queries.Layers) - 1; i >= 0; i-- {
+		if _, err := conn.ExecContext(ctx, `drop schema if exists `+queries.Layers[i]+` cascade`); err != nil {
+			return fmt.Errorf("rollup: drop schema %s: %w", queries.Layers[i], err)
+		}
+	}
+	for _, l := range queries.Layers {
+		if _, err := conn.ExecContext(ctx, `create schema `+l); err != nil {
+			return fmt.Errorf("rollup: create schema %s: %w", l, err)
+		}
+	}
+	for _, m := range models {
+		if err := create(ctx, conn, m); err != nil {
+			return err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `commit`); err != nil {
+		return fmt.Errorf("rollup: commit: %w", err)
+	}
+	return nil
+}
+
+func create(ctx context.Context, conn *sql.Conn, m *queries.Model) error {
+	kind := strings.ToUpper(m.Meta.Materialized)
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("create %s %s as\n%s", m.Meta.Materialized, m.Name, m.SQL)); err != nil {
+		return fmt.Errorf("rollup: %s (%s): %w", m.Name, m.Path, err)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("comment on %s %s is %s", kind, m.Name, queries.Quote(m.Meta.Description))); err != nil {
+		return fmt.Errorf("rollup: comment on %s: %w", m.Name, err)
+	}
+	cols, err := columns(ctx, conn, m.Schema, strings.TrimPrefix(m.Name, m.Schema+"."))
+	if err != nil {
+		return err
+	}
+	var want []string
+	for _, c := range m.Meta.Columns {
+		want = append(want, c.Name)
+	}
+	if strings.Join(cols, ",") != strings.Join(want, ",") {
+		return fmt.Errorf("rollup: %s has columns\n  %s\nits sidecar documents\n  %s", m.Name, strings.Join(cols, ", "), strings.Join(want, ", "))
+	}
+	for _, c := range m.Meta.Columns {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("comment on column %s.%s is %s", m.Name, c.Name, queries.Quote(c.Comment()))); err != nil {
+			return fmt.Errorf("rollup: comment on %s.%s: %w", m.Name, c.Name, err)
+		}
+	}
+	return nil
+}
+
+// Querier is what reads need: *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func columns(ctx context.Context, q Querier, schema, name string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `select column_name from duckdb_columns() where database_name = current_database()
+		and schema_name = ? and table_name = ? order by column_index`, schema, name)
+	if err != nil {
+		return nil, fmt.Errorf("rollup: columns of %s.%s: %w", schema, name, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("rollup: columns of %s.%s: %w", schema, name, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Failure is a data test or an audit that returned rows.
+type Failure struct {
+	Model string // schema.name, or checks.<name> for an audit
+	Test  string
+	Rows  int64
+	SQL   string
+}
+
+// Test runs every model's sidecar tests and every audit of queries/checks on q and returns the
+// ones that failed (returned rows). An error means a test could not run at all.
+func Test(ctx context.Context, q Querier) ([]Failure, error) {
+	models, err := queries.Models()
+	if err != nil {
+		return nil, fmt.Errorf("rollup: %w", err)
+	}
+	var tests []queries.Test
+	for _, m := range models {
+		tests = append(tests, m.Tests()...)
+	}
+	audits, err := queries.Audits()
+	if err != nil {
+		return nil, fmt.Errorf("rollup: %w", err)
+	}
+	for _, a := range audits {
+		tests = append(tests, queries.Test{Model: a.Name, Name: a.Description, SQL: a.SQL})
+	}
+	var out []Failure
+	for _, t := range tests {
+		n, err := countRows(ctx, q, t.SQL)
+		if err != nil {
+			return out, fmt.Errorf("rollup: test %s %s: %w", t.Model, t.Name, err)
+		}
+		if n > 0 {
+			out = append(out, Failure{Model: t.Model, Test: t.Name, Rows: n, SQL: t.SQL})
+		}
+	}
+	return out, nil
+}
+
+func countRows(ctx context.Context, q Querier, query string) (int64, error) {
+	rows, err := q.QueryContext(ctx, "select count(*) from ("+query+")")
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, err
+		}
+	}
+	return n, rows.Err()
+}
