@@ -16,14 +16,16 @@ var labelsYAML []byte
 
 // Label is one entry of the catalogue: a section, row, column, group, item or measure.
 type Label struct {
-	Key     string   `yaml:"key"`
-	Label   string   `yaml:"label"`
-	Number  int      `yaml:"number,omitempty"`  // sections
-	Group   string   `yaml:"group,omitempty"`   // table 3 rows and columns
-	Article string   `yaml:"article,omitempty"` // table 2 items
-	Match   []string `yaml:"match,omitempty"`
-	Exact   []string `yaml:"exact,omitempty"`
-	Formats []Format `yaml:"formats,omitempty"`
+	Key   string `yaml:"key"`
+	Label string `yaml:"label"`
+	// ShortLabel overrides the short name messages use (see Short).
+	ShortLabel string   `yaml:"short,omitempty"`
+	Number     int      `yaml:"number,omitempty"`  // sections
+	Group      string   `yaml:"group,omitempty"`   // table 3 rows and columns
+	Article    string   `yaml:"article,omitempty"` // table 2 items
+	Match      []string `yaml:"match,omitempty"`
+	Exact      []string `yaml:"exact,omitempty"`
+	Formats    []Format `yaml:"formats,omitempty"`
 	// Measures of a table 2 item, in printed order.
 	Measures []string `yaml:"measures,omitempty"`
 	Decimal  bool     `yaml:"decimal,omitempty"`  // table 2 measures holding money
@@ -42,6 +44,36 @@ func (l *Label) InFormat(f Format) bool {
 		}
 	}
 	return false
+}
+
+// Short is the name a message uses: the label without a leading enumerator (一、 （一） 1.)
+// and without a note in brackets ("（二）部分公开（区分处理的，…）" → "部分公开"), unless the
+// catalogue gives one (short:).
+func (l *Label) Short() string {
+	if l.ShortLabel != "" {
+		return l.ShortLabel
+	}
+	const numerals = "一二三四五六七八九十"
+	r := []rune(l.Label)
+	switch {
+	case len(r) > 3 && (r[0] == '（' || r[0] == '(') && (r[2] == '）' || r[2] == ')') && strings.ContainsRune(numerals, r[1]):
+		r = r[3:]
+	case len(r) > 2 && (r[1] == '、' || r[1] == '.') && strings.ContainsRune(numerals, r[0]):
+		r = r[2:]
+	default:
+		i := 0
+		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
+			i++
+		}
+		if i > 0 && i < len(r)-1 && r[i] == '.' {
+			r = r[i+1:]
+		}
+	}
+	s := string(r)
+	if i := strings.IndexAny(s, "（("); i > 0 {
+		s = s[:i]
+	}
+	return s
 }
 
 // Matches reports whether the normalised text n identifies this label.

@@ -103,7 +103,7 @@ func buildShape(c *schemas.Catalogue) *shape {
 
 	groupName := map[string]string{}
 	for _, g := range c.Table3.Groups {
-		groupName[g.Key] = shortLabel(g.Label)
+		groupName[g.Key] = g.Short()
 	}
 	members := map[string][]string{}
 	for _, r := range c.Table3.Rows {
@@ -112,7 +112,7 @@ func buildShape(c *schemas.Catalogue) *shape {
 		}
 	}
 	for _, r := range c.Table3.Rows {
-		name := shortLabel(r.Label)
+		name := r.Short()
 		switch {
 		case r.Key == rowHandled:
 			name = "办理结果总计"
@@ -198,32 +198,6 @@ func (s *shape) index(c *schemas.Catalogue) {
 			s.i4Parts = append(s.i4Parts, i)
 		}
 	}
-}
-
-// shortLabel turns a catalogue label into the name a message uses: no leading enumerator
-// (一、 （一） 1.) and no long parenthetical note ("（二）部分公开（区分处理的，…）" → "部分公开").
-func shortLabel(l string) string {
-	const numerals = "一二三四五六七八九十"
-	r := []rune(l)
-	switch {
-	case len(r) > 3 && r[0] == '（' && r[2] == '）' && strings.ContainsRune(numerals, r[1]):
-		r = r[3:]
-	case len(r) > 2 && r[1] == '、' && strings.ContainsRune(numerals, r[0]):
-		r = r[2:]
-	default:
-		i := 0
-		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
-			i++
-		}
-		if i > 0 && i < len(r)-1 && r[i] == '.' {
-			r = r[i+1:]
-		}
-	}
-	l = string(r)
-	if i := strings.Index(l, "（"); i > 0 && len([]rune(l[i:])) > 6 {
-		l = l[:i]
-	}
-	return l
 }
 
 // Names used in messages.
