@@ -41,6 +41,9 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 		if strings.Contains(stderr, "Incorrect password") {
 			return nil, inputError(name, pipeline.ErrEncrypted, "PDF 已加密，需要打开密码，无法读取文字")
 		}
+		if strings.Contains(stderr, "Invalid page count 0") {
+			return nil, inputError(name, pipeline.ErrEmpty, "PDF 没有页面（页数为 0）")
+		}
 		detail := stderr
 		if detail == "" {
 			detail = err.Error()

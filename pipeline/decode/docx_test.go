@@ -1,0 +1,160 @@
+package decode
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"xxgk/pipeline"
+)
+
+// zipFiles builds a zip archive from name → content pairs.
+func zipFiles(t testing.TB, files ...string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for i := 0; i+1 < len(files); i += 2 {
+		w, err := zw.Create(files[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(files[i+1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+const wordNS = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+
+func docxOf(t testing.TB, body string) []byte {
+	return zipFiles(t, "[Content_Types].xml", `<?xml version="1.0"?><Types/>`,
+		"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document `+wordNS+`><w:body>`+body+`<w:sectPr/></w:body></w:document>`)
+}
+
+func para(s string) string { return `<w:p><w:r><w:t xml:space="preserve">` + s + `</w:t></w:r></w:p>` }
+
+func cell(s string, props string) string {
+	return `<w:tc><w:tcPr>` + props + `</w:tcPr>` + para(s) + `</w:tc>`
+}
+
+func TestDOCX(t *testing.T) {
+	body := para("XX县2023年政府信息公开工作年度报告") +
+		`<w:p><w:r><w:t>一、总体</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>情况</w:t></w:r></w:p>` +
+		`<w:p><w:r><w:t>本年</w:t></w:r><w:r><w:tab/><w:t>收到</w:t><w:br/><w:t>申请</w:t></w:r><w:r><w:delText>删除</w:delText></w:r><w:r><w:instrText>PAGE</w:instrText></w:r></w:p>` +
+		`<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>` +
+		`<w:tr>` + cell("申请人情况", `<w:gridSpan w:val="2"/>`) + cell("总计", `<w:vMerge w:val="restart"/>`) + `</w:tr>` +
+		`<w:tr>` + cell("自然人", "") + cell("商业 企业", "") + cell("", `<w:vMerge/>`) + `</w:tr>` +
+		`<w:tr>` + cell("3", "") + cell("a|b", "") + cell("3", "") + `</w:tr>` +
+		`<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>` + cell("x", "") + `</w:tr>` +
+		`</w:tbl>` + para("二、主动公开政府信息情况")
+	d, err := Decode("r.docx", docxOf(t, body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "XX县2023年政府信息公开工作年度报告\n一、总体情况\n本年收到\n申请\n\n" +
+		"| 申请人情况 |  | 总计 |\n" +
+		"| 自然人 | 商业企业 |  |\n" +
+		"| 3 | a¦b | 3 |\n" +
+		"|  | x |  |\n" +
+		"\n二、主动公开政府信息情况\n"
+	if d.Text != want {
+		t.Errorf("text\n%s\nwant\n%s", d.Text, want)
+	}
+	if d.Kind != KindDOCX || d.PageOfLine != nil {
+		t.Errorf("kind %s pages %v", d.Kind, d.PageOfLine)
+	}
+}
+
+func TestDOCXTraditional(t *testing.T) {
+	d, err := Decode("r.docx", docxOf(t, para("一、總體情況。本機關收到政府信息公開申請，依申請公開，處理費")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Traditional || !strings.Contains(d.Text, "总体情况") {
+		t.Errorf("traditional %v text %q", d.Traditional, d.Text)
+	}
+}
+
+func TestBadDOCX(t *testing.T) {
+	png := "\x89PNG\r\n\x1A\n"
+	cases := []struct {
+		name   string
+		file   string
+		in     []byte
+		reason error
+		detail string
+	}{
+		{"renamed zip", "2023年报告.docx", zipFiles(t, "report.txt", "一、总体情况", "img/a.png", png), pipeline.ErrUnsupported, "不是 Word 文档"},
+		{"renamed xlsx", "2023年报告.docx", zipFiles(t, "[Content_Types].xml", "<Types/>", "xl/workbook.xml", "<workbook/>"), pipeline.ErrUnsupported, "Excel"},
+		{"truncated", "2023年报告.docx", docxOf(t, para("一、总体情况"))[:60], pipeline.ErrCorrupt, "ZIP"},
+		{"bad xml", "2023年报告.docx", zipFiles(t, "word/document.xml", "<w:document "+wordNS+"><w:body><w:p>"), pipeline.ErrCorrupt, "document.xml"},
+		{"images only", "2023年报告.docx", zipFiles(t, "word/document.xml", "<w:document "+wordNS+"><w:body><w:p/></w:body></w:document>", "word/media/image1.png", png), pipeline.ErrNeedsOCR, "图片"},
+		{"empty", "2023年报告.docx", docxOf(t, "<w:p/>"), pipeline.ErrEmpty, "没有文字"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := Decode(c.file, c.in)
+			if err == nil {
+				t.Fatalf("no error: %.80q", d.Text)
+			}
+			var ie *pipeline.InputError
+			if !errors.As(err, &ie) || ie.Path != c.file || !strings.Contains(err.Error(), c.file) {
+				t.Fatalf("error %v does not name %s", err, c.file)
+			}
+			if !errors.Is(err, c.reason) || !strings.Contains(ie.Detail, c.detail) {
+				t.Errorf("error %v, want %v with %q", err, c.reason, c.detail)
+			}
+			t.Logf("%v", err)
+		})
+	}
+}
+
+func TestDOCToolMissing(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	ole := append([]byte(oleMagic), bytes.Repeat([]byte{0}, 600)...)
+	_, err := Decode("old.doc", ole)
+	if !errors.Is(err, pipeline.ErrToolMissing) || !strings.Contains(err.Error(), "libreoffice-writer") || !strings.Contains(err.Error(), "old.doc") {
+		t.Fatalf("err = %v", err)
+	}
+	xls := append([]byte(oleMagic), utf16le("Workbook")...)
+	if _, err := Decode("a.xls", xls); !errors.Is(err, pipeline.ErrUnsupported) {
+		t.Fatalf("xls: %v", err)
+	}
+}
+
+// TestDOCConvert converts a .docx to .doc with LibreOffice and reads it back.
+func TestDOCConvert(t *testing.T) {
+	if !HasTool("libreoffice") {
+		t.Skip("libreoffice not installed (Debian package libreoffice-writer-nogui): .doc/.wps conversion untested")
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "r.docx")
+	body := para("XX县2023年政府信息公开工作年度报告") + `<w:tbl><w:tr>` + cell("自然人", "") + cell("3", "") + `</w:tr></w:tbl>`
+	if err := os.WriteFile(src, docxOf(t, body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("libreoffice", "-env:UserInstallation=file://"+filepath.Join(dir, "p"), "--headless", "--convert-to", "doc", "--outdir", dir, src)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("libreoffice: %v %s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "r.doc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Decode("r.doc", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(d.Text, "| 自然人 | 3 |") || d.Kind != KindDOCX {
+		t.Errorf("text %q", d.Text)
+	}
+}
