@@ -9,6 +9,9 @@
 // and "duplicate" when another path does (in this run or an earlier one). Different bytes for
 // a known identity become a new version; the store keeps the older one, superseded.
 //
+// Before publishing, the SQL models of package queries are (re)built on the working copy
+// (rollup.Apply), so the published warehouse always carries models of its current reports.
+//
 // The loader processes results in walk order (lexical, per root), whatever the order in which
 // workers finish, so a run's outcome does not depend on timing: re-running converges.
 package ingest
@@ -34,6 +37,7 @@ import (
 	"xxgk/pipeline/batch"
 	"xxgk/pipeline/extract"
 	"xxgk/pipeline/regions"
+	"xxgk/pipeline/rollup"
 	"xxgk/pipeline/store"
 	"xxgk/schemas"
 )
@@ -344,7 +348,7 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 	s := l.sum
 	res, err := l.w.Finish(ctx, store.Run{Roots: l.opts.Roots, Manifest: s.Manifest, Inputs: int64(s.Inputs),
 		Loaded: int64(s.Parsed), Unchanged: int64(s.Unchanged), Duplicates: int64(s.Duplicates),
-		Failed: int64(s.Failed), Incomplete: int64(s.Incomplete), Status: s.Status()})
+		Failed: int64(s.Failed), Incomplete: int64(s.Incomplete), Status: s.Status(), Models: rollup.Apply})
 	if err != nil {
 		return nil, err
 	}

@@ -254,6 +254,10 @@ type Run struct {
 	Failed     int64
 	Incomplete int64
 	Status     string // ok, partial, failed
+	// Models, when set, runs on the working copy after the versions are resolved and before
+	// it is published (the SQL models of package queries: rollup.Apply), so every published
+	// warehouse carries models built from its current reports.
+	Models func(context.Context, *sql.Conn) error
 }
 
 // Result is what Finish reports.
@@ -325,6 +329,11 @@ func (w *Warehouse) Finish(ctx context.Context, run Run) (res Result, err error)
 	}
 	if _, err := w.conn.ExecContext(ctx, `commit`); err != nil {
 		return res, fmt.Errorf("store: commit run %d: %w", w.runID, err)
+	}
+	if run.Models != nil {
+		if err := run.Models(ctx, w.conn); err != nil {
+			return res, fmt.Errorf("store: build the SQL models: %w", err)
+		}
 	}
 	var views int
 	if err := w.conn.QueryRowContext(ctx, `select count(*) from duckdb_views() where view_name like 'ingest_%'`).Scan(&views); err != nil {
