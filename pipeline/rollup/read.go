@@ -444,3 +444,8 @@ func toInt(v any) int64 {
 	n, _ := strconv.ParseInt(fmt.Sprint(v), 10, 64)
 	return n
 }
+
+// QueryContext makes a Reader a Querier (for RunTests).
+func (r *Reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return r.conn.QueryContext(ctx, q, args...)
+}

@@ -114,9 +114,9 @@ type Failure struct {
 	SQL   string
 }
 
-// Test runs every model's sidecar tests and every audit of queries/checks on q and returns the
+// RunTests runs every model's sidecar tests and every audit of queries/checks on q and returns the
 // ones that failed (returned rows). An error means a test could not run at all.
-func Test(ctx context.Context, q Querier) ([]Failure, error) {
+func RunTests(ctx context.Context, q Querier) ([]Failure, error) {
 	models, err := queries.Models()
 	if err != nil {
 		return nil, fmt.Errorf("rollup: %w", err)

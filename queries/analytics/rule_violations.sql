@@ -2,7 +2,7 @@
 -- validator found in each report (source 'report') and the carry-over chain breaks across years
 -- (R6, source 'chain', from analytics.carryover_breaks; R6 is only ever checked here).
 with col_labels as (
-    select *
+    select col_key, label
     from (values
         ('natural_person', '自然人'), ('commercial', '商业企业'), ('research', '科研机构'),
         ('social_welfare', '社会公益组织'), ('legal_services', '法律服务机构'), ('other_org', '其他组织'),
