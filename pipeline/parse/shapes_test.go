@@ -193,3 +193,48 @@ func TestMixedTemplates(t *testing.T) {
 		}
 	}
 }
+
+// Each table region is read in its own shape: table 二 in cells, 三 in paragraphs, 四 as HTML.
+func TestMixedShapes(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile("testdata/shapes/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	cut := func(s, from, to string) string {
+		i := strings.Index(s, from)
+		j := strings.Index(s[max(i, 0):], to)
+		if i < 0 || j < 0 {
+			t.Fatalf("fixture changed: %q %q", from, to)
+		}
+		return s[i : i+j]
+	}
+	cells, paras, html := read("gb2021_cells.txt"), read("gb2021_paras.txt"), read("gb2021_html.txt")
+	text := cut(cells, "朝阳县教育局", "三、收到和处理") +
+		"三、" + strings.TrimPrefix(cut(paras, "三 收到和处理", "四 政府信息公开"), "三 ") +
+		cut(html, "四、政府信息公开", "五、存在") + cells[strings.Index(cells, "五、存在"):]
+	r := parseText("mixed-shapes.txt", text, Options{})
+	if errs := errorsOf(r); len(errs) > 0 {
+		t.Errorf("problems %+v", errs)
+	}
+	checkRows(t, "table2", r.Table2, t2cols(schemas.FormatGB2021, gb2021Table2), gb2021Table2)
+	checkRows(t, "table3", r.Table3, t3cols(gb2021Table3), gb2021Table3)
+	checkRows(t, "table4", r.Table4, t4cols(), t4spec("1 0 0 0 1 0 0 0 1 1 0 0 0 0 0"))
+}
+
+func TestConcurrentParse(t *testing.T) {
+	b, err := os.ReadFile("testdata/" + seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *schemas.Report)
+	for range 4 {
+		go func() { done <- parseText("c.txt", string(b), Options{}) }()
+	}
+	for range 4 {
+		r := <-done
+		checkRows(t, "table3", r.Table3, t3cols(seedTable3), seedTable3)
+	}
+}
