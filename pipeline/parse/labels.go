@@ -150,14 +150,14 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	prevGroup := ""
 	for i := range c.Table3.Rows {
 		r := &c.Table3.Rows[i]
-		k.rowNames[r.Key] = shortLabel(r.Label)
+		k.rowNames[r.Key] = r.Short()
 		if r.Subtotal || r.Key == "other_total" {
 			continue
 		}
 		if r.Group != "" && r.Group != prevGroup {
 			if g := groups[r.Group]; g != nil {
 				k.t3 = append(k.t3, t3target{key: g.Key, group: g.Key, isGroup: true,
-					subtotal: subtotalOf[g.Key], pos: pos, label: g, name: shortLabel(g.Label)})
+					subtotal: subtotalOf[g.Key], pos: pos, label: g, name: g.Short()})
 				pos++
 			}
 		}
@@ -168,7 +168,7 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	}
 	for _, g := range []string{"withheld", "unavailable", "rejected"} {
 		if l := groups[g]; l != nil {
-			k.rowNames[subtotalOf[g]] = shortLabel(l.Label) + "小计"
+			k.rowNames[subtotalOf[g]] = l.Short() + "小计"
 		}
 	}
 	k.rowNames["total_handled"] = "总计"
@@ -206,32 +206,6 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	}
 	k.t4header = append(k.t4header, "行政诉讼", "结果", "审结", "尚未", "其他")
 	return k
-}
-
-// shortLabel is the name a message uses: no leading enumerator and no long note in brackets
-// ("（二）部分公开（区分处理的，…）" → "部分公开").
-func shortLabel(l string) string {
-	const numerals = "一二三四五六七八九十"
-	r := []rune(l)
-	switch {
-	case len(r) > 3 && (r[0] == '（' || r[0] == '(') && (r[2] == '）' || r[2] == ')') && strings.ContainsRune(numerals, r[1]):
-		r = r[3:]
-	case len(r) > 2 && (r[1] == '、' || r[1] == '.') && strings.ContainsRune(numerals, r[0]):
-		r = r[2:]
-	default:
-		i := 0
-		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
-			i++
-		}
-		if i > 0 && i < len(r)-1 && r[i] == '.' {
-			r = r[i+1:]
-		}
-	}
-	l = string(r)
-	if i := strings.IndexAny(l, "（("); i > 0 {
-		l = l[:i]
-	}
-	return l
 }
 
 func containsAny(n string, words []string) bool {

@@ -462,7 +462,7 @@ func clip(s string, n int) string {
 func (p *parser) table2Cols(it *t2item) []column {
 	cols := make([]column, len(it.measures))
 	for k, m := range it.measures {
-		cols[k] = column{key: m.Key, name: shortLabel(m.Label), decimal: m.Decimal, signed: m.Signed}
+		cols[k] = column{key: m.Key, name: m.Short(), decimal: m.Decimal, signed: m.Signed}
 		switch m.Key {
 		case "amount_yuan":
 			cols[k].unit = "元"
