@@ -102,12 +102,10 @@ type catalogue struct {
 	sections    []secWords
 	t3          []t3target // rows and groups in printed order
 	t3cols      []string
-	t3header    []string
 	t2          map[schemas.Format][]t2item
 	t2header    []string
 	t4groups    []string
 	t4outcomes  []string
-	t4header    []string
 	markers     map[schemas.Format][]string
 	markerBytes map[schemas.Format][][]byte
 	t3rows      map[schemas.Format][]schemas.Label // official printed rows per format
@@ -174,9 +172,7 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	k.rowNames["total_handled"] = "总计"
 	for _, col := range c.Table3.Columns {
 		k.t3cols = append(k.t3cols, col.Key)
-		k.t3header = append(k.t3header, col.Match...)
 	}
-	k.t3header = append(k.t3header, "申请人情况", "法人或其他组织", "勾稽关系", "商业", "企业", "科研", "机构", "社会公益", "法律服务")
 	for _, f := range []schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021} {
 		items := c.Table2Items(f)
 		for i := range items {
@@ -198,13 +194,6 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	k.t2header = append(k.t2header, "第二十条", "信息内容", "单位")
 	k.t4groups = c.Table4GroupKeys()
 	k.t4outcomes = c.Table4OutcomeKeys()
-	for _, g := range c.Table4.Groups {
-		k.t4header = append(k.t4header, g.Match...)
-	}
-	for _, o := range c.Table4.Outcomes {
-		k.t4header = append(k.t4header, o.Match...)
-	}
-	k.t4header = append(k.t4header, "行政诉讼", "结果", "审结", "尚未", "其他")
 	return k
 }
 

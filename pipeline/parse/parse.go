@@ -56,8 +56,6 @@ type parser struct {
 	t3any    bool
 	t3other  bool // (六) sub-rows seen
 	t3otherT bool // (六) printed with numbers
-	t2any    bool
-	t4any    bool
 }
 
 // Parse reads a decoded document into a report. It never panics and never returns nil.

@@ -563,7 +563,6 @@ func (p *parser) table2(toks []tok, sh Shape, ok bool) {
 				Message: "表二缺少“" + it.name + "”行"})
 		}
 	}
-	p.t2any = len(found) > 0
 }
 
 // ---- table 4 ----
@@ -659,5 +658,4 @@ func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 			}
 		}
 	}
-	p.t4any = true
 }
