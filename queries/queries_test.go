@@ -15,7 +15,7 @@ func TestModels(t *testing.T) {
 	pos := map[string]int{}
 	for i, m := range ms {
 		pos[m.Name] = i
-		if !strings.Contains(m.Meta.Description, " / ") {
+		if !strings.Contains(m.Meta.Description, "/ ") {
 			t.Errorf("%s: description %q: want 中文 / English", m.Name, m.Meta.Description)
 		}
 		if m.SQL != strings.TrimSpace(m.SQL) || strings.HasSuffix(m.SQL, ";") {

@@ -14,14 +14,13 @@ import (
 	"xxgk/pipeline/gen"
 	"xxgk/pipeline/ingest"
 	"xxgk/pipeline/rollup"
-	"xxgk/pipeline/store"
 	"xxgk/schemas"
 )
 
 // The fixture: two prefectures of 辽宁省 (朝阳市, 葫芦岛市), 2020 (gb2019) and 2021 (gb2021, a
 // share still in the 2019 template), a few departments and townships, with missing counties and
 // injected faults; generated once per test binary, ingested through the real pipeline (decode,
-// parse, validate, load, publish) and given the models by store.Refresh(rollup.Apply).
+// parse, validate, load, and publish, which builds the models: store.Run.Models = rollup.Apply).
 type fixture struct {
 	dir  string
 	db   string
@@ -82,9 +81,6 @@ func build(dir string, cfg gen.Config) (*fixture, error) {
 	f := &fixture{dir: dir, db: filepath.Join(dir, "w.duckdb"), cfg: cfg}
 	if _, err := ingest.Run(ctx, ingest.Options{Roots: []string{filepath.Join(out, gen.ReportsDir)}, DB: f.db,
 		Workers: 2, Threads: 2, MemoryLimit: "1GB"}); err != nil {
-		return nil, err
-	}
-	if err := store.Refresh(ctx, store.Options{Path: f.db, Threads: 2, MemoryLimit: "1GB"}, rollup.Apply); err != nil {
 		return nil, err
 	}
 	err := filepath.WalkDir(filepath.Join(out, gen.GoldDir), func(p string, d fs.DirEntry, err error) error {

@@ -80,7 +80,7 @@ func TestCommentsEverywhere(t *testing.T) {
 		if v.Kind != "view" {
 			t.Errorf("analytics.%s is a %s: the contract is views", v.Name, v.Kind)
 		}
-		if strings.TrimSpace(v.Comment) == "" || !strings.Contains(v.Comment, " / ") {
+		if strings.TrimSpace(v.Comment) == "" || !strings.Contains(v.Comment, "/ ") {
 			t.Errorf("analytics.%s: comment %q (want 中文 / English)", v.Name, v.Comment)
 		}
 		for _, c := range v.Columns {

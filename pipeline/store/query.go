@@ -8,17 +8,6 @@ import (
 	"os"
 )
 
-// Exec runs fn on the working copy's connection, after the loads and before Finish publishes
-// it: the ingest calls l.w.Exec(ctx, rollup.Apply) so that the SQL models (views and
-// materialised marts of package queries) are part of every published warehouse and any DuckDB
-// client opening the file sees them.
-func (w *Warehouse) Exec(ctx context.Context, fn func(context.Context, *sql.Conn) error) error {
-	if w == nil || w.conn == nil {
-		return errors.New("store: the working copy is not open")
-	}
-	return fn(ctx, w.conn)
-}
-
 // Refresh applies fn to a working copy of the published warehouse and publishes it, the way a
 // run does (lock, copy, CHECKPOINT, rename) but loading nothing and recording no run. It
 // (re)creates the SQL models of a warehouse published before them or by an older xxgk

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"xxgk/pipeline/rollup"
+)
+
+func init() {
+	commands = append(commands, newChecksCmd)
+}
+
+func newChecksCmd() *cobra.Command {
+	var (
+		db, format string
+		o          rollup.ChecksOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "checks [--year N] [--rule R1] [--region CODE]",
+		Short: "rule violations (勾稽关系 R1–R8) of the reports of record, with R6 chain breaks across years",
+		Long: `checks lists the rule violations of the reports of record (analytics.rule_violations):
+each with the body, the cell, the expected and the printed value (the numbers are never
+corrected), and whether the report is counted in its county's rollup. R6 (this year's
+上年结转 = last year's 结转下年度) is checked across consecutive years of the same body.`,
+		Example: `  xxgk checks --year 2023
+  xxgk checks --rule R6 --region 2113 --format csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			r, err := openReader(cmd, db)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			t, err := r.Checks(cmd.Context(), o)
+			if err != nil {
+				return &exitError{exitFailed, fmt.Errorf("checks: %w", err)}
+			}
+			out := cmd.OutOrStdout()
+			if format == "table" || format == "markdown" {
+				by := map[string]int{}
+				ri := t.Col("rule")
+				for _, row := range t.Rows {
+					by[fmt.Sprint(row[ri])]++
+				}
+				var keys []string
+				for k := range by {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				fmt.Fprintf(out, "规则违反 %d 条 / violations:", len(t.Rows))
+				for _, k := range keys {
+					fmt.Fprintf(out, " %s %d", k, by[k])
+				}
+				fmt.Fprint(out, "\n\n")
+			}
+			return printTable(out, t, format, printOpts{header: labels("analytics.rule_violations"), human: true})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&db, "db", defaultDB, "the published warehouse file (opened read-only)")
+	f.IntVar(&o.Year, "year", 0, "only this year (0: every year)")
+	f.StringVar(&o.Rule, "rule", "", "only this rule (R1 … R8)")
+	f.StringVar(&o.Region, "region", "", "only counties within this code")
+	f.StringVar(&format, "format", "table", "output: table (aligned), csv, json, markdown")
+	return cmd
+}

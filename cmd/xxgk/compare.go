@@ -1,0 +1,107 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"xxgk/pipeline/rollup"
+)
+
+func init() {
+	commands = append(commands, newCompareCmd)
+}
+
+var compareHeaders = map[string]string{"region_code": "区划代码", "region_name": "名称", "measure": "指标", "kind": "类型",
+	"value_from": "起", "value_to": "止", "delta": "增减", "pct": "增减%", "rank_from": "起排名", "rank_to": "止排名",
+	"series_break": "口径变化"}
+
+func newCompareCmd() *cobra.Command {
+	var (
+		db, level, region, format, measures string
+		o                                   rollup.CompareOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "compare --from N --to M [--level …] [--region CODE] [--top K]",
+		Short: "two years side by side: differences, % change, percentage points for rates, ranks, largest movers",
+		Long: `compare puts two years of one level side by side for each division and measure: the
+values, the difference (percentage points for rates), the % change (counts), the rank in each
+year (1 = largest), and with --top the K largest movers per measure by absolute difference.
+Table 3 and table 4 compare across the 2019 and 2021 templates; table 2 measures whose
+meaning changed are marked as a break in series (口径变化) and never compared. Measures are
+the columns of analytics.region_years (requests_count, handled_count, disclosure_rate,
+review_correction_rate, …) or table2.<item>.<measure>.`,
+		Example: `  xxgk compare --from 2022 --to 2023 --level prefecture --top 5
+  xxgk compare --from 2020 --to 2023 --level county --region 2113 --measures requests_count,handled_count,disclosure_rate`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if o.From == 0 || o.To == 0 {
+				return &exitError{exitFailed, fmt.Errorf("compare: give --from and --to")}
+			}
+			o.Level, o.Region = level, region
+			for _, m := range strings.Split(measures, ",") {
+				if m = strings.TrimSpace(m); m != "" {
+					o.Measures = append(o.Measures, m)
+				}
+			}
+			r, err := openReader(cmd, db)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			all, movers, err := r.Compare(cmd.Context(), o)
+			if err != nil {
+				return &exitError{exitFailed, fmt.Errorf("compare: %w", err)}
+			}
+			out := cmd.OutOrStdout()
+			po := printOpts{header: func(c string) string {
+				if h, ok := compareHeaders[c]; ok {
+					return h
+				}
+				return c
+			}, human: true}
+			if format == "table" || format == "markdown" {
+				fmt.Fprintf(out, "%s级 %d → %d\n", levelName(o.Level), o.From, o.To)
+			}
+			if err := printTable(out, all, format, po); err != nil {
+				return &exitError{exitFailed, err}
+			}
+			if movers != nil {
+				if format == "table" || format == "markdown" {
+					fmt.Fprintf(out, "\n变化最大的 %d 个（按增减绝对值）/ largest movers\n", o.Top)
+				} else if format == "csv" {
+					io.WriteString(out, "\n")
+				}
+				if err := printTable(out, movers, format, po); err != nil {
+					return &exitError{exitFailed, err}
+				}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&db, "db", defaultDB, "the published warehouse file (opened read-only)")
+	f.IntVar(&o.From, "from", 0, "the earlier year")
+	f.IntVar(&o.To, "to", 0, "the later year")
+	f.StringVar(&level, "level", "county", "province, prefecture or county")
+	f.StringVar(&region, "region", "", "only divisions within this code")
+	f.StringVar(&measures, "measures", "requests_count,disclosure_rate", "comma-separated measures")
+	f.IntVar(&o.Top, "top", 10, "largest movers per measure (0: none)")
+	f.StringVar(&format, "format", "table", "output: table (aligned), csv, json, markdown")
+	return cmd
+}
+
+func levelName(l string) string {
+	switch l {
+	case "province":
+		return "省"
+	case "prefecture":
+		return "地"
+	}
+	return "县"
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"xxgk/queries"
+)
+
+func init() {
+	commands = append(commands, newRollupCmd)
+}
+
+func newRollupCmd() *cobra.Command {
+	var (
+		db, level, region, format string
+		year                      int
+		all                       bool
+	)
+	cmd := &cobra.Command{
+		Use:   "rollup --level province|prefecture|county --year N [--region CODE]",
+		Short: "the year's totals per province, prefecture or county (a county counted once)",
+		Long: `rollup prints one level's totals for a year from the published warehouse (read-only):
+requests received and handled, how they were answered, disclosure and withheld rates,
+reconsideration and litigation with their correction rates. A county is counted once: from
+its consolidated (area) report when it has one, else from the sum of its government,
+departments, townships and zones (column 汇总口径). Rates are computed from summed counts.
+--region keeps the divisions within (or containing) a code: 21, 2113, 211321.`,
+		Example: `  xxgk rollup --level province --year 2023
+  xxgk rollup --level county --year 2023 --region 2113 --format csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if year == 0 {
+				return &exitError{exitFailed, fmt.Errorf("rollup: give --year")}
+			}
+			r, err := openReader(cmd, db)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			t, err := r.Rollup(cmd.Context(), level, year, region, all)
+			if err != nil {
+				return &exitError{exitFailed, fmt.Errorf("rollup: %w", err)}
+			}
+			return printTable(cmd.OutOrStdout(), t, format, printOpts{header: labels("analytics." + level + "_years"), human: true})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&db, "db", defaultDB, "the published warehouse file (opened read-only)")
+	f.StringVar(&level, "level", "province", "province, prefecture or county")
+	f.IntVar(&year, "year", 0, "the year reported on")
+	f.StringVar(&region, "region", "", "only divisions within (or containing) this code")
+	f.BoolVar(&all, "all", false, "every column of the view, not only the main measures")
+	f.StringVar(&format, "format", "table", "output: table (aligned), csv, json, markdown")
+	return cmd
+}
+
+// labels returns the Chinese labels of a model's columns (column names when unknown).
+func labels(model string) func(string) string {
+	ms, err := queries.Models()
+	byCol := map[string]string{}
+	if err == nil {
+		for _, m := range ms {
+			if m.Name == model || strings.HasPrefix(model, "*") {
+				for _, c := range m.Meta.Columns {
+					byCol[c.Name] = c.Label
+				}
+			}
+		}
+	}
+	return func(col string) string {
+		if l, ok := byCol[col]; ok {
+			return l
+		}
+		return col
+	}
+}
