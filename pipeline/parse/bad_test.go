@@ -241,3 +241,41 @@ func TestPre2019(t *testing.T) {
 		t.Errorf("meta %d %s %s", r.Year, r.Scope, r.Region.Code)
 	}
 }
+
+// Tables printed after section 六 as an appendix ("详见附件") are read there.
+func TestAppendixTables(t *testing.T) {
+	b, err := os.ReadFile("testdata/shapes/gb2021_rows.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i2, i5, i6 := strings.Index(s, "二. 主动公开"), strings.Index(s, "五. 存在"), strings.Index(s, "六. 其他")
+	if i2 < 0 || i5 < 0 || i6 < 0 {
+		t.Fatal("fixture changed")
+	}
+	tables := s[i2:i5]
+	var body strings.Builder
+	body.WriteString(s[:i2])
+	for _, h := range []string{"二. 主动公开政府信息情况", "三. 收到和处理政府信息公开申请情况", "四. 政府信息公开行政复议、行政诉讼情况"} {
+		body.WriteString(h + "\n详见附件。\n")
+	}
+	body.WriteString(s[i5:])
+	body.WriteString("附件：政府信息公开工作年度报告统计表\n")
+	for _, l := range strings.Split(tables, "\n") {
+		if !strings.HasPrefix(l, "二.") && !strings.HasPrefix(l, "三.") && !strings.HasPrefix(l, "四.") {
+			body.WriteString(l + "\n")
+		} else {
+			body.WriteString(strings.TrimLeft(l, "二三四. ") + "\n")
+		}
+	}
+	r := parseKept("appendix.txt", body.String(), Options{})
+	if errs := errorsOf(r); len(errs) > 0 {
+		t.Errorf("problems %+v", errs)
+	}
+	checkRows(t, "table2", r.Table2, t2cols(schemas.FormatGB2021, gb2021Table2), gb2021Table2)
+	checkRows(t, "table3", r.Table3, t3cols(gb2021Table3), gb2021Table3)
+	checkRows(t, "table4", r.Table4, t4cols(), t4spec("1 0 0 0 1 0 0 0 1 1 0 0 0 0 0"))
+	if r.Fee.State != schemas.StateNumber || r.Fee.Value != schemas.DecInt(120) {
+		t.Errorf("fee %+v", r.Fee)
+	}
+}

@@ -215,7 +215,7 @@ func TestOtherTotalPrinted(t *testing.T) {
 func TestTitleVariants(t *testing.T) {
 	text := "朝阳县教育局\n2021年政府信息公开工作年度报告\n| 一、总体情况 |  |\n2021年。\n五、政府信息公开工作存在的主要问题及改进情况\n问题。\n"
 	r := parseText("t.txt", text, Options{})
-	if r.Title != "2021年政府信息公开工作年度报告" || r.Body != "朝阳县教育局" || r.Year != 2021 {
+	if r.Title != "朝阳县教育局2021年政府信息公开工作年度报告" || r.Body != "朝阳县教育局" || r.Year != 2021 {
 		t.Errorf("title %q body %q year %d", r.Title, r.Body, r.Year)
 	}
 	if s := r.Section(1); s == nil || s.Heading != "一、总体情况" || s.Line != 3 {
@@ -232,5 +232,19 @@ func TestHTMLTitleFallback(t *testing.T) {
 	r := Parse(doc, Options{})
 	if r.Title != "朝阳县教育局2021年政府信息公开工作年度报告" || r.Body != "朝阳县教育局" || r.Scope != schemas.ScopeDepartment {
 		t.Errorf("title %q body %q scope %q", r.Title, r.Body, r.Scope)
+	}
+}
+
+func TestSplitTitle(t *testing.T) {
+	for _, c := range []struct{ head, title, body string }{
+		{"朝阳县教育局2021年\n政府信息公开工作年度报告", "朝阳县教育局2021年政府信息公开工作年度报告", "朝阳县教育局"},
+		{"朝阳县教育局\n2021年政府信息公开工作年度报告", "朝阳县教育局2021年政府信息公开工作年度报告", "朝阳县教育局"},
+		{"朝阳县教育局\n\n政府信息公开工作年度报告", "朝阳县教育局政府信息公开工作年度报告", "朝阳县教育局"},
+		{"首页 > 政务公开\n2021年朝阳县教育局政府信息公开工作年度报告", "2021年朝阳县教育局政府信息公开工作年度报告", "朝阳县教育局"},
+	} {
+		r := parseText("t.txt", c.head+"\n一、总体情况\n2021年。\n", Options{})
+		if r.Title != c.title || r.Body != c.body {
+			t.Errorf("%q: title %q body %q", c.head, r.Title, r.Body)
+		}
 	}
 }

@@ -53,6 +53,7 @@ type parser struct {
 	first    int // line index of the first section heading (or len(lines))
 
 	t3found  map[string]bool
+	appendix bool // the tables were found after section 六
 	t3any    bool
 	t3other  bool // (六) sub-rows seen
 	t3otherT bool // (六) printed with numbers
@@ -139,6 +140,17 @@ func (p *parser) run() {
 		toks3 = p.tokens(sp3, sh3)
 		p.table3(toks3, sh3)
 	}
+	app, hasApp := p.appendixSpan()
+	if !p.t3any && hasApp {
+		// the tables may be printed after section 六, as an appendix
+		sh3 = p.detectShape(app)
+		toks3 = p.tokens(app, sh3)
+		p.table3(toks3, sh3)
+		if p.t3any {
+			sp3, ok3 = app, true
+			p.appendix = true
+		}
+	}
 	if sp2.to > sp2.from {
 		sh2 = p.detectShape(sp2)
 		toks2 = p.tokens(sp2, sh2)
@@ -146,6 +158,16 @@ func (p *parser) run() {
 	if sp4.to > sp4.from {
 		sh4 = p.detectShape(sp4)
 		toks4 = p.tokens(sp4, sh4)
+	}
+	if p.appendix {
+		if found, _ := p.walkTable2Probe(toks2, schemas.FormatGB2021); !found {
+			if found, _ := p.walkTable2Probe(toks2, schemas.FormatGB2019); !found {
+				sh2, toks2 = sh3, p.tokens(app, sh3)
+			}
+		}
+		if !p.hasTable4(toks4) {
+			sh4, toks4, ok4 = sh3, p.tokens(app, sh3), false
+		}
 	}
 	p.collectMarkers(toks2, toks3, toks4)
 	p.decideFormat(toks2, sh2)

@@ -104,7 +104,7 @@ func (p *parser) findTitle() {
 		}
 		if strings.Contains(t, "年度报告") && strings.Contains(t, "信息公开") {
 			p.titleIdx = i
-			p.r.Title = t
+			p.r.Title = p.joinTitle(i, t)
 			return
 		}
 	}
@@ -128,6 +128,37 @@ func trimCell(s string) string {
 	}
 }
 
+// joinTitle joins a title broken over two lines ("朝阳县教育局2021年" / "政府信息公开工作年度
+//报告", or "朝阳县教育局" / "2021年政府信息公开工作年度报告").
+func (p *parser) joinTitle(i int, t string) string {
+	if !strings.HasPrefix(t, "政府信息公开") && !strings.HasPrefix(t, "年度") && !startsWithYear(t) {
+		return t
+	}
+	for k := i - 1; k >= 0; k-- {
+		prev := trimCell(p.line(k))
+		if prev == "" {
+			continue
+		}
+		if utf8.RuneCountInString(prev) <= 30 && !strings.ContainsAny(prev, "。，,;；:：|>》") &&
+			!strings.Contains(prev, "信息公开") && !strings.Contains(prev, "首页") &&
+			!(startsWithYear(t) && endsWithYear(prev)) {
+			return prev + t
+		}
+		break
+	}
+	return t
+}
+
+func startsWithYear(s string) bool {
+	_, k := firstYear(s)
+	return k == 0
+}
+
+func endsWithYear(s string) bool {
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "度"), "年")
+	return len(s) >= 4 && s[len(s)-1] >= '0' && s[len(s)-1] <= '9'
+}
+
 // sectionEnd is the line index where the section after heading n ends (the next heading found).
 func (p *parser) sectionEnd(n int) int {
 	for m := n + 1; m <= 6; m++ {
@@ -136,6 +167,16 @@ func (p *parser) sectionEnd(n int) int {
 		}
 	}
 	return len(p.lines)
+}
+
+// appendixSpan is where tables printed as an appendix stand: after the heading of section
+// 六 ("详见附件" in the sections themselves). ok is false when there is no such region.
+func (p *parser) appendixSpan() (span, bool) {
+	h := p.sec[6]
+	if h < 0 || h+1 >= len(p.lines) {
+		return span{}, false
+	}
+	return span{h + 1, len(p.lines)}, true
 }
 
 // tableSpan is the region of the table of section n (2, 3, 4). ok is false when the heading

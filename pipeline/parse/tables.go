@@ -567,6 +567,27 @@ func (p *parser) table2(toks []tok, sh Shape, ok bool) {
 
 // ---- table 4 ----
 
+// hasTable4 reports whether toks hold a table 4: a number after one of its header words.
+func (p *parser) hasTable4(toks []tok) bool {
+	seen := false
+	for i := range toks {
+		t := &toks[i]
+		if t.empty {
+			continue
+		}
+		if valueLike(t) {
+			if seen {
+				return true
+			}
+			continue
+		}
+		if containsAny(t.normOf(), t4distinct) {
+			seen = true
+		}
+	}
+	return false
+}
+
 // t4distinct are table 4 header words no other table has; when section 四's heading is
 // missing, the 15 numbers must follow one of them.
 var t4distinct = []string{"行政复议", "行政诉讼", "复议后起诉", "直接起诉", "结果维持", "尚未审结", "结果纠正"}
