@@ -128,8 +128,8 @@ func trimCell(s string) string {
 	}
 }
 
-// joinTitle joins a title broken over two lines ("朝阳县教育局2021年" / "政府信息公开工作年度
-// 报告", or "朝阳县教育局" / "2021年政府信息公开工作年度报告").
+// joinTitle joins a title broken over two lines:
+// "朝阳县教育局2021年" + "政府信息公开工作年度报告", or "朝阳县教育局" + "2021年政府信息公开工作年度报告".
 func (p *parser) joinTitle(i int, t string) string {
 	if !strings.HasPrefix(t, "政府信息公开") && !strings.HasPrefix(t, "年度") && !startsWithYear(t) {
 		return t
