@@ -366,6 +366,12 @@ func humanValue(col string, v any, row []any, t *rollup.Table) string {
 	if k := t.Col("kind"); k >= 0 {
 		kind, _ = row[k].(string)
 	}
+	if b, ok := v.(bool); ok && col == "series_break" {
+		if b {
+			return "口径变化"
+		}
+		return ""
+	}
 	switch {
 	case isFloat && (strings.HasSuffix(col, "_rate") || kind == "rate" && (col == "value_from" || col == "value_to")):
 		return strconv.FormatFloat(f*100, 'f', 2, 64) + "%"
