@@ -28,6 +28,10 @@ func (p *parser) headingNum(line string) int {
 			return 0
 		}
 	}
+	// every heading names 情况, 事项 or 问题 (or 行政诉讼 in the short form of 四)
+	if !strings.Contains(t, "情况") && !strings.Contains(t, "事项") && !strings.Contains(t, "问题") && !strings.Contains(t, "行政诉讼") {
+		return 0
+	}
 	hint := false
 	for _, h := range headingHints {
 		if strings.Contains(t, h) {

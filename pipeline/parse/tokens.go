@@ -62,6 +62,15 @@ func (t *tok) valueOK() bool {
 	return t.vOK
 }
 
+// trimPipes drops the pipes and spaces that end a line (shape 1's " |", " ||").
+func trimPipes(t string) string {
+	i := len(t)
+	for i > 0 && (t[i-1] == '|' || t[i-1] == ' ') {
+		i--
+	}
+	return t[:i]
+}
+
 // span is a range of lines [from, to) (0-based indexes into parser.lines).
 type span struct{ from, to int }
 
@@ -162,7 +171,7 @@ func (p *parser) tokens(sp span, shape Shape) []tok {
 				}
 				continue
 			}
-			body := trimSpace(strings.TrimRight(t, "| "))
+			body := trimSpace(trimPipes(t))
 			if strings.IndexByte(body, '|') >= 0 {
 				for rest, more := body, true; more; {
 					var part string
@@ -188,7 +197,7 @@ func (p *parser) tokens(sp span, shape Shape) []tok {
 				}
 			case allPipes(t):
 			default:
-				body := trimSpace(strings.TrimRight(t, "| "))
+				body := trimSpace(trimPipes(t))
 				out = append(out, tok{text: body, line: i + 1, empty: body == ""})
 			}
 			prevBlank = -1
