@@ -23,6 +23,7 @@ func newGenCmd() *cobra.Command {
 		years     string
 		out       string
 		layout    string
+		formats   string
 	)
 	cmd := &cobra.Command{
 		Use:   "gen",
@@ -47,6 +48,14 @@ on the flags and the seed, never on the number of workers.`,
 				return &exitError{code: exitFailed, err: fmt.Errorf("gen: %w", err)}
 			}
 			cfg.Layout = gen.Layout(layout)
+			if cfg.DOCXShare, cfg.PDFShare, err = gen.ParseFormats(formats); err != nil {
+				return &exitError{code: exitFailed, err: fmt.Errorf("gen: %w", err)}
+			}
+			if cfg.PDFShare > 0 {
+				if _, err := gen.PDFConverter(); err != nil {
+					return &exitError{code: exitFailed, err: fmt.Errorf("gen: --formats pdf: %w", err)}
+				}
+			}
 			start := time.Now()
 			st, err := gen.Generate(cmd.Context(), cfg, out)
 			if err != nil {
@@ -80,6 +89,7 @@ on the flags and the seed, never on the number of workers.`,
 	f.Float64Var(&cfg.OldTemplateShare, "old-template-share", cfg.OldTemplateShare, "share of reports from 2021 on printed in the 2019 template")
 	f.Float64Var(&cfg.FaultShare, "fault-share", cfg.FaultShare, "share of reports with one injected rule violation")
 	f.StringVar(&layout, "layout", string(cfg.Layout), "file layout: tree (省/市/县/年), flat, or mixed")
+	f.StringVar(&formats, "formats", "", "shares of reports written as Word documents and PDFs instead of text/HTML, e.g. docx=0.1,pdf=0.01 (PDF needs chromium or libreoffice)")
 	f.BoolVar(&cfg.Manifest, "manifest", false, "write manifest.csv (path, region_code, year, scope, body)")
 	f.IntVar(&cfg.Limit, "limit", 0, "stop after this many reports (0: no limit)")
 	f.IntVar(&cfg.Workers, "workers", cfg.Workers, "parallel workers (the output does not depend on it)")

@@ -15,8 +15,11 @@ import (
 // poppler-utils), page by page. Tables come out as column-aligned rows; package parse reads
 // them (its layout shape). Decode keeps the page of every line (Doc.PageOfLine), blanks the
 // page numbers printed at the top or bottom of a page ("-3-", "- 3 -", "第3页", "3/5"), joins
-// a title that a centred heading broke over two or three lines, and removes the spaces that
-// font changes put between digits and Chinese ("2023 年" → "2023年", "第 711 号" → "第711号").
+// a title that a centred heading broke over two or three lines, joins the lines of a prose
+// paragraph that the page width broke (so that a sentence such as 共收到申请17件 is on one
+// line), and removes the spaces that font changes put between digits and Chinese
+// ("2023 年" → "2023年", "第 711 号" → "第711号"). Joined lines leave empty lines behind:
+// line numbers stay those of pdftotext's output.
 
 // MinPDFTextRunes is the least number of letters, digits and Chinese characters per page a
 // PDF must carry on average to be read as text; below it, it is a scan needing OCR.
@@ -97,6 +100,7 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 			pageOf = append(pageOf, pi+1)
 		}
 	}
+	unwrapParagraphs(lines)
 	if total < MinPDFTextRunes*d.Pages {
 		return nil, inputError(name, pipeline.ErrNeedsOCR,
 			"PDF 共 %d 页，文字层只有 %d 个字（扫描件或图片），需要 OCR 识别后才能读取", d.Pages, total)
@@ -325,5 +329,57 @@ func joinTitle(pl []string) {
 	pl[idx[0]] = indent + joined
 	for _, i := range idx[1:] {
 		pl[i] = ""
+	}
+}
+
+// displayWidth counts a Chinese (wide) character as 2 columns, others as 1.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (isHan(r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFF60 || r >= 0x2E80 && r <= 0xA4CF) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// proseLine: a line of running text: no run of two spaces inside it (table rows have them).
+func proseLine(s string) bool {
+	t := strings.TrimLeft(s, " ")
+	return t != "" && !strings.Contains(t, "  ")
+}
+
+// unwrapParagraphs joins the lines of a paragraph broken by the page width: a prose line as
+// wide as the widest ones, followed by a prose line that starts at the left margin (a new
+// paragraph is indented), across page breaks too. The joined text goes on the paragraph's
+// first line; the lines joined to it are left empty.
+func unwrapParagraphs(lines []string) {
+	full := 0
+	for _, l := range lines {
+		// the widest lines that start at the left margin: headings and titles are indented
+		if proseLine(l) && !strings.HasPrefix(l, "  ") {
+			full = max(full, displayWidth(strings.TrimRight(l, " ")))
+		}
+	}
+	if full < 20 {
+		return
+	}
+	head, prev := -1, -1 // the paragraph's first line; its last physical line so far
+	prevFull := false    // that last line is as wide as a full line of running text
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue // blank lines and page numbers between the parts of a paragraph
+		}
+		w := displayWidth(strings.TrimRight(l, " "))
+		if prev >= 0 && i-prev <= 4 && prevFull && proseLine(l) && !strings.HasPrefix(l, "  ") {
+			lines[head] += strings.TrimSpace(l)
+			lines[i] = ""
+		} else {
+			head = i
+		}
+		prev = i
+		prevFull = proseLine(l) && w >= full-4
 	}
 }

@@ -145,7 +145,7 @@ func Generate(ctx context.Context, cfg Config, out string) (Stats, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &fileWriter{out: out, dirs: dirs, manifest: cfg.Manifest}
+			w := &fileWriter{out: out, dirs: dirs, manifest: cfg.Manifest, cfg: &cfg}
 			for u := range units {
 				res := result{seq: u.Seq, stats: newStats()}
 				w.stats, w.rows = &res.stats, nil
@@ -258,6 +258,7 @@ func (c *dirCache) ensure(dir string) error {
 
 // fileWriter is one worker's output: it renders and writes a document and its gold file.
 type fileWriter struct {
+	cfg      *Config
 	out      string
 	dirs     *dirCache
 	manifest bool
@@ -268,7 +269,10 @@ type fileWriter struct {
 
 func (w *fileWriter) write(d *Doc) error {
 	w.buf.Reset()
-	charset := render(&w.buf, d.Gold, d.Prose, d.Shape, d.Opts)
+	charset, err := renderFile(&w.buf, w.cfg, d) // office.go: DOCX and PDF by share
+	if err != nil {
+		return err
+	}
 	rp := filepath.Join(w.out, ReportsDir, filepath.FromSlash(d.Path))
 	if err := w.dirs.ensure(filepath.Dir(rp)); err != nil {
 		return fmt.Errorf("gen: %w", err)

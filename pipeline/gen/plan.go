@@ -44,9 +44,12 @@ type Config struct {
 	// FaultShare is the share of reports with one injected rule violation.
 	FaultShare float64
 	Layout     Layout
-	Manifest   bool // write OUT/manifest.csv (then every gold region method is "manifest")
-	Limit      int  // stop after this many reports (0: no limit)
-	Workers    int
+	// DOCXShare and PDFShare are the shares of reports written as Word documents and PDFs
+	// (office.go) instead of their text or HTML shape; PDFs need Chromium or LibreOffice.
+	DOCXShare, PDFShare float64
+	Manifest            bool // write OUT/manifest.csv (then every gold region method is "manifest")
+	Limit               int  // stop after this many reports (0: no limit)
+	Workers             int
 	// Registry is the region registry (nil: regions.Default()).
 	Registry *regions.Registry
 }
@@ -64,6 +67,9 @@ func (c *Config) validate() error {
 	}
 	if len(c.Provinces) == 0 {
 		return errors.New("gen: no province given (--province 21)")
+	}
+	if c.DOCXShare < 0 || c.PDFShare < 0 || c.DOCXShare+c.PDFShare > 1 {
+		return fmt.Errorf("gen: DOCX and PDF shares must be ≥ 0 and add up to at most 1 (%g, %g)", c.DOCXShare, c.PDFShare)
 	}
 	for _, p := range c.Provinces {
 		if len(c.Registry.Under(p)) == 0 {

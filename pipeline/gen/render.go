@@ -45,14 +45,23 @@ func (s Shape) String() string {
 		return "markdown"
 	case ShapeHTML:
 		return "html"
+	case ShapeDOCX:
+		return "docx"
+	case ShapePDF:
+		return "pdf"
 	}
 	return "shape" + strconv.Itoa(int(s))
 }
 
 // Ext is the file extension of a shape.
 func (s Shape) Ext() string {
-	if s == ShapeHTML {
+	switch s {
+	case ShapeHTML:
 		return ".html"
+	case ShapeDOCX:
+		return ".docx"
+	case ShapePDF:
+		return ".pdf"
 	}
 	return ".txt"
 }

@@ -161,11 +161,13 @@ func appendChunk(out []lchunk, s string, c0, c1 int) []lchunk {
 	for k > 0 && isValueWord(s[words[k-1].b0:words[k-1].b1]) {
 		k--
 	}
-	if k == len(words) {
-		return append(out, lchunk{text: s, col0: c0, col1: c1})
-	}
-	if k > 0 {
-		out = append(out, lchunk{text: s[:words[k-1].b1], col0: c0, col1: words[k-1].c1})
+	// the label part, cut before a word that starts a new label ("度办理结 (二)部分公开")
+	from := 0
+	for i := 1; i <= k; i++ {
+		if i == k || enumerated(s[words[i].b0:words[i].b1]) {
+			out = append(out, lchunk{text: s[words[from].b0:words[i-1].b1], col0: words[from].c0, col1: words[i-1].c1})
+			from = i
+		}
 	}
 	for _, w := range words[k:] {
 		out = append(out, lchunk{text: s[w.b0:w.b1], col0: w.c0, col1: w.c1, val: true})
@@ -210,29 +212,169 @@ func (p *parser) layoutLines(sp span) []lline {
 	return out
 }
 
-// layoutTokens turns a layout region into grid tokens (see the comment at the top).
+// tblock is a cell's text in a layout region: the text chunks of consecutive lines that
+// stand in the same columns (a label wrapped over lines: "2.其他法律行政法规" / "禁止公开").
+type tblock struct {
+	first, last int // positions in the lines slice
+	c0, c1      int // column range (union)
+	parts       []string
+	line        int // 1-based text line of the first part
+	anchor      int // position of the line with numbers one of its parts is on, or -1
+}
+
+// overlaps reports whether columns [c0, c1) meet the block's, give or take one column
+// (centred text on a wider page).
+func (b *tblock) overlaps(c0, c1 int) bool { return c0 <= b.c1 && b.c0 <= c1 }
+
+// layoutTokens turns a layout region into grid tokens (see the comment at the top). Lines
+// with numbers are the rows. The text around them is grouped into blocks of wrapped cell
+// text; a block belongs to the row whose numbers it stands beside (its lines span the row's
+// line), else to the nearest row it touches without a blank line in between whose own
+// labels do not already fill its columns, else it is a heading of the next row (table
+// headers, 第二十条第（五）项). A row's tokens are its headings, then its label blocks from
+// left to right (a merged group label before the row label), then its numbers.
 func (p *parser) layoutTokens(sp span, out []tok) []tok {
 	lines := p.layoutLines(sp)
-	var rows [][]*lline
-	var pending []*lline
-	for i := range lines {
-		l := &lines[i]
-		if l.nval == 0 {
-			pending = append(pending, l)
+	p.layoutBlanks(lines, 7)
+	// contiguous reports whether lines a < b have no blank line between them
+	contiguous := func(a, b int) bool {
+		return lines[b].idx-lines[a].idx == b-a
+	}
+	var blocks []*tblock
+	for k := range lines {
+		l := &lines[k]
+		anchor := -1
+		if l.nval > 0 {
+			anchor = k
+		}
+		for _, ch := range l.chunks {
+			if ch.val || ch.empty {
+				continue
+			}
+			var into *tblock
+			for _, b := range blocks {
+				if enumerated(ch.text) { // "(二)…", "2.…", "四、…" start a cell
+					break
+				}
+				if b.last >= k || k-b.last > 3 || !contiguous(b.last, k) || !b.overlaps(ch.col0, ch.col1) ||
+					anchor >= 0 && b.anchor >= 0 {
+					continue
+				}
+				// no text of another cell between them in these columns
+				clear := true
+				for j := b.last + 1; j < k && clear; j++ {
+					for _, o := range lines[j].chunks {
+						if !o.val && !o.empty && o.col0 <= ch.col1 && ch.col0 <= o.col1 {
+							clear = false
+							break
+						}
+					}
+				}
+				if clear && (into == nil || b.last > into.last) {
+					into = b
+				}
+			}
+			if into == nil {
+				into = &tblock{first: k, c0: ch.col0, c1: ch.col1, line: l.idx + 1, anchor: -1}
+				blocks = append(blocks, into)
+			}
+			into.last = k
+			into.c0, into.c1 = min(into.c0, ch.col0), max(into.c1, ch.col1)
+			into.parts = append(into.parts, ch.text)
+			if anchor >= 0 {
+				into.anchor = anchor
+			}
+		}
+	}
+	var anchors []int
+	for k := range lines {
+		if lines[k].nval > 0 {
+			anchors = append(anchors, k)
+		}
+	}
+	labels := map[int][]*tblock{}   // anchor → label blocks
+	headings := map[int][]*tblock{} // anchor (or -1: after the last row) → heading blocks
+	occupied := func(a int, b *tblock) bool {
+		for _, o := range labels[a] {
+			if o.overlaps(b.c0, b.c1) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, b := range blocks {
+		if b.anchor >= 0 {
+			labels[b.anchor] = append(labels[b.anchor], b)
+		}
+	}
+	for _, b := range blocks {
+		if b.anchor >= 0 {
 			continue
 		}
-		rows = append(rows, append(pending, l))
-		pending = nil
-	}
-	if len(pending) > 0 {
-		rows = append(rows, pending)
-	}
-	p.layoutBlanks(lines, 7)
-	for r, row := range rows {
-		for _, l := range row {
-			for _, c := range l.chunks {
-				out = append(out, tok{text: c.text, line: l.idx + 1, row: r + 1, empty: c.empty})
+		above, below := -1, -1
+		for _, a := range anchors {
+			if a < b.first {
+				above = a
+			} else if a > b.last && below < 0 {
+				below = a
+			} else if a > b.first && a < b.last && below < 0 {
+				below = a // the numbers stand between its lines
 			}
+		}
+		target := -1
+		switch {
+		case below >= 0 && below < b.last:
+			target = below
+		default:
+			okA := above >= 0 && contiguous(above, b.first) && !occupied(above, b)
+			okB := below >= 0 && contiguous(b.last, below) && !occupied(below, b)
+			switch {
+			case okA && okB:
+				if b.first-above < below-b.last {
+					target = above
+				} else {
+					target = below
+				}
+			case okA:
+				target = above
+			case okB:
+				target = below
+			}
+		}
+		if target >= 0 {
+			labels[target] = append(labels[target], b)
+		} else {
+			headings[below] = append(headings[below], b) // below is -1 after the last row
+		}
+	}
+	emit := func(b *tblock, row int) {
+		out = append(out, tok{text: strings.Join(b.parts, ""), line: b.line, row: row})
+	}
+	row := 0
+	for _, a := range anchors {
+		row++
+		hs := headings[a]
+		sort.SliceStable(hs, func(i, j int) bool { return hs[i].first < hs[j].first })
+		for _, b := range hs {
+			emit(b, row)
+		}
+		ls := labels[a]
+		sort.SliceStable(ls, func(i, j int) bool { return ls[i].c0 < ls[j].c0 })
+		for _, b := range ls {
+			emit(b, row)
+		}
+		l := &lines[a]
+		for _, c := range l.chunks {
+			if c.val || c.empty {
+				out = append(out, tok{text: c.text, line: l.idx + 1, row: row, empty: c.empty})
+			}
+		}
+	}
+	if hs := headings[-1]; len(hs) > 0 {
+		row++
+		sort.SliceStable(hs, func(i, j int) bool { return hs[i].first < hs[j].first })
+		for _, b := range hs {
+			emit(b, row)
 		}
 	}
 	return out
@@ -415,4 +557,35 @@ func (p *parser) setPages() {
 			pr.Page = p.doc.Page(pr.Line)
 		}
 	}
+}
+
+// enumerated reports whether a label starts with an enumerator: "(二)", "（二）", "二、",
+// "2.", "2．", "2、". Such text starts a cell; it never continues the label above it.
+func enumerated(s string) bool {
+	t := strings.TrimLeft(s, " ")
+	if t == "" {
+		return false
+	}
+	const numerals = "一二三四五六七八九十"
+	r, n := utf8.DecodeRuneInString(t)
+	switch {
+	case r == '(' || r == '（':
+		rest := t[n:]
+		k := 0
+		for _, c := range rest {
+			if !strings.ContainsRune(numerals, c) && (c < '0' || c > '9') {
+				return k > 0 && (c == ')' || c == '）')
+			}
+			k++
+		}
+		return false
+	case strings.ContainsRune(numerals, r) || r >= '0' && r <= '9':
+		for _, c := range t {
+			if strings.ContainsRune(numerals, c) || c >= '0' && c <= '9' {
+				continue
+			}
+			return c == '、' || c == '.' || c == '．' || c == ','
+		}
+	}
+	return false
 }

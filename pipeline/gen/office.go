@@ -1,0 +1,383 @@
+package gen
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"html"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"xxgk/pipeline"
+	"xxgk/schemas"
+)
+
+// Word and PDF copies of a report. Many offices publish their report only as an attachment:
+// a .docx written by Word or WPS, or a PDF exported from it. RenderDOCX writes a Word
+// document in pure Go (real tables: w:gridSpan for column spans, w:vMerge for row spans);
+// RenderPDF prints the report as HTML and has Chromium (or LibreOffice) turn it into a PDF
+// with a text layer, A4 pages and "- N -" page numbers, so that tables break across pages as
+// they do in published PDFs.
+
+// Shapes of office files: a report is rendered as a Word document or a PDF instead of text.
+const (
+	ShapeDOCX = ShapeHTML + 1 + iota
+	ShapePDF
+)
+
+// PDFTimeout bounds one HTML → PDF conversion.
+var PDFTimeout = 90 * time.Second
+
+// officeShape picks, from the document's path and the seed, whether it is written as DOCX or
+// PDF (by cfg.DOCXShare and cfg.PDFShare); the choice never changes the other documents.
+func (c *Config) officeShape(d *Doc) Shape {
+	if c.DOCXShare <= 0 && c.PDFShare <= 0 {
+		return 0
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d|%s", c.Seed, d.Path)
+	u := float64(h.Sum64()>>11) / (1 << 53)
+	switch {
+	case u < c.PDFShare:
+		return ShapePDF
+	case u < c.PDFShare+c.DOCXShare:
+		return ShapeDOCX
+	}
+	return 0
+}
+
+// renderFile renders d into buf in its shape, or as a Word document or PDF when the
+// configuration says so (d.Shape and the extension of d.Path change accordingly). It returns
+// the charset of a text file ("utf-8" for DOCX and PDF).
+func renderFile(buf *bytes.Buffer, cfg *Config, d *Doc) (string, error) {
+	if cfg != nil {
+		if s := cfg.officeShape(d); s != 0 {
+			d.Path = strings.TrimSuffix(d.Path, d.Shape.Ext()) + s.Ext()
+			d.Shape = s
+		}
+	}
+	switch d.Shape {
+	case ShapeDOCX:
+		buf.Write(RenderDOCX(d.Gold, d.Prose, d.Opts))
+		return "utf-8", nil
+	case ShapePDF:
+		b, err := RenderPDF(context.Background(), d.Gold, d.Prose, d.Opts)
+		if err != nil {
+			return "", fmt.Errorf("gen: %s: %w", d.Path, err)
+		}
+		buf.Write(b)
+		return "utf-8", nil
+	}
+	return render(buf, d.Gold, d.Prose, d.Shape, d.Opts), nil
+}
+
+// ParseFormats reads the --formats flag: "docx=0.1,pdf=0.01" (shares of the reports written
+// as Word documents and PDFs; the rest keep their text or HTML shape).
+func ParseFormats(s string) (docx, pdf float64, err error) {
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, val, ok := strings.Cut(part, "=")
+		if !ok {
+			return 0, 0, fmt.Errorf("--formats %q: want name=share, e.g. docx=0.1,pdf=0.01", part)
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil || v < 0 || v > 1 || math.IsNaN(v) {
+			return 0, 0, fmt.Errorf("--formats %q: share must be between 0 and 1", part)
+		}
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "docx":
+			docx = v
+		case "pdf":
+			pdf = v
+		case "txt", "html", "text":
+		default:
+			return 0, 0, fmt.Errorf("--formats: unknown format %q (docx, pdf)", name)
+		}
+	}
+	if docx+pdf > 1 {
+		return 0, 0, fmt.Errorf("--formats: shares add up to more than 1")
+	}
+	return docx, pdf, nil
+}
+
+// ---- DOCX ----
+
+const docxContentTypes = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`
+
+const docxRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`
+
+// docWriter writes the body of word/document.xml.
+type docWriter struct {
+	w *writer
+	b strings.Builder
+}
+
+func xmlText(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+func (d *docWriter) para(s string, bold, center bool, indent bool) {
+	d.b.WriteString("<w:p>")
+	if center || indent {
+		d.b.WriteString("<w:pPr>")
+		if indent {
+			d.b.WriteString(`<w:ind w:firstLine="480"/>`)
+		}
+		if center {
+			d.b.WriteString(`<w:jc w:val="center"/>`)
+		}
+		d.b.WriteString("</w:pPr>")
+	}
+	d.b.WriteString("<w:r>")
+	if bold {
+		d.b.WriteString("<w:rPr><w:b/></w:rPr>")
+	}
+	d.b.WriteString(`<w:t xml:space="preserve">` + xmlText(d.w.fix(s)) + "</w:t></w:r></w:p>")
+}
+
+// table writes a table model: column spans as w:gridSpan, row spans as w:vMerge.
+func (d *docWriter) table(t *tmodel) {
+	grid := t.slots()
+	vcont := make([]map[int]int, len(t.rows)) // row → slot → colspan of the cell continuing
+	for i := range vcont {
+		vcont[i] = map[int]int{}
+	}
+	for i, row := range t.rows {
+		for j := 0; j < t.cols; j++ {
+			k := grid[i][j]
+			if k < 0 {
+				continue
+			}
+			c := row[k]
+			for di := 1; di < c.rowspan() && i+di < len(t.rows); di++ {
+				vcont[i+di][j] = c.colspan()
+			}
+		}
+	}
+	d.b.WriteString(`<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>`)
+	for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
+		d.b.WriteString(`<w:` + side + ` w:val="single" w:sz="4" w:space="0" w:color="000000"/>`)
+	}
+	d.b.WriteString(`</w:tblBorders></w:tblPr><w:tblGrid>`)
+	for range t.cols {
+		d.b.WriteString(`<w:gridCol/>`)
+	}
+	d.b.WriteString(`</w:tblGrid>`)
+	for i, row := range t.rows {
+		d.b.WriteString("<w:tr>")
+		for j := 0; j < t.cols; {
+			var props, text string
+			span := 1
+			switch k := grid[i][j]; {
+			case k >= 0:
+				c := row[k]
+				span = c.colspan()
+				if c.rowspan() > 1 {
+					props += `<w:vMerge w:val="restart"/>`
+				}
+				text = c.text
+			case vcont[i][j] > 0:
+				span = vcont[i][j]
+				props += `<w:vMerge/>`
+			}
+			if span > 1 {
+				props = `<w:gridSpan w:val="` + strconv.Itoa(span) + `"/>` + props
+			}
+			d.b.WriteString("<w:tc><w:tcPr>" + props + `</w:tcPr><w:p><w:pPr><w:jc w:val="center"/></w:pPr>`)
+			if text != "" {
+				d.b.WriteString(`<w:r><w:t xml:space="preserve">` + xmlText(d.w.fix(text)) + "</w:t></w:r>")
+			}
+			d.b.WriteString("</w:p></w:tc>")
+			j += span
+		}
+		d.b.WriteString("</w:tr>")
+	}
+	d.b.WriteString("</w:tbl>")
+}
+
+// RenderDOCX writes report r with its prose as a Word document (.docx): title, paragraphs,
+// section headings in bold and tables 2–4 as Word tables with merged cells.
+func RenderDOCX(r *schemas.Report, prose Prose, opts RenderOptions) []byte {
+	if opts.Enum == "" {
+		opts.Enum = "."
+	}
+	if opts.HeadingSep == "" {
+		opts.HeadingSep = "、"
+	}
+	d := &docWriter{w: &writer{opts: opts, shape: ShapeDOCX}}
+	ls := labelStyle{short: opts.ShortLabels, enum: opts.Enum, splitWords: opts.SplitWords, note: opts.Note}
+	d.b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`)
+	if prose.Title != "" {
+		d.para(prose.Title, true, true, false)
+	}
+	for _, s := range prose.Intro {
+		d.para(s, false, false, true)
+	}
+	tables := [3]*tmodel{table2Model(r, ls), table3Model(r, ls), table4Model(r, ls)}
+	for i := range 6 {
+		d.para(d.w.heading(i), true, false, true)
+		for _, s := range prose.Sections[i] {
+			d.para(s, false, false, true)
+		}
+		if i >= 1 && i <= 3 {
+			d.table(tables[i-1])
+		}
+	}
+	for _, s := range prose.Signature {
+		d.para(s, false, false, false)
+	}
+	d.b.WriteString(`<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>`)
+	doc := d.b.String()
+	if opts.Traditional {
+		doc = ToTraditional(doc) // tags and attributes are ASCII
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range []struct{ name, body string }{
+		{"[Content_Types].xml", docxContentTypes}, {"_rels/.rels", docxRels}, {"word/document.xml", doc},
+	} {
+		// a fixed time keeps the output byte-identical from run to run
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if err == nil {
+			_, err = w.Write([]byte(f.body))
+		}
+		if err != nil {
+			panic(err) // writing to memory does not fail
+		}
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
+	return out.Bytes()
+}
+
+// ---- PDF ----
+
+// PrintHTML is the report as a page for printing: A4, Chinese fonts, bordered tables, a page
+// number "- N -" at the foot of every page, no web-site chrome.
+func PrintHTML(r *schemas.Report, prose Prose, opts RenderOptions) []byte {
+	if opts.Enum == "" {
+		opts.Enum = "."
+	}
+	if opts.HeadingSep == "" {
+		opts.HeadingSep = "、"
+	}
+	var buf bytes.Buffer
+	w := &writer{buf: &buf, opts: opts, shape: ShapePDF}
+	ls := labelStyle{short: opts.ShortLabels, enum: opts.Enum, splitWords: opts.SplitWords, note: opts.Note}
+	e := func(s string) string { return html.EscapeString(w.fix(s)) }
+	buf.WriteString(`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+@page { size: A4; margin: 22mm 20mm 25mm 20mm; @bottom-center { content: "- " counter(page) " -"; font-size: 10pt; } }
+body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", serif; font-size: 12pt; line-height: 1.7; }
+h1 { text-align: center; font-size: 17pt; font-weight: bold; margin: 0 0 12pt 0; }
+p { text-indent: 2em; margin: 0; }
+p.h { font-weight: bold; }
+table { border-collapse: collapse; width: 100%; font-size: 10pt; margin: 4pt 0; }
+td { border: 1px solid #000; text-align: center; padding: 2pt 3pt; }
+</style></head><body>
+`)
+	if prose.Title != "" {
+		buf.WriteString("<h1>" + e(prose.Title) + "</h1>\n")
+	}
+	for _, s := range prose.Intro {
+		buf.WriteString("<p>" + e(s) + "</p>\n")
+	}
+	tables := [3]*tmodel{table2Model(r, ls), table3Model(r, ls), table4Model(r, ls)}
+	for i := range 6 {
+		buf.WriteString(`<p class="h">` + e(w.heading(i)) + "</p>\n")
+		for _, s := range prose.Sections[i] {
+			buf.WriteString("<p>" + e(s) + "</p>\n")
+		}
+		if i >= 1 && i <= 3 {
+			w.htmlTable(tables[i-1], e)
+		}
+	}
+	for _, s := range prose.Signature {
+		buf.WriteString(`<p style="text-align:right">` + e(s) + "</p>\n")
+	}
+	buf.WriteString("</body></html>\n")
+	out := buf.Bytes()
+	if opts.Traditional {
+		out = []byte(ToTraditional(string(out)))
+	}
+	return out
+}
+
+// PDFConverter names the program RenderPDF uses: chromium (or chromium-browser, google-chrome)
+// when installed, else LibreOffice. A missing converter is an error wrapping
+// pipeline.ErrToolMissing that names the Debian packages.
+func PDFConverter() (string, error) {
+	for _, c := range []string{"chromium", "chromium-browser", "google-chrome", "libreoffice", "soffice"} {
+		if p, err := exec.LookPath(c); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: 生成 PDF 需要 Chromium 或 LibreOffice（Debian/Ubuntu：apt-get install chromium，或 libreoffice-writer-nogui）", pipeline.ErrToolMissing)
+}
+
+// RenderPDF prints report r as a PDF through PrintHTML and Chromium (or LibreOffice).
+func RenderPDF(ctx context.Context, r *schemas.Report, prose Prose, opts RenderOptions) ([]byte, error) {
+	conv, err := PDFConverter()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "xxgk-pdf-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(in, PrintHTML(r, prose, opts), 0o600); err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, "report.pdf")
+	ctx, cancel := context.WithTimeout(ctx, PDFTimeout)
+	defer cancel()
+	var cmd *exec.Cmd
+	if base := filepath.Base(conv); base == "libreoffice" || base == "soffice" {
+		cmd = exec.CommandContext(ctx, conv, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+			"--headless", "--norestore", "--convert-to", "pdf:writer_web_pdf_Export", "--outdir", dir, in)
+	} else {
+		cmd = exec.CommandContext(ctx, conv, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+			"--no-first-run", "--disable-extensions", "--no-pdf-header-footer", "--user-data-dir="+filepath.Join(dir, "profile"),
+			"--print-to-pdf="+out, "file://"+in)
+	}
+	cmd.WaitDelay = 5 * time.Second
+	msg, err := cmd.CombinedOutput()
+	b, rerr := os.ReadFile(out)
+	if err != nil || rerr != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return nil, fmt.Errorf("%s: HTML → PDF failed: %w: %s", filepath.Base(conv), errors.Join(err, rerr), lastLine(string(msg)))
+	}
+	return b, nil
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) > 300 {
+		s = s[:300]
+	}
+	return s
+}
