@@ -186,6 +186,9 @@ const (
 	ProblemNeedsOCR       = "needs_ocr"     // scanned document without text
 	ProblemUnsupported    = "unsupported"   // a file type the pipeline cannot read here
 	ProblemSectionMissing = "section_missing"
+	ProblemScope          = "scope"     // the body, and so the scope, is unknown (warning)
+	ProblemTruncated      = "truncated" // the file ends in the middle of a character or a page
+	ProblemInternal       = "internal"  // the parser itself failed on the input (a bug; fuzzing keeps it away)
 )
 
 // Status of a parsed report.

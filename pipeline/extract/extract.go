@@ -28,6 +28,13 @@ func Bytes(path string, b []byte, opt Options) (*schemas.Report, error) {
 		return nil, err
 	}
 	r := parse.Parse(doc, opt)
+	if doc.Truncated {
+		r.AddProblem(schemas.Problem{Code: schemas.ProblemTruncated, Severity: schemas.SeverityWarning,
+			Message: "文件不完整（在字符或页面中间截断），缺失部分的数字按缺失处理"})
+	}
+	for _, n := range doc.Notes {
+		r.AddProblem(schemas.Problem{Code: "decode", Severity: schemas.SeverityInfo, Message: n})
+	}
 	validate.Derive(r)
 	r.Checks = validate.Report(r)
 	r.Status = validate.Status(r)

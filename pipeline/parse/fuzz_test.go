@@ -18,7 +18,7 @@ func FuzzParse(f *testing.F) {
 		}
 		lines := strings.Split(text, "\n")
 		for _, p := range r.Problems {
-			if p.Code == ProblemInternal {
+			if p.Code == schemas.ProblemInternal {
 				t.Fatalf("internal error: %+v", p)
 			}
 			if p.File != "fuzz.txt" || p.Message == "" {

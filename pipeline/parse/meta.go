@@ -296,7 +296,7 @@ func (p *parser) findScope() {
 	case body == "" && whole:
 		r.Scope = schemas.ScopeArea
 	case body == "":
-		p.problem(schemas.Problem{Code: ProblemScope, Severity: schemas.SeverityWarning,
+		p.problem(schemas.Problem{Code: schemas.ProblemScope, Severity: schemas.SeverityWarning,
 			Message: "未找到发布机关，无法判断报告范围（全县汇总、政府本级、部门、乡镇或开发区）"})
 	case containsAny(p.afterCounty(body), devZoneWords):
 		r.Scope = schemas.ScopeDevZone

@@ -68,7 +68,7 @@ func TestBodyScope(t *testing.T) {
 		if r.Body != c.body || r.Scope != c.scope {
 			t.Errorf("%q: body %q scope %q, want %q %q", c.title, r.Body, r.Scope, c.body, c.scope)
 		}
-		if c.scope == schemas.ScopeUnknown && !hasProblem(r, ProblemScope, "", "") {
+		if c.scope == schemas.ScopeUnknown && !hasProblem(r, schemas.ProblemScope, "", "") {
 			t.Errorf("%q: unknown scope not reported", c.title)
 		}
 	}

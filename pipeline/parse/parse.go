@@ -30,13 +30,6 @@ type Options struct {
 	Registry     *regions.Registry // nil: regions.Default()
 }
 
-// ProblemInternal is recorded if the parser itself failed on an input (a bug; the fuzz tests
-// keep it from happening). The report is still returned.
-const ProblemInternal = "internal"
-
-// ProblemScope is recorded (as a warning) when the body, and so the scope, is unknown.
-const ProblemScope = "scope"
-
 type lineSpan struct{ s, e int }
 
 type parser struct {
@@ -74,7 +67,7 @@ func Parse(doc *decode.Doc, opt Options) (r *schemas.Report) {
 			} else if err, ok := e.(error); ok {
 				msg += "：" + err.Error()
 			}
-			r.AddProblem(schemas.Problem{Code: ProblemInternal, Message: msg})
+			r.AddProblem(schemas.Problem{Code: schemas.ProblemInternal, Message: msg})
 		}
 	}()
 	if doc == nil {
