@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 )
@@ -45,8 +46,12 @@ func newRoot() *cobra.Command {
 checks them (勾稽关系 R1–R8), and rolls them up across counties and years.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := applyConfig(cmd); err != nil {
+				return err
+			}
 			slog.SetDefault(newLogger(logFormat))
+			return nil
 		},
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (YAML; see configs/example.yaml)")
@@ -59,6 +64,51 @@ checks them (勾稽关系 R1–R8), and rolls them up across counties and years.
 
 // commands is filled by the init functions of the subcommand files.
 var commands []func() *cobra.Command
+
+// configFlags are the flags several commands share, with the configuration key each defaults
+// to: a flag given on the command line wins, else XXGK_ environment, else the --config file,
+// else the built-in default.
+var configFlags = map[string]string{
+	"db":           "warehouse",
+	"workers":      "workers",
+	"manifest":     "manifest",
+	"memory-limit": "duckdb.memory_limit",
+	"threads":      "duckdb.threads",
+	"log-format":   "log_format",
+}
+
+// applyConfig loads the configuration (file, environment, set flags) and sets every shared
+// flag the command has but was not given to its configured value.
+func applyConfig(cmd *cobra.Command) error {
+	keys := map[string]string{}
+	for name, key := range configFlags {
+		if cmd.Flags().Lookup(name) != nil {
+			keys[key] = name
+		}
+	}
+	c, err := loadConfig(cmd, keys)
+	if err != nil {
+		return err
+	}
+	values := map[string]string{
+		"warehouse":           c.Warehouse,
+		"workers":             strconv.Itoa(c.Workers),
+		"manifest":            c.Manifest,
+		"duckdb.memory_limit": c.DuckDB.MemoryLimit,
+		"duckdb.threads":      strconv.Itoa(c.DuckDB.Threads),
+		"log_format":          c.LogFormat,
+	}
+	for name, key := range configFlags {
+		f := cmd.Flags().Lookup(name)
+		if f == nil || f.Changed {
+			continue
+		}
+		if err := f.Value.Set(values[key]); err != nil {
+			return &exitError{exitFailed, fmt.Errorf("配置项 %s=%q: %w", key, values[key], err)}
+		}
+	}
+	return nil
+}
 
 func newLogger(format string) *slog.Logger {
 	if format == "auto" {

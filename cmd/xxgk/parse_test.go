@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 // run executes the CLI in-process and returns stdout, stderr and the exit status main would use.
@@ -129,5 +131,36 @@ func TestConfigShowAndUnknownKey(t *testing.T) {
 	_, stderr, code := run(t, "--config", p, "config", "show")
 	if code != exitFailed || !strings.Contains(stderr, "warehous") {
 		t.Errorf("unknown key: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// A shared flag not given on the command line takes its configured value; a given one wins.
+func TestSharedFlagsFollowConfig(t *testing.T) {
+	root := newRoot()
+	root.SetArgs([]string{"config", "show"})
+	t.Setenv("XXGK_WAREHOUSE", "/tmp/from-env.duckdb")
+	var seen string
+	for _, c := range root.Commands() {
+		if c.Name() != "ingest" {
+			continue
+		}
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			seen = cmd.Flags().Lookup("db").Value.String()
+			return nil
+		}
+	}
+	root.SetArgs([]string{"ingest", "x"})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if seen != "/tmp/from-env.duckdb" {
+		t.Errorf("--db = %q, want the environment's value", seen)
+	}
+	root.SetArgs([]string{"ingest", "--db", "/tmp/flag.duckdb", "x"})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if seen != "/tmp/flag.duckdb" {
+		t.Errorf("--db = %q, want the flag's value", seen)
 	}
 }
