@@ -1,0 +1,5 @@
+package export
+
+import "strings"
+
+func writeHTML(w *strings.Builder, s *Summary) {}

@@ -1,0 +1,5 @@
+package export
+
+import "strings"
+
+func writeMarkdown(w *strings.Builder, s *Summary) {}

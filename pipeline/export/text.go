@@ -1,0 +1,171 @@
+package export
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/width"
+
+	"xxgk/schemas"
+)
+
+// fmtInt formats a count with thousands separators: 12,345.
+func fmtInt(v float64) string {
+	neg := v < 0
+	s := strconv.FormatInt(int64(math.Round(math.Abs(v))), 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// fmtNum formats a value: integers with separators, decimals with up to 4 digits; "—" for NULL.
+func fmtNum(v Val) string {
+	if !v.OK {
+		return "—"
+	}
+	if v.V == math.Trunc(v.V) {
+		return fmtInt(v.V)
+	}
+	return strings.TrimRight(strings.TrimRight(strconv.FormatFloat(v.V, 'f', 4, 64), "0"), ".")
+}
+
+// fmtRate formats a fraction as a percentage with one decimal: 0.8123 → 81.2%.
+func fmtRate(v Val) string {
+	if !v.OK {
+		return "—"
+	}
+	return strconv.FormatFloat(v.V*100, 'f', 1, 64) + "%"
+}
+
+// fmtPct formats a percentage already ×100 with one decimal and a sign: +3.2%.
+func fmtPct(v Val) string {
+	if !v.OK {
+		return "—"
+	}
+	return fmt.Sprintf("%+.1f%%", v.V)
+}
+
+// displayWidth counts East Asian wide characters as two columns.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+var levelNames = map[string]string{"province": "省级", "prefecture": "地级", "county": "县级"}
+
+var basisNames = map[string]string{"area": "全县报告", "bodies": "各机关报告之和", "none": "无表格报告"}
+
+// scopeNames are the scopes of schemas.Scope in words (the comments of schemas/model.go).
+var scopeNames = map[string]string{"area": "全县（区）汇总", "government": "政府本级", "department": "部门",
+	"township": "乡镇、街道", "dev_zone": "开发区、园区"}
+
+var severityNames = map[string]string{"error": "错误", "warning": "警告"}
+
+var tableNames = map[string]string{schemas.Table2: "表二", schemas.Table3: "表三", schemas.Table4: "表四"}
+
+func yesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}
+
+func nameOr(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return k
+}
+
+// rowLabel names a row key of a table in the catalogue's words.
+func rowLabel(table, key string, f schemas.Format) string {
+	cat := schemas.Labels()
+	switch table {
+	case schemas.Table3:
+		if l := cat.Table3Row(key); l != nil {
+			return l.Label
+		}
+	case schemas.Table4:
+		for _, g := range cat.Table4.Groups {
+			if g.Key == key {
+				return g.Label
+			}
+		}
+	case schemas.Table2:
+		if l := table2Item(f, key); l != nil {
+			return l.Label
+		}
+	}
+	return key
+}
+
+// colLabel names a column key of a table in the catalogue's words.
+func colLabel(table, key string) string {
+	cat := schemas.Labels()
+	switch table {
+	case schemas.Table3:
+		for _, c := range cat.Table3.Columns {
+			if c.Key == key {
+				if c.Group != "" && c.Key == "other_org" {
+					return c.Group + "·" + c.Label
+				}
+				return c.Label
+			}
+		}
+	case schemas.Table4:
+		for _, o := range cat.Table4.Outcomes {
+			if o.Key == key {
+				return o.Label
+			}
+		}
+	case schemas.Table2:
+		if m := cat.Measure(key); m != nil {
+			return m.Label
+		}
+	}
+	return key
+}
+
+func table2Item(f schemas.Format, key string) *schemas.Label {
+	cat := schemas.Labels()
+	if f == "" {
+		f = schemas.FormatGB2021
+	}
+	if l := cat.Table2Item(f, key); l != nil {
+		return l
+	}
+	for _, o := range []schemas.Format{schemas.FormatGB2021, schemas.FormatGB2019} {
+		if l := cat.Table2Item(o, key); l != nil {
+			return l
+		}
+	}
+	return nil
+}
+
+// measureLabel names a measure of analytics.region_measures: a column of region_years, or
+// table2.<item>.<measure>.
+func measureLabel(m string, f schemas.Format) string {
+	if rest, ok := strings.CutPrefix(m, "table2."); ok {
+		item, meas, _ := strings.Cut(rest, ".")
+		return "表二·" + rowLabel(schemas.Table2, item, f) + "·" + colLabel(schemas.Table2, meas)
+	}
+	return Label("analytics.region_years", m)
+}

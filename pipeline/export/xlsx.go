@@ -1,0 +1,673 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"xxgk/schemas"
+)
+
+// Sheet names of the workbook, in order.
+const (
+	SheetOfficial = "汇总表"
+	SheetRegions  = "分地区"
+	SheetYoY      = "同比"
+	SheetCoverage = "报送情况"
+	SheetQuality  = "数据质量"
+)
+
+// SheetNames lists the workbook's sheets in order.
+var SheetNames = []string{SheetOfficial, SheetRegions, SheetYoY, SheetCoverage, SheetQuality}
+
+const fontName = "宋体"
+
+// styles are the workbook's cell styles.
+type styles struct {
+	title, note, section, caption, head, label, labelCenter, int, dec, rate, pct, pp, text, textBold,
+	intBold, rateBold, textRed, intRed int
+}
+
+func newStyles(f *excelize.File) (*styles, error) {
+	border := []excelize.Border{{Type: "left", Color: "808080", Style: 1}, {Type: "right", Color: "808080", Style: 1},
+		{Type: "top", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1}}
+	font := func(size float64, bold bool) *excelize.Font {
+		return &excelize.Font{Family: fontName, Size: size, Bold: bold}
+	}
+	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
+	left := &excelize.Alignment{Horizontal: "left", Vertical: "center", WrapText: true}
+	right := &excelize.Alignment{Horizontal: "right", Vertical: "center"}
+	headFill := excelize.Fill{Type: "pattern", Color: []string{"DDEBF7"}, Pattern: 1}
+	totalFill := excelize.Fill{Type: "pattern", Color: []string{"F2F2F2"}, Pattern: 1}
+	redFill := excelize.Fill{Type: "pattern", Color: []string{"FCE4D6"}, Pattern: 1}
+	num := func(fmtCode string, bold bool, fill excelize.Fill) *excelize.Style {
+		f := fmtCode
+		return &excelize.Style{Border: border, Font: font(10.5, bold), Alignment: right, CustomNumFmt: &f, Fill: fill}
+	}
+	var s styles
+	var errs []error
+	mk := func(dst *int, st *excelize.Style) {
+		id, err := f.NewStyle(st)
+		errs = append(errs, err)
+		*dst = id
+	}
+	mk(&s.title, &excelize.Style{Font: font(16, true), Alignment: center})
+	mk(&s.note, &excelize.Style{Font: font(9, false), Alignment: left})
+	mk(&s.section, &excelize.Style{Font: font(12, true), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}})
+	mk(&s.caption, &excelize.Style{Font: font(10.5, true), Alignment: left})
+	mk(&s.head, &excelize.Style{Border: border, Font: font(10.5, true), Alignment: center, Fill: headFill})
+	mk(&s.label, &excelize.Style{Border: border, Font: font(10.5, false), Alignment: left})
+	mk(&s.labelCenter, &excelize.Style{Border: border, Font: font(10.5, false), Alignment: center})
+	mk(&s.int, num("#,##0", false, excelize.Fill{}))
+	mk(&s.dec, num("#,##0.00##", false, excelize.Fill{}))
+	mk(&s.rate, num("0.0%", false, excelize.Fill{}))
+	mk(&s.pct, num(`+0.0"%";-0.0"%";0.0"%"`, false, excelize.Fill{}))
+	mk(&s.pp, num(`+0.0" 个百分点";-0.0" 个百分点";0.0" 个百分点"`, false, excelize.Fill{}))
+	mk(&s.text, &excelize.Style{Border: border, Font: font(10.5, false), Alignment: &excelize.Alignment{Vertical: "center"}})
+	mk(&s.textBold, &excelize.Style{Border: border, Font: font(10.5, true), Alignment: &excelize.Alignment{Vertical: "center"}, Fill: totalFill})
+	mk(&s.intBold, num("#,##0", true, totalFill))
+	mk(&s.rateBold, num("0.0%", true, totalFill))
+	mk(&s.textRed, &excelize.Style{Border: border, Font: font(10.5, false), Alignment: &excelize.Alignment{Vertical: "center"}, Fill: redFill})
+	mk(&s.intRed, num("#,##0", false, redFill))
+	return &s, errors.Join(errs...)
+}
+
+func cellName(col, row int) string {
+	n, _ := excelize.CoordinatesToCellName(col+1, row+1)
+	return n
+}
+
+func colName(col int) string {
+	n, _ := excelize.ColumnNumberToName(col + 1)
+	return n
+}
+
+// WriteXLSX writes the workbook of a summary to path.
+func WriteXLSX(s *Summary, path string) (err error) {
+	f := excelize.NewFile()
+	defer func() { err = errors.Join(err, f.Close()) }()
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	if err := f.SetSheetName("Sheet1", SheetOfficial); err != nil {
+		return err
+	}
+	for _, name := range SheetNames[1:] {
+		if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	for _, w := range []func(*excelize.File, *styles, *Summary) error{writeOfficialSheet, writeRegionsSheet, writeYoYSheet,
+		writeCoverageSheet, writeQualitySheet} {
+		if err := w(f, st, s); err != nil {
+			return err
+		}
+	}
+	f.SetActiveSheet(0)
+	desc := fmt.Sprintf("%s %d年政府信息公开工作年度报告汇总；仓库 %s，导入批次 #%d（%s，解析器 %s）；导出时间 %s",
+		s.Region.Name, s.Year, s.DB, s.Run.ID, s.Run.Version, s.Run.Parser, s.Generated.Format("2006-01-02 15:04:05 MST"))
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title:       s.title(),
+		Subject:     fmt.Sprintf("%s %d年", s.Region.Name, s.Year),
+		Creator:     nonEmpty(s.Version, "xxgk"),
+		Keywords:    fmt.Sprintf("政府信息公开; 年度报告; %s; %s; %d", s.Region.Code, s.Region.Name, s.Year),
+		Description: desc,
+		Category:    "政府信息公开工作年度报告汇总",
+		Identifier:  fmt.Sprintf("xxgk:%s:%d:run%d", s.Region.Code, s.Year, s.Run.ID),
+		Created:     s.Generated.UTC().Format("2006-01-02T15:04:05Z"),
+		Modified:    s.Generated.UTC().Format("2006-01-02T15:04:05Z"),
+		Language:    "zh-CN",
+	}); err != nil {
+		return err
+	}
+	for _, p := range []excelize.CustomProperty{
+		{Name: "region_code", Value: s.Region.Code}, {Name: "region_name", Value: s.Region.Name},
+		{Name: "year", Value: int32(s.Year)}, {Name: "run_id", Value: int32(s.Run.ID)},
+		{Name: "run_finished", Value: s.Run.Finished.UTC().Format("2006-01-02T15:04:05Z")},
+		{Name: "xxgk_version", Value: nonEmpty(s.Version, s.Run.Version)}, {Name: "warehouse", Value: s.DB},
+	} {
+		if err := f.SetCustomProps(p); err != nil {
+			return err
+		}
+	}
+	return f.SaveAs(path)
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// writeOfficialSheet renders the grid of the official tables.
+func writeOfficialSheet(f *excelize.File, st *styles, s *Summary) error {
+	sh := SheetOfficial
+	g := officialGrid(s)
+	widths := []float64{9, 13, 40}
+	for c := 0; c < g.cols; c++ {
+		w := 11.0
+		if c < len(widths) {
+			w = widths[c]
+		}
+		if err := f.SetColWidth(sh, colName(c), colName(c), w); err != nil {
+			return err
+		}
+	}
+	rowLines := map[int]int{}
+	for _, c := range g.cells {
+		tl, br := cellName(c.col, c.row), cellName(c.col+c.colSpan-1, c.row+c.rowSpan-1)
+		if c.rowSpan > 1 || c.colSpan > 1 {
+			if err := f.MergeCell(sh, tl, br); err != nil {
+				return err
+			}
+		}
+		var style int
+		switch c.kind {
+		case kTitle:
+			style = st.title
+		case kNote:
+			style = st.note
+		case kSection:
+			style = st.section
+		case kCaption:
+			style = st.caption
+		case kHead:
+			style = st.head
+		case kLabel:
+			style = st.label
+			if c.rowSpan > 1 {
+				style = st.labelCenter
+			}
+		case kNum:
+			style = st.int
+			if c.decimal {
+				style = st.dec
+			}
+		}
+		if c.kind == kNum {
+			if c.val.OK {
+				if err := f.SetCellValue(sh, tl, number(c.val.V)); err != nil {
+					return err
+				}
+			}
+		} else if c.text != "" {
+			if err := f.SetCellValue(sh, tl, c.text); err != nil {
+				return err
+			}
+		}
+		if err := f.SetCellStyle(sh, tl, br, style); err != nil {
+			return err
+		}
+		// wrapped labels: rows tall enough for the text in its width
+		if c.rowSpan == 1 && c.text != "" && (c.kind == kLabel || c.kind == kHead || c.kind == kNote) {
+			var w float64
+			for k := c.col; k < c.col+c.colSpan; k++ {
+				if k < len(widths) {
+					w += widths[k]
+				} else {
+					w += 11
+				}
+			}
+			if n := int(math.Ceil(float64(displayWidth(c.text)) / (w - 1))); n > rowLines[c.row] {
+				rowLines[c.row] = n
+			}
+		}
+	}
+	for r, n := range rowLines {
+		if n > 1 {
+			if err := f.SetRowHeight(sh, r+1, float64(n)*14.5); err != nil {
+				return err
+			}
+		}
+	}
+	if err := f.SetRowHeight(sh, 1, 28); err != nil {
+		return err
+	}
+	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+}
+
+// number returns integers as int64 (so the cell holds 12, not 12.0) and other values as float64.
+func number(v float64) any {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return int64(v)
+	}
+	return v
+}
+
+// column of a flat sheet.
+type column struct {
+	label string
+	kind  string // text, int, dec, rate, pct, pp
+}
+
+// flatSheet is a title, a note, a header row and data rows.
+type flatSheet struct {
+	name, title, note string
+	cols              []column
+	rows              [][]any // string, Val, int, bool
+	rowStyle          []string
+	freezeCols        int
+}
+
+func (fs *flatSheet) add(style string, cells ...any) {
+	fs.rows = append(fs.rows, cells)
+	fs.rowStyle = append(fs.rowStyle, style)
+}
+
+// write renders the sheet from row startRow (0-based); returns the next free row.
+func (fs *flatSheet) write(f *excelize.File, st *styles, startRow int, freeze bool) (int, error) {
+	sh := fs.name
+	r := startRow
+	last := colName(len(fs.cols) - 1)
+	if fs.title != "" {
+		if err := f.SetCellValue(sh, cellName(0, r), fs.title); err != nil {
+			return r, err
+		}
+		if err := f.SetCellStyle(sh, cellName(0, r), cellName(0, r), st.section); err != nil {
+			return r, err
+		}
+		r++
+	}
+	if fs.note != "" {
+		if err := f.MergeCell(sh, cellName(0, r), last+strconv.Itoa(r+1)); err != nil {
+			return r, err
+		}
+		if err := f.SetCellValue(sh, cellName(0, r), fs.note); err != nil {
+			return r, err
+		}
+		if err := f.SetCellStyle(sh, cellName(0, r), cellName(0, r), st.note); err != nil {
+			return r, err
+		}
+		if err := f.SetRowHeight(sh, r+1, 30); err != nil {
+			return r, err
+		}
+		r++
+	}
+	head := r
+	for i, c := range fs.cols {
+		if err := f.SetCellValue(sh, cellName(i, r), c.label); err != nil {
+			return r, err
+		}
+	}
+	if err := f.SetCellStyle(sh, cellName(0, r), cellName(len(fs.cols)-1, r), st.head); err != nil {
+		return r, err
+	}
+	r++
+	for k, row := range fs.rows {
+		for i, v := range row {
+			if i >= len(fs.cols) {
+				break
+			}
+			cell := cellName(i, r)
+			var val any
+			switch x := v.(type) {
+			case Val:
+				if x.OK {
+					val = number(x.V)
+				}
+			case bool:
+				val = yesNo(x)
+			default:
+				val = v
+			}
+			if val != nil && val != "" {
+				if err := f.SetCellValue(sh, cell, val); err != nil {
+					return r, err
+				}
+			}
+			style := st.text
+			switch fs.cols[i].kind {
+			case "int":
+				style = st.int
+			case "dec":
+				style = st.dec
+			case "rate":
+				style = st.rate
+			case "pct":
+				style = st.pct
+			case "pp":
+				style = st.pp
+			}
+			switch fs.rowStyle[k] {
+			case "bold":
+				switch style {
+				case st.int, st.dec:
+					style = st.intBold
+				case st.rate:
+					style = st.rateBold
+				case st.text:
+					style = st.textBold
+				}
+			case "red":
+				switch style {
+				case st.int:
+					style = st.intRed
+				case st.text:
+					style = st.textRed
+				}
+			}
+			if err := f.SetCellStyle(sh, cell, cell, style); err != nil {
+				return r, err
+			}
+		}
+		r++
+	}
+	if freeze {
+		if err := f.SetPanes(sh, &excelize.Panes{Freeze: true, XSplit: fs.freezeCols, YSplit: head + 1,
+			TopLeftCell: cellName(fs.freezeCols, head+1), ActivePane: "bottomRight"}); err != nil {
+			return r, err
+		}
+		if len(fs.rows) > 0 {
+			if err := f.AutoFilter(sh, cellName(0, head)+":"+cellName(len(fs.cols)-1, r-1), nil); err != nil {
+				return r, err
+			}
+		}
+	}
+	return r, nil
+}
+
+// fitColumns sets each column's width from its longest content (CJK counted double).
+func fitColumns(f *excelize.File, sheets ...*flatSheet) error {
+	if len(sheets) == 0 {
+		return nil
+	}
+	w := map[int]int{}
+	for _, fs := range sheets {
+		for i, c := range fs.cols {
+			if n := displayWidth(c.label); n > w[i] {
+				w[i] = n
+			}
+		}
+		for _, row := range fs.rows {
+			for i, v := range row {
+				var n int
+				switch x := v.(type) {
+				case Val:
+					n = len(fmtNum(x)) + 2
+				case string:
+					n = displayWidth(x)
+				default:
+					n = displayWidth(fmt.Sprint(x))
+				}
+				if n > w[i] {
+					w[i] = n
+				}
+			}
+		}
+	}
+	for i, n := range w {
+		width := math.Min(math.Max(float64(n)+2, 6), 60)
+		if err := f.SetColWidth(sheets[0].name, colName(i), colName(i), width); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// regionMeasures are the key figures of tables 3 and 4 per division (columns of
+// analytics.region_years).
+var regionMeasures = []string{"requests_count", "carried_over_count", "granted_count", "partially_granted_count",
+	"withheld_count", "unavailable_count", "rejected_count", "other_count", "handled_count", "carried_forward_count",
+	"disclosure_rate", "withheld_rate", "review_count", "review_upheld_count", "review_corrected_count",
+	"review_other_count", "review_pending_count", "litigation_count", "litigation_corrected_count",
+	"litigation_pending_count", "review_correction_rate", "litigation_correction_rate"}
+
+func measureKind(m string) string {
+	if strings.HasSuffix(m, "_rate") {
+		return "rate"
+	}
+	return "int"
+}
+
+func regionsSheet(s *Summary) *flatSheet {
+	fs := &flatSheet{name: SheetRegions, title: fmt.Sprintf("%s%d年各地区表三、表四主要数据", s.Region.Name, s.Year),
+		note:       "每个地级、县级区划一行，按区划代码排列；地级行（加粗）为其所辖县级之和，末行为合计。数据：analytics.region_years（每县只计一次）。",
+		freezeCols: 2}
+	fs.cols = []column{{"区划代码", "text"}, {"名称", "text"}, {"层级", "text"}, {Label("analytics.region_years", "basis"), "text"},
+		{Label("analytics.region_years", "counted_report_count"), "int"}}
+	for _, m := range regionMeasures {
+		fs.cols = append(fs.cols, column{Label("analytics.region_years", m), measureKind(m)})
+	}
+	row := func(r Record, style string) {
+		cells := []any{r.Str("region_code"), r.Str("region_name"), nameOr(levelNames, r.Str("level")),
+			nameOr(basisNames, r.Str("basis")), r.Num("counted_report_count")}
+		for _, m := range regionMeasures {
+			cells = append(cells, r.Num(m))
+		}
+		fs.add(style, cells...)
+	}
+	for _, c := range s.Children {
+		style := ""
+		if c.Str("level") == "prefecture" {
+			style = "bold"
+		}
+		row(c, style)
+	}
+	total := Record{}
+	for k, v := range s.Cur {
+		total[k] = v
+	}
+	total["region_name"] = s.Region.Name + "合计"
+	row(total, "bold")
+	return fs
+}
+
+func writeRegionsSheet(f *excelize.File, st *styles, s *Summary) error {
+	fs := regionsSheet(s)
+	if _, err := fs.write(f, st, 0, true); err != nil {
+		return err
+	}
+	return fitColumns(f, fs)
+}
+
+// yoyMeasures of the children in the year-over-year sheet.
+var yoyChildMeasures = []string{"requests_count", "handled_count", "disclosure_rate", "review_count", "litigation_count"}
+
+func yoySheet(s *Summary) *flatSheet {
+	fs := &flatSheet{name: SheetYoY, title: fmt.Sprintf("%s%d年与%d年比较", s.Region.Name, s.Year, s.Year-1),
+		note:       "计数给出增减与增减百分比，比率给出百分点；表二格式不同（2019年与2021年格式）即为口径变化，不作比较。先列本级全部指标，再列所辖各区划的主要指标。数据：analytics.region_yoy。",
+		freezeCols: 2}
+	fs.cols = []column{{"区划代码", "text"}, {"名称", "text"}, {"层级", "text"}, {"指标", "text"}, {"指标键", "text"},
+		{Label("analytics.region_yoy", "value"), "num"}, {Label("analytics.region_yoy", "value_prev"), "num"},
+		{Label("analytics.region_yoy", "value_yoy_delta"), "delta"}, {Label("analytics.region_yoy", "value_yoy_pct"), "pct"},
+		{Label("analytics.region_yoy", "series_break"), "text"}}
+	for _, r := range s.yoyRows() {
+		fs.add("", r.Str("region_code"), r.Str("region_name"), nameOr(levelNames, r.Str("level")),
+			measureLabel(r.Str("measure"), s.Format()), r.Str("measure"), r.Num("value"), r.Num("value_prev"),
+			r.Num("value_yoy_delta"), r.Num("value_yoy_pct"), r.Bool("series_break"))
+	}
+	return fs
+}
+
+// yoyRows are the region's measures (region_years order, then table 2) and the children's
+// key measures.
+func (s *Summary) yoyRows() []Record {
+	order := map[string]int{}
+	for i, m := range append(append([]string{}, regionMeasures...), "issued_count", "licensing_decisions_count",
+		"penalty_decisions_count", "coercion_decisions_count") {
+		order[m] = i + 1
+	}
+	var own, kids []Record
+	for _, r := range s.YoY {
+		m := r.Str("measure")
+		if r.Str("region_code") == s.Region.Code {
+			if order[m] > 0 || strings.HasPrefix(m, "table2.") {
+				own = append(own, r)
+			}
+			continue
+		}
+		for _, k := range yoyChildMeasures {
+			if k == m {
+				kids = append(kids, r)
+			}
+		}
+	}
+	rank := func(m string) int {
+		if o := order[m]; o > 0 {
+			return o
+		}
+		return 1000
+	}
+	sortStable(own, func(a, b Record) bool { return rank(a.Str("measure")) < rank(b.Str("measure")) })
+	ci := map[string]int{}
+	for i, m := range yoyChildMeasures {
+		ci[m] = i
+	}
+	sortStable(kids, func(a, b Record) bool {
+		if a.Str("region_code") != b.Str("region_code") {
+			return a.Str("region_code") < b.Str("region_code")
+		}
+		return ci[a.Str("measure")] < ci[b.Str("measure")]
+	})
+	return append(own, kids...)
+}
+
+func writeYoYSheet(f *excelize.File, st *styles, s *Summary) error {
+	fs := yoySheet(s)
+	// value columns depend on the measure: rates as %, deltas of rates in percentage points
+	kinds := make([]string, len(fs.rows))
+	for i, r := range fs.rows {
+		kinds[i] = measureKind(r[4].(string))
+	}
+	for i := range fs.cols {
+		switch fs.cols[i].kind {
+		case "num", "delta":
+			fs.cols[i].kind = "int"
+		}
+	}
+	next, err := fs.write(f, st, 0, true)
+	if err != nil {
+		return err
+	}
+	first := next - len(fs.rows)
+	for i, k := range kinds {
+		if k != "rate" {
+			// counts: keep #,##0, but table 2 money needs decimals
+			if strings.HasPrefix(fs.rows[i][4].(string), "table2.") {
+				if err := f.SetCellStyle(SheetYoY, cellName(5, first+i), cellName(7, first+i), st.dec); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if err := f.SetCellStyle(SheetYoY, cellName(5, first+i), cellName(6, first+i), st.rate); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(SheetYoY, cellName(7, first+i), cellName(7, first+i), st.pp); err != nil {
+			return err
+		}
+	}
+	return fitColumns(f, fs)
+}
+
+func coverageSheets(s *Summary) (*flatSheet, *flatSheet) {
+	var expected, reported int
+	var missing []string
+	for _, c := range s.Coverage {
+		expected++
+		if c.Bool("reported") {
+			reported++
+		} else {
+			missing = append(missing, c.Str("county_name"))
+		}
+	}
+	note := fmt.Sprintf("应报县级区划%d个，已报送%d个，未报送%d个", expected, reported, expected-reported)
+	if len(missing) > 0 {
+		note += "：" + strings.Join(missing, "、")
+	}
+	note += "（未报送的行标红）。数据：analytics.coverage。"
+	cov := &flatSheet{name: SheetCoverage, title: fmt.Sprintf("%s%d年报送情况", s.Region.Name, s.Year), note: note, freezeCols: 2}
+	v := "analytics.coverage"
+	cov.cols = []column{{"县级区划代码", "text"}, {Label(v, "county_name"), "text"}, {Label(v, "prefecture_name"), "text"},
+		{Label(v, "reported"), "text"}, {Label(v, "basis"), "text"}, {Label(v, "report_count"), "int"},
+		{Label(v, "area_report_count"), "int"}, {Label(v, "government_report_count"), "int"},
+		{Label(v, "department_report_count"), "int"}, {Label(v, "township_report_count"), "int"},
+		{Label(v, "dev_zone_report_count"), "int"}, {Label(v, "incomplete_report_count"), "int"},
+		{Label(v, "missing_body_count"), "int"}}
+	for _, c := range s.Coverage {
+		style := ""
+		if !c.Bool("reported") {
+			style = "red"
+		}
+		cov.add(style, c.Str("county_code"), c.Str("county_name"), c.Str("prefecture_name"), c.Bool("reported"),
+			nameOr(basisNames, c.Str("basis")), c.Num("report_count"), c.Num("area_report_count"), c.Num("government_report_count"),
+			c.Num("department_report_count"), c.Num("township_report_count"), c.Num("dev_zone_report_count"),
+			c.Num("incomplete_report_count"), c.Num("missing_body_count"))
+	}
+	m := "analytics.missing_reports"
+	miss := &flatSheet{name: SheetCoverage, title: fmt.Sprintf("上年报送、%d年未报送的机关（%d个）", s.Year, len(s.Missing))}
+	miss.cols = []column{{"县级区划代码", "text"}, {Label(m, "county_name"), "text"}, {Label(m, "body"), "text"},
+		{Label(m, "scope"), "text"}, {Label(m, "last_year"), "text"}}
+	for _, r := range s.Missing {
+		miss.add("", r.Str("county_code"), r.Str("county_name"), r.Str("body"), nameOr(scopeNames, r.Str("scope")), r.Str("last_year"))
+	}
+	return cov, miss
+}
+
+func writeCoverageSheet(f *excelize.File, st *styles, s *Summary) error {
+	cov, miss := coverageSheets(s)
+	next, err := cov.write(f, st, 0, true)
+	if err != nil {
+		return err
+	}
+	if _, err := miss.write(f, st, next+1, false); err != nil {
+		return err
+	}
+	return fitColumns(f, cov, miss)
+}
+
+func qualitySheet(s *Summary) *flatSheet {
+	errs := 0
+	for _, v := range s.Violations {
+		if v.Str("severity") == "error" {
+			errs++
+		}
+	}
+	v := "analytics.rule_violations"
+	fs := &flatSheet{name: SheetQuality, title: fmt.Sprintf("%s%d年勾稽规则违反（%d条，其中错误%d条）", s.Region.Name, s.Year, len(s.Violations), errs),
+		note:       "每条规则违反一行：报告、规则、应为值与实际印出值；原数字不改。R6 为跨年结转（来源 chain）。数据：analytics.rule_violations。",
+		freezeCols: 3}
+	fs.cols = []column{{"县级区划代码", "text"}, {Label(v, "county_name"), "text"}, {Label(v, "body"), "text"},
+		{Label(v, "scope"), "text"}, {Label(v, "report_id"), "text"}, {Label(v, "format"), "text"}, {Label(v, "counted"), "text"},
+		{Label(v, "rule"), "text"}, {Label(v, "severity"), "text"}, {Label(v, "source"), "text"}, {Label(v, "table_name"), "text"},
+		{"行", "text"}, {"列", "text"}, {Label(v, "expected"), "dec"}, {Label(v, "found"), "dec"}, {Label(v, "message"), "text"}}
+	for _, r := range s.Violations {
+		t := r.Str("table_name")
+		f := schemas.Format(r.Str("format"))
+		fs.add("", r.Str("county_code"), r.Str("county_name"), r.Str("body"), nameOr(scopeNames, r.Str("scope")),
+			r.Str("report_id"), r.Str("format"), r.Bool("counted"), r.Str("rule"), nameOr(severityNames, r.Str("severity")),
+			r.Str("source"), nameOr(tableNames, t), orEmpty(r.Str("row_key"), rowLabel(t, r.Str("row_key"), f)),
+			orEmpty(r.Str("col_key"), colLabel(t, r.Str("col_key"))), r.Num("expected"), r.Num("found"), r.Str("message"))
+	}
+	return fs
+}
+
+func orEmpty(key, label string) string {
+	if key == "" {
+		return ""
+	}
+	return label
+}
+
+func writeQualitySheet(f *excelize.File, st *styles, s *Summary) error {
+	fs := qualitySheet(s)
+	if _, err := fs.write(f, st, 0, true); err != nil {
+		return err
+	}
+	if err := fitColumns(f, fs); err != nil {
+		return err
+	}
+	// the message column wraps rather than widening the sheet
+	return f.SetColWidth(SheetQuality, colName(15), colName(15), 60)
+}
+
+func sortStable(rs []Record, less func(a, b Record) bool) {
+	sort.SliceStable(rs, func(i, j int) bool { return less(rs[i], rs[j]) })
+}
