@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"xxgk/queries"
 )
@@ -20,7 +21,12 @@ import (
 // materialized: table), its COMMENT and its columns' COMMENTs from the sidecar. A model whose
 // columns differ from its sidecar is an error. Call it on a working copy before publishing
 // (store.Warehouse.Exec); it never touches the warehouse tables.
-func Apply(ctx context.Context, conn *sql.Conn) (err error) {
+func Apply(ctx context.Context, conn *sql.Conn) error {
+	return ApplyTimed(ctx, conn, nil)
+}
+
+// ApplyTimed is Apply calling observe (when not nil) with each model's name and build time.
+func ApplyTimed(ctx context.Context, conn *sql.Conn, observe func(model string, d time.Duration)) (err error) {
 	models, err := queries.Models()
 	if err != nil {
 		return fmt.Errorf("rollup: %w", err)
@@ -46,8 +52,12 @@ func Apply(ctx context.Context, conn *sql.Conn) (err error) {
 		}
 	}
 	for _, m := range models {
+		start := time.Now()
 		if err := create(ctx, conn, m); err != nil {
 			return err
+		}
+		if observe != nil {
+			observe(m.Name, time.Since(start))
 		}
 	}
 	if _, err := conn.ExecContext(ctx, `commit`); err != nil {
@@ -75,10 +85,12 @@ func create(ctx context.Context, conn *sql.Conn, m *queries.Model) error {
 	if strings.Join(cols, ",") != strings.Join(want, ",") {
 		return fmt.Errorf("rollup: %s has columns\n  %s\nits sidecar documents\n  %s", m.Name, strings.Join(cols, ", "), strings.Join(want, ", "))
 	}
+	var b strings.Builder
 	for _, c := range m.Meta.Columns {
-		if _, err := conn.ExecContext(ctx, fmt.Sprintf("comment on column %s.%s is %s", m.Name, c.Name, queries.Quote(c.Comment()))); err != nil {
-			return fmt.Errorf("rollup: comment on %s.%s: %w", m.Name, c.Name, err)
-		}
+		fmt.Fprintf(&b, "comment on column %s.%s is %s;\n", m.Name, c.Name, queries.Quote(c.Comment()))
+	}
+	if _, err := conn.ExecContext(ctx, b.String()); err != nil {
+		return fmt.Errorf("rollup: comments on the columns of %s: %w", m.Name, err)
 	}
 	return nil
 }

@@ -1,47 +1,6 @@
--- analytics.region_measures: analytics.region_years in long form — one row per level, division,
--- year and measure — plus every table 2 item and measure as 'table2.<item>.<measure>'. kind says
--- how a measure compares over time: count (difference and % change), rate (percentage points),
--- table2 (only while the templates of the counted reports stay the same: else a break in series).
-with wide as (
-    select
-        level,
-        region_code,
-        region_name,
-        year,
-        formats,
-        requests_count::double as requests_count,
-        carried_over_count::double as carried_over_count,
-        granted_count::double as granted_count,
-        partially_granted_count::double as partially_granted_count,
-        withheld_count::double as withheld_count,
-        unavailable_count::double as unavailable_count,
-        rejected_count::double as rejected_count,
-        other_count::double as other_count,
-        handled_count::double as handled_count,
-        carried_forward_count::double as carried_forward_count,
-        review_count::double as review_count,
-        review_upheld_count::double as review_upheld_count,
-        review_corrected_count::double as review_corrected_count,
-        review_other_count::double as review_other_count,
-        review_pending_count::double as review_pending_count,
-        litigation_count::double as litigation_count,
-        litigation_corrected_count::double as litigation_corrected_count,
-        litigation_pending_count::double as litigation_pending_count,
-        issued_count::double as issued_count,
-        licensing_decisions_count::double as licensing_decisions_count,
-        penalty_decisions_count::double as penalty_decisions_count,
-        coercion_decisions_count::double as coercion_decisions_count,
-        disclosure_rate::double as disclosure_rate,
-        withheld_rate::double as withheld_rate,
-        review_correction_rate::double as review_correction_rate,
-        litigation_correction_rate::double as litigation_correction_rate
-    from analytics.region_years
-),
-long as (
-    select level, region_code, region_name, year, formats, measure, value
-    from wide
-    unpivot include nulls (value for measure in (requests_count, carried_over_count, granted_count, partially_granted_count, withheld_count, unavailable_count, rejected_count, other_count, handled_count, carried_forward_count, review_count, review_upheld_count, review_corrected_count, review_other_count, review_pending_count, litigation_count, litigation_corrected_count, litigation_pending_count, issued_count, licensing_decisions_count, penalty_decisions_count, coercion_decisions_count, disclosure_rate, withheld_rate, review_correction_rate, litigation_correction_rate))
-)
+-- analytics.region_measures: every level's yearly measures in long form (marts.region_measures):
+-- one row per level, division, year and measure, with every table 2 item as
+-- 'table2.<item>.<measure>'; kind says how the measure compares over time.
 select
     level,
     region_code,
@@ -49,21 +8,6 @@ select
     year,
     formats,
     measure,
-    case when measure like '%_rate' then 'rate' else 'count' end as kind,
+    kind,
     value
-from long
-union all
-select
-    t.level,
-    t.region_code,
-    g.name as region_name,
-    t.year,
-    y.formats,
-    'table2.' || t.item || '.' || t.measure as measure,
-    'table2' as kind,
-    t.value::double as value
-from marts.table2_region_years as t
-join marts.region_years as y
-    on y.level = t.level and y.region_code = t.region_code and y.year = t.year
-left join main.regions as g
-    on g.code = t.region_code;
+from marts.region_measures;
