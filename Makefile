@@ -7,7 +7,7 @@ BIN     := bin/xxgk
 DEMO    ?= demo
 PKGS    := ./...
 
-.PHONY: all build test test-race test-long demo bench fuzz lint fmt vet clean deps
+.PHONY: all build test test-race test-long demo bench fuzz fmt vet clean deps check-tools
 
 all: build
 
@@ -32,10 +32,22 @@ vet:
 fmt:
 	gofmt -w cmd pipeline schemas queries configs
 
+## deps: install the system tools PDF input needs (poppler-utils) when run as root with apt
+deps:
+	@if command -v pdftotext >/dev/null 2>&1; then echo "deps: poppler-utils present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils; \
+	else echo "deps: poppler-utils (pdftotext) is missing: PDF reports cannot be read; install it with your package manager"; fi
+
+## check-tools: say which optional tools are missing (never fails)
+check-tools:
+	@command -v pdftotext >/dev/null 2>&1 || echo "note: pdftotext (poppler-utils) missing: PDF reports will be stored as failed with that reason"
+	@command -v libreoffice >/dev/null 2>&1 || echo "note: libreoffice missing: legacy .doc/.wps reports will be stored as failed with that reason (.docx needs nothing)"
+
 ## demo: build, generate a sample province and run the main job on it
 # The sample contains injected faults on purpose, so ingest reports "partial" (exit 1): that is
 # the expected outcome of the demo, not a failure.
-demo: build
+demo: build deps check-tools
 	rm -rf $(DEMO)
 	$(BIN) gen --province 21 --years 2019-2024 --out $(DEMO) --manifest
 	$(BIN) ingest --db $(DEMO)/xxgk.duckdb $(DEMO)/reports; rc=$$?; [ $$rc -le 1 ] || exit $$rc
