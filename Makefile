@@ -36,7 +36,8 @@ fmt:
 deps:
 	@if command -v pdftotext >/dev/null 2>&1; then echo "deps: poppler-utils present"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils \
+	    || echo "deps: could not install poppler-utils: PDF reports cannot be read until it is installed"; \
 	else echo "deps: poppler-utils (pdftotext) is missing: PDF reports cannot be read; install it with your package manager"; fi
 
 ## check-tools: say which optional tools are missing (never fails)
