@@ -1,0 +1,290 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"xxgk/pipeline/export"
+)
+
+func readOutput(t *testing.T, f *fixture, region, ext string) string {
+	t.Helper()
+	for _, p := range f.res[region].Files {
+		if strings.HasSuffix(p, ext) {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+	}
+	t.Fatalf("%s: no %s file in %v", region, ext, f.res[region].Files)
+	return ""
+}
+
+var external = regexp.MustCompile(`(?i)(\b(src|href|action|poster|data)\s*=\s*["']?\s*(https?:)?//)|https?://|@import|url\s*\(|<script|<link|<iframe|<img`)
+
+// TestHTMLSelfContained: the page makes no external request (no URL, import, script, link or
+// image at all), draws the four charts as inline SVG, and every figure of the draft
+// sentences names its source; the headline request count equals the gold.
+func TestHTMLSelfContained(t *testing.T) {
+	f := getFixture(t)
+	for _, region := range []string{"21", "2113"} {
+		page := readOutput(t, f, region, ".html")
+		if m := external.FindString(page); m != "" {
+			i := strings.Index(page, m)
+			t.Errorf("%s: external reference %q near %q", region, m, page[max(0, i-80):min(len(page), i+80)])
+		}
+		for _, id := range []string{"chart-requests", "chart-outcomes", "chart-trend", "chart-disclosure"} {
+			if !strings.Contains(page, `<svg id="`+id+`"`) {
+				t.Errorf("%s: no inline <svg> %s", region, id)
+			}
+		}
+		if n := strings.Count(page, "<svg"); n != strings.Count(page, "</svg>") || n < 4 {
+			t.Errorf("%s: %d <svg> elements", region, n)
+		}
+		want := expectedTables(f.gold, region)
+		req := get(want.t3, "new_received", "total").v
+		whole := "全省"
+		if region == "2113" {
+			whole = "全市"
+		}
+		m := regexp.MustCompile(whole + `共收到政府信息公开申请<span class="fig" data-view="analytics.region_years" data-column="requests_count" data-region="` +
+			region + `" data-year="` + strconv.Itoa(year) + `" title="[^"]*">([0-9,]+)</span>件`).FindStringSubmatch(page)
+		if m == nil {
+			t.Errorf("%s: no traceable draft sentence on the requests", region)
+		} else if got := strings.ReplaceAll(m[1], ",", ""); got != strconv.FormatFloat(req, 'f', 0, 64) {
+			t.Errorf("%s: draft says %s requests, gold %v", region, m[1], req)
+		}
+		// every figure span carries its source
+		figs := regexp.MustCompile(`<span class="fig"([^>]*)>`).FindAllStringSubmatch(page, -1)
+		for _, s := range figs {
+			if !strings.Contains(s[1], `data-view="analytics.`) || !strings.Contains(s[1], `data-column="`) {
+				t.Errorf("%s: figure without a source: %s", region, s[0])
+			}
+		}
+		if len(figs) < 20 || !strings.Contains(page, `<ol class="src">`) {
+			t.Errorf("%s: %d figures in the draft sentences", region, len(figs))
+		}
+		// the summed table 3 in the page equals the gold too (one cell checked per row)
+		for _, row := range []string{"new_received", "granted", "withheld_state_secret", "total_handled", "carried_forward"} {
+			w := get(want.t3, row, "total").v
+			re := regexp.MustCompile(`data-key="t3/` + row + `/total"[^>]*>([0-9,—]+)<`)
+			if m := re.FindStringSubmatch(page); m == nil || strings.ReplaceAll(m[1], ",", "") != strconv.FormatFloat(w, 'f', 0, 64) {
+				t.Errorf("%s: table 3 %s total in the page %v, gold %v", region, row, m, w)
+			}
+		}
+
+		md := readOutput(t, f, region, ".md")
+		if strings.Contains(md, "<svg") || !strings.Contains(md, "[^1]: analytics.region_years.requests_count") ||
+			!strings.Contains(md, "| 一、本年新收政府信息公开申请数量 |") || !strings.Contains(md, "## 数据质量") {
+			t.Errorf("%s: the Markdown lacks its sections or footnotes:\n%s", region, md[:min(len(md), 600)])
+		}
+	}
+}
+
+// chromium finds a headless Chromium.
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("XXGK_BROWSER=1 but no chromium on PATH (Debian: apt-get install chromium)")
+	return ""
+}
+
+// screenshot opens page in headless Chromium and writes a PNG; it fails on a non-zero exit,
+// a failed resource load, a console error or an empty image.
+func screenshot(t *testing.T, page, png string, w, h int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	abs, err := filepath.Abs(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(png)
+	cmd := exec.CommandContext(ctx, chromium(t), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+		"--enable-logging=stderr", "--v=0", "--user-data-dir="+t.TempDir(), "--screenshot="+png,
+		fmt.Sprintf("--window-size=%d,%d", w, h), "file://"+abs)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+	}
+	for _, bad := range []string{"Failed to load resource", "net::ERR_", "Uncaught", "CONSOLE"} {
+		if strings.Contains(stderr.String(), bad) {
+			t.Errorf("chromium reported %q:\n%s", bad, stderr.String())
+		}
+	}
+	b, err := os.ReadFile(png)
+	if err != nil {
+		t.Fatalf("no screenshot: %v\n%s", err, stderr.String())
+	}
+	if len(b) < 1000 || !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("screenshot %s: %d bytes, not a PNG", png, len(b))
+	}
+}
+
+// TestHTMLInBrowser (XXGK_BROWSER=1, set in CI): headless Chromium opens the report and
+// takes a screenshot without an error.
+func TestHTMLInBrowser(t *testing.T) {
+	if os.Getenv("XXGK_BROWSER") != "1" && os.Getenv("XXGK_SCREENSHOTS") != "1" {
+		t.Skip("set XXGK_BROWSER=1 to open the report in headless Chromium")
+	}
+	f := getFixture(t)
+	var page string
+	for _, p := range f.res["21"].Files {
+		if strings.HasSuffix(p, ".html") {
+			page = p
+		}
+	}
+	png := filepath.Join(t.TempDir(), "report.png")
+	screenshot(t, page, png, 1280, 2000)
+	sheet := filepath.Join(t.TempDir(), "sheet1.html")
+	if err := os.WriteFile(sheet, []byte(renderSheet(t, f.res["21"].Files[0], export.SheetOfficial)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, sheet, filepath.Join(t.TempDir(), "sheet1.png"), 1400, 1600)
+}
+
+// TestScreenshots (XXGK_SCREENSHOTS=1) renders the README pictures from the demo warehouse
+// given in XXGK_DEMO_DB (default: the test fixture): the HTML report and the first sheet of
+// the workbook, read back and drawn as HTML, into testdata/.
+func TestScreenshots(t *testing.T) {
+	if os.Getenv("XXGK_SCREENSHOTS") != "1" {
+		t.Skip("set XXGK_SCREENSHOTS=1 to render testdata/report.png and testdata/workbook.png")
+	}
+	files := getFixture(t).res["21"].Files
+	if db := os.Getenv("XXGK_DEMO_DB"); db != "" {
+		y, _ := strconv.Atoi(os.Getenv("XXGK_DEMO_YEAR"))
+		res, err := export.Run(context.Background(), export.Options{DB: db, Region: "21", Year: y, Out: t.TempDir(),
+			Formats: []string{"xlsx", "html"}, Version: "xxgk", Threads: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = res.Files
+	}
+	screenshot(t, files[1], filepath.Join("testdata", "report.png"), 1280, 1500)
+	sheet := filepath.Join(t.TempDir(), "sheet1.html")
+	if err := os.WriteFile(sheet, []byte(renderSheet(t, files[0], export.SheetOfficial)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, sheet, filepath.Join("testdata", "workbook.png"), 1500, 1400)
+}
+
+// renderSheet draws a worksheet as read back from the file — values as Excel formats them,
+// merged ranges, column widths, frozen header — as an HTML page that looks like the sheet.
+func renderSheet(t *testing.T, path, name string) string {
+	x, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merges, err := x.GetMergeCells(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ncol := 0
+	for _, r := range rows {
+		ncol = max(ncol, len(r))
+	}
+	span := map[[2]int][2]int{}
+	covered := map[[2]int]bool{}
+	for _, m := range merges {
+		c1, r1, _ := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c2, r2, _ := excelize.CellNameToCoordinates(m.GetEndAxis())
+		ncol = max(ncol, c2)
+		span[[2]int{r1, c1}] = [2]int{r2 - r1 + 1, c2 - c1 + 1}
+		for r := r1; r <= r2; r++ {
+			for c := c1; c <= c2; c++ {
+				if r != r1 || c != c1 {
+					covered[[2]int{r, c}] = true
+				}
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+body{margin:0;font-family:"SimSun","Songti SC","WenQuanYi Zen Hei",sans-serif;font-size:13px;background:#fff}
+table{border-collapse:collapse;table-layout:fixed}
+td,th{border:1px solid #d0d7de;padding:2px 4px;overflow:hidden;vertical-align:middle}
+th{background:#f3f3f3;color:#555;font-weight:normal;font-size:11px}
+td.h{background:#ddebf7;font-weight:bold;text-align:center}
+td.n{text-align:right}
+td.t{font-size:18px;font-weight:bold;text-align:center;border:none}
+.tab{background:#e8e8e8;padding:4px 10px;font-size:12px;border-top:1px solid #aaa}
+.tab b{background:#fff;padding:4px 10px;border:1px solid #aaa;border-top:none}
+</style></head><body><table><colgroup><col style="width:36px">`)
+	for c := 1; c <= ncol; c++ {
+		cn, _ := excelize.ColumnNumberToName(c)
+		w, _ := x.GetColWidth(name, cn)
+		fmt.Fprintf(&b, `<col style="width:%.0fpx">`, w*7.5)
+	}
+	b.WriteString("</colgroup><tr><th></th>")
+	for c := 1; c <= ncol; c++ {
+		cn, _ := excelize.ColumnNumberToName(c)
+		fmt.Fprintf(&b, "<th>%s</th>", cn)
+	}
+	b.WriteString("</tr>\n")
+	for r := 1; r <= len(rows); r++ {
+		h, _ := x.GetRowHeight(name, r)
+		fmt.Fprintf(&b, `<tr style="height:%.0fpx"><th>%d</th>`, h*1.33, r)
+		for c := 1; c <= ncol; c++ {
+			if covered[[2]int{r, c}] {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(c, r)
+			v, _ := x.GetCellValue(name, cell)
+			typ, _ := x.GetCellType(name, cell)
+			attr := ""
+			if sp, ok := span[[2]int{r, c}]; ok {
+				attr = fmt.Sprintf(` rowspan="%d" colspan="%d"`, sp[0], sp[1])
+			}
+			style, _ := x.GetCellStyle(name, cell)
+			st, _ := x.GetStyle(style)
+			cls := ""
+			switch {
+			case r == 1:
+				cls = "t"
+			case st != nil && st.Fill.Type == "pattern" && len(st.Fill.Color) > 0:
+				cls = "h"
+			case typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString && v != "":
+				cls = "n"
+			}
+			if st != nil && st.Font != nil && st.Font.Bold && cls == "" {
+				attr += ` style="font-weight:bold"`
+			}
+			fmt.Fprintf(&b, `<td class="%s"%s>%s</td>`, cls, attr, html.EscapeString(v))
+		}
+		b.WriteString("</tr>\n")
+	}
+	b.WriteString(`</table><div class="tab">`)
+	for _, s := range x.GetSheetList() {
+		if s == name {
+			fmt.Fprintf(&b, "<b>%s</b> ", html.EscapeString(s))
+		} else {
+			fmt.Fprintf(&b, "<span>%s</span> ", html.EscapeString(s))
+		}
+	}
+	b.WriteString("</div></body></html>\n")
+	return b.String()
+}
