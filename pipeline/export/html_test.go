@@ -108,7 +108,7 @@ func chromium(t *testing.T) string {
 
 // screenshot opens page in headless Chromium and writes a PNG; it fails on a non-zero exit,
 // a failed resource load, a console error or an empty image.
-func screenshot(t *testing.T, page, png string, w, h int) {
+func screenshot(t *testing.T, page, png string, w, h int, extra ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -116,11 +116,15 @@ func screenshot(t *testing.T, page, png string, w, h int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if png, err = filepath.Abs(png); err != nil {
+		t.Fatal(err)
+	}
 	os.Remove(png)
 	cmd := exec.CommandContext(ctx, chromium(t), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
 		"--enable-logging=stderr", "--v=0", "--user-data-dir="+t.TempDir(), "--screenshot="+png,
-		fmt.Sprintf("--window-size=%d,%d", w, h), "file://"+abs)
+		fmt.Sprintf("--window-size=%d,%d", w, h))
+	cmd.Args = append(append(cmd.Args, extra...), "file://"+abs)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -179,12 +183,16 @@ func TestScreenshots(t *testing.T) {
 		}
 		files = res.Files
 	}
-	screenshot(t, files[1], filepath.Join("testdata", "report.png"), 1280, 1500)
+	if err := os.MkdirAll("testdata", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// scaled down to keep the pictures small for the README
+	screenshot(t, files[1], filepath.Join("testdata", "report.png"), 1280, 1700, "--force-device-scale-factor=0.75")
 	sheet := filepath.Join(t.TempDir(), "sheet1.html")
 	if err := os.WriteFile(sheet, []byte(renderSheet(t, files[0], export.SheetOfficial)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	screenshot(t, sheet, filepath.Join("testdata", "workbook.png"), 1500, 1400)
+	screenshot(t, sheet, filepath.Join("testdata", "workbook.png"), 1500, 2000, "--force-device-scale-factor=0.7")
 }
 
 // renderSheet draws a worksheet as read back from the file — values as Excel formats them,
