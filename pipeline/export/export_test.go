@@ -41,6 +41,15 @@ type fixture struct {
 
 const year = 2021
 
+// exportCase is one export of the fixture: 2021 mixes the templates (the gb2021 layout),
+// 2020 is gb2019 only (the gb2019 layout: (六)其他处理 is one row).
+type exportCase struct {
+	key, region string
+	year        int
+}
+
+var cases = []exportCase{{"21", "21", year}, {"2113", "2113", year}, {"2114-2020", "2114", 2020}}
+
 var (
 	fixOnce sync.Once
 	fix     *fixture
@@ -107,14 +116,14 @@ func build() (*fixture, error) {
 	if err != nil {
 		return f, err
 	}
-	for _, region := range []string{"21", "2113"} {
-		out := filepath.Join(dir, "out-"+region)
-		res, err := export.Run(ctx, export.Options{DB: f.db, Region: region, Year: year, Out: out, CSVBOM: region == "2113",
+	for _, c := range cases {
+		out := filepath.Join(dir, "out-"+c.key)
+		res, err := export.Run(ctx, export.Options{DB: f.db, Region: c.region, Year: c.year, Out: out, CSVBOM: c.region == "2113",
 			Version: "xxgk test", Now: time.Date(2025, 3, 31, 9, 0, 0, 0, time.UTC), Threads: 2, MemoryLimit: "1GB"})
 		if err != nil {
-			return f, fmt.Errorf("export %s: %w", region, err)
+			return f, fmt.Errorf("export %s: %w", c.key, err)
 		}
-		f.out[region], f.res[region] = out, res
+		f.out[c.key], f.res[c.key] = out, res
 	}
 	return f, nil
 }
@@ -157,7 +166,7 @@ func get(m map[string]map[string]*opt, a, b string) *opt {
 // counted mirrors the rule: a county-year is counted once — its consolidated (area) report
 // when it has one with tables (the first by body), else the sum of its government,
 // department, township and development-zone reports.
-func expectedTables(gold []*schemas.Report, region string) *goldTables {
+func expectedTables(gold []*schemas.Report, region string, year int) *goldTables {
 	g := &goldTables{t3: map[string]map[string]*opt{}, t4: map[string]map[string]*opt{}, t2: map[schemas.Format]map[string]*opt{},
 		formats: map[schemas.Format]int{}, reported: map[string]bool{}}
 	byCounty := map[string][]*schemas.Report{}
@@ -320,15 +329,17 @@ func section(n int) string {
 // summed tables 2, 3 and 4 equal to the sums of the gold files.
 func TestXLSXOfficialTables(t *testing.T) {
 	f := getFixture(t)
-	for _, region := range []string{"21", "2113"} {
-		t.Run(region, func(t *testing.T) {
-			x := openXLSX(t, f, region)
+	for _, c := range cases {
+		region, year := c.region, c.year
+		t.Run(c.key, func(t *testing.T) {
+			x := openXLSX(t, f, c.key)
 			if got := x.GetSheetList(); strings.Join(got, ",") != strings.Join(export.SheetNames, ",") {
 				t.Fatalf("sheets %v, want %v", got, export.SheetNames)
 			}
-			want := expectedTables(f.gold, region)
-			if want.formats[schemas.FormatGB2019] == 0 || want.formats[schemas.FormatGB2021] == 0 {
-				t.Logf("formats %v: the fixture should mix templates", want.formats)
+			want := expectedTables(f.gold, region, year)
+			mixed := want.formats[schemas.FormatGB2019] > 0 && want.formats[schemas.FormatGB2021] > 0
+			if (year == 2021) != mixed || want.formats[schemas.FormatGB2019] == 0 {
+				t.Errorf("formats %v: the fixture should mix templates in 2021 and print gb2019 only in 2020", want.formats)
 			}
 			s := sheet{t: t, f: x, name: export.SheetOfficial}
 			cat := schemas.Labels()
@@ -522,7 +533,7 @@ func TestXLSXOtherSheets(t *testing.T) {
 	f := getFixture(t)
 	region := "21"
 	x := openXLSX(t, f, region)
-	want := expectedTables(f.gold, region)
+	want := expectedTables(f.gold, region, year)
 
 	// 分地区: the total row's requests equal the gold; one row per county with a report
 	s := sheet{t: t, f: x, name: export.SheetRegions}

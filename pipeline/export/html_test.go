@@ -55,7 +55,7 @@ func TestHTMLSelfContained(t *testing.T) {
 		if n := strings.Count(page, "<svg"); n != strings.Count(page, "</svg>") || n < 4 {
 			t.Errorf("%s: %d <svg> elements", region, n)
 		}
-		want := expectedTables(f.gold, region)
+		want := expectedTables(f.gold, region, year)
 		req := get(want.t3, "new_received", "total").v
 		whole := "全省"
 		if region == "2113" {
