@@ -63,6 +63,9 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
+	if o.Region == "" || strings.Trim(o.Region, "0123456789") != "" {
+		return res, fmt.Errorf("export: region %q: want a division code of digits (21, 2113)", o.Region)
+	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}

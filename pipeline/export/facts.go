@@ -21,44 +21,46 @@ type Dataset struct {
 const factCols = `r.report_id, r.county_code, r.county_name, r.prefecture_code, r.prefecture_name, r.province_code, r.province_name,
 	r.body, r.scope, r.year, r.format, r.status, r.counted`
 
-func inRegion(col, region string, year int) string {
-	return fmt.Sprintf("%s.year = %d and starts_with(%s, '%s')", col[:1], year, col, region)
+// inRegion restricts the rows of alias to the year and to the divisions within region (by
+// the column code of alias). region is a checked division code of digits.
+func inRegion(alias, code, region string, year int) string {
+	return fmt.Sprintf("%[1]s.year = %[2]d and starts_with(%[1]s.%[3]s, '%[4]s')", alias, year, code, region)
 }
 
 // Datasets are the tables exported as CSV and Parquet.
 var Datasets = []Dataset{
 	{"reports", func(region string, year int) string {
-		return `select * from analytics.reports as r where ` + inRegion("r.county_code", region, year) + ` order by r.county_code, r.scope, r.body`
+		return `select * from analytics.reports as r where ` + inRegion("r", "county_code", region, year) + ` order by r.county_code, r.scope, r.body`
 	}},
 	{"table2_facts", func(region string, year int) string {
 		return `select ` + factCols + `, f.item, f.measure, f.value, f.state
 			from analytics.reports as r join main.table2_facts as f on f.report_id = r.report_id
-			where ` + inRegion("r.county_code", region, year) + ` order by r.county_code, r.report_id, f.item, f.measure`
+			where ` + inRegion("r", "county_code", region, year) + ` order by r.county_code, r.report_id, f.item, f.measure`
 	}},
 	{"table3_facts", func(region string, year int) string {
 		return `select ` + factCols + `, f.row_key, f.natural_person, f.commercial, f.research, f.social_welfare, f.legal_services, f.other_org, f.total
 			from analytics.reports as r join main.table3_facts as f on f.report_id = r.report_id
-			where ` + inRegion("r.county_code", region, year) + ` order by r.county_code, r.report_id, f.row_key`
+			where ` + inRegion("r", "county_code", region, year) + ` order by r.county_code, r.report_id, f.row_key`
 	}},
 	{"table4_facts", func(region string, year int) string {
 		return `select ` + factCols + `, f.group_key, f.upheld, f.corrected, f.other, f.pending, f.total
 			from analytics.reports as r join main.table4_facts as f on f.report_id = r.report_id
-			where ` + inRegion("r.county_code", region, year) + ` order by r.county_code, r.report_id, f.group_key`
+			where ` + inRegion("r", "county_code", region, year) + ` order by r.county_code, r.report_id, f.group_key`
 	}},
 	{"region_years", func(region string, year int) string {
-		return `select * from analytics.region_years as y where ` + inRegion("y.region_code", region, year) + ` order by y.region_code`
+		return `select * from analytics.region_years as y where ` + inRegion("y", "region_code", region, year) + ` order by y.region_code`
 	}},
 	{"region_table2", func(region string, year int) string {
-		return `select * from analytics.region_table2 as t where ` + inRegion("t.region_code", region, year) + ` order by t.region_code, t.format, t.item, t.measure`
+		return `select * from analytics.region_table2 as t where ` + inRegion("t", "region_code", region, year) + ` order by t.region_code, t.format, t.item, t.measure`
 	}},
 	{"region_table3", func(region string, year int) string {
-		return `select * from analytics.region_table3 as t where ` + inRegion("t.region_code", region, year) + ` order by t.region_code, t.row_key`
+		return `select * from analytics.region_table3 as t where ` + inRegion("t", "region_code", region, year) + ` order by t.region_code, t.row_key`
 	}},
 	{"region_table4", func(region string, year int) string {
-		return `select * from analytics.region_table4 as t where ` + inRegion("t.region_code", region, year) + ` order by t.region_code, t.group_key`
+		return `select * from analytics.region_table4 as t where ` + inRegion("t", "region_code", region, year) + ` order by t.region_code, t.group_key`
 	}},
 	{"rule_violations", func(region string, year int) string {
-		return `select * from analytics.rule_violations as v where ` + inRegion("v.county_code", region, year) + ` order by v.county_code, v.body, v.rule, v.seq`
+		return `select * from analytics.rule_violations as v where ` + inRegion("v", "county_code", region, year) + ` order by v.county_code, v.body, v.rule, v.seq`
 	}},
 }
 
