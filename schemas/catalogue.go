@@ -94,7 +94,16 @@ func (l *Label) Matches(n string) bool {
 // Catalogue is the label catalogue of both formats, loaded once from labels.yaml.
 type Catalogue struct {
 	Sections []Label `yaml:"sections"`
-	Formats  map[Format]struct {
+	// Headers are the captions printed in the official tables that are not rows, columns,
+	// groups, items or measures.
+	Headers struct {
+		Table2Content       string `yaml:"table2_content"`       // 信息内容
+		Table3Applicants    string `yaml:"table3_applicants"`    // 申请人情况
+		Table3Organisations string `yaml:"table3_organisations"` // 法人或其他组织
+		Table3Note          string `yaml:"table3_note"`          // （本列数据的勾稽关系为：…）
+		Table4Litigation    string `yaml:"table4_litigation"`    // 行政诉讼
+	} `yaml:"headers"`
+	Formats map[Format]struct {
 		Markers []string `yaml:"markers"`
 	} `yaml:"formats"`
 	Table2 struct {
@@ -150,6 +159,10 @@ func loadCatalogue(b []byte) (*Catalogue, error) {
 				}
 			}
 		}
+	}
+	if c.Headers.Table2Content == "" || c.Headers.Table3Applicants == "" || c.Headers.Table3Organisations == "" ||
+		c.Headers.Table3Note == "" || c.Headers.Table4Litigation == "" {
+		return nil, fmt.Errorf("headers: every caption must be given")
 	}
 	if len(c.Table3.Columns) != 7 || len(c.Table4.Groups) != 3 || len(c.Table4.Outcomes) != 5 {
 		return nil, fmt.Errorf("unexpected table shape")

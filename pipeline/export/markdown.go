@@ -75,7 +75,7 @@ func writeTablesMarkdown(w *strings.Builder, s *Summary) {
 		if len(s.Table2) > 1 {
 			fmt.Fprintf(w, "按%s格式填报的%d份报告：\n\n", formatName(b.Format), b.Reports)
 		}
-		w.WriteString("| 条款 | " + headContent + " | 指标 | 合计 |\n|---|---|---|---:|\n")
+		w.WriteString("| 条款 | " + schemas.Labels().Headers.Table2Content + " | 指标 | 合计 |\n|---|---|---|---:|\n")
 		for _, it := range cat.Table2Items(b.Format) {
 			for _, m := range it.Measures {
 				fmt.Fprintf(w, "| %s | %s | %s | %s |\n", it.Article, it.Label, cat.Measure(m).Label, fmtNum(b.Values[it.Key][m]))

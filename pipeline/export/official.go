@@ -12,13 +12,6 @@ import (
 // 1.属于国家秘密), D–J the seven applicant columns of table 3; table 2 spreads its measures over
 // D–J; table 4 takes D–R (15 cells).
 
-// Header words of the official tables that the catalogue (schemas/labels.yaml) does not hold:
-// it names rows, columns, groups, items and measures, not these captions.
-const (
-	headApplicants = "申请人情况"
-	headContent    = "信息内容"
-)
-
 type cellKind int
 
 const (
@@ -193,7 +186,7 @@ func table2Grid(g *grid, r int, b Table2Block) int {
 		sp := spans(len(ms))
 		g.add(gcell{row: r, col: 0, colSpan: width, kind: kHead, text: items[i].Article})
 		r++
-		g.add(gcell{row: r, col: 0, colSpan: labelCols, kind: kHead, text: headContent})
+		g.add(gcell{row: r, col: 0, colSpan: labelCols, kind: kHead, text: schemas.Labels().Headers.Table2Content})
 		c := labelCols
 		for k, m := range ms {
 			g.add(gcell{row: r, col: c, colSpan: sp[k], kind: kHead, text: cat.Measure(m).Label})
@@ -221,7 +214,7 @@ func table3Grid(g *grid, r int, s *Summary) int {
 	cols := cat.Table3.Columns
 	// header: 申请人情况 / 自然人, 法人或其他组织 (5), 总计
 	g.add(gcell{row: r, col: 0, rowSpan: 3, colSpan: labelCols, kind: kHead})
-	g.add(gcell{row: r, col: labelCols, colSpan: t3Cols, kind: kHead, text: headApplicants})
+	g.add(gcell{row: r, col: labelCols, colSpan: t3Cols, kind: kHead, text: schemas.Labels().Headers.Table3Applicants})
 	for i := 0; i < len(cols); {
 		c := cols[i]
 		if c.Group == "" {
