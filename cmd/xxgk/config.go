@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"xxgk/pipeline/textgrid"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -66,7 +67,7 @@ func newConfigCmd() *cobra.Command {
 			for _, k := range config.Keys() {
 				rows = append(rows, []string{k, envName(k)})
 			}
-			writeAligned(cmd.OutOrStdout(), "", rows, 40)
+			textgrid.Write(cmd.OutOrStdout(), "", rows, 40)
 		},
 	})
 	return cmd

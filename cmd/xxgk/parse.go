@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"xxgk/pipeline/textgrid"
 
 	"github.com/spf13/cobra"
 
@@ -168,7 +169,7 @@ func printSummary(w io.Writer, r *schemas.Report) {
 			}
 			rows = append(rows, line)
 		}
-		writeAligned(w, "  ", rows, 30)
+		textgrid.Write(w, "  ", rows, 30)
 	}
 	if len(r.Table4) > 0 {
 		fmt.Fprintln(w, "表四 行政复议、行政诉讼")
@@ -184,7 +185,7 @@ func printSummary(w io.Writer, r *schemas.Report) {
 			}
 			rows = append(rows, line)
 		}
-		writeAligned(w, "  ", rows, 30)
+		textgrid.Write(w, "  ", rows, 30)
 	}
 	if r.Fee.State != "" && r.Fee.State != schemas.StateMissing {
 		fmt.Fprintf(w, "信息处理费 %s 元\n", cellText(r.Fee))

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"xxgk/pipeline/textgrid"
 
 	"github.com/spf13/cobra"
 
@@ -393,12 +394,12 @@ func humanValue(col string, v any, row []any, t *rollup.Table) string {
 func writeGrid(w io.Writer, head []string, rows [][]string, right []bool) {
 	widths := make([]int, len(head))
 	for i, h := range head {
-		widths[i] = displayWidth(h)
+		widths[i] = textgrid.Width(h)
 	}
 	for _, r := range rows {
 		for i, c := range r {
-			r[i] = truncateWidth(strings.ReplaceAll(c, "\n", " "), 60)
-			if dw := displayWidth(r[i]); dw > widths[i] {
+			r[i] = textgrid.Truncate(strings.ReplaceAll(c, "\n", " "), 60)
+			if dw := textgrid.Width(r[i]); dw > widths[i] {
 				widths[i] = dw
 			}
 		}
@@ -409,7 +410,7 @@ func writeGrid(w io.Writer, head []string, rows [][]string, right []bool) {
 			if i > 0 {
 				b.WriteString("  ")
 			}
-			pad := strings.Repeat(" ", widths[i]-displayWidth(c))
+			pad := strings.Repeat(" ", widths[i]-textgrid.Width(c))
 			if right[i] {
 				b.WriteString(pad + c)
 			} else {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"xxgk/pipeline/textgrid"
 
 	"xxgk/pipeline/gen"
 	"xxgk/pipeline/ingest"
@@ -66,7 +67,7 @@ func TestAnalystCommands(t *testing.T) {
 		}
 		// aligned: every line of the grid has the same display width up to the last column
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if displayWidth(lines[0]) < 40 || !strings.HasPrefix(lines[1], "──") {
+		if textgrid.Width(lines[0]) < 40 || !strings.HasPrefix(lines[1], "──") {
 			t.Errorf("rollup table layout:\n%s", out)
 		}
 	})
@@ -169,7 +170,7 @@ func TestAnalystCommands(t *testing.T) {
 		}
 		out, _, code = run(t, "query", "--db", db, "select '朝阳县' as name, 12345 as n union all select 'ab', 1 order by n")
 		lines := strings.Split(out, "\n")
-		if code != exitOK || len(lines) < 4 || displayWidth(lines[2]) != displayWidth(lines[3]) || !strings.HasSuffix(lines[3], "12345") {
+		if code != exitOK || len(lines) < 4 || textgrid.Width(lines[2]) != textgrid.Width(lines[3]) || !strings.HasSuffix(lines[3], "12345") {
 			t.Errorf("aligned table:\n%s", out)
 		}
 		out, _, code = run(t, "query", "--db", db, "--format", "json", "select 1.5::decimal(18,4) as d, null as x, 'a\"b' as s")

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"xxgk/pipeline/textgrid"
 
 	"xxgk/schemas"
 )
@@ -174,10 +176,13 @@ func (s *Summary) Write(w io.Writer) error {
 	fmt.Fprintf(&b, "重复 duplicates       %8d\n", s.Duplicates)
 	fmt.Fprintf(&b, "未变 unchanged        %8d\n", s.Unchanged)
 	if len(s.ByPrefecture) > 0 {
-		fmt.Fprintf(&b, "\n按地市 by prefecture（本批次新入库）\n%-6s %-12s %8s %8s %8s %8s\n", "代码", "地市", "报告", "勾稽问题", "不完整", "失败")
+		b.WriteString("\n按地市 by prefecture（本批次新入库）\n")
+		rows := [][]string{{"地市", "报告", "勾稽问题", "不完整", "失败"}}
 		for _, p := range s.ByPrefecture {
-			fmt.Fprintf(&b, "%-6s %-12s %8d %8d %8d %8d\n", p.Code, p.Name, p.Reports, p.WithViolations, p.Incomplete, p.Failed)
+			rows = append(rows, []string{p.Code + " " + p.Name, strconv.Itoa(p.Reports), strconv.Itoa(p.WithViolations),
+				strconv.Itoa(p.Incomplete), strconv.Itoa(p.Failed)})
 		}
+		textgrid.Write(&b, "", rows, 20)
 	}
 	list := func(title string, items *[]string) {
 		total := s.Total(items)
