@@ -79,7 +79,7 @@ loaded), 2 nothing loaded or a fatal error (warehouse locked, disk full, interru
 	f.IntVar(&opts.Workers, "workers", 0, "parse workers (0: one per core)")
 	f.StringVar(&opts.Region, "region", "", "county code (6 digits) for every input, overriding the manifest")
 	f.IntVar(&opts.Year, "year", 0, "year reported on, for every input")
-	f.StringVar(&opts.MemoryLimit, "memory-limit", "2GB", "DuckDB memory limit")
+	f.StringVar(&opts.MemoryLimit, "memory-limit", "1GB", "DuckDB memory limit")
 	f.IntVar(&opts.Threads, "threads", 0, "DuckDB threads (0: half the cores; the parse workers use the rest)")
 	return cmd
 }

@@ -22,7 +22,7 @@ import (
 // Default coalescing thresholds: a table's rows are handed out once either is reached.
 const (
 	DefaultFlushRows  = 1 << 17  // 131072 rows (≥ 64k, per the DuckDB + Arrow discipline)
-	DefaultFlushBytes = 64 << 20 // 64 MiB of column data (prose-heavy tables reach it first)
+	DefaultFlushBytes = 16 << 20 // 16 MiB of column data (prose-heavy tables reach it first)
 )
 
 // Batch is one Arrow record batch of one warehouse table. Release it once loaded.

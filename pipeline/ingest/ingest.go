@@ -204,7 +204,7 @@ type loader struct {
 // startStore starts the store goroutine. It loads each set of batches in one transaction;
 // after an error it releases what it is sent without loading it.
 func (l *loader) startStore(ctx context.Context, cancel context.CancelFunc) {
-	l.loads = make(chan []*batch.Batch, 2) // bounded: memory stays flat
+	l.loads = make(chan []*batch.Batch, 1) // bounded: memory stays flat
 	l.loadErr = make(chan error, 1)
 	l.loadDone = make(chan struct{})
 	go func() {

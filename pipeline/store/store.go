@@ -38,7 +38,7 @@ var ErrLocked = errors.New("仓库正被另一个导入使用（warehouse locked
 type Options struct {
 	// Path is the published warehouse file (created by the first run).
 	Path string
-	// MemoryLimit is DuckDB's memory_limit (default "2GB": the machine is shared).
+	// MemoryLimit is DuckDB's memory_limit (default "1GB": the machine is shared).
 	MemoryLimit string
 	// Threads is DuckDB's thread count (0: DuckDB's default, one per core).
 	Threads int
@@ -67,7 +67,7 @@ func Begin(ctx context.Context, opts Options) (w *Warehouse, err error) {
 		return nil, errors.New("store: no warehouse path")
 	}
 	if opts.MemoryLimit == "" {
-		opts.MemoryLimit = "2GB"
+		opts.MemoryLimit = "1GB"
 	}
 	if err := os.MkdirAll(dirOf(opts.Path), 0o755); err != nil {
 		return nil, fmt.Errorf("store: create the warehouse directory: %w", err)
