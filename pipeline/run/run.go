@@ -32,6 +32,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -95,7 +96,7 @@ type Record struct {
 	Region       string    `json:"region"`
 	Years        []int     `json:"years"`
 	IngestRunID  int64     `json:"ingest_run_id"` // the warehouse version the outputs come from (0: none)
-	Changed      bool      `json:"data_changed"`  // this run updated the warehouse
+	Changed      bool      `json:"data_changed"`  // this run ingested: a new warehouse version
 	Exported     bool      `json:"exported"`      // this run regenerated the outputs
 	Inputs       int       `json:"inputs_count"`
 	Loaded       int       `json:"loaded_count"`
@@ -107,6 +108,8 @@ type Record struct {
 	Outputs      []Output  `json:"outputs"`
 	Status       string    `json:"status"`
 	Message      string    `json:"message"`
+	// Duplicates counts the inputs of this run's ingest whose bytes another path holds (not stored).
+	Duplicates int `json:"-"`
 	// Problems lists what made the run partial or failed (not stored; printed and logged).
 	Problems []string `json:"-"`
 }
@@ -141,6 +144,9 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		return nil, errors.New("run: no inputs configured (inputs: in the configuration, XXGK_INPUTS or --input)")
 	}
 	r.stage(StageLock)
+	if err := os.MkdirAll(filepath.Dir(c.Warehouse), 0o755); err != nil {
+		return nil, fmt.Errorf("run: the warehouse directory: %w", err)
+	}
 	lock, err := Acquire(LockPath(c.Warehouse))
 	if err != nil {
 		return nil, err
@@ -250,8 +256,9 @@ func (r *runner) run(ctx context.Context) error {
 			}
 			return fmt.Errorf("run: %w", err)
 		}
-		rec.Changed = sum.Parsed > 0
+		rec.Changed = true // a new warehouse version, even if its files were only duplicates
 		rec.Loaded = sum.Parsed
+		rec.Duplicates = sum.Duplicates
 		r.log.Info("stage done", "stage", StageIngest, "ingest_run_id", sum.RunID, "loaded", sum.Parsed,
 			"new_versions", sum.NewVersions, "unchanged", sum.Unchanged, "duplicates", sum.Duplicates, "failed", sum.Failed,
 			"ingest_status", sum.Status(), "elapsed", since(t))
@@ -330,7 +337,11 @@ func (r *runner) finish() {
 	}
 	var b strings.Builder
 	if rec.Changed {
-		fmt.Fprintf(&b, "仓库已更新：新入库 %d 份报告 / warehouse updated: %d report versions loaded", rec.Loaded, rec.Loaded)
+		fmt.Fprintf(&b, "仓库已更新（版本 %d）：新入库 %d 份报告 / warehouse updated (version %d): %d report versions loaded",
+			rec.IngestRunID, rec.Loaded, rec.IngestRunID, rec.Loaded)
+		if rec.Loaded == 0 && rec.Duplicates > 0 {
+			fmt.Fprintf(&b, "（%d 个新文件与已入库报告内容相同 / %d new files duplicate stored reports）", rec.Duplicates, rec.Duplicates)
+		}
 	} else {
 		b.WriteString("没有新的或更正的报告，仓库未变 / no new or corrected reports: warehouse unchanged")
 	}
