@@ -313,3 +313,30 @@ func TestKnown(t *testing.T) {
 		t.Error("Known for another parser version is not empty")
 	}
 }
+
+func TestSettings(t *testing.T) {
+	w := begin(t, filepath.Join(t.TempDir(), "w.duckdb"))
+	checked := false
+	_, err := w.Finish(context.Background(), store.Run{Status: "ok", Models: func(ctx context.Context, conn *sql.Conn) error {
+		var install, load bool
+		var mem string
+		if err := conn.QueryRowContext(ctx, `select current_setting('autoinstall_known_extensions'),
+			current_setting('autoload_known_extensions'), current_setting('memory_limit')`).Scan(&install, &load, &mem); err != nil {
+			return err
+		}
+		if install || load {
+			t.Errorf("autoinstall %v, autoload %v: extensions must never be fetched", install, load)
+		}
+		if !strings.Contains(mem, "MiB") && !strings.Contains(mem, "MB") {
+			t.Errorf("memory_limit %q", mem)
+		}
+		checked = true
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !checked {
+		t.Error("Models hook not called")
+	}
+}
