@@ -318,18 +318,30 @@ func (p *parser) markdownTokens(sp span, out []tok) []tok {
 	return out
 }
 
+// isMDSeparator reports whether a line is markdown's rule under a header row ("|---|:--:|"):
+// every cell between the pipes holds only dashes and colons, with a dash, and one cell at
+// least shows it is a rule ("---" or a colon). A row whose cells are empty or a single "-"
+// ("|  | - |  |") is a row of values: "-" is a dash cell, no number.
 func isMDSeparator(t string) bool {
-	dash := false
-	for i := 0; i < len(t); i++ {
-		switch t[i] {
-		case '-':
-			dash = true
-		case '|', ':', ' ':
-		default:
+	t = trimSpace(t)
+	t = strings.TrimPrefix(t, "|")
+	t = strings.TrimSuffix(t, "|")
+	if t == "" {
+		return false
+	}
+	rule := false
+	for rest, more := t, true; more; {
+		var c string
+		c, rest, more = strings.Cut(rest, "|")
+		c = trimSpace(c)
+		if c == "" || strings.Trim(c, "-:") != "" || strings.IndexByte(c, '-') < 0 {
 			return false
 		}
+		if strings.Contains(c, "---") || strings.IndexByte(c, ':') >= 0 {
+			rule = true
+		}
 	}
-	return dash
+	return rule
 }
 
 // doubleSpaced reports whether a paragraph-shaped region puts a blank line after every cell.
