@@ -30,8 +30,9 @@ type manifestRow struct {
 	body   string
 }
 
-// findManifest returns the manifest given by --manifest, else the first manifest.csv found
-// in a root directory or its parent; nil when there is none.
+// findManifest returns the manifest given by --manifest, else the nearest manifest.csv in a
+// root directory or one of its ancestors (xxgk gen writes OUT/manifest.csv above
+// OUT/reports/省/市/县/年); nil when there is none. The summary names the manifest used.
 func findManifest(opts Options) (*manifest, error) {
 	if opts.Manifest != "" {
 		m, err := readManifest(opts.Manifest)
@@ -42,13 +43,20 @@ func findManifest(opts Options) (*manifest, error) {
 	}
 	for _, root := range opts.Roots {
 		st, err := os.Stat(root)
-		if err != nil || !st.IsDir() {
+		if err != nil {
 			continue
 		}
-		for _, dir := range []string{root, filepath.Dir(absClean(root))} {
+		start := absClean(root)
+		if !st.IsDir() {
+			start = filepath.Dir(start)
+		}
+		for dir := start; ; dir = filepath.Dir(dir) {
 			p := filepath.Join(dir, ManifestName)
 			m, err := readManifest(p)
 			if errors.Is(err, fs.ErrNotExist) {
+				if filepath.Dir(dir) == dir {
+					break
+				}
 				continue
 			}
 			if err != nil {
