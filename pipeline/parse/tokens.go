@@ -344,17 +344,29 @@ func isMDSeparator(t string) bool {
 	return rule
 }
 
-// doubleSpaced reports whether a paragraph-shaped region puts a blank line after every cell.
+// doubleSpaced reports whether a paragraph-shaped region puts a blank line after every cell:
+// nearly every content line is followed by a blank line, or (a cell broken over two lines,
+// 商业\n企业) nearly every run of content lines is, and no run is longer than two lines (a
+// single-spaced table has long runs: its header rows, its rows of numbers).
 func (p *parser) doubleSpaced(sp span) bool {
-	content, followed := 0, 0
-	for i := sp.from; i+1 < sp.to; i++ {
+	content, followed, runs, long, run := 0, 0, 0, 0, 0
+	for i := sp.from; i < sp.to; i++ {
 		if trimSpace(p.line(i)) == "" {
+			run = 0
 			continue
 		}
 		content++
-		if trimSpace(p.line(i+1)) == "" {
+		if run++; run == 1 {
+			runs++
+		} else if run == 3 {
+			long++
+		}
+		if i+1 < sp.to && trimSpace(p.line(i+1)) == "" {
 			followed++
 		}
 	}
-	return content >= 4 && followed*5 >= content*4
+	if content < 4 {
+		return false
+	}
+	return followed*5 >= content*4 || long == 0 && followed*5 >= runs*4 && runs >= 4
 }

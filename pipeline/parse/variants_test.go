@@ -221,3 +221,22 @@ func TestTitleOverTwoLines(t *testing.T) {
 		}
 	}
 }
+
+var brokenHeader = regexp.MustCompile(`(?m)^(商业|科研|结果|其他|尚未)\n\n(企业|机构|维持|纠正|结果|审结)$`)
+
+// Double-spaced paragraphs (a blank line after every cell) whose header words break inside
+// their cell (商业\n企业 with no blank line between): still double-spaced, the values still
+// positional.
+func TestDoubleSpacedBrokenHeaders(t *testing.T) {
+	for _, name := range []string{"gb2021_paras2.txt", "gb2019_paras2.txt"} {
+		t.Run(name, func(t *testing.T) {
+			text := inTables(t, fixtureText(t, name), func(s string) string {
+				return brokenHeader.ReplaceAllString(s, "$1\n$2")
+			})
+			if n := strings.Count(text, "结果\n纠正\n"); n < 3 {
+				t.Fatalf("fixture changed: %d broken header words", n)
+			}
+			expectFixture(t, name, text, formatOfFixture(name), "")
+		})
+	}
+}
