@@ -16,8 +16,8 @@ type Doc struct {
 	Shape Shape
 	Opts  RenderOptions
 	Fault Fault
-	// Traits name the printing variants that change cell states: blank-totals, blank-zeros,
-	// subtotals, untitled (for summaries of round-trip results).
+	// Traits name the printing variants of the report (for summaries of round-trip results):
+	// blank-totals, blank-zeros, subtotals, untitled, and those of variants.go.
 	Traits []string
 	// Path is the report's path relative to OUT/reports, with "/" separators.
 	Path string
@@ -166,6 +166,7 @@ func (g *generator) year(y int, publish bool) *Doc {
 		r.Title = fmt.Sprintf("%s%d年政府信息公开工作年度报告", b.Name, y)
 	}
 	d.Prose = g.ph.prose(rng, b, r, titled)
+	more := moreVariants(newRNG(g.cfg.Seed, "variants", b.County.Code, b.Name, strconv.Itoa(y)), d, vr)
 	for _, t := range []struct {
 		on   bool
 		name string
@@ -174,6 +175,7 @@ func (g *generator) year(y int, publish bool) *Doc {
 			d.Traits = append(d.Traits, t.name)
 		}
 	}
+	d.Traits = append(d.Traits, more...)
 	d.Path = g.path(y, d.Shape)
 	r.Source = d.Path
 	method := schemas.RegionPath

@@ -378,13 +378,23 @@ func TestGoldObeysRules(t *testing.T) {
 }
 
 // TestGoldStates checks the cell states the spec asks for: gb2021 other_total derived, blank
-// totals derived when their parts are not zero, dashes only in table 2.
+// totals derived when their parts are not zero, dashes in table 2 and, in the reports with
+// the dash-t3 or dash-t4 variant, in zero cells of table 3's result rows (applicant columns)
+// and table 4's parts, never in a report with an injected fault.
 func TestGoldStates(t *testing.T) {
 	cfg := small()
 	cfg.FaultShare = 0.3
-	var derivedTotals, dashes, subtotals, blanks int
+	var derivedTotals, dashes, subtotals, blanks, dashes34 int
 	err := Docs(cfg, func(d *Doc) error {
 		r := d.Gold
+		trait := map[string]bool{}
+		for _, tr := range d.Traits {
+			trait[tr] = true
+		}
+		resultRow := map[string]bool{}
+		for _, o := range catKeys().outcomes[2:catKeys().nResults] {
+			resultRow[o] = true
+		}
 		if r.Format == schemas.FormatGB2021 {
 			for _, col := range catKeys().cols {
 				c, ok := r.Table3.Get("other_total", col)
@@ -413,7 +423,12 @@ func TestGoldStates(t *testing.T) {
 						}
 						derivedTotals++
 					}
-				case schemas.StateDash, schemas.StateMissing, "":
+				case schemas.StateDash:
+					if !trait["dash-t3"] || d.Fault != FaultNone || !resultRow[row] || col == "total" {
+						t.Errorf("%s: table3 %s.%s state %q", d.Path, row, col, c.State)
+					}
+					dashes34++
+				case schemas.StateMissing, "":
 					t.Errorf("%s: table3 %s.%s state %q", d.Path, row, col, c.State)
 				case schemas.StateBlank:
 					blanks++
@@ -447,6 +462,11 @@ func TestGoldStates(t *testing.T) {
 			}
 		}
 		for grp, cells := range r.Table4 {
+			for o, c := range cells {
+				if c.State == schemas.StateDash && (!trait["dash-t4"] || d.Fault != FaultNone || o == "total") {
+					t.Errorf("%s: table4 %s.%s state %q", d.Path, grp, o, c.State)
+				}
+			}
 			if cells["total"].State == schemas.StateBlank {
 				for _, o := range ko.t4parts {
 					if cells[o].Value != 0 {
@@ -467,8 +487,8 @@ func TestGoldStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if derivedTotals == 0 || dashes == 0 || subtotals == 0 || blanks == 0 {
-		t.Errorf("derived totals %d, dashes %d, subtotal cells %d, blanks %d: want each > 0", derivedTotals, dashes, subtotals, blanks)
+	if derivedTotals == 0 || dashes == 0 || subtotals == 0 || blanks == 0 || dashes34 == 0 {
+		t.Errorf("derived totals %d, dashes %d (table 3: %d), subtotal cells %d, blanks %d: want each > 0", derivedTotals, dashes, dashes34, subtotals, blanks)
 	}
 }
 

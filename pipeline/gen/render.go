@@ -83,6 +83,19 @@ type RenderOptions struct {
 	TrailingPipes bool
 	MarkdownRule  bool // shape 5: a |---| line after the first row
 	WrapLabels    bool // shape 5: long labels broken across two lines
+	// SplitLines breaks header words by a line break inside their cell (商业\n企业, 结果\n纠正):
+	// shapes 1, 4 and 5 (a cell of shape 2 or 3 cannot hold a line break).
+	SplitLines bool
+	// MixBrackets prints row-label brackets half- or full-width label by label ((三)不予公开
+	// next to （四）无法提供); NumSep replaces the "、" of 一、本年新收… in row labels ("，").
+	MixBrackets bool
+	NumSep      string
+	// DoubleSpaced (shape 4) puts a blank line after every line; an empty cell is one more
+	// blank line (k blank lines after a cell = k−1 empty cells).
+	DoubleSpaced bool
+	// TitleBreak (text shapes) prints the title over two lines: 1 after the year
+	// (朝阳县教育局2021年 / 政府信息公开工作年度报告), 2 before it (朝阳县教育局 / 2021年政府…).
+	TitleBreak int
 }
 
 // chooseRendering picks a shape and printing options for one report.
@@ -169,7 +182,15 @@ func render(buf *bytes.Buffer, r *schemas.Report, prose Prose, shape Shape, opts
 		opts.Charset = "utf-8"
 	}
 	w := &writer{buf: buf, opts: opts, shape: shape}
-	ls := labelStyle{short: opts.ShortLabels, enum: opts.Enum, splitWords: opts.SplitWords, note: opts.Note}
+	ls := labelStyle{short: opts.ShortLabels, enum: opts.Enum, splitWords: opts.SplitWords, note: opts.Note,
+		mixBrackets: opts.MixBrackets, numSep: opts.NumSep}
+	switch shape {
+	case ShapeCells, ShapeParagraphs, ShapeMarkdown:
+		ls.splitLines = opts.SplitLines
+	}
+	if shape != ShapeParagraphs {
+		w.opts.DoubleSpaced = false
+	}
 	start := buf.Len()
 	if shape == ShapeHTML {
 		w.html(r, prose, ls)
@@ -262,6 +283,26 @@ func (w *writer) fix(s string) string {
 func (w *writer) line(s string) {
 	w.buf.WriteString(w.fix(s))
 	w.buf.WriteByte('\n')
+	if w.opts.DoubleSpaced {
+		w.buf.WriteByte('\n')
+	}
+}
+
+// title prints the title line, or two lines when the report breaks it.
+func (w *writer) title(t string) {
+	y, _, ok := strings.Cut(t, "年政府信息公开")
+	if !ok || len(y) < 4 || w.opts.TitleBreak == 0 || strings.Trim(y[len(y)-4:], "0123456789") != "" {
+		w.line(t)
+		return
+	}
+	head := y[:len(y)-4] // the body's name, before the year
+	if w.opts.TitleBreak == 1 || head == "" {
+		w.line(y + "年")
+		w.line(t[len(y+"年"):])
+		return
+	}
+	w.line(head)
+	w.line(t[len(head):])
 }
 
 var sectionNumerals = []string{"一", "二", "三", "四", "五", "六"}
@@ -278,7 +319,7 @@ func (w *writer) heading(i int) string {
 // text prints a plain-text report (shapes 1–5).
 func (w *writer) text(r *schemas.Report, p Prose, ls labelStyle) {
 	if p.Title != "" {
-		w.line(p.Title)
+		w.title(p.Title)
 	}
 	for _, s := range p.Intro {
 		w.line(s)
@@ -335,6 +376,10 @@ func (w *writer) table(t *tmodel) {
 			}
 		case ShapeParagraphs:
 			for _, c := range row {
+				if c.text == "" && w.opts.DoubleSpaced {
+					w.buf.WriteByte('\n') // an empty cell: one more blank line
+					continue
+				}
 				w.line(c.text)
 			}
 		case ShapeMarkdown:

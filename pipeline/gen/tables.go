@@ -70,6 +70,39 @@ type labelStyle struct {
 	enum       string // "." "．" "、" after 1 2 3 in row labels
 	splitWords bool   // 商业 企业, 结果 纠正
 	note       bool   // the 勾稽 note in the corner of table 3
+	// splitLines breaks the 4-character header words by a line break instead (商业\n企业):
+	// shapes 1, 4 and 5 only, where a cell may hold several lines.
+	splitLines bool
+	// mixBrackets prints the brackets of row and group labels half- or full-width, label by
+	// label: (三)不予公开 next to （四）无法提供.
+	mixBrackets bool
+	// numSep replaces the "、" after 一 二 三 in row labels (一，本年新收…); "" keeps it.
+	numSep string
+}
+
+// label applies the report's bracket and separator choices to a row or group label.
+func (ls labelStyle) label(l string) string {
+	if ls.numSep != "" {
+		for _, n := range sectionNumerals {
+			if strings.HasPrefix(l, n+"、") {
+				l = n + ls.numSep + l[len(n+"、"):]
+				break
+			}
+		}
+	}
+	if ls.mixBrackets && strings.HasPrefix(l, "（") {
+		// label by label, by the label itself: the same label always looks the same
+		h := 0
+		for _, r := range l {
+			h += int(r)
+		}
+		if h%2 == 0 {
+			if i := strings.Index(l, "）"); i > 0 {
+				l = "(" + l[len("（"):i] + ")" + l[i+len("）"):]
+			}
+		}
+	}
+	return l
 }
 
 // cellText is how a value cell is printed.
@@ -99,17 +132,21 @@ func (ls labelStyle) rowLabel(l string) string {
 	if ls.enum != "." && len(l) > 2 && l[0] >= '1' && l[0] <= '9' && l[1] == '.' {
 		l = l[:1] + ls.enum + l[2:]
 	}
-	return l
+	return ls.label(l)
 }
 
 // split inserts a stray space in the middle of a 4-character header word (商业 企业).
 func (ls labelStyle) split(s string) string {
-	if !ls.splitWords {
+	if !ls.splitWords && !ls.splitLines {
 		return s
+	}
+	sep := " "
+	if ls.splitLines {
+		sep = "\n"
 	}
 	r := []rune(s)
 	if len(r) == 4 {
-		return string(r[:2]) + " " + string(r[2:])
+		return string(r[:2]) + sep + string(r[2:])
 	}
 	return s
 }
@@ -229,7 +266,7 @@ func table3Model(r *schemas.Report, ls labelStyle) *tmodel {
 			}
 			i = j - 1
 			if s, ok := sub[grp]; ok {
-				block = append(block, brow{[]tcell{{text: groupLabel[grp], cs: 2}}, s})
+				block = append(block, brow{[]tcell{{text: ls.label(groupLabel[grp]), cs: 2}}, s})
 				for _, m := range members {
 					block = append(block, brow{[]tcell{{text: ls.rowLabel(c.Table3Row(m).Label), cs: 2}}, m})
 				}
@@ -238,7 +275,7 @@ func table3Model(r *schemas.Report, ls labelStyle) *tmodel {
 			for k, m := range members {
 				var cells []tcell
 				if k == 0 {
-					cells = append(cells, tcell{text: groupLabel[grp], rs: len(members)})
+					cells = append(cells, tcell{text: ls.label(groupLabel[grp]), rs: len(members)})
 				}
 				cells = append(cells, tcell{text: ls.rowLabel(c.Table3Row(m).Label)})
 				block = append(block, brow{cells, m})
@@ -253,7 +290,7 @@ func table3Model(r *schemas.Report, ls labelStyle) *tmodel {
 	for i, b := range block {
 		var cells []tcell
 		if i == 0 {
-			cells = append(cells, tcell{text: groupLabel[groupResults], rs: len(block)})
+			cells = append(cells, tcell{text: ls.label(groupLabel[groupResults]), rs: len(block)})
 		}
 		cells = append(cells, b.cells...)
 		t.add(append(cells, values(b.key)...)...)
