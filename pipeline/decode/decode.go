@@ -47,6 +47,10 @@ type Doc struct {
 	// line i+1 (the 1-based line numbers that cells and problems carry). It is nil when the
 	// source has no pages (text, HTML, Word). Use Page to look a line up.
 	PageOfLine []int
+	// Words holds, for a PDF, the words of each line of Text with their horizontal position
+	// on the page (pdfwords.go): Words[i] for line i+1, nil for a line whose words are not
+	// known. Words is nil when the positions could not be read.
+	Words [][]Word
 }
 
 // Page returns the 1-based PDF page of the 1-based line of Text, or 0 when unknown.

@@ -39,7 +39,18 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 	if err != nil {
 		return nil, pdftotextTool.missing(name)
 	}
+	// the word boxes (pdfwords.go), read at the same time; without them tables are read
+	// from the layout columns alone
+	tsv := make(chan []byte, 1)
+	go func() {
+		o, _, err := runTool(context.Background(), ToolTimeout, path, b, "-tsv", "-enc", "UTF-8", "-", "-")
+		if err != nil {
+			o = nil
+		}
+		tsv <- o
+	}()
 	out, stderr, err := runTool(context.Background(), ToolTimeout, path, b, "-layout", "-enc", "UTF-8", "-", "-")
+	boxes := parseTSV(<-tsv)
 	if err != nil {
 		if strings.Contains(stderr, "Incorrect password") {
 			return nil, inputError(name, pipeline.ErrEncrypted, "PDF 已加密，需要打开密码，无法读取文字")
@@ -75,6 +86,7 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 
 	var lines []string
 	var pageOf []int
+	var words [][]Word
 	var empty []int // pages without a text layer
 	total := 0
 	for pi, pg := range pages {
@@ -82,6 +94,13 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 		for i := range pl {
 			pl[i] = sanitizeLine(pl[i])
 		}
+		var pw [][]Word
+		if pi < len(boxes) {
+			pw = placeWords(pl, boxes[pi])
+		} else {
+			pw = make([][]Word, len(pl))
+		}
+		words = append(words, pw...)
 		blankPageNumbers(pl)
 		n := 0
 		for i := range pl {
@@ -124,6 +143,9 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 	}
 	d.Text = text
 	d.PageOfLine = pageOf
+	if pageOf != nil && len(boxes) > 0 {
+		d.Words = finishWords(words, text, d.Traditional)
+	}
 	return d, nil
 }
 

@@ -37,6 +37,9 @@ type lchunk struct {
 	col0, col1 int // rune columns [col0, col1) in the line
 	val        bool
 	empty      bool
+	// the chunk's extent on the PDF page in points, when known (layoutpos.go)
+	x0, x1 float64
+	placed bool
 }
 
 func (c lchunk) centre() float64 { return float64(c.col0+c.col1-1) / 2 }
@@ -46,6 +49,7 @@ type lline struct {
 	idx    int // 0-based line index
 	chunks []lchunk
 	nval   int
+	boxes  []xr // the placed words that are not values, in points (layoutpos.go)
 }
 
 // isLayout reports whether the table regions of the document are layout text: a PDF, or
@@ -235,7 +239,9 @@ func (b *tblock) overlaps(c0, c1 int) bool { return c0 <= b.c1 && b.c0 <= c1 }
 // left to right (a merged group label before the row label), then its numbers.
 func (p *parser) layoutTokens(sp span, out []tok) []tok {
 	lines := p.layoutLines(sp)
-	p.layoutBlanks(lines, 7)
+	p.placeChunks(lines)
+	p.layoutBlanks(lines, 7)  // table 3
+	p.layoutBlanks(lines, 15) // table 4
 	// contiguous reports whether lines a < b have no blank line between them
 	contiguous := func(a, b int) bool {
 		return lines[b].idx-lines[a].idx == b-a
@@ -380,11 +386,13 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 	return out
 }
 
-// layoutBlanks gives back the empty cells of rows that print fewer than width numbers, from
-// the columns of the complete rows (exactly width numbers on one line) nearest to them,
-// preferably on the same page. A row whose numbers do not sit within the columns is left as
-// it is (the walk then reports it).
+// layoutBlanks gives back the empty cells of rows that print fewer than width numbers: from
+// the positions of the words on the page when the PDF gives them (layoutpos.go), else from
+// the character columns of the complete rows (exactly width numbers on one line) nearest to
+// them, preferably on the same page. A row whose numbers do not sit within the columns is
+// left as it is (the walk then reports it).
 func (p *parser) layoutBlanks(lines []lline, width int) {
+	decided := p.pointBlanks(lines, width)
 	var full []int
 	for i := range lines {
 		if lines[i].nval == width {
@@ -402,7 +410,7 @@ func (p *parser) layoutBlanks(lines []lline, width int) {
 	}
 	for i := range lines {
 		l := &lines[i]
-		if l.nval == 0 || l.nval >= width {
+		if l.nval == 0 || l.nval >= width || decided[i] {
 			continue
 		}
 		// the nearest complete rows, same page first
@@ -456,24 +464,9 @@ func (p *parser) layoutBlanks(lines []lline, width int) {
 		if assign == nil || worst > gap/2 {
 			continue
 		}
-		// rebuild: labels as they are, then the width slots in column order
-		var nc []lchunk
-		for _, ch := range l.chunks {
-			if !ch.val {
-				nc = append(nc, ch)
-			}
-		}
-		next := 0
-		for c := range width {
-			if next < len(assign) && assign[next] == c {
-				nc = append(nc, l.chunks[vals[next]])
-				next++
-				continue
-			}
-			nc = append(nc, lchunk{empty: true, col0: int(cols[c]), col1: int(cols[c]) + 1})
-		}
-		l.chunks = nc
-		l.nval = width
+		fillRow(l, vals, assign, width, func(c int) lchunk {
+			return lchunk{empty: true, col0: int(cols[c]), col1: int(cols[c]) + 1}
+		})
 	}
 }
 
