@@ -1,0 +1,53 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestReadManifest(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, ManifestName)
+	csv := "\ufeffpath,region_code,year,scope,body,extra\n" +
+		"辽宁省/朝阳市/朝阳县/2022/a.txt,211321,2022,area,朝阳县人民政府,x\n" +
+		"b.txt,211302,,department,双塔区教育局\n" +
+		",211302,2022,area,x\n"
+	if err := os.WriteFile(p, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := readManifest(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.rows[filepath.Join(dir, "reports", "辽宁省/朝阳市/朝阳县/2022/a.txt")]
+	if a.region != "211321" || a.year != 2022 || a.scope != "area" || a.body != "朝阳县人民政府" {
+		t.Errorf("row relative to reports/: %+v", a)
+	}
+	if b := m.rows[filepath.Join(dir, "b.txt")]; b.region != "211302" || b.year != 0 {
+		t.Errorf("row relative to the manifest: %+v", b)
+	}
+	if err := os.WriteFile(p, []byte("file,code\nx,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readManifest(p); err == nil {
+		t.Error("a manifest without path and region_code columns was accepted")
+	}
+}
+
+func FuzzReadManifest(f *testing.F) {
+	f.Add([]byte("path,region_code,year,scope,body\na.txt,211321,2022,area,x\n"))
+	f.Add([]byte("path,region_code\n\"unterminated,1\n"))
+	f.Add([]byte("path,region_code,year\na,b,notayear\n"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := filepath.Join(t.TempDir(), ManifestName)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := readManifest(p)
+		if err == nil && m == nil {
+			t.Error("nil manifest without an error")
+		}
+	})
+}
