@@ -84,7 +84,7 @@ type RenderOptions struct {
 	MarkdownRule  bool // shape 5: a |---| line after the first row
 	WrapLabels    bool // shape 5: long labels broken across two lines
 	// SplitLines breaks header words by a line break inside their cell (商业\n企业, 结果\n纠正):
-	// shapes 1, 4 and 5 (a cell of shape 2 or 3 cannot hold a line break).
+	// shapes 1, 4 and 5, and HTML (商业<br>企业); a cell of shape 2 or 3 cannot hold one.
 	SplitLines bool
 	// MixBrackets prints row-label brackets half- or full-width label by label ((三)不予公开
 	// next to （四）无法提供); NumSep replaces the "、" of 一、本年新收… in row labels ("，").
@@ -93,8 +93,8 @@ type RenderOptions struct {
 	// DoubleSpaced (shape 4) puts a blank line after every line; an empty cell is one more
 	// blank line (k blank lines after a cell = k−1 empty cells).
 	DoubleSpaced bool
-	// TitleBreak (text shapes) prints the title over two lines: 1 after the year
-	// (朝阳县教育局2021年 / 政府信息公开工作年度报告), 2 before it (朝阳县教育局 / 2021年政府…).
+	// TitleBreak prints the title over two lines (HTML: a <br> in the heading): 1 after the
+	// year (朝阳县教育局2021年 / 政府信息公开工作年度报告), 2 before it (朝阳县教育局 / 2021年政府…).
 	TitleBreak int
 }
 
@@ -185,7 +185,7 @@ func render(buf *bytes.Buffer, r *schemas.Report, prose Prose, shape Shape, opts
 	ls := labelStyle{short: opts.ShortLabels, enum: opts.Enum, splitWords: opts.SplitWords, note: opts.Note,
 		mixBrackets: opts.MixBrackets, numSep: opts.NumSep}
 	switch shape {
-	case ShapeCells, ShapeParagraphs, ShapeMarkdown:
+	case ShapeCells, ShapeParagraphs, ShapeMarkdown, ShapeHTML: // HTML: <br> inside the cell
 		ls.splitLines = opts.SplitLines
 	}
 	if shape != ShapeParagraphs {
@@ -290,19 +290,22 @@ func (w *writer) line(s string) {
 
 // title prints the title line, or two lines when the report breaks it.
 func (w *writer) title(t string) {
+	for _, l := range w.titleLines(t) {
+		w.line(l)
+	}
+}
+
+// titleLines is the title as printed: one line, or two when the report breaks it.
+func (w *writer) titleLines(t string) []string {
 	y, _, ok := strings.Cut(t, "年政府信息公开")
 	if !ok || len(y) < 4 || w.opts.TitleBreak == 0 || strings.Trim(y[len(y)-4:], "0123456789") != "" {
-		w.line(t)
-		return
+		return []string{t}
 	}
 	head := y[:len(y)-4] // the body's name, before the year
 	if w.opts.TitleBreak == 1 || head == "" {
-		w.line(y + "年")
-		w.line(t[len(y+"年"):])
-		return
+		return []string{y + "年", t[len(y+"年"):]}
 	}
-	w.line(head)
-	w.line(t[len(head):])
+	return []string{head, t[len(head):]}
 }
 
 var sectionNumerals = []string{"一", "二", "三", "四", "五", "六"}
@@ -429,7 +432,11 @@ func (w *writer) html(r *schemas.Report, p Prose, ls labelStyle) {
 		b.WriteString("<li><a href=\"/\">" + e(n) + "</a></li>")
 	}
 	b.WriteString("</ul></div>\n<div class=\"breadcrumb\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"/zwgk/\">政务公开</a> &gt; <a href=\"/zwgk/ndbg/\">政府信息公开年报</a></div>\n")
-	b.WriteString("<div class=\"article\">\n<h1 class=\"title\">" + e(title) + "</h1>\n")
+	var h1 []string
+	for _, l := range w.titleLines(title) {
+		h1 = append(h1, e(l))
+	}
+	b.WriteString("<div class=\"article\">\n<h1 class=\"title\">" + strings.Join(h1, "<br>") + "</h1>\n")
 	b.WriteString("<div class=\"info\">发布时间：" + strconv.Itoa(r.Year+1) + "-01-" + strconv.Itoa(10+r.Year%18) + "&nbsp;&nbsp;来源：" + e(r.Body) + "&nbsp;&nbsp;浏览次数：<span id=\"hits\"></span></div>\n<div class=\"content\" id=\"zoom\">\n")
 	para := func(s string) { b.WriteString("<p style=\"text-indent:2em;\">" + e(s) + "</p>\n") }
 	for _, s := range p.Intro {
@@ -472,7 +479,7 @@ func (w *writer) htmlTable(t *tmodel, e func(string) string) {
 			case c.text == "":
 				b.WriteString("&nbsp;")
 			case c.header:
-				b.WriteString("<p><span style=\"font-family:宋体;\">" + e(c.text) + "</span></p>")
+				b.WriteString("<p><span style=\"font-family:宋体;\">" + strings.ReplaceAll(e(c.text), "\n", "<br>") + "</span></p>")
 			default:
 				b.WriteString(e(c.text))
 			}

@@ -124,7 +124,7 @@ func moreVariants(rng *rand.Rand, d *Doc, vr variant) []string {
 		}
 	}
 	switch d.Shape {
-	case ShapeCells, ShapeParagraphs, ShapeMarkdown:
+	case ShapeCells, ShapeParagraphs, ShapeMarkdown, ShapeHTML:
 		// header words broken inside their cell (with double spacing too: the break is a line
 		// break, not a blank line)
 		if rng.IntN(5) == 0 {
@@ -144,7 +144,7 @@ func moreVariants(rng *rand.Rand, d *Doc, vr variant) []string {
 		o.NumSep = "，"
 		traits = append(traits, "row-comma")
 	}
-	if d.Shape != ShapeHTML && r.Title != "" && rng.IntN(8) == 0 {
+	if r.Title != "" && rng.IntN(8) == 0 {
 		o.TitleBreak = 1 + rng.IntN(2)
 		traits = append(traits, "split-title")
 	}
