@@ -420,10 +420,14 @@ func hashFile(path string) (string, int64, error) {
 func (r *runner) assess() {
 	rec := r.rec
 	rec.Failures, rec.Incomplete = 0, 0
+	unreadable := 0
 	for _, f := range r.files {
 		switch {
 		case f.err != nil || f.sha == "":
 			rec.Failures++
+			if unreadable++; unreadable <= 20 {
+				r.problem("unreadable input %s: %v", f.Key, f.err)
+			}
 		case r.st.failed[pair{f.Key, f.sha}]:
 			rec.Failures++
 		default:
@@ -436,6 +440,9 @@ func (r *runner) assess() {
 				rec.Incomplete++
 			}
 		}
+	}
+	if unreadable > 20 {
+		r.problem("%d more unreadable inputs", unreadable-20)
 	}
 }
 
