@@ -239,9 +239,11 @@ func (b *tblock) overlaps(c0, c1 int) bool { return c0 <= b.c1 && b.c0 <= c1 }
 // left to right (a merged group label before the row label), then its numbers.
 func (p *parser) layoutTokens(sp span, out []tok) []tok {
 	lines := p.layoutLines(sp)
-	p.placeChunks(lines)
-	p.layoutBlanks(lines, 7)  // table 3
-	p.layoutBlanks(lines, 15) // table 4
+	var decided []bool
+	if p.placeChunks(lines) {
+		decided = p.pointBlanks(lines)
+	}
+	p.layoutBlanks(lines, 7, decided)
 	// contiguous reports whether lines a < b have no blank line between them
 	contiguous := func(a, b int) bool {
 		return lines[b].idx-lines[a].idx == b-a
@@ -386,13 +388,12 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 	return out
 }
 
-// layoutBlanks gives back the empty cells of rows that print fewer than width numbers: from
-// the positions of the words on the page when the PDF gives them (layoutpos.go), else from
-// the character columns of the complete rows (exactly width numbers on one line) nearest to
+// layoutBlanks gives back the empty cells of rows that print fewer than width numbers and
+// were not decided from the positions of the words on the page (layoutpos.go), from the
+// character columns of the complete rows (exactly width numbers on one line) nearest to
 // them, preferably on the same page. A row whose numbers do not sit within the columns is
 // left as it is (the walk then reports it).
-func (p *parser) layoutBlanks(lines []lline, width int) {
-	decided := p.pointBlanks(lines, width)
+func (p *parser) layoutBlanks(lines []lline, width int, decided []bool) {
 	var full []int
 	for i := range lines {
 		if lines[i].nval == width {
@@ -410,7 +411,7 @@ func (p *parser) layoutBlanks(lines []lline, width int) {
 	}
 	for i := range lines {
 		l := &lines[i]
-		if l.nval == 0 || l.nval >= width || decided[i] {
+		if l.nval == 0 || l.nval >= width || decided != nil && decided[i] {
 			continue
 		}
 		// the nearest complete rows, same page first

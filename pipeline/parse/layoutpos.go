@@ -100,10 +100,15 @@ func (l *lline) valuesPlaced() bool {
 	return n > 0
 }
 
-// pointBlanks gives back the empty cells of the rows of fewer than width numbers whose
-// numbers all have positions (see the comment at the top). It reports, per line, whether
-// the line's numbers were placed (so that the character-column fallback leaves it alone).
-func (p *parser) pointBlanks(lines []lline, width int) []bool {
+// pointWidths are the numbers of value columns a block of table 2, 3 or 4 may have.
+var pointWidths = map[int]bool{1: true, 2: true, 3: true, 4: true, 7: true, 15: true}
+
+// pointBlanks gives back the empty cells of the rows of a block that print fewer numbers
+// than the block has columns, when their numbers all have positions (see the comment at the
+// top), and gives a row that prints no number at all (its label names a row of table 2 or 3)
+// its empty cells. It reports, per line, whether the line was decided here (so that the
+// character-column fallback leaves it alone).
+func (p *parser) pointBlanks(lines []lline) []bool {
 	decided := make([]bool, len(lines))
 	// the left edge of the numbers, and the right edge of the row labels left of it
 	valueLeft := 1e18
@@ -117,18 +122,43 @@ func (p *parser) pointBlanks(lines []lline, width int) []bool {
 	if valueLeft == 1e18 {
 		return decided
 	}
-	labelRight := valueLeft - 15
+	// row labels: the words left of the numbers on lines with numbers, and the words of the
+	// other lines that stand among them (wrapped labels; not a header word over the first
+	// column, which may stand left of the numbers too)
+	labelRight := -1e18
+	var labels []xr
 	for k := range lines {
+		if lines[k].nval == 0 {
+			continue
+		}
 		for _, w := range lines[k].boxes {
 			if w.x1 <= valueLeft+1 {
 				labelRight = max(labelRight, w.x1)
+				labels = append(labels, w)
 			}
 		}
 	}
-	// blocks: runs of value lines under the same header words
+	for k := range lines {
+		if lines[k].nval > 0 {
+			continue
+		}
+		for _, w := range lines[k].boxes {
+			if w.x1 > valueLeft+1 || w.x1 <= labelRight {
+				continue
+			}
+			for _, o := range labels {
+				if w.x0 < o.x1 && o.x0 < w.x1 {
+					labelRight = w.x1
+					break
+				}
+			}
+		}
+	}
+	// blocks: the lines under the same header words, up to the next header
 	type block struct {
 		header []xr
-		rows   []int // value lines
+		lines  []int // lines after the header
+		rows   int   // lines with numbers
 	}
 	var blocks []*block
 	cur := &block{}
@@ -142,54 +172,67 @@ func (p *parser) pointBlanks(lines []lline, width int) []bool {
 				}
 			}
 			if len(hs) > 0 {
-				if len(cur.rows) > 0 {
+				if cur.rows > 0 || len(cur.lines) > 0 && cur.header == nil {
 					blocks = append(blocks, cur)
 					cur = &block{}
 				}
 				cur.header = append(cur.header, hs...)
-			}
-			continue
-		}
-		cur.rows = append(cur.rows, k)
-	}
-	if len(cur.rows) > 0 {
-		blocks = append(blocks, cur)
-	}
-	for _, b := range blocks {
-		short := false
-		var full []int
-		for _, k := range b.rows {
-			l := &lines[k]
-			if !l.valuesPlaced() {
+				cur.lines = cur.lines[:0]
 				continue
 			}
-			switch {
-			case l.nval == width:
-				full = append(full, k)
-			case l.nval < width:
-				short = true
-			}
+		} else {
+			cur.rows++
 		}
-		if !short {
+		cur.lines = append(cur.lines, k)
+	}
+	blocks = append(blocks, cur)
+	for _, b := range blocks {
+		if b.rows == 0 {
 			continue
 		}
-		var cols []xr
-		if len(full) >= 2 {
-			cols = rowColumns(lines, full, width)
-		} else {
-			cols = headerColumns(b.header, width)
-			// a complete row must read in these columns
-			if cols != nil && len(full) == 1 {
-				if a := placeRow(&lines[full[0]], cols); a == nil {
-					cols = nil
+		cols := headerColumns(b.header)
+		if !pointWidths[len(cols)] {
+			cols = nil
+		}
+		if cols == nil {
+			var full []int
+			for _, k := range b.lines {
+				if l := &lines[k]; l.nval == 7 && l.valuesPlaced() {
+					full = append(full, k)
 				}
+			}
+			if len(full) >= 2 {
+				cols = rowColumns(lines, full, 7)
 			}
 		}
 		if cols == nil {
 			continue
 		}
-		for _, k := range b.rows {
+		width := len(cols)
+		// the complete rows must read in these columns, and no row may print more
+		ok := true
+		for _, k := range b.lines {
 			l := &lines[k]
+			if l.nval > width || l.nval == width && l.valuesPlaced() && placeRow(l, cols) == nil {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		empty := func(c int) lchunk {
+			return lchunk{empty: true, col0: -1, col1: -1, placed: true, x0: cols[c].x0, x1: cols[c].x1}
+		}
+		for _, k := range b.lines {
+			l := &lines[k]
+			if l.nval == 0 {
+				if p.blankRow(l, labelRight) {
+					decided[k] = true
+					fillRow(l, nil, nil, width, empty)
+				}
+				continue
+			}
 			if l.nval >= width || !l.valuesPlaced() {
 				continue
 			}
@@ -204,12 +247,61 @@ func (p *parser) pointBlanks(lines []lline, width int) []bool {
 					vals = append(vals, c)
 				}
 			}
-			fillRow(l, vals, assign, width, func(c int) lchunk {
-				return lchunk{empty: true, col0: -1, col1: -1, placed: true, x0: cols[c].x0, x1: cols[c].x1}
-			})
+			fillRow(l, vals, assign, width, empty)
 		}
 	}
 	return decided
+}
+
+// blankRow reports whether a line without numbers is a row all of whose cells are blank:
+// its words stand left of the value columns and its last label names a row (not a group)
+// of table 2 or 3.
+func (p *parser) blankRow(l *lline, labelRight float64) bool {
+	if len(l.boxes) == 0 {
+		return false
+	}
+	for _, w := range l.boxes {
+		if w.x1 > labelRight+1 {
+			return false
+		}
+	}
+	last := ""
+	for _, ch := range l.chunks {
+		if !ch.val && !ch.empty {
+			last = ch.text
+		}
+	}
+	n := norm(last)
+	if n == "" || !labelLike(last) || p.numbersBelow(l) {
+		return false
+	}
+	row := false
+	for _, s := range []string{n, p.wrappedLabel(l, n)} {
+		for i := range p.c.t3 {
+			e := &p.c.t3[i]
+			match := e.label.Matches(s)
+			if e.exact {
+				match = false
+				for _, x := range e.label.Exact {
+					match = match || stripEnum(s) == x
+				}
+			}
+			if match {
+				if e.isGroup {
+					return false
+				}
+				row = true
+			}
+		}
+	}
+	for _, items := range p.c.t2 {
+		for i := range items {
+			if items[i].label.Matches(n) {
+				row = true
+			}
+		}
+	}
+	return row
 }
 
 // centre2 is the chunk's centre in points.
@@ -272,10 +364,10 @@ func ordered(cols []xr) bool {
 // headerColumns groups the header words into width columns. Narrowest first, a word joins
 // the group of words it overlaps or touches (the lines of a wrapped header do not always
 // start at the same x: "总" over "计" may stand side by side), starts a group when it meets
-// none, and is left out when it meets two: it spans columns (申请人情况, 行政复议). Nil unless
-// exactly width groups, apart from each other, result.
-func headerColumns(words []xr, width int) []xr {
-	if len(words) < width {
+// none, and is left out when it meets two: it spans columns (申请人情况, 行政复议). Nil when
+// the groups end up touching.
+func headerColumns(words []xr) []xr {
+	if len(words) == 0 {
 		return nil
 	}
 	ws := append([]xr(nil), words...)
@@ -303,7 +395,7 @@ func headerColumns(words []xr, width int) []xr {
 		}
 	}
 	sort.Slice(cols, func(i, j int) bool { return cols[i].x0 < cols[j].x0 })
-	if len(cols) != width || !ordered(cols) {
+	if len(cols) > 1 && !ordered(cols) {
 		return nil
 	}
 	for c := 1; c < len(cols); c++ {
@@ -350,4 +442,65 @@ func placeRow(l *lline, cols []xr) []int {
 		return nil
 	}
 	return assign
+}
+
+// wrappedLabel: the row label of a line that starts a cell ("1.申请人无正当理由逾期不"),
+// continued by the last label of the next two lines without numbers that do not start a cell
+// themselves ("补正、行政机关不再处理其", "政府信息公开申请"); "" for a label that does not
+// start with an enumerator.
+func (p *parser) wrappedLabel(l *lline, n string) string {
+	if !enumerated(n) {
+		return ""
+	}
+	// the lines after l in the text
+	out := n
+	for i, k := l.idx+1, 0; i < len(p.lines) && k < 2; i++ {
+		t := p.line(i)
+		if trimSpace(t) == "" {
+			continue
+		}
+		k++
+		ch := splitLayout(t)
+		last := ""
+		for _, c := range ch {
+			if c.val {
+				return out
+			}
+			last = c.text
+		}
+		if enumerated(last) {
+			return out
+		}
+		out += norm(last)
+	}
+	return out
+}
+
+// numbersBelow reports whether the label of a line without numbers continues onto a line
+// with numbers (its numbers stand beside the second or third line of a wrapped label): among
+// the next three non-blank lines, a line with numbers comes before any line whose last label
+// starts a cell.
+func (p *parser) numbersBelow(l *lline) bool {
+	for i, k := l.idx+1, 0; i < len(p.lines) && k < 3; i++ {
+		t := p.line(i)
+		if trimSpace(t) == "" || layoutPageNumber(t) {
+			continue
+		}
+		k++
+		last, vals := "", false
+		for _, c := range splitLayout(t) {
+			if c.val {
+				vals = true
+			} else {
+				last = c.text
+			}
+		}
+		if enumerated(last) {
+			return false
+		}
+		if vals {
+			return true
+		}
+	}
+	return false
 }
