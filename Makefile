@@ -46,13 +46,18 @@ check-tools:
 	@command -v libreoffice >/dev/null 2>&1 || echo "note: libreoffice missing: legacy .doc/.wps reports will be stored as failed with that reason (.docx needs nothing)"
 
 ## demo: build, generate a sample province and run the main job on it
-# The sample contains injected faults on purpose, so ingest reports "partial" (exit 1): that is
-# the expected outcome of the demo, not a failure.
+# The main job, `xxgk run` (configs/annual.yaml), on a generated sample province (辽宁省 21,
+# 2019–2024). The sample contains injected faults on purpose, so the run ends "partial"
+# (exit 1): that is the expected outcome of the demo, not a failure.
 demo: build deps check-tools
 	rm -rf $(DEMO)
 	$(BIN) gen --province 21 --years 2019-2024 --out $(DEMO) --manifest
-	$(BIN) ingest --db $(DEMO)/xxgk.duckdb $(DEMO)/reports; rc=$$?; [ $$rc -le 1 ] || exit $$rc
-	$(BIN) parse $(CURDIR)/cmd/xxgk/testdata/seed.txt
+	XXGK_WAREHOUSE=$(DEMO)/xxgk.duckdb XXGK_INPUTS=$(DEMO)/reports XXGK_EXPORT_OUT=$(DEMO)/out \
+	  $(BIN) run --config configs/annual.yaml; rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	@echo
+	@echo "demo: warehouse $(DEMO)/xxgk.duckdb, summaries in $(DEMO)/out — try:"
+	@echo "  bin/xxgk rollup --db $(DEMO)/xxgk.duckdb --level prefecture --year 2024"
+	@echo "  bin/xxgk parse cmd/xxgk/testdata/seed.txt"
 
 ## bench: throughput figures for the README (see README, Performance)
 bench:
