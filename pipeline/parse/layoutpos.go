@@ -119,8 +119,21 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 			}
 		}
 	}
-	if valueLeft == 1e18 {
-		return decided
+	noValues := valueLeft == 1e18
+	if noValues {
+		// a table printing no number at all: the row labels tell where the labels end
+		labelRight := -1e18
+		for k := range lines {
+			if l := &lines[k]; p.blankRow(lines, k, 1e18) {
+				for _, w := range l.boxes {
+					labelRight = max(labelRight, w.x1)
+				}
+			}
+		}
+		if labelRight == -1e18 {
+			return decided
+		}
+		valueLeft = labelRight + 1
 	}
 	// row labels: the words left of the numbers on lines with numbers, and the words of the
 	// other lines that stand among them (wrapped labels; not a header word over the first
@@ -128,7 +141,7 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 	labelRight := -1e18
 	var labels []xr
 	for k := range lines {
-		if lines[k].nval == 0 {
+		if lines[k].nval == 0 && !(noValues && p.blankRow(lines, k, 1e18)) {
 			continue
 		}
 		for _, w := range lines[k].boxes {
@@ -139,7 +152,7 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 		}
 	}
 	for k := range lines {
-		if lines[k].nval > 0 {
+		if lines[k].nval > 0 || noValues {
 			continue
 		}
 		for _, w := range lines[k].boxes {
@@ -187,7 +200,7 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 	}
 	blocks = append(blocks, cur)
 	for _, b := range blocks {
-		if b.rows == 0 {
+		if b.rows == 0 && (!noValues || b.header == nil) {
 			continue
 		}
 		cols := headerColumns(b.header)
@@ -227,7 +240,7 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 		for _, k := range b.lines {
 			l := &lines[k]
 			if l.nval == 0 {
-				if p.blankRow(l, labelRight) {
+				if p.blankRow(lines, k, labelRight) {
 					decided[k] = true
 					fillRow(l, nil, nil, width, empty)
 				}
@@ -256,7 +269,8 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 // blankRow reports whether a line without numbers is a row all of whose cells are blank:
 // its words stand left of the value columns and its last label names a row (not a group)
 // of table 2 or 3.
-func (p *parser) blankRow(l *lline, labelRight float64) bool {
+func (p *parser) blankRow(lines []lline, k int, labelRight float64) bool {
+	l := &lines[k]
 	if len(l.boxes) == 0 {
 		return false
 	}
@@ -272,11 +286,16 @@ func (p *parser) blankRow(l *lline, labelRight float64) bool {
 		}
 	}
 	n := norm(last)
-	if n == "" || !labelLike(last) || p.numbersBelow(l) {
+	if n == "" || !labelLike(last) || p.numbersBelow(lines, k, labelRight) {
 		return false
 	}
 	row := false
-	for _, s := range []string{n, p.wrappedLabel(l, n)} {
+	// table 3's rows start with an enumerator (一、 （一） 1.); the line of a wrapped label that
+	// does not is its continuation
+	for _, s := range []string{n, p.wrappedLabel(l, last)} {
+		if !enumerated(last) {
+			break
+		}
 		for i := range p.c.t3 {
 			e := &p.c.t3[i]
 			match := e.label.Matches(s)
@@ -294,14 +313,32 @@ func (p *parser) blankRow(l *lline, labelRight float64) bool {
 			}
 		}
 	}
+	return row || p.t2Row(l)
+}
+
+// t2Row: a line whose only text is the label of a row of table 2 ("行政强制").
+func (p *parser) t2Row(l *lline) bool {
+	text := ""
+	for _, ch := range l.chunks {
+		if !ch.val && !ch.empty {
+			if text != "" {
+				return false
+			}
+			text = ch.text
+		}
+	}
+	n := norm(text)
+	if n == "" || !labelLike(text) {
+		return false
+	}
 	for _, items := range p.c.t2 {
 		for i := range items {
 			if items[i].label.Matches(n) {
-				row = true
+				return true
 			}
 		}
 	}
-	return row
+	return false
 }
 
 // centre2 is the chunk's centre in points.
@@ -448,12 +485,12 @@ func placeRow(l *lline, cols []xr) []int {
 // continued by the last label of the next two lines without numbers that do not start a cell
 // themselves ("补正、行政机关不再处理其", "政府信息公开申请"); "" for a label that does not
 // start with an enumerator.
-func (p *parser) wrappedLabel(l *lline, n string) string {
-	if !enumerated(n) {
+func (p *parser) wrappedLabel(l *lline, last string) string {
+	if !enumerated(last) {
 		return ""
 	}
 	// the lines after l in the text
-	out := n
+	out := norm(last)
 	for i, k := l.idx+1, 0; i < len(p.lines) && k < 2; i++ {
 		t := p.line(i)
 		if trimSpace(t) == "" {
@@ -476,30 +513,29 @@ func (p *parser) wrappedLabel(l *lline, n string) string {
 	return out
 }
 
-// numbersBelow reports whether the label of a line without numbers continues onto a line
-// with numbers (its numbers stand beside the second or third line of a wrapped label): among
-// the next three non-blank lines, a line with numbers comes before any line whose last label
-// starts a cell.
-func (p *parser) numbersBelow(l *lline) bool {
-	for i, k := l.idx+1, 0; i < len(p.lines) && k < 3; i++ {
-		t := p.line(i)
-		if trimSpace(t) == "" || layoutPageNumber(t) {
-			continue
-		}
-		k++
-		last, vals := "", false
-		for _, c := range splitLayout(t) {
-			if c.val {
-				vals = true
-			} else {
+// numbersBelow reports whether the label of line k, a line without numbers, continues onto
+// a line with numbers (its numbers stand beside the second or third line of a wrapped label):
+// among the next three lines, a line with numbers comes before a line that starts a row
+// (its last label starts with an enumerator, or names a row of table 2) or holds header words.
+func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
+	for j := k + 1; j < len(lines) && j <= k+3; j++ {
+		l := &lines[j]
+		last := ""
+		for _, c := range l.chunks {
+			if !c.val && !c.empty {
 				last = c.text
 			}
 		}
-		if enumerated(last) {
+		if enumerated(last) || p.t2Row(l) {
 			return false
 		}
-		if vals {
+		if l.nval > 0 {
 			return true
+		}
+		for _, w := range l.boxes {
+			if w.centre() > labelRight {
+				return false
+			}
 		}
 	}
 	return false
