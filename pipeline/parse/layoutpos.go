@@ -292,7 +292,7 @@ func (p *parser) blankRow(lines []lline, k int, labelRight float64) bool {
 	row := false
 	// table 3's rows start with an enumerator (一、 （一） 1.); the line of a wrapped label that
 	// does not is its continuation
-	for _, s := range []string{n, p.wrappedLabel(l, last)} {
+	for _, s := range []string{n, p.wrappedLabel(lines, k, last)} {
 		if !enumerated(last) {
 			break
 		}
@@ -306,7 +306,9 @@ func (p *parser) blankRow(lines []lline, k int, labelRight float64) bool {
 				}
 			}
 			if match {
-				if e.isGroup {
+				// a group label is no row, except （六）其他处理: gb2019 prints it as one
+				// (the walk tells the two apart)
+				if e.isGroup && e.key != "other" {
 					return false
 				}
 				row = true
@@ -444,16 +446,21 @@ func headerColumns(words []xr) []xr {
 }
 
 // placeRow puts each number of the line in the column whose range, widened halfway to its
-// neighbours, holds its centre at least a point from the edges; nil unless every number
+// neighbours (a lone column by half its width), holds its centre at least a point from the edges; nil unless every number
 // lands in a column, each in a later column than the one before.
 func placeRow(l *lline, cols []xr) []int {
 	n := len(cols)
 	bound := make([]float64, n+1)
-	for c := 1; c < n; c++ {
-		bound[c] = (cols[c-1].x1 + cols[c].x0) / 2
+	if n == 1 {
+		pad := (cols[0].x1 - cols[0].x0) / 2
+		bound[0], bound[1] = cols[0].x0-pad, cols[0].x1+pad
+	} else {
+		for c := 1; c < n; c++ {
+			bound[c] = (cols[c-1].x1 + cols[c].x0) / 2
+		}
+		bound[0] = cols[0].x0 - (bound[1] - cols[0].x1)
+		bound[n] = cols[n-1].x1 + (cols[n-1].x0 - bound[n-1])
 	}
-	bound[0] = cols[0].x0 - (bound[1] - cols[0].x1)
-	bound[n] = cols[n-1].x1 + (cols[n-1].x0 - bound[n-1])
 	const margin = 1.0
 	var assign []int
 	last := -1
@@ -481,34 +488,41 @@ func placeRow(l *lline, cols []xr) []int {
 	return assign
 }
 
-// wrappedLabel: the row label of a line that starts a cell ("1.申请人无正当理由逾期不"),
-// continued by the last label of the next two lines without numbers that do not start a cell
-// themselves ("补正、行政机关不再处理其", "政府信息公开申请"); "" for a label that does not
-// start with an enumerator.
-func (p *parser) wrappedLabel(l *lline, last string) string {
+// wrappedLabel: the row label of line k that starts a cell ("1.申请人无正当理由逾期不"),
+// continued by the label text standing in the same columns on the next two lines without
+// numbers, up to one that starts a cell ("补正、行政机关不再处理其", "政府信息公开申请"); ""
+// for a label that does not start with an enumerator.
+func (p *parser) wrappedLabel(lines []lline, k int, last string) string {
 	if !enumerated(last) {
 		return ""
 	}
-	// the lines after l in the text
+	var at lchunk
+	for _, c := range lines[k].chunks {
+		if !c.val && !c.empty {
+			at = c
+		}
+	}
+	if !at.placed {
+		return ""
+	}
 	out := norm(last)
-	for i, k := l.idx+1, 0; i < len(p.lines) && k < 2; i++ {
-		t := p.line(i)
-		if trimSpace(t) == "" {
-			continue
+	for j := k + 1; j < len(lines) && j <= k+2; j++ {
+		if lines[j].nval > 0 {
+			break
 		}
-		k++
-		ch := splitLayout(t)
-		last := ""
-		for _, c := range ch {
-			if c.val {
-				return out
+		next := ""
+		for _, c := range lines[j].chunks {
+			if c.placed && c.x0 < at.x1 && at.x0 < c.x1 {
+				next = c.text
 			}
-			last = c.text
 		}
-		if enumerated(last) {
-			return out
+		if next == "" {
+			continue // a group label beside it
 		}
-		out += norm(last)
+		if enumerated(next) {
+			break
+		}
+		out += norm(next)
 	}
 	return out
 }
