@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -309,6 +310,10 @@ func (w *Warehouse) Finish(ctx context.Context, run Run) (res Result, err error)
 	res.RunID = w.runID
 	if w.failed != nil {
 		return res, fmt.Errorf("store: finish after a failed load: %w", w.failed)
+	}
+	// parsing is over: the version resolution, the models and the checkpoint get every core
+	if _, err := w.conn.ExecContext(ctx, fmt.Sprintf(`set threads = %d`, runtime.NumCPU())); err != nil {
+		return res, fmt.Errorf("store: finish: %w", err)
 	}
 	if !w.inTx {
 		if _, err := w.conn.ExecContext(ctx, `begin transaction`); err != nil {
