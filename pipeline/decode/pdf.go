@@ -67,7 +67,19 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 		}
 		return nil, inputError(name, pipeline.ErrCorrupt, "PDF 文件已损坏，pdftotext 无法读取：%s", detail)
 	}
-	d := &Doc{Name: name, Size: len(b), Kind: KindPDF, Encoding: "utf-8"}
+	return pdfDoc(name, len(b), !bytes.Contains(b[max(0, len(b)-2048):], []byte("%%EOF")), out, boxes)
+}
+
+// DecodePDFText builds the Doc of a PDF from the saved output of `pdftotext -layout -enc
+// UTF-8` and `pdftotext -tsv -enc UTF-8` (tsv may be nil: no word positions), as decoding the
+// PDF itself would; for tests and tools that keep pdftotext's output.
+func DecodePDFText(name string, layout, tsv []byte) (*Doc, error) {
+	return pdfDoc(name, len(layout), false, layout, parseTSV(tsv))
+}
+
+// pdfDoc turns pdftotext's layout text (and word boxes) into a Doc.
+func pdfDoc(name string, size int, truncated bool, out []byte, boxes [][]tsvWord) (*Doc, error) {
+	d := &Doc{Name: name, Size: size, Kind: KindPDF, Encoding: "utf-8"}
 	if !utf8.Valid(out) {
 		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
 	}
@@ -79,7 +91,7 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 	if d.Pages == 0 {
 		return nil, inputError(name, pipeline.ErrEmpty, "PDF 没有页面")
 	}
-	if !bytes.Contains(b[max(0, len(b)-2048):], []byte("%%EOF")) {
+	if truncated {
 		d.Truncated = true
 		d.Notes = append(d.Notes, "PDF 文件缺少结束标记 %%EOF（可能下载中断），已读取能读到的页面")
 	}

@@ -131,6 +131,7 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 			}
 		}
 		if labelRight == -1e18 {
+			p.blankTable4(lines, decided)
 			return decided
 		}
 		valueLeft = labelRight + 1
@@ -527,20 +528,39 @@ func (p *parser) wrappedLabel(lines []lline, k int, last string) string {
 	return out
 }
 
-// numbersBelow reports whether the label of line k, a line without numbers, continues onto
-// a line with numbers (its numbers stand beside the second or third line of a wrapped label):
-// among the next three lines, a line with numbers comes before a line that starts a row
-// (its last label starts with an enumerator, or names a row of table 2) or holds header words.
+// numbersBelow reports whether the label of line k, a line without numbers, may own numbers
+// printed on another line: its numbers stand beside the second or third line of a wrapped
+// label, or beside a group label a line above or below it. Among the next three lines, a line
+// with numbers comes before a line that starts a row (the label in the row label's columns
+// starts with an enumerator, or names a row of table 2) or holds header words; or the line
+// above has numbers and no label in those columns. Unsure (no position), it says yes.
 func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
-	for j := k + 1; j < len(lines) && j <= k+3; j++ {
-		l := &lines[j]
-		last := ""
-		for _, c := range l.chunks {
-			if !c.val && !c.empty {
-				last = c.text
+	var at lchunk
+	for _, c := range lines[k].chunks {
+		if !c.val && !c.empty {
+			at = c
+		}
+	}
+	if !at.placed {
+		return true
+	}
+	// own: the label of line j in the row label's columns
+	own := func(j int) (string, bool) {
+		for _, c := range lines[j].chunks {
+			if !c.val && !c.empty && c.placed && c.x0 < at.x1 && at.x0 < c.x1 {
+				return c.text, true
 			}
 		}
-		if enumerated(last) || p.t2Row(l) {
+		return "", false
+	}
+	if k > 0 && lines[k-1].nval > 0 && lines[k].idx-lines[k-1].idx <= 2 {
+		if _, ok := own(k - 1); !ok {
+			return true
+		}
+	}
+	for j := k + 1; j < len(lines) && j <= k+3; j++ {
+		l := &lines[j]
+		if t, ok := own(j); ok && (enumerated(t) || p.t2Row(l)) {
 			return false
 		}
 		if l.nval > 0 {
@@ -553,4 +573,31 @@ func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
 		}
 	}
 	return false
+}
+
+// blankTable4: a region without numbers and without row labels whose header words fall into
+// table 4's 15 columns prints table 4 with every cell blank: its last header line gets the 15
+// empty cells (the walk reads the empty cells after the header as the values).
+func (p *parser) blankTable4(lines []lline, decided []bool) {
+	var words []xr
+	last := -1
+	for k := range lines {
+		if len(lines[k].boxes) > 0 {
+			words = append(words, lines[k].boxes...)
+			last = k
+		}
+	}
+	cols := headerColumns(words)
+	if len(cols) != 15 || last < 0 {
+		return
+	}
+	for _, w := range lines[last].boxes {
+		if w.x0 < cols[0].x0-1 || w.x1 > cols[14].x1+1 {
+			return // not a header line under the columns
+		}
+	}
+	fillRow(&lines[last], nil, nil, 15, func(c int) lchunk {
+		return lchunk{empty: true, col0: -1, col1: -1, placed: true, x0: cols[c].x0, x1: cols[c].x1}
+	})
+	decided[last] = true
 }

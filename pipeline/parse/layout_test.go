@@ -1,0 +1,233 @@
+package parse
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"xxgk/pipeline/decode"
+	"xxgk/schemas"
+)
+
+// The testdata/layout cases are generated reports (package gen) printed to PDF by Chromium,
+// kept as pdftotext's own output (-layout and -tsv) with their gold:
+//   - blank-totals: every row of table 3 prints its 总计 blank, table 4 its three 总计; labels
+//     wrap over two and three lines, the numbers on the first, middle or last of them; table
+//     3 runs onto the next page;
+//   - blank-zeros: zeros print blank: rows with blanks in the middle ("1 … 1"), rows of table 2
+//     and 3 printing no number at all (wrapped labels among them), a lone table 2 column;
+//   - blank-zeros-t4: table 4 prints 6 of its 15 numbers, its first column blank;
+//   - blank-table4: table 4 prints no number at all; table 3 neither (gb2019, its blank
+//     （六）其他处理 row).
+
+func loadLayoutCase(t *testing.T, name string, withTSV bool) (*decode.Doc, *schemas.Report) {
+	t.Helper()
+	base := filepath.Join("testdata", "layout", name)
+	layout, err := os.ReadFile(base + ".layout.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tsv []byte
+	if withTSV {
+		if tsv, err = os.ReadFile(base + ".tsv"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc, err := decode.DecodePDFText(name+".pdf", layout, tsv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(base + ".gold.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gold := &schemas.Report{}
+	if err := json.Unmarshal(b, gold); err != nil {
+		t.Fatal(err)
+	}
+	return doc, gold
+}
+
+// TestLayoutPositions reads each case exactly: every number and blank cell of tables 2–4 in
+// its column, no problem about the tables, every cell with its line and page.
+func TestLayoutPositions(t *testing.T) {
+	for _, name := range []string{"blank-totals", "blank-zeros", "blank-zeros-t4", "blank-table4"} {
+		t.Run(name, func(t *testing.T) {
+			doc, gold := loadLayoutCase(t, name, true)
+			if doc.Words == nil {
+				t.Fatal("no word positions")
+			}
+			r := Parse(doc, Options{})
+			for _, d := range schemas.DiffNumbers(gold, r) {
+				if !strings.Contains(d, "(derived)") { // totals package validate derives
+					t.Error(d)
+				}
+			}
+			for _, p := range r.Problems {
+				if p.Table != "" {
+					t.Errorf("problem: %s %s %s.%s line %d: %s", p.Code, p.Table, p.Row, p.Column, p.Line, p.Message)
+				}
+			}
+			for _, g := range []schemas.Grid{r.Table2, r.Table3, r.Table4} {
+				for row, cells := range g {
+					for col, c := range cells {
+						if c.State != schemas.StateMissing && (c.Line == 0 || c.Page == 0) {
+							t.Errorf("%s.%s: line %d page %d", row, col, c.Line, c.Page)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestLayoutColumnCells pins single cells: value, state and provenance.
+func TestLayoutColumnCells(t *testing.T) {
+	type cell struct {
+		table, row, col string
+		state           schemas.CellState
+		value           string
+		line, page      int
+	}
+	cases := map[string][]cell{
+		"blank-totals": {
+			// a blank total after six numbers
+			{"table3", "new_received", "natural_person", schemas.StateNumber, "7", 73, 2},
+			{"table3", "new_received", "other_org", schemas.StateNumber, "1", 73, 2},
+			{"table3", "new_received", "total", schemas.StateBlank, "0", 73, 2},
+			// wrapped label, numbers on its middle line
+			{"table3", "withheld_law_prohibited", "total", schemas.StateBlank, "0", 85, 2},
+			// on the next page, under the header of the page before
+			{"table3", "total_handled", "natural_person", schemas.StateNumber, "9", 137, 3},
+			{"table3", "total_handled", "total", schemas.StateBlank, "0", 137, 3},
+			// table 4: a blank 总计 after each group's four numbers
+			{"table4", "review", "pending", schemas.StateNumber, "0", 151, 3},
+			{"table4", "review", "total", schemas.StateBlank, "0", 151, 3},
+			{"table4", "litigation_direct", "upheld", schemas.StateNumber, "0", 151, 3},
+			{"table4", "litigation_after_review", "total", schemas.StateBlank, "0", 151, 3},
+		},
+		"blank-zeros": {
+			// blanks in the middle of a row: "1 … 1"
+			{"table3", "new_received", "natural_person", schemas.StateNumber, "1", 67, 2},
+			{"table3", "new_received", "commercial", schemas.StateBlank, "0", 67, 2},
+			{"table3", "new_received", "other_org", schemas.StateBlank, "0", 67, 2},
+			{"table3", "new_received", "total", schemas.StateNumber, "1", 67, 2},
+			// a row printing no number, its label wrapped over three lines beside a group label
+			{"table3", "other_no_correction", "total", schemas.StateBlank, "0", 108, 2},
+			// table 2: a row of three columns printing only the last; a lone column left blank
+			{"table2", "normative_documents", "issued", schemas.StateBlank, "0", 31, 1},
+			{"table2", "normative_documents", "in_force", schemas.StateNumber, "3", 31, 1},
+			{"table2", "coercion", "decisions", schemas.StateBlank, "0", 45, 1},
+		},
+		"blank-zeros-t4": {
+			{"table4", "review", "upheld", schemas.StateBlank, "0", 144, 3},
+			{"table4", "review", "corrected", schemas.StateNumber, "1", 144, 3},
+			{"table4", "review", "total", schemas.StateNumber, "3", 144, 3},
+			{"table4", "litigation_direct", "upheld", schemas.StateBlank, "0", 144, 3},
+			{"table4", "litigation_after_review", "upheld", schemas.StateNumber, "1", 144, 3},
+			{"table4", "litigation_after_review", "total", schemas.StateNumber, "1", 144, 3},
+		},
+	}
+	for name, cells := range cases {
+		t.Run(name, func(t *testing.T) {
+			doc, _ := loadLayoutCase(t, name, true)
+			r := Parse(doc, Options{})
+			for _, w := range cells {
+				c, ok := r.Table(w.table).Get(w.row, w.col)
+				if !ok || c.State != w.state || c.Value.String() != w.value || c.Line != w.line || c.Page != w.page {
+					t.Errorf("%s.%s.%s: got %s %s line %d page %d (%v), want %s %s line %d page %d",
+						w.table, w.row, w.col, c.State, c.Value.String(), c.Line, c.Page, ok, w.state, w.value, w.line, w.page)
+				}
+			}
+		})
+	}
+}
+
+// TestLayoutWithoutPositions: the same text without word positions cannot place the numbers
+// of short rows: they are flagged, never read into the wrong column.
+func TestLayoutWithoutPositions(t *testing.T) {
+	for _, name := range []string{"blank-totals", "blank-zeros", "blank-zeros-t4"} {
+		t.Run(name, func(t *testing.T) {
+			doc, gold := loadLayoutCase(t, name, false)
+			if doc.Words != nil {
+				t.Fatal("word positions without -tsv output")
+			}
+			r := Parse(doc, Options{})
+			diff := schemas.DiffNumbers(gold, r)
+			if len(diff) == 0 {
+				t.Fatal("read exactly without positions: the case tests nothing")
+			}
+			for _, d := range diff {
+				if !strings.HasSuffix(d, `got 0 (missing) "" line 0`) {
+					t.Errorf("wrong, not flagged: %s", d)
+				}
+			}
+			amb := 0
+			for _, p := range r.Problems {
+				if p.Code == schemas.ProblemAmbiguous {
+					amb++
+				}
+			}
+			if amb == 0 {
+				t.Error("no ambiguous problem")
+			}
+		})
+	}
+}
+
+// TestHeaderColumns: stacked header words make one column each; words spanning columns are
+// left out; touching lines of one header join.
+func TestHeaderColumns(t *testing.T) {
+	words := []xr{
+		{376, 437},             // 法人或其他组织: spans 社会公益组织 and 法律服务机构
+		{383, 427},             // 申请人情况
+		{282, 290}, {269, 286}, // 自 / 然人
+		{320, 329}, {303, 329}, // 商 / 业企业
+		{398, 415}, {380, 415}, // 社会 / 公益组织
+		{443, 460}, {425, 460}, // 法律 / 服务机构
+		{521, 530}, {512, 521}, // 总 / 计, side by side
+	}
+	cols := headerColumns(words)
+	want := []xr{{269, 290}, {303, 329}, {380, 415}, {425, 460}, {512, 530}}
+	if len(cols) != len(want) {
+		t.Fatalf("got %v, want %v", cols, want)
+	}
+	for i := range want {
+		if cols[i] != want[i] {
+			t.Errorf("column %d: got %v, want %v", i, cols[i], want[i])
+		}
+	}
+	// two columns whose words touch cannot be told apart
+	if c := headerColumns([]xr{{10, 20}, {21, 30}, {40, 50}}); len(c) != 2 {
+		t.Errorf("touching words: got %v", c)
+	}
+}
+
+// TestPlaceRow: numbers go to the column they stand in; a number on a boundary, two numbers
+// in one column, or a number outside every column leave the row unplaced.
+func TestPlaceRow(t *testing.T) {
+	cols := []xr{{100, 120}, {140, 160}, {180, 200}}
+	row := func(xs ...float64) *lline {
+		l := &lline{}
+		for _, x := range xs {
+			l.chunks = append(l.chunks, lchunk{val: true, placed: true, x0: x - 3, x1: x + 3})
+		}
+		return l
+	}
+	if a := placeRow(row(110, 190), cols); len(a) != 2 || a[0] != 0 || a[1] != 2 {
+		t.Errorf("blank in the middle: got %v", a)
+	}
+	if a := placeRow(row(150), cols); len(a) != 1 || a[0] != 1 {
+		t.Errorf("lone number: got %v", a)
+	}
+	for _, xs := range [][]float64{{130}, {145, 155}, {300}, {30}} {
+		if a := placeRow(row(xs...), cols); a != nil {
+			t.Errorf("%v: got %v, want unplaced", xs, a)
+		}
+	}
+	if a := placeRow(row(110), []xr{{100, 120}}); len(a) != 1 || a[0] != 0 {
+		t.Errorf("one column: got %v", a)
+	}
+}
