@@ -10,7 +10,8 @@
 // a known identity become a new version; the store keeps the older one, superseded.
 //
 // Before publishing, the SQL models of package queries are (re)built on the working copy
-// (rollup.Apply), so the published warehouse always carries models of its current reports.
+// (rollup.Apply) whenever the run loaded new report versions, so the published warehouse
+// always carries models of its current reports.
 //
 // The loader processes results in walk order (lexical, per root), whatever the order in which
 // workers finish, so a run's outcome does not depend on timing: re-running converges.
@@ -193,6 +194,8 @@ type loader struct {
 	runIdent map[string]string // identity → first path in this run
 	b        *batch.Builder
 	lastProg time.Time
+	// hadReports: the warehouse held reports of this parser version before the run
+	hadReports bool
 
 	// loads carries coalesced batches to the store goroutine, the only one that talks to
 	// DuckDB while the run loads; it overlaps DuckDB's inserts with parsing and building.
@@ -249,6 +252,7 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 	if l.known, err = l.w.Known(ctx, pipeline.ParserVersion); err != nil {
 		return nil, err
 	}
+	l.hadReports = len(l.known) > 0
 	l.knownIDs = make(map[int64]bool, len(l.known))
 	for _, k := range l.known {
 		l.knownIDs[k.ReportID] = true
@@ -346,9 +350,15 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 		return nil, fmt.Errorf("internal: %d results out of order", len(pending))
 	}
 	s := l.sum
-	res, err := l.w.Finish(ctx, store.Run{Roots: l.opts.Roots, Manifest: s.Manifest, Inputs: int64(s.Inputs),
+	run := store.Run{Roots: l.opts.Roots, Manifest: s.Manifest, Inputs: int64(s.Inputs),
 		Loaded: int64(s.Parsed), Unchanged: int64(s.Unchanged), Duplicates: int64(s.Duplicates),
-		Failed: int64(s.Failed), Incomplete: int64(s.Incomplete), Status: s.Status(), Models: rollup.Apply})
+		Failed: int64(s.Failed), Incomplete: int64(s.Incomplete), Status: s.Status()}
+	if s.Parsed > 0 || !l.hadReports {
+		// new report versions (or a new warehouse): rebuild the models; otherwise they are
+		// unchanged (xxgk views --refresh rebuilds them after an upgrade)
+		run.Models = rollup.Apply
+	}
+	res, err := l.w.Finish(ctx, run)
 	if err != nil {
 		return nil, err
 	}
