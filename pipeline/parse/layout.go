@@ -396,7 +396,8 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 func (p *parser) layoutBlanks(lines []lline, width int, decided []bool) {
 	var full []int
 	for i := range lines {
-		if lines[i].nval == width {
+		// rows given their empty cells from word positions are not complete rows here
+		if lines[i].nval == width && (decided == nil || !decided[i]) {
 			full = append(full, i)
 		}
 	}
@@ -440,6 +441,9 @@ func (p *parser) layoutBlanks(lines []lline, width int, decided []bool) {
 						k++
 					}
 				}
+			}
+			if len(v) == 0 {
+				return // not reached: complete rows have width numbers
 			}
 			sort.Float64s(v)
 			cols[c] = v[len(v)/2]
