@@ -500,12 +500,12 @@ func inputFailure(err error) *failure {
 	return &failure{reason: "无法解码（undecodable）", detail: err.Error()}
 }
 
-func readFile(path string, max int64) ([]byte, int64, error) {
+func readFile(path string, max int64) (_ []byte, _ int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, -1, err
 	}
-	defer f.Close()
+	defer func() { err = errors.Join(err, f.Close()) }()
 	st, err := f.Stat()
 	if err != nil {
 		return nil, -1, err

@@ -318,3 +318,16 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	corpus(t, in, 2, 1)
+	must(t, os.WriteFile(filepath.Join(in, "big.txt"), make([]byte, 1<<20), 0o644))
+	s, err := ingest.Run(context.Background(), ingest.Options{Roots: []string{in}, DB: filepath.Join(dir, "w.duckdb"),
+		Extract: jsonExtract, MaxFileSize: 512 << 10})
+	must(t, err)
+	if s.Parsed != 2 || s.InputsFailed != 1 || !strings.Contains(strings.Join(s.Failures, "\n"), "文件过大") {
+		t.Errorf("parsed %d failed %d: %v", s.Parsed, s.InputsFailed, s.Failures)
+	}
+}

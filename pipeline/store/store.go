@@ -127,12 +127,16 @@ type Known struct {
 
 // Known returns the report versions already stored for this parser version, by the SHA-256
 // of their bytes: the ingest skips parsing them (unchanged or duplicate).
-func (w *Warehouse) Known(ctx context.Context, parserVersion string) (map[[32]byte]Known, error) {
+func (w *Warehouse) Known(ctx context.Context, parserVersion string) (_ map[[32]byte]Known, err error) {
 	rows, err := w.conn.QueryContext(ctx, `select sha256, report_id, source_path from reports where parser_version = ?`, parserVersion)
 	if err != nil {
 		return nil, fmt.Errorf("store: read known reports: %w", err)
 	}
-	defer rows.Close()
+	defer func() {
+		if cerr := rows.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("store: read known reports: %w", cerr))
+		}
+	}()
 	out := map[[32]byte]Known{}
 	for rows.Next() {
 		var sha string
