@@ -181,9 +181,15 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 		if l.nval == 0 {
 			var hs []xr
 			for _, w := range l.boxes {
-				if w.centre() > labelRight {
-					hs = append(hs, w)
+				if w.centre() <= labelRight {
+					continue
 				}
+				// words of one cell split by a letter-spaced gap ("业 企业"): joined
+				if n := len(hs); n > 0 && w.x0-hs[n-1].x1 < 4 && w.x0 >= hs[n-1].x1 {
+					hs[n-1].x1 = w.x1
+					continue
+				}
+				hs = append(hs, w)
 			}
 			if len(hs) > 0 {
 				if cur.rows > 0 || len(cur.lines) > 0 && cur.header == nil {
