@@ -121,7 +121,7 @@ func TestDOCXRoundTrip(t *testing.T) {
 // reports printing blank cells (blank totals, blank zeros): rows of fewer numbers than
 // columns, read through the word positions of pdftotext -tsv. It skips when pdftotext or a
 // converter is missing; XXGK_PDF_N sets how many every-7th reports (default 18), XXGK_PDF_BLANK
-// how many of each blank variant (default 4).
+// how many of each blank variant (default 6).
 func TestPDFRoundTrip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("external tools: slow")
@@ -132,7 +132,7 @@ func TestPDFRoundTrip(t *testing.T) {
 	if _, err := gen.PDFConverter(); err != nil {
 		t.Skip(err)
 	}
-	want, wantBlank := 18, 4
+	want, wantBlank := 18, 6
 	if s := os.Getenv("XXGK_PDF_N"); s != "" {
 		fmt.Sscan(s, &want)
 	}
