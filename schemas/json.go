@@ -19,6 +19,8 @@ type cellsJSON struct {
 
 type reportJSON struct {
 	Source     string                     `json:"source,omitempty"`
+	Encoding   string                     `json:"encoding,omitempty"`
+	Kind       string                     `json:"kind,omitempty"`
 	Title      string                     `json:"title"`
 	Body       string                     `json:"body"`
 	Year       int                        `json:"year"`
@@ -62,7 +64,7 @@ func (g Grid) Numbers() map[string]map[string]*Dec {
 // MarshalJSON writes the report in the spec's JSON form.
 func (r *Report) MarshalJSON() ([]byte, error) {
 	j := reportJSON{
-		Source: r.Source, Title: r.Title, Body: r.Body, Year: r.Year, Format: r.Format,
+		Source: r.Source, Encoding: r.Encoding, Kind: r.Kind, Title: r.Title, Body: r.Body, Year: r.Year, Format: r.Format,
 		Scope: r.Scope, Region: r.Region, Status: r.Status,
 		Table2: r.Table2.Numbers(), Table3: r.Table3.Numbers(), Table4: r.Table4.Numbers(),
 		Cells:    cellsJSON{Table2: nonNil(r.Table2), Table3: nonNil(r.Table3), Table4: nonNil(r.Table4)},
@@ -99,7 +101,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Report{
-		Source: j.Source, Title: j.Title, Body: j.Body, Year: j.Year, Format: j.Format,
+		Source: j.Source, Encoding: j.Encoding, Kind: j.Kind, Title: j.Title, Body: j.Body, Year: j.Year, Format: j.Format,
 		Scope: j.Scope, Region: j.Region, Status: j.Status,
 		Sections: j.Sections, Statements: j.Statements, Markers: j.Markers, Checks: j.Checks, Problems: j.Problems,
 	}

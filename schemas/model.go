@@ -201,16 +201,19 @@ const (
 // Report is the canonical form of one annual report.
 type Report struct {
 	Source string `json:"source,omitempty"` // file path as given
-	Title  string `json:"title"`
-	Body   string `json:"body"` // issuing body, e.g. 朝阳县人民政府
-	Year   int    `json:"year"` // the year reported on (not the year published)
-	Format Format `json:"format"`
-	Scope  Scope  `json:"scope"`
-	Region Region `json:"region"`
-	Status string `json:"status"`
-	Table2 Grid   `json:"-"`
-	Table3 Grid   `json:"-"`
-	Table4 Grid   `json:"-"`
+	// Encoding and Kind say how the file was decoded: utf-8, gb18030, big5 …; text, html, pdf, docx.
+	Encoding string `json:"encoding,omitempty"`
+	Kind     string `json:"kind,omitempty"`
+	Title    string `json:"title"`
+	Body     string `json:"body"` // issuing body, e.g. 朝阳县人民政府
+	Year     int    `json:"year"` // the year reported on (not the year published)
+	Format   Format `json:"format"`
+	Scope    Scope  `json:"scope"`
+	Region   Region `json:"region"`
+	Status   string `json:"status"`
+	Table2   Grid   `json:"-"`
+	Table3   Grid   `json:"-"`
+	Table4   Grid   `json:"-"`
 	// Fee is the 信息处理费 stated in section 六, in yuan (state missing when not stated).
 	Fee      Cell      `json:"-"`
 	Sections []Section `json:"sections,omitempty"`

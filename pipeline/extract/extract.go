@@ -28,6 +28,7 @@ func Bytes(path string, b []byte, opt Options) (*schemas.Report, error) {
 		return nil, err
 	}
 	r := parse.Parse(doc, opt)
+	r.Encoding, r.Kind = doc.Encoding, doc.Kind
 	if doc.Truncated {
 		r.AddProblem(schemas.Problem{Code: schemas.ProblemTruncated, Severity: schemas.SeverityWarning,
 			Message: "文件不完整（在字符或页面中间截断），缺失部分的数字按缺失处理"})

@@ -101,6 +101,10 @@ func TestGeneratedProvinceMatchesGold(t *testing.T) {
 		t.Errorf("inputs %d parsed %d manifest %q; generated %d", s.Inputs, s.Parsed, s.Manifest, st.Reports)
 	}
 	rdb := readOnly(t, db)
+	var noEncoding int
+	if err := rdb.QueryRow(`select count(*) from reports where encoding is null or encoding = ''`).Scan(&noEncoding); err != nil || noEncoding != 0 {
+		t.Errorf("%d reports without their source encoding (%v)", noEncoding, err)
+	}
 	n, parserDiffs := 0, 0
 	err = filepath.WalkDir(filepath.Join(out, gen.GoldDir), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

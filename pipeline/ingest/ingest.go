@@ -100,7 +100,6 @@ type result struct {
 	size   int64
 	known  *store.Known
 	rep    *schemas.Report
-	enc    string
 	fail   *failure
 	given  extract.Options
 }
@@ -635,7 +634,7 @@ func (l *loader) handle(ctx context.Context, r result) error {
 			l.runIdent[ident] = r.key
 		}
 		l.b.AddReport(batch.Meta{ReportID: id, IdentityKey: ident, Path: r.key, SHA256: shaHex, Size: r.size,
-			Encoding: r.enc, ParserVersion: pipeline.ParserVersion, RunID: runID}, rep)
+			Encoding: rep.Encoding, ParserVersion: pipeline.ParserVersion, RunID: runID}, rep)
 		in.Status = schemas.InputLoaded
 		in.ReportID = id
 		l.b.AddInput(in)
