@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"xxgk/pipeline/textgrid"
 
 	"github.com/spf13/cobra"
 
@@ -136,7 +137,7 @@ func writeRecord(w io.Writer, r *annual.Record, db string) {
 		{"写入 written", fmt.Sprint(r.Written)},
 		{"用时 elapsed", r.Duration().Round(10 * time.Millisecond).String()},
 	}
-	writeAligned(w, "  ", rows, 40)
+	textgrid.Write(w, "  ", rows, 40)
 	if len(r.Problems) > 0 {
 		fmt.Fprintf(w, "问题 problems: %d\n", len(r.Problems))
 		for i, p := range r.Problems {

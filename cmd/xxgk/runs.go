@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"time"
+	"xxgk/pipeline/textgrid"
 
 	"github.com/spf13/cobra"
 
@@ -110,7 +111,7 @@ func writeRuns(w io.Writer, recs []*annual.Record, format string) error {
 			strconv.Itoa(r.Inputs), strconv.Itoa(r.Loaded), strconv.Itoa(r.Violations), strconv.Itoa(r.Failures),
 			strconv.Itoa(r.Incomplete), strconv.Itoa(r.TestFailures), strconv.Itoa(len(r.Outputs)), strconv.Itoa(r.Written), sha})
 	}
-	writeAligned(w, "", rows, 8)
+	textgrid.Write(w, "", rows, 8)
 	return nil
 }
 
@@ -153,6 +154,6 @@ func writeRunOutputs(w io.Writer, recs []*annual.Record, format string) error {
 	for _, o := range rows {
 		t = append(t, []string{o.Path, strconv.FormatInt(o.RunID, 10), o.Action, strconv.FormatInt(o.Size, 10), o.SHA256[:12]})
 	}
-	writeAligned(w, "", t, 120)
+	textgrid.Write(w, "", t, 120)
 	return nil
 }
