@@ -2,10 +2,8 @@ package rollup
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,82 +19,30 @@ var ErrNoModels = errors.New("仓库中没有 analytics 视图（由较早版本
 // message lists what it holds.
 var ErrNotFound = errors.New("not in the warehouse")
 
-// Reader is a read-only session on the published warehouse: it never blocks an ingest run,
-// and the connection refuses every write.
+// Reader is a read-only session on the published warehouse (a store.Session): it never blocks
+// an ingest run, and the connection refuses every write.
 type Reader struct {
-	path string
-	db   *sql.DB
-	conn *sql.Conn
+	*store.Session
 }
 
 // Open opens the published warehouse at path read-only, on one connection (session settings
 // such as SET persist, as in a DuckDB shell).
 func Open(ctx context.Context, path string) (*Reader, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("no warehouse at %s: run xxgk ingest first, or give --db (%w)", path, err)
-	}
-	db, err := store.OpenReadOnly(path)
+	s, err := store.OpenSession(ctx, path, store.SessionOptions{})
 	if err != nil {
 		return nil, err
 	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("open %s: %w", path, err), db.Close())
-	}
-	return &Reader{path: path, db: db, conn: conn}, nil
-}
-
-// Close closes the session.
-func (r *Reader) Close() error {
-	return errors.Join(r.conn.Close(), r.db.Close())
+	return &Reader{Session: s}, nil
 }
 
 // Table is a query result: column names, DuckDB type names and rows of driver values.
-type Table struct {
-	Columns []string
-	Types   []string
-	Rows    [][]any
-}
-
-// Col returns the index of a column, or -1.
-func (t *Table) Col(name string) int {
-	for i, c := range t.Columns {
-		if c == name {
-			return i
-		}
-	}
-	return -1
-}
+type Table = store.Rows
 
 // Query runs one statement and returns its rows. Write statements fail on the read-only
 // connection; Query says so clearly (see ErrReadOnly).
 func (r *Reader) Query(ctx context.Context, q string, args ...any) (*Table, error) {
-	rows, err := r.conn.QueryContext(ctx, q, args...)
+	t, err := r.Session.Query(ctx, q, args...)
 	if err != nil {
-		return nil, readOnlyHint(err)
-	}
-	defer rows.Close()
-	cts, err := rows.ColumnTypes()
-	if err != nil {
-		return nil, err
-	}
-	t := &Table{}
-	for _, c := range cts {
-		t.Columns = append(t.Columns, c.Name())
-		t.Types = append(t.Types, c.DatabaseTypeName())
-	}
-	for rows.Next() {
-		vals := make([]any, len(cts))
-		ptrs := make([]any, len(cts))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		t.Rows = append(t.Rows, vals)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, readOnlyHint(err)
 	}
 	return t, nil
@@ -114,11 +60,11 @@ func readOnlyHint(err error) error {
 
 // HasModels reports whether the warehouse holds the analytics views.
 func (r *Reader) HasModels(ctx context.Context) (bool, error) {
-	var n int
-	if err := r.conn.QueryRowContext(ctx, `select count(*) from duckdb_views() where schema_name = 'analytics'`).Scan(&n); err != nil {
+	t, err := r.Query(ctx, `select count(*) from duckdb_views() where schema_name = 'analytics'`)
+	if err != nil {
 		return false, err
 	}
-	return n > 0, nil
+	return len(t.Rows) == 1 && toInt(t.Rows[0][0]) > 0, nil
 }
 
 func (r *Reader) requireModels(ctx context.Context) error {
@@ -127,7 +73,7 @@ func (r *Reader) requireModels(ctx context.Context) error {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: run `xxgk views --refresh --db %s` (or ingest again)", ErrNoModels, r.path)
+		return fmt.Errorf("%w: run `xxgk views --refresh --db %s` (or ingest again)", ErrNoModels, r.Path())
 	}
 	return nil
 }
@@ -445,7 +391,4 @@ func toInt(v any) int64 {
 	return n
 }
 
-// QueryContext makes a Reader a Querier (for RunTests).
-func (r *Reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return r.conn.QueryContext(ctx, q, args...)
-}
+

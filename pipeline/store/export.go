@@ -81,6 +81,12 @@ func (r *Rows) Col(name string) int {
 	return -1
 }
 
+// QueryContext runs one statement on the session's connection and returns its rows
+// (database/sql), for callers that stream or that take a Querier.
+func (s *Session) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return s.conn.QueryContext(ctx, q, args...)
+}
+
 // Query runs one read statement and returns all its rows.
 func (s *Session) Query(ctx context.Context, q string, args ...any) (*Rows, error) {
 	rows, err := s.conn.QueryContext(ctx, q, args...)
