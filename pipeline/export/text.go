@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/width"
-
 	"xxgk/schemas"
 )
 
@@ -53,20 +51,6 @@ func fmtPct(v Val) string {
 		return "—"
 	}
 	return fmt.Sprintf("%+.1f%%", v.V)
-}
-
-// displayWidth counts East Asian wide characters as two columns.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
 
 var levelNames = map[string]string{"province": "省级", "prefecture": "地级", "county": "县级"}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"xxgk/pipeline/textgrid"
 
 	"github.com/xuri/excelize/v2"
 
@@ -215,7 +216,7 @@ func writeOfficialSheet(f *excelize.File, st *styles, s *Summary) error {
 					w += 11
 				}
 			}
-			if n := int(math.Ceil(float64(displayWidth(c.text)) / (w - 1))); n > rowLines[c.row] {
+			if n := int(math.Ceil(float64(textgrid.Width(c.text)) / (w - 1))); n > rowLines[c.row] {
 				rowLines[c.row] = n
 			}
 		}
@@ -381,7 +382,7 @@ func fitColumns(f *excelize.File, sheets ...*flatSheet) error {
 	w := map[int]int{}
 	for _, fs := range sheets {
 		for i, c := range fs.cols {
-			if n := displayWidth(c.label); n > w[i] {
+			if n := textgrid.Width(c.label); n > w[i] {
 				w[i] = n
 			}
 		}
@@ -392,9 +393,9 @@ func fitColumns(f *excelize.File, sheets ...*flatSheet) error {
 				case Val:
 					n = len(fmtNum(x)) + 2
 				case string:
-					n = displayWidth(x)
+					n = textgrid.Width(x)
 				default:
-					n = displayWidth(fmt.Sprint(x))
+					n = textgrid.Width(fmt.Sprint(x))
 				}
 				if n > w[i] {
 					w[i] = n
