@@ -14,6 +14,20 @@ import (
 //go:embed labels.yaml
 var labelsYAML []byte
 
+// Keys of the catalogue that the rules, the generator and the rollups name in code; everything
+// else (the rows of a group, the applicant columns, the outcomes) is read from the catalogue.
+const (
+	ColTotal          = "total"           // table 3 column 总计
+	RowNewReceived    = "new_received"    // 一、本年新收
+	RowCarriedOver    = "carried_over"    // 二、上年结转
+	RowTotalHandled   = "total_handled"   // （七）总计
+	RowCarriedForward = "carried_forward" // 四、结转下年度继续办理
+	RowOtherTotal     = "other_total"     // （六）其他处理
+	GroupResults      = "results"         // 三、本年度办理结果
+	GroupOther        = "other"           // （六）其他处理, the gb2021 group
+	OutcomeTotal      = "total"           // table 4 总计
+)
+
 // Label is one entry of the catalogue: a section, row, column, group, item or measure.
 type Label struct {
 	Key   string `yaml:"key"`

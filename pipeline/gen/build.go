@@ -211,30 +211,30 @@ func (g *generator) inject(rng *rand.Rand, d *Doc, vr variant, chainCol int) {
 		for _, o := range ko.outcomes[:ko.nResults] {
 			s += val(o, col)
 		}
-		return s + val(rowOtherTotal, col)
+		return s + val(schemas.RowOtherTotal, col)
 	}
 	k := int64(1 + rng.IntN(4))
 	switch vr.fault {
 	case FaultRowSum:
 		row := []string{"granted", "partially_granted"}[rng.IntN(2)]
-		bump(row, colTotal, k)
+		bump(row, schemas.ColTotal, k)
 		r.Checks = append(r.Checks,
-			newCheck("R2", row, colTotal, rowParts(row), val(row, colTotal)),
-			newCheck("R3", rowHandled, colTotal, results(colTotal), val(rowHandled, colTotal)))
+			newCheck("R2", row, schemas.ColTotal, rowParts(row), val(row, schemas.ColTotal)),
+			newCheck("R3", schemas.RowTotalHandled, schemas.ColTotal, results(schemas.ColTotal), val(schemas.RowTotalHandled, schemas.ColTotal)))
 	case FaultColumnTotal:
 		col := ko.cols[[]int{0, 0, 1, 6}[rng.IntN(4)]]
-		bump(rowHandled, col, k)
-		in := val(rowNewReceived, col) + val(rowCarriedOver, col)
-		out := val(rowHandled, col) + val(rowForward, col)
+		bump(schemas.RowTotalHandled, col, k)
+		in := val(schemas.RowNewReceived, col) + val(schemas.RowCarriedOver, col)
+		out := val(schemas.RowTotalHandled, col) + val(schemas.RowCarriedForward, col)
 		r.Checks = append(r.Checks,
 			newCheck("R1", "", col, in, out),
-			newCheck("R2", rowHandled, colTotal, rowParts(rowHandled), val(rowHandled, colTotal)),
-			newCheck("R3", rowHandled, col, results(col), val(rowHandled, col)))
+			newCheck("R2", schemas.RowTotalHandled, schemas.ColTotal, rowParts(schemas.RowTotalHandled), val(schemas.RowTotalHandled, schemas.ColTotal)),
+			newCheck("R3", schemas.RowTotalHandled, col, results(col), val(schemas.RowTotalHandled, col)))
 	case FaultMissingRow:
 		var cands, zero []string
 		for _, o := range ko.outcomes[2:ko.nResults] { // withheld, unavailable, rejected rows
 			cands = append(cands, o)
-			if val(o, colTotal) == 0 {
+			if val(o, schemas.ColTotal) == 0 {
 				zero = append(zero, o)
 			}
 		}
@@ -251,19 +251,19 @@ func (g *generator) inject(rng *rand.Rand, d *Doc, vr variant, chainCol int) {
 		r.Status = schemas.StatusIncomplete
 	case FaultChain:
 		for i, col := range ko.cols {
-			p, _ := g.prev.Table3.Get(rowForward, col)
-			c, _ := t3.Get(rowCarriedOver, col)
-			if i == chainCol || col == colTotal {
-				ch := newCheck("R6", rowCarriedOver, col, p.Value, c.Value)
+			p, _ := g.prev.Table3.Get(schemas.RowCarriedForward, col)
+			c, _ := t3.Get(schemas.RowCarriedOver, col)
+			if i == chainCol || col == schemas.ColTotal {
+				ch := newCheck("R6", schemas.RowCarriedOver, col, p.Value, c.Value)
 				ch.Severity = schemas.SeverityWarning
 				ch.Message = fmt.Sprintf("表三“%s”列：上年结转=%s，%d年报告结转下年度=%s", col, c.Value, r.Year-1, p.Value)
 				r.Checks = append(r.Checks, ch)
 			}
 		}
 	case FaultProse:
-		ch := newCheck("R7", rowNewReceived, colTotal, val(rowNewReceived, colTotal), r.Statements[0].Value)
+		ch := newCheck("R7", schemas.RowNewReceived, schemas.ColTotal, val(schemas.RowNewReceived, schemas.ColTotal), r.Statements[0].Value)
 		ch.Severity = schemas.SeverityWarning
-		ch.Message = fmt.Sprintf("正文第一部分所述申请数为%s件，表三为%s件", r.Statements[0].Value, val(rowNewReceived, colTotal))
+		ch.Message = fmt.Sprintf("正文第一部分所述申请数为%s件，表三为%s件", r.Statements[0].Value, val(schemas.RowNewReceived, schemas.ColTotal))
 		r.Checks = append(r.Checks, ch)
 	}
 }

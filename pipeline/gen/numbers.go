@@ -9,19 +9,6 @@ import (
 	"xxgk/schemas"
 )
 
-// Catalogue keys the generator refers to by name; everything printed comes from the catalogue.
-const (
-	colTotal       = "total"
-	rowNewReceived = "new_received"
-	rowCarriedOver = "carried_over"
-	rowHandled     = "total_handled"
-	rowForward     = "carried_forward"
-	rowOtherTotal  = "other_total"
-	groupResults   = "results"
-	groupOther     = "other"
-	outcomeTotal   = "total"
-)
-
 // keys is the catalogue flattened into the key lists the generator walks.
 type keys struct {
 	cols      []string // 7 table 3 columns
@@ -47,7 +34,7 @@ func catKeys() *keys {
 		c := schemas.Labels()
 		k := &keys{cols: c.Table3ColumnKeys(), subtotals: map[string][]string{}, groupOf: map[string]string{}, t4groups: c.Table4GroupKeys()}
 		for _, col := range k.cols {
-			if col != colTotal {
+			if col != schemas.ColTotal {
 				k.applicant = append(k.applicant, col)
 			}
 		}
@@ -58,7 +45,7 @@ func catKeys() *keys {
 			switch {
 			case r.Subtotal:
 				k.subOrder = append(k.subOrder, r.Key)
-			case r.Group == groupOther:
+			case r.Group == schemas.GroupOther:
 				other = append(other, r.Key)
 			case r.Group != "":
 				k.outcomes = append(k.outcomes, r.Key)
@@ -72,11 +59,11 @@ func catKeys() *keys {
 			k.subtotals[s] = members[g]
 		}
 		for _, o := range c.Table4OutcomeKeys() {
-			if o != outcomeTotal {
+			if o != schemas.OutcomeTotal {
 				k.t4parts = append(k.t4parts, o)
 			}
 		}
-		k.t4cols = append(append([]string(nil), k.t4parts...), outcomeTotal)
+		k.t4cols = append(append([]string(nil), k.t4parts...), schemas.OutcomeTotal)
 		ks = k
 	})
 	return ks
@@ -298,10 +285,10 @@ func fillTable3(r *schemas.Report, t table3Counts, vr variant) {
 		}
 		tv := vr
 		tv.blankZeros = bz
-		g.Set(key, colTotal, totalCell(sum6(v), tv))
+		g.Set(key, schemas.ColTotal, totalCell(sum6(v), tv))
 	}
-	row(rowNewReceived, t.newRec, false)
-	row(rowCarriedOver, t.carried, false)
+	row(schemas.RowNewReceived, t.newRec, false)
+	row(schemas.RowCarriedOver, t.carried, false)
 	idx := map[string]int{}
 	for i, o := range ko.outcomes {
 		idx[o] = i
@@ -320,11 +307,11 @@ func fillTable3(r *schemas.Report, t table3Counts, vr variant) {
 			row(ko.outcomes[i], t.outcomes[i], false)
 		}
 		for i, col := range ko.applicant {
-			g.Set(rowOtherTotal, col, schemas.Cell{State: schemas.StateDerived, Value: schemas.DecInt(other[i])})
+			g.Set(schemas.RowOtherTotal, col, schemas.Cell{State: schemas.StateDerived, Value: schemas.DecInt(other[i])})
 		}
-		g.Set(rowOtherTotal, colTotal, schemas.Cell{State: schemas.StateDerived, Value: schemas.DecInt(sum6(other))})
+		g.Set(schemas.RowOtherTotal, schemas.ColTotal, schemas.Cell{State: schemas.StateDerived, Value: schemas.DecInt(sum6(other))})
 	} else {
-		row(rowOtherTotal, other, false)
+		row(schemas.RowOtherTotal, other, false)
 	}
 	if vr.subtotals {
 		for _, st := range ko.subOrder {
@@ -337,8 +324,8 @@ func fillTable3(r *schemas.Report, t table3Counts, vr variant) {
 			row(st, v, true)
 		}
 	}
-	row(rowHandled, t.handled, false)
-	row(rowForward, t.forward, false)
+	row(schemas.RowTotalHandled, t.handled, false)
+	row(schemas.RowCarriedForward, t.forward, false)
 }
 
 // drawTable4 fills table 4: reviews and lawsuits over the body's disclosure decisions.
@@ -353,7 +340,7 @@ func drawTable4(rng *rand.Rand, r *schemas.Report, s *bodyState, requests int64,
 		for j, o := range ko.t4parts {
 			r.Table4.Set(grp, o, num(parts[j], vr.blankZeros))
 		}
-		r.Table4.Set(grp, outcomeTotal, totalCell(n, vr))
+		r.Table4.Set(grp, schemas.OutcomeTotal, totalCell(n, vr))
 	}
 }
 

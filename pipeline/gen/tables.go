@@ -248,9 +248,9 @@ func table3Model(r *schemas.Report, ls labelStyle) *tmodel {
 	for i := 0; i < len(rows); i++ {
 		row := rows[i]
 		switch {
-		case row.Key == rowNewReceived || row.Key == rowCarriedOver || row.Key == rowForward:
+		case row.Key == schemas.RowNewReceived || row.Key == schemas.RowCarriedOver || row.Key == schemas.RowCarriedForward:
 			continue
-		case row.Group == groupResults || row.Key == rowHandled || row.Key == rowOtherTotal:
+		case row.Group == schemas.GroupResults || row.Key == schemas.RowTotalHandled || row.Key == schemas.RowOtherTotal:
 			if printed(row.Key) {
 				block = append(block, brow{[]tcell{{text: ls.rowLabel(row.Label), cs: 2}}, row.Key})
 			}
@@ -282,7 +282,7 @@ func table3Model(r *schemas.Report, ls labelStyle) *tmodel {
 			}
 		}
 	}
-	for _, k := range []string{rowNewReceived, rowCarriedOver} {
+	for _, k := range []string{schemas.RowNewReceived, schemas.RowCarriedOver} {
 		if printed(k) {
 			t.add(append([]tcell{{text: ls.rowLabel(c.Table3Row(k).Label), cs: 3}}, values(k)...)...)
 		}
@@ -290,13 +290,13 @@ func table3Model(r *schemas.Report, ls labelStyle) *tmodel {
 	for i, b := range block {
 		var cells []tcell
 		if i == 0 {
-			cells = append(cells, tcell{text: ls.label(groupLabel[groupResults]), rs: len(block)})
+			cells = append(cells, tcell{text: ls.label(groupLabel[schemas.GroupResults]), rs: len(block)})
 		}
 		cells = append(cells, b.cells...)
 		t.add(append(cells, values(b.key)...)...)
 	}
-	if printed(rowForward) {
-		t.add(append([]tcell{{text: ls.rowLabel(c.Table3Row(rowForward).Label), cs: 3}}, values(rowForward)...)...)
+	if printed(schemas.RowCarriedForward) {
+		t.add(append([]tcell{{text: ls.rowLabel(c.Table3Row(schemas.RowCarriedForward).Label), cs: 3}}, values(schemas.RowCarriedForward)...)...)
 	}
 	return t
 }

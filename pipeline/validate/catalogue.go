@@ -7,19 +7,6 @@ import (
 	"xxgk/schemas"
 )
 
-// Row and column keys the rules refer to by name. Everything else (the rows of each group, the
-// applicant columns, the table 4 outcomes) is read from the catalogue.
-const (
-	colTotal       = "total"
-	rowNewReceived = "new_received"
-	rowCarriedOver = "carried_over"
-	rowHandled     = "total_handled"
-	rowForward     = "carried_forward"
-	rowOtherTotal  = "other_total"
-	outcomeTotal   = "total"
-	groupOther     = "other"
-)
-
 // subtotal is a row that sums the rows of one group: the optional (三)(四)(五) subtotal rows,
 // and other_total, which sums the three gb2021 (六) rows.
 type subtotal struct {
@@ -90,12 +77,12 @@ func buildShape(c *schemas.Catalogue) *shape {
 		t2:       map[schemas.Format][]table2Measure{},
 	}
 	for _, k := range s.cols {
-		if k != colTotal {
+		if k != schemas.ColTotal {
 			s.applicant = append(s.applicant, k)
 		}
 	}
 	for _, k := range c.Table4OutcomeKeys() {
-		if k != outcomeTotal {
+		if k != schemas.OutcomeTotal {
 			s.t4parts = append(s.t4parts, k)
 		}
 	}
@@ -114,7 +101,7 @@ func buildShape(c *schemas.Catalogue) *shape {
 	for _, r := range c.Table3.Rows {
 		name := r.Short()
 		switch {
-		case r.Key == rowHandled:
+		case r.Key == schemas.RowTotalHandled:
 			name = "办理结果总计"
 		case r.Subtotal:
 			name = groupName[strings.TrimSuffix(r.Key, "_total")] + "小计"
@@ -125,13 +112,13 @@ func buildShape(c *schemas.Catalogue) *shape {
 		switch {
 		case r.Subtotal:
 			s.subtotals = append(s.subtotals, subtotal{key: r.Key, parts: members[strings.TrimSuffix(r.Key, "_total")]})
-		case r.Group == groupOther:
+		case r.Group == schemas.GroupOther:
 			s.otherRows = append(s.otherRows, r.Key)
 		case r.Group != "":
 			s.results = append(s.results, r.Key)
 		}
 	}
-	s.handledParts = append(append([]string(nil), s.results...), rowOtherTotal)
+	s.handledParts = append(append([]string(nil), s.results...), schemas.RowOtherTotal)
 	for _, col := range c.Table3.Columns {
 		name := col.Label
 		if col.Group != "" && col.Key == "other_org" {
@@ -173,10 +160,10 @@ func (s *shape) index(c *schemas.Catalogue) {
 		}
 		return out
 	}
-	s.iNew, s.iOver, s.iHandled = s.rowIdx[rowNewReceived], s.rowIdx[rowCarriedOver], s.rowIdx[rowHandled]
-	s.iFwd, s.iOther = s.rowIdx[rowForward], s.rowIdx[rowOtherTotal]
+	s.iNew, s.iOver, s.iHandled = s.rowIdx[schemas.RowNewReceived], s.rowIdx[schemas.RowCarriedOver], s.rowIdx[schemas.RowTotalHandled]
+	s.iFwd, s.iOther = s.rowIdx[schemas.RowCarriedForward], s.rowIdx[schemas.RowOtherTotal]
 	for i, k := range s.cols {
-		if k == colTotal {
+		if k == schemas.ColTotal {
 			s.iTotal = i
 		} else {
 			s.iApplicant = append(s.iApplicant, i)
@@ -192,7 +179,7 @@ func (s *shape) index(c *schemas.Catalogue) {
 		s.iOfficial[f] = rows(keys)
 	}
 	for i, k := range c.Table4OutcomeKeys() {
-		if k == outcomeTotal {
+		if k == schemas.OutcomeTotal {
 			s.i4Total = i
 		} else {
 			s.i4Parts = append(s.i4Parts, i)

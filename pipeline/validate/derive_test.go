@@ -47,8 +47,8 @@ func TestDerive(t *testing.T) {
 		value           func(r *schemas.Report) schemas.Dec
 	}{
 		{"blank row total is derived", gb21,
-			func(r *schemas.Report) { set(r.Table3, "granted", colTotal, blank()) },
-			schemas.Table3, "granted", colTotal, schemas.StateDerived,
+			func(r *schemas.Report) { set(r.Table3, "granted", schemas.ColTotal, blank()) },
+			schemas.Table3, "granted", schemas.ColTotal, schemas.StateDerived,
 			func(r *schemas.Report) schemas.Dec { return gridRowSum(r.Table3, "granted", catalogue().applicant) }},
 		{"blank row total with zero parts stays blank", gb21,
 			func(r *schemas.Report) {
@@ -56,67 +56,71 @@ func TestDerive(t *testing.T) {
 					set(r.Table3, "rejected_excessive", c, blank())
 				}
 				set(r.Table3, "rejected_excessive", "research", num(0))
-				set(r.Table3, "rejected_excessive", colTotal, blank())
+				set(r.Table3, "rejected_excessive", schemas.ColTotal, blank())
 				fixColumns(r)
 			},
-			schemas.Table3, "rejected_excessive", colTotal, schemas.StateBlank,
+			schemas.Table3, "rejected_excessive", schemas.ColTotal, schemas.StateBlank,
 			func(*schemas.Report) schemas.Dec { return 0 }},
 		{"blank row total with a dash part stays blank", gb21,
 			func(r *schemas.Report) {
 				set(r.Table3, "granted", "commercial", dash())
-				set(r.Table3, "granted", colTotal, blank())
+				set(r.Table3, "granted", schemas.ColTotal, blank())
 			},
-			schemas.Table3, "granted", colTotal, schemas.StateBlank,
+			schemas.Table3, "granted", schemas.ColTotal, schemas.StateBlank,
 			func(*schemas.Report) schemas.Dec { return 0 }},
 		{"blank subtotal total is derived", func() gen { g := gb21; g.subtotals = true; return g }(),
-			func(r *schemas.Report) { set(r.Table3, "unavailable_total", colTotal, blank()) },
-			schemas.Table3, "unavailable_total", colTotal, schemas.StateDerived,
+			func(r *schemas.Report) { set(r.Table3, "unavailable_total", schemas.ColTotal, blank()) },
+			schemas.Table3, "unavailable_total", schemas.ColTotal, schemas.StateDerived,
 			func(r *schemas.Report) schemas.Dec {
-				return gridColSum(r.Table3, []string{"unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"}, colTotal)
+				return gridColSum(r.Table3, []string{"unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"}, schemas.ColTotal)
 			}},
 		{"blank total_handled cell is derived from its column", gb21,
-			func(r *schemas.Report) { set(r.Table3, rowHandled, "natural_person", blank()) },
-			schemas.Table3, rowHandled, "natural_person", schemas.StateDerived,
+			func(r *schemas.Report) { set(r.Table3, schemas.RowTotalHandled, "natural_person", blank()) },
+			schemas.Table3, schemas.RowTotalHandled, "natural_person", schemas.StateDerived,
 			func(r *schemas.Report) schemas.Dec {
 				return gridColSum(r.Table3, catalogue().handledParts, "natural_person")
 			}},
 		{"blank total_handled total is derived", gb21,
-			func(r *schemas.Report) { set(r.Table3, rowHandled, colTotal, blank()) },
-			schemas.Table3, rowHandled, colTotal, schemas.StateDerived,
-			func(r *schemas.Report) schemas.Dec { return gridRowSum(r.Table3, rowHandled, catalogue().applicant) }},
+			func(r *schemas.Report) { set(r.Table3, schemas.RowTotalHandled, schemas.ColTotal, blank()) },
+			schemas.Table3, schemas.RowTotalHandled, schemas.ColTotal, schemas.StateDerived,
+			func(r *schemas.Report) schemas.Dec {
+				return gridRowSum(r.Table3, schemas.RowTotalHandled, catalogue().applicant)
+			}},
 		{"blank total_handled total, applicants blank too", gb21,
 			func(r *schemas.Report) {
-				set(r.Table3, rowHandled, colTotal, blank())
-				set(r.Table3, rowHandled, "research", blank())
+				set(r.Table3, schemas.RowTotalHandled, schemas.ColTotal, blank())
+				set(r.Table3, schemas.RowTotalHandled, "research", blank())
 			},
-			schemas.Table3, rowHandled, colTotal, schemas.StateDerived,
-			func(r *schemas.Report) schemas.Dec { return gridColSum(r.Table3, catalogue().handledParts, colTotal) }},
+			schemas.Table3, schemas.RowTotalHandled, schemas.ColTotal, schemas.StateDerived,
+			func(r *schemas.Report) schemas.Dec {
+				return gridColSum(r.Table3, catalogue().handledParts, schemas.ColTotal)
+			}},
 		{"gb2021 other_total is derived", gb21, nil,
-			schemas.Table3, rowOtherTotal, "commercial", schemas.StateDerived,
+			schemas.Table3, schemas.RowOtherTotal, "commercial", schemas.StateDerived,
 			func(r *schemas.Report) schemas.Dec { return gridColSum(r.Table3, catalogue().otherRows, "commercial") }},
 		{"gb2021 other_total with a dash part stays missing", gb21,
 			func(r *schemas.Report) { set(r.Table3, "other_other", "commercial", dash()) },
-			schemas.Table3, rowOtherTotal, "commercial", "",
+			schemas.Table3, schemas.RowOtherTotal, "commercial", "",
 			func(*schemas.Report) schemas.Dec { return 0 }},
 		{"gb2021 printed other_total is kept even when wrong", func() gen { g := gb21; g.otherTotal = true; return g }(),
-			func(r *schemas.Report) { add(r.Table3, rowOtherTotal, "commercial", schemas.DecInt(7)) },
-			schemas.Table3, rowOtherTotal, "commercial", schemas.StateNumber,
+			func(r *schemas.Report) { add(r.Table3, schemas.RowOtherTotal, "commercial", schemas.DecInt(7)) },
+			schemas.Table3, schemas.RowOtherTotal, "commercial", schemas.StateNumber,
 			func(r *schemas.Report) schemas.Dec {
 				return gridColSum(r.Table3, catalogue().otherRows, "commercial") + schemas.DecInt(7)
 			}},
 		{"gb2019 other_total is never derived", fixed(schemas.FormatGB2019),
-			func(r *schemas.Report) { delete(r.Table3, rowOtherTotal) },
-			schemas.Table3, rowOtherTotal, "commercial", "",
+			func(r *schemas.Report) { delete(r.Table3, schemas.RowOtherTotal) },
+			schemas.Table3, schemas.RowOtherTotal, "commercial", "",
 			func(*schemas.Report) schemas.Dec { return 0 }},
 		{"blank table 4 total is derived", gb21,
-			func(r *schemas.Report) { set(r.Table4, "litigation_direct", outcomeTotal, blank()) },
-			schemas.Table4, "litigation_direct", outcomeTotal, schemas.StateDerived,
+			func(r *schemas.Report) { set(r.Table4, "litigation_direct", schemas.OutcomeTotal, blank()) },
+			schemas.Table4, "litigation_direct", schemas.OutcomeTotal, schemas.StateDerived,
 			func(r *schemas.Report) schemas.Dec {
 				return gridRowSum(r.Table4, "litigation_direct", catalogue().t4parts)
 			}},
 		{"blank carried_forward is not derived", gb21,
-			func(r *schemas.Report) { set(r.Table3, rowForward, "natural_person", blank()) },
-			schemas.Table3, rowForward, "natural_person", schemas.StateBlank,
+			func(r *schemas.Report) { set(r.Table3, schemas.RowCarriedForward, "natural_person", blank()) },
+			schemas.Table3, schemas.RowCarriedForward, "natural_person", schemas.StateBlank,
 			func(*schemas.Report) schemas.Dec { return 0 }},
 	}
 	for _, tt := range tests {
@@ -150,11 +154,11 @@ func fixColumns(r *schemas.Report) {
 	g := r.Table3
 	for _, col := range s.cols {
 		h := gridColSum(g, append(append([]string(nil), s.results...), s.otherRows...), col)
-		old := cellValue(g, rowHandled, col)
-		add(g, rowHandled, col, h-old)
-		add(g, rowNewReceived, col, h-old)
+		old := cellValue(g, schemas.RowTotalHandled, col)
+		add(g, schemas.RowTotalHandled, col, h-old)
+		add(g, schemas.RowNewReceived, col, h-old)
 	}
-	r.Statements[0].Value = cellValue(g, rowNewReceived, colTotal)
+	r.Statements[0].Value = cellValue(g, schemas.RowNewReceived, schemas.ColTotal)
 }
 
 func TestDeriveThenValidate(t *testing.T) {
@@ -163,20 +167,20 @@ func TestDeriveThenValidate(t *testing.T) {
 	s := catalogue()
 	for _, row := range s.rows {
 		if _, ok := r.Table3[row]; ok {
-			set(r.Table3, row, colTotal, blank())
+			set(r.Table3, row, schemas.ColTotal, blank())
 		}
 	}
 	for _, col := range s.cols {
-		set(r.Table3, rowHandled, col, blank())
+		set(r.Table3, schemas.RowTotalHandled, col, blank())
 	}
 	for _, grp := range s.t4groups {
-		set(r.Table4, grp, outcomeTotal, blank())
+		set(r.Table4, grp, schemas.OutcomeTotal, blank())
 	}
 	if cs := run(r); len(cs) != 0 {
 		t.Fatalf("all totals blank: %v", got(cs))
 	}
 	for _, row := range s.rows {
-		if c, ok := r.Table3.Get(row, colTotal); ok && c.State != schemas.StateDerived {
+		if c, ok := r.Table3.Get(row, schemas.ColTotal); ok && c.State != schemas.StateDerived {
 			t.Errorf("%s.total: %s", row, c.State)
 		}
 	}
@@ -195,13 +199,13 @@ func TestChain(t *testing.T) {
 	link := func(prev *schemas.Report) func(r *schemas.Report) {
 		return func(r *schemas.Report) {
 			for _, col := range catalogue().cols {
-				c, _ := prev.Table3.Get(rowForward, col)
-				r.Table3.Set(rowCarriedOver, col, c)
+				c, _ := prev.Table3.Get(schemas.RowCarriedForward, col)
+				r.Table3.Set(schemas.RowCarriedOver, col, c)
 			}
 		}
 	}
 	prev := mk(2021, nil)
-	cf := cellValue(prev.Table3, rowForward, "research")
+	cf := cellValue(prev.Table3, schemas.RowCarriedForward, "research")
 	tests := []struct {
 		name string
 		cur  *schemas.Report
@@ -210,15 +214,15 @@ func TestChain(t *testing.T) {
 		{"linked", mk(2022, link(prev)), nil},
 		{"one column differs", mk(2022, func(r *schemas.Report) {
 			link(prev)(r)
-			add(r.Table3, rowCarriedOver, "research", schemas.DecInt(2))
-		}), []want{{"R6", schemas.Table3, rowCarriedOver, "research", ds(cf), plus(cf, 2)}}},
+			add(r.Table3, schemas.RowCarriedOver, "research", schemas.DecInt(2))
+		}), []want{{"R6", schemas.Table3, schemas.RowCarriedOver, "research", ds(cf), plus(cf, 2)}}},
 		{"dash skips", mk(2022, func(r *schemas.Report) {
 			link(prev)(r)
-			set(r.Table3, rowCarriedOver, "research", dash())
+			set(r.Table3, schemas.RowCarriedOver, "research", dash())
 		}), nil},
 		{"not consecutive years", mk(2023, func(r *schemas.Report) {
 			link(prev)(r)
-			add(r.Table3, rowCarriedOver, "research", schemas.DecInt(2))
+			add(r.Table3, schemas.RowCarriedOver, "research", schemas.DecInt(2))
 		}), nil},
 	}
 	for _, tt := range tests {
@@ -303,18 +307,18 @@ func randomGen(rng *rand.Rand) gen {
 func blankTotals(rng *rand.Rand, r *schemas.Report) {
 	s := catalogue()
 	for _, row := range s.rows {
-		if c, ok := r.Table3.Get(row, colTotal); ok && rng.IntN(8) == 0 && c.State == schemas.StateNumber {
-			set(r.Table3, row, colTotal, blank())
+		if c, ok := r.Table3.Get(row, schemas.ColTotal); ok && rng.IntN(8) == 0 && c.State == schemas.StateNumber {
+			set(r.Table3, row, schemas.ColTotal, blank())
 		}
 	}
 	for _, col := range s.cols {
 		if rng.IntN(10) == 0 {
-			set(r.Table3, rowHandled, col, blank())
+			set(r.Table3, schemas.RowTotalHandled, col, blank())
 		}
 	}
 	for _, grp := range s.t4groups {
 		if rng.IntN(6) == 0 {
-			set(r.Table4, grp, outcomeTotal, blank())
+			set(r.Table4, grp, schemas.OutcomeTotal, blank())
 		}
 	}
 }
@@ -339,7 +343,7 @@ func TestRandomReports(t *testing.T) {
 		var cells []pos
 		for _, tb := range []string{schemas.Table3, schemas.Table4} {
 			for _, rk := range sortedKeys(r.Table(tb)) {
-				if tb == schemas.Table4 && r.Table4[rk][outcomeTotal].State == schemas.StateBlank {
+				if tb == schemas.Table4 && r.Table4[rk][schemas.OutcomeTotal].State == schemas.StateBlank {
 					continue
 				}
 				for _, ck := range sortedKeys(r.Table(tb)[rk]) {
@@ -394,8 +398,8 @@ func cloneReport(r *schemas.Report) *schemas.Report {
 // iterations re-derive other_total and check everything).
 func BenchmarkValidate(b *testing.B) {
 	r := fixed(schemas.FormatGB2021).build()
-	set(r.Table3, "granted", colTotal, blank())
-	set(r.Table4, "review", outcomeTotal, blank())
+	set(r.Table3, "granted", schemas.ColTotal, blank())
+	set(r.Table4, "review", schemas.OutcomeTotal, blank())
 	b.ReportAllocs()
 	for b.Loop() {
 		if cs := Validate(r); len(cs) != 0 {

@@ -49,7 +49,7 @@ func (g gen) build() *schemas.Report {
 	if g.format == schemas.FormatGB2021 {
 		resultRows = append(resultRows, s.otherRows...)
 	} else {
-		resultRows = append(resultRows, rowOtherTotal)
+		resultRows = append(resultRows, schemas.RowOtherTotal)
 	}
 	n := len(s.applicant)
 	handled := make([]int64, n+1)
@@ -69,7 +69,7 @@ func (g gen) build() *schemas.Report {
 			t3.Set(row, s.cols[ci], g.cell(row, s.cols[ci], vals[ci]))
 			total += vals[ci]
 		}
-		t3.Set(row, colTotal, g.cell(row, colTotal, total))
+		t3.Set(row, schemas.ColTotal, g.cell(row, schemas.ColTotal, total))
 	}
 	for ri, row := range resultRows {
 		vals := make([]int64, n)
@@ -79,7 +79,7 @@ func (g gen) build() *schemas.Report {
 		}
 		setRow(row, vals)
 	}
-	setRow(rowHandled, handled[:n])
+	setRow(schemas.RowTotalHandled, handled[:n])
 	over, fwd, news := make([]int64, n), make([]int64, n), make([]int64, n)
 	for ci := 0; ci < n; ci++ {
 		over[ci], fwd[ci] = g.over(ci), g.fwd(ci)
@@ -88,16 +88,16 @@ func (g gen) build() *schemas.Report {
 		}
 		news[ci] = handled[ci] + fwd[ci] - over[ci]
 	}
-	setRow(rowNewReceived, news)
-	setRow(rowCarriedOver, over)
-	setRow(rowForward, fwd)
+	setRow(schemas.RowNewReceived, news)
+	setRow(schemas.RowCarriedOver, over)
+	setRow(schemas.RowCarriedForward, fwd)
 	if g.subtotals {
 		for _, st := range s.subtotals {
 			setRow(st.key, colSum(st.parts)[:n])
 		}
 	}
 	if g.format == schemas.FormatGB2021 && g.otherTotal {
-		setRow(rowOtherTotal, colSum(s.otherRows)[:n])
+		setRow(schemas.RowOtherTotal, colSum(s.otherRows)[:n])
 	}
 
 	for gi, grp := range s.t4groups {
@@ -107,7 +107,7 @@ func (g gen) build() *schemas.Report {
 			r.Table4.Set(grp, o, g.cell(grp, o, v))
 			total += v
 		}
-		r.Table4.Set(grp, outcomeTotal, g.cell(grp, outcomeTotal, total))
+		r.Table4.Set(grp, schemas.OutcomeTotal, g.cell(grp, schemas.OutcomeTotal, total))
 	}
 
 	c := schemas.Labels()
@@ -126,7 +126,7 @@ func (g gen) build() *schemas.Report {
 	}
 
 	r.Fee = num(120)
-	newTotal, _ := t3.Get(rowNewReceived, colTotal)
+	newTotal, _ := t3.Get(schemas.RowNewReceived, schemas.ColTotal)
 	r.Statements = []schemas.Statement{
 		{Measure: schemas.StatedRequests, Value: newTotal.Value, Section: 1, Line: 3, Text: "共收到申请" + newTotal.Value.String() + "件"},
 		{Measure: schemas.StatedRequests, Value: schemas.DecInt(7000), Approx: true, Section: 1, Line: 4, Text: "7000余条"},

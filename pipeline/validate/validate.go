@@ -92,8 +92,8 @@ func Chain(prev, cur *schemas.Report) []schemas.Check {
 	s := catalogue()
 	var out []schemas.Check
 	for _, col := range s.cols {
-		p, _ := prev.Table3.Get(rowForward, col)
-		c, _ := cur.Table3.Get(rowCarriedOver, col)
+		p, _ := prev.Table3.Get(schemas.RowCarriedForward, col)
+		c, _ := cur.Table3.Get(schemas.RowCarriedOver, col)
 		if !p.HasValue() || !c.HasValue() || p.Value == c.Value {
 			continue
 		}
@@ -101,7 +101,7 @@ func Chain(prev, cur *schemas.Report) []schemas.Check {
 		if prev.Year != 0 {
 			year = fmt.Sprintf("%d年", prev.Year)
 		}
-		out = append(out, check(RuleChain, schemas.Table3, rowCarriedOver, col, &p.Value, &c.Value,
+		out = append(out, check(RuleChain, schemas.Table3, schemas.RowCarriedOver, col, &p.Value, &c.Value,
 			fmt.Sprintf("表三“%s”列：上年结转=%s，%s报告结转下年度=%s", s.col(col), c.Value, year, p.Value)))
 	}
 	return out
@@ -159,7 +159,7 @@ func (v *checker) rows() {
 		}
 		parts, total := d.rowSum(ri, s.iApplicant), one(d.t3[ri][s.iTotal])
 		if broken(parts, total) {
-			v.add(RuleRows, schemas.Table3, row, colTotal, &parts.v, &total.v,
+			v.add(RuleRows, schemas.Table3, row, schemas.ColTotal, &parts.v, &total.v,
 				fmt.Sprintf("表三“%s”行：各类申请人之和=%s，总计=%s", s.row(row), parts.v, total.v))
 		}
 	}
@@ -179,14 +179,14 @@ func (v *checker) results() {
 		parts = join(parts, other)
 		total := one(d.t3[s.iHandled][ci])
 		if broken(parts, total) {
-			v.add(RuleResults, schemas.Table3, rowHandled, col, &parts.v, &total.v,
+			v.add(RuleResults, schemas.Table3, schemas.RowTotalHandled, col, &parts.v, &total.v,
 				fmt.Sprintf("表三“%s”列：予以公开+部分公开+不予公开+无法提供+不予处理+其他处理=%s，办理结果总计=%s",
 					s.col(col), parts.v, total.v))
 		}
 	}
 	subs := s.subtotals
 	if v.r.Format != schemas.FormatGB2019 {
-		subs = append(subs[:len(subs):len(subs)], subtotal{key: rowOtherTotal, idx: s.iOther, iPart: s.iOtherRows})
+		subs = append(subs[:len(subs):len(subs)], subtotal{key: schemas.RowOtherTotal, idx: s.iOther, iPart: s.iOtherRows})
 	}
 	for _, st := range subs {
 		if !d.row3[st.idx] {
@@ -299,9 +299,9 @@ func (v *checker) statements() {
 			if !c.has() || c.v == st.Value {
 				continue
 			}
-			v.add(RuleStatements, schemas.Table3, rowNewReceived, colTotal, &c.v, &st.Value,
+			v.add(RuleStatements, schemas.Table3, schemas.RowNewReceived, schemas.ColTotal, &c.v, &st.Value,
 				fmt.Sprintf("正文%s所述申请数为%s件，表三“%s”行“总计”列为%s件",
-					sectionName(st.Section), st.Value, v.s.row(rowNewReceived), c.v))
+					sectionName(st.Section), st.Value, v.s.row(schemas.RowNewReceived), c.v))
 		case schemas.StatedFees:
 			c := v.r.Fee
 			if !c.HasValue() || c.Value == st.Value {

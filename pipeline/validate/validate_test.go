@@ -76,7 +76,7 @@ func TestUnknownFormat(t *testing.T) {
 		if cs := run(r); len(cs) != 0 {
 			t.Errorf("%s shaped, unknown format: %v", f, got(cs))
 		}
-		add(r.Table3, "granted", colTotal, schemas.DecInt(1))
+		add(r.Table3, "granted", schemas.ColTotal, schemas.DecInt(1))
 		if cs := run(r); len(cs) != 2 || cs[0].Rule != "R2" || cs[1].Rule != "R3" {
 			t.Errorf("%s shaped, unknown format, broken: %v", f, got(cs))
 		}
@@ -100,101 +100,101 @@ func TestRules(t *testing.T) {
 	tests := []tc{
 		{"R1 carried_forward total", gb21, func(r *schemas.Report) []want {
 			g := r.Table3
-			in := cellValue(g, rowNewReceived, colTotal) + cellValue(g, rowCarriedOver, colTotal)
-			fw := cellValue(g, rowForward, colTotal)
-			add(g, rowForward, colTotal, schemas.DecInt(1))
+			in := cellValue(g, schemas.RowNewReceived, schemas.ColTotal) + cellValue(g, schemas.RowCarriedOver, schemas.ColTotal)
+			fw := cellValue(g, schemas.RowCarriedForward, schemas.ColTotal)
+			add(g, schemas.RowCarriedForward, schemas.ColTotal, schemas.DecInt(1))
 			return []want{
-				{"R1", t3, "", colTotal, ds(in), plus(in, 1)},
-				{"R2", t3, rowForward, colTotal, ds(fw), plus(fw, 1)},
+				{"R1", t3, "", schemas.ColTotal, ds(in), plus(in, 1)},
+				{"R2", t3, schemas.RowCarriedForward, schemas.ColTotal, ds(fw), plus(fw, 1)},
 			}
 		}},
 		{"R1 only, other terms dashed", gb21, func(r *schemas.Report) []want {
 			g := r.Table3
 			// carried_forward.commercial is a dash: R2 of that row and R1 of that column skip.
-			set(g, rowForward, "commercial", dash())
-			in := cellValue(g, rowNewReceived, "natural_person") + cellValue(g, rowCarriedOver, "natural_person")
-			add(g, rowForward, "natural_person", schemas.DecInt(2))
+			set(g, schemas.RowCarriedForward, "commercial", dash())
+			in := cellValue(g, schemas.RowNewReceived, "natural_person") + cellValue(g, schemas.RowCarriedOver, "natural_person")
+			add(g, schemas.RowCarriedForward, "natural_person", schemas.DecInt(2))
 			return []want{{"R1", t3, "", "natural_person", ds(in), plus(in, 2)}}
 		}},
 		{"R2 row total", gb21, func(r *schemas.Report) []want {
 			g := r.Table3
-			gr := cellValue(g, "granted", colTotal)
-			h := cellValue(g, rowHandled, colTotal)
-			add(g, "granted", colTotal, schemas.DecInt(2))
+			gr := cellValue(g, "granted", schemas.ColTotal)
+			h := cellValue(g, schemas.RowTotalHandled, schemas.ColTotal)
+			add(g, "granted", schemas.ColTotal, schemas.DecInt(2))
 			return []want{
-				{"R2", t3, "granted", colTotal, ds(gr), plus(gr, 2)},
-				{"R3", t3, rowHandled, colTotal, plus(h, 2), ds(h)},
+				{"R2", t3, "granted", schemas.ColTotal, ds(gr), plus(gr, 2)},
+				{"R3", t3, schemas.RowTotalHandled, schemas.ColTotal, plus(h, 2), ds(h)},
 			}
 		}},
 		{"R2 only, column total dashed", gb21, func(r *schemas.Report) []want {
 			g := r.Table3
-			set(g, rowHandled, "research", dash())
-			gr := cellValue(g, "granted", colTotal)
+			set(g, schemas.RowTotalHandled, "research", dash())
+			gr := cellValue(g, "granted", schemas.ColTotal)
 			add(g, "granted", "research", schemas.DecInt(1))
-			return []want{{"R2", t3, "granted", colTotal, plus(gr, 1), ds(gr)}}
+			return []want{{"R2", t3, "granted", schemas.ColTotal, plus(gr, 1), ds(gr)}}
 		}},
 		{"R3 result row", gb21, func(r *schemas.Report) []want {
 			g := r.Table3
-			hr, h := cellValue(g, rowHandled, "research"), cellValue(g, rowHandled, colTotal)
+			hr, h := cellValue(g, schemas.RowTotalHandled, "research"), cellValue(g, schemas.RowTotalHandled, schemas.ColTotal)
 			add(g, "withheld_third_party", "research", schemas.DecInt(1))
-			add(g, "withheld_third_party", colTotal, schemas.DecInt(1))
+			add(g, "withheld_third_party", schemas.ColTotal, schemas.DecInt(1))
 			return []want{
-				{"R3", t3, rowHandled, "research", plus(hr, 1), ds(hr)},
-				{"R3", t3, rowHandled, colTotal, plus(h, 1), ds(h)},
+				{"R3", t3, schemas.RowTotalHandled, "research", plus(hr, 1), ds(hr)},
+				{"R3", t3, schemas.RowTotalHandled, schemas.ColTotal, plus(h, 1), ds(h)},
 			}
 		}},
 		{"R3 gb2019 other_total", gb19, func(r *schemas.Report) []want {
 			g := r.Table3
-			h := cellValue(g, rowHandled, "other_org")
-			add(g, rowOtherTotal, "other_org", schemas.DecInt(-1))
-			add(g, rowOtherTotal, colTotal, schemas.DecInt(-1))
-			hT := cellValue(g, rowHandled, colTotal)
+			h := cellValue(g, schemas.RowTotalHandled, "other_org")
+			add(g, schemas.RowOtherTotal, "other_org", schemas.DecInt(-1))
+			add(g, schemas.RowOtherTotal, schemas.ColTotal, schemas.DecInt(-1))
+			hT := cellValue(g, schemas.RowTotalHandled, schemas.ColTotal)
 			return []want{
-				{"R3", t3, rowHandled, "other_org", plus(h, -1), ds(h)},
-				{"R3", t3, rowHandled, colTotal, plus(hT, -1), ds(hT)},
+				{"R3", t3, schemas.RowTotalHandled, "other_org", plus(h, -1), ds(h)},
+				{"R3", t3, schemas.RowTotalHandled, schemas.ColTotal, plus(hT, -1), ds(hT)},
 			}
 		}},
 		{"R3 gb2021 (六) row", gb21, func(r *schemas.Report) []want {
 			g := r.Table3
-			h := cellValue(g, rowHandled, "natural_person")
-			ht := cellValue(g, rowHandled, colTotal)
+			h := cellValue(g, schemas.RowTotalHandled, "natural_person")
+			ht := cellValue(g, schemas.RowTotalHandled, schemas.ColTotal)
 			add(g, "other_no_fee", "natural_person", schemas.DecInt(3))
-			add(g, "other_no_fee", colTotal, schemas.DecInt(3))
+			add(g, "other_no_fee", schemas.ColTotal, schemas.DecInt(3))
 			// other_total is derived from the changed rows; its own R2 follows and is skipped.
 			return []want{
-				{"R3", t3, rowHandled, "natural_person", plus(h, 3), ds(h)},
-				{"R3", t3, rowHandled, colTotal, plus(ht, 3), ds(ht)},
+				{"R3", t3, schemas.RowTotalHandled, "natural_person", plus(h, 3), ds(h)},
+				{"R3", t3, schemas.RowTotalHandled, schemas.ColTotal, plus(ht, 3), ds(ht)},
 			}
 		}},
 		{"R3 printed subtotal", withSub, func(r *schemas.Report) []want {
 			g := r.Table3
-			w, wt := cellValue(g, "withheld_total", "natural_person"), cellValue(g, "withheld_total", colTotal)
+			w, wt := cellValue(g, "withheld_total", "natural_person"), cellValue(g, "withheld_total", schemas.ColTotal)
 			add(g, "withheld_total", "natural_person", schemas.DecInt(1))
-			add(g, "withheld_total", colTotal, schemas.DecInt(1))
+			add(g, "withheld_total", schemas.ColTotal, schemas.DecInt(1))
 			return []want{
 				{"R3", t3, "withheld_total", "natural_person", ds(w), plus(w, 1)},
-				{"R3", t3, "withheld_total", colTotal, ds(wt), plus(wt, 1)},
+				{"R3", t3, "withheld_total", schemas.ColTotal, ds(wt), plus(wt, 1)},
 			}
 		}},
 		{"R3 printed gb2021 other_total", withSub, func(r *schemas.Report) []want {
 			g := r.Table3
-			o, ot := cellValue(g, rowOtherTotal, "legal_services"), cellValue(g, rowOtherTotal, colTotal)
-			add(g, rowOtherTotal, "legal_services", schemas.DecInt(1))
-			add(g, rowOtherTotal, colTotal, schemas.DecInt(1))
+			o, ot := cellValue(g, schemas.RowOtherTotal, "legal_services"), cellValue(g, schemas.RowOtherTotal, schemas.ColTotal)
+			add(g, schemas.RowOtherTotal, "legal_services", schemas.DecInt(1))
+			add(g, schemas.RowOtherTotal, schemas.ColTotal, schemas.DecInt(1))
 			return []want{
-				{"R3", t3, rowOtherTotal, "legal_services", ds(o), plus(o, 1)},
-				{"R3", t3, rowOtherTotal, colTotal, ds(ot), plus(ot, 1)},
+				{"R3", t3, schemas.RowOtherTotal, "legal_services", ds(o), plus(o, 1)},
+				{"R3", t3, schemas.RowOtherTotal, schemas.ColTotal, ds(ot), plus(ot, 1)},
 			}
 		}},
 		{"R4 table 4 total", gb21, func(r *schemas.Report) []want {
-			tot := cellValue(r.Table4, "review", outcomeTotal)
-			add(r.Table4, "review", outcomeTotal, schemas.DecInt(1))
-			return []want{{"R4", t4, "review", outcomeTotal, ds(tot), plus(tot, 1)}}
+			tot := cellValue(r.Table4, "review", schemas.OutcomeTotal)
+			add(r.Table4, "review", schemas.OutcomeTotal, schemas.DecInt(1))
+			return []want{{"R4", t4, "review", schemas.OutcomeTotal, ds(tot), plus(tot, 1)}}
 		}},
 		{"R4 gb2019 litigation", gb19, func(r *schemas.Report) []want {
-			tot := cellValue(r.Table4, "litigation_after_review", outcomeTotal)
+			tot := cellValue(r.Table4, "litigation_after_review", schemas.OutcomeTotal)
 			add(r.Table4, "litigation_after_review", "pending", schemas.DecInt(4))
-			return []want{{"R4", t4, "litigation_after_review", outcomeTotal, plus(tot, 4), ds(tot)}}
+			return []want{{"R4", t4, "litigation_after_review", schemas.OutcomeTotal, plus(tot, 4), ds(tot)}}
 		}},
 		{"R5 negative count", gb21, func(r *schemas.Report) []want {
 			g := r.Table4
@@ -210,12 +210,12 @@ func TestRules(t *testing.T) {
 		}},
 		{"R5 fractional counts in table 3", gb21, func(r *schemas.Report) []want {
 			g := r.Table3
-			np, co := cellValue(g, rowHandled, "natural_person"), cellValue(g, rowHandled, "commercial")
+			np, co := cellValue(g, schemas.RowTotalHandled, "natural_person"), cellValue(g, schemas.RowTotalHandled, "commercial")
 			add(g, "granted", "natural_person", schemas.Dec(5000))
 			add(g, "granted", "commercial", schemas.Dec(-5000))
 			return []want{
-				{"R3", t3, rowHandled, "natural_person", ds(np + 5000), ds(np)},
-				{"R3", t3, rowHandled, "commercial", ds(co - 5000), ds(co)},
+				{"R3", t3, schemas.RowTotalHandled, "natural_person", ds(np + 5000), ds(np)},
+				{"R3", t3, schemas.RowTotalHandled, "commercial", ds(co - 5000), ds(co)},
 				{"R5", t3, "granted", "natural_person", "", ds(cellValue(g, "granted", "natural_person"))},
 				{"R5", t3, "granted", "commercial", "", ds(cellValue(g, "granted", "commercial"))},
 			}
@@ -235,9 +235,9 @@ func TestRules(t *testing.T) {
 			return []want{{"R5", "", schemas.StatedFees, "", "", "-3"}}
 		}},
 		{"R7 requests", gb21, func(r *schemas.Report) []want {
-			n := cellValue(r.Table3, rowNewReceived, colTotal)
+			n := cellValue(r.Table3, schemas.RowNewReceived, schemas.ColTotal)
 			r.Statements[0].Value += schemas.DecInt(1)
-			return []want{{"R7", t3, rowNewReceived, colTotal, ds(n), plus(n, 1)}}
+			return []want{{"R7", t3, schemas.RowNewReceived, schemas.ColTotal, ds(n), plus(n, 1)}}
 		}},
 		{"R7 approximate figures are not compared", gb21, func(r *schemas.Report) []want {
 			r.Statements[1].Value = schemas.DecInt(1)
@@ -270,8 +270,8 @@ func TestRules(t *testing.T) {
 			return []want{{"R8", t3, "granted", "", "", ""}}
 		}},
 		{"R8 gb2019 other_total", gb19, func(r *schemas.Report) []want {
-			delete(r.Table3, rowOtherTotal)
-			return []want{{"R8", t3, rowOtherTotal, "", "", ""}}
+			delete(r.Table3, schemas.RowOtherTotal)
+			return []want{{"R8", t3, schemas.RowOtherTotal, "", "", ""}}
 		}},
 		{"R8 gb2021 (六) row", gb21, func(r *schemas.Report) []want {
 			delete(r.Table3, "other_other")
@@ -307,25 +307,25 @@ func TestRules(t *testing.T) {
 			// research column: granted 0 printed as blank.
 			if v := cellValue(g, "granted", "research"); v != 0 {
 				add(g, "granted", "research", -v)
-				add(g, "granted", colTotal, -v)
-				add(g, rowHandled, "research", -v)
-				add(g, rowHandled, colTotal, -v)
-				add(g, rowNewReceived, "research", -v)
-				add(g, rowNewReceived, colTotal, -v)
+				add(g, "granted", schemas.ColTotal, -v)
+				add(g, schemas.RowTotalHandled, "research", -v)
+				add(g, schemas.RowTotalHandled, schemas.ColTotal, -v)
+				add(g, schemas.RowNewReceived, "research", -v)
+				add(g, schemas.RowNewReceived, schemas.ColTotal, -v)
 				r.Statements[0].Value -= v
 			}
 			set(g, "granted", "research", blank())
 			return nil
 		}},
 		{"several rules at once, in rule order", gb21, func(r *schemas.Report) []want {
-			tot := cellValue(r.Table4, "review", outcomeTotal)
-			add(r.Table4, "review", outcomeTotal, schemas.DecInt(1))
+			tot := cellValue(r.Table4, "review", schemas.OutcomeTotal)
+			add(r.Table4, "review", schemas.OutcomeTotal, schemas.DecInt(1))
 			r.Markers[schemas.FormatGB2019] = []string{"采购总金额"}
-			n := cellValue(r.Table3, rowNewReceived, colTotal)
+			n := cellValue(r.Table3, schemas.RowNewReceived, schemas.ColTotal)
 			r.Statements[0].Value = schemas.DecInt(1000)
 			return []want{
-				{"R4", t4, "review", outcomeTotal, ds(tot), plus(tot, 1)},
-				{"R7", t3, rowNewReceived, colTotal, ds(n), "1000"},
+				{"R4", t4, "review", schemas.OutcomeTotal, ds(tot), plus(tot, 1)},
+				{"R7", t3, schemas.RowNewReceived, schemas.ColTotal, ds(n), "1000"},
 				{"R8", "", "", "", "", ""},
 			}
 		}},
@@ -373,9 +373,9 @@ func TestMessages(t *testing.T) {
 	r := fixed(schemas.FormatGB2021).build()
 	g := r.Table3
 	// Make the total column read 25 = 24: new_received.total + carried_over.total = 25.
-	in := cellValue(g, rowNewReceived, colTotal) + cellValue(g, rowCarriedOver, colTotal)
-	add(g, rowNewReceived, colTotal, schemas.DecInt(25)-in)
-	add(g, rowHandled, colTotal, schemas.DecInt(25)-in-schemas.DecInt(1))
+	in := cellValue(g, schemas.RowNewReceived, schemas.ColTotal) + cellValue(g, schemas.RowCarriedOver, schemas.ColTotal)
+	add(g, schemas.RowNewReceived, schemas.ColTotal, schemas.DecInt(25)-in)
+	add(g, schemas.RowTotalHandled, schemas.ColTotal, schemas.DecInt(25)-in-schemas.DecInt(1))
 	cs := run(r)
 	var msgs []string
 	for _, c := range cs {
