@@ -59,9 +59,17 @@ demo: build deps check-tools
 	@echo "  bin/xxgk rollup --db $(DEMO)/xxgk.duckdb --level prefecture --year 2024"
 	@echo "  bin/xxgk parse cmd/xxgk/testdata/seed.txt"
 
-## bench: throughput figures for the README (see README, Performance)
+## bench: the figures of the README's performance section. Per-core parsing figures first,
+## then the whole ingest of BENCH_REPORTS generated reports against the read+hash floor, then the
+## rollups on a national warehouse of ROLLUP_REPORTS reports built in DuckDB.
+BENCH_REPORTS  ?= 100000
+ROLLUP_REPORTS ?= 1000000
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./pipeline/...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s -cpu 1 ./pipeline/decode ./pipeline/parse ./pipeline/validate ./pipeline/regions
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pipeline/extract
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./pipeline/gen
+	XXGK_BENCH_REPORTS=$(BENCH_REPORTS) $(GO) test -run '^$$' -bench 'Ingest|ReadHash' -benchtime 1x -timeout 60m ./pipeline/ingest
+	XXGK_BENCH_REPORTS=$(ROLLUP_REPORTS) $(GO) test -run '^$$' -bench . -benchtime 5x -timeout 60m ./pipeline/rollup
 
 ## fuzz: each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
