@@ -390,5 +390,3 @@ func toInt(v any) int64 {
 	n, _ := strconv.ParseInt(fmt.Sprint(v), 10, 64)
 	return n
 }
-
-
