@@ -1,7 +1,8 @@
 -- analytics.coverage: every county the registry expects (all counties of each province with any
 -- report of record), every year with reports in that province, and what was received: reports by
--- scope, the basis of the county-year rollup, and the bodies that reported last year but not
--- this year.
+-- scope (area_report_count > 1: several consolidated reports, only the first by body counted,
+-- flagged by checks.area_reports_once), the basis of the county-year rollup, and the bodies that
+-- reported last year but not this year.
 with years as (
     select distinct province_code, year
     from marts.reports_of_record

@@ -1,8 +1,9 @@
 -- marts.reports_of_record: the report of record of every body and year — its latest current
 -- version, when the region, body and year are known and the report is not a failure — and
 -- whether the county-year rollup counts it. A county is counted once: from its consolidated
--- (area) report when it has one with tables (the first by body if several), else from the sum
--- of its government, department, township and development-zone reports.
+-- (area) report when it has one with tables (the first by body if several: the others are not
+-- counted, and checks.area_reports_once flags the county-year), else from the sum of its
+-- government, department, township and development-zone reports.
 with latest as (
     select
         s.*,
