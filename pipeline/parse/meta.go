@@ -146,7 +146,8 @@ func (p *parser) findBody() {
 		return
 	}
 	t := r.Title
-	if t == "" {
+	if t == "" || isProse(t) {
+		// no title, or a sentence taken for one (a wrapped intro line)
 		r.Body = p.untitledBody()
 		return
 	}
@@ -185,8 +186,24 @@ func (p *parser) findBody() {
 		}
 	}
 	body = strings.TrimSuffix(body, "关于")
+	for _, w := range []string{"关于印发", "关于转发", "关于公布", "关于发布", "关于"} {
+		if strings.HasPrefix(body, w) {
+			body = body[len(w):]
+			break
+		}
+	}
 	body = strings.Trim(body, " ,，、:：《》<>\"“”")
-	r.Body = trimSpace(body)
+	body = trimSpace(body)
+	if body != "" && !isIssuingBody(body) {
+		// not the name of a body: the signature or the intro may name it, else none
+		body = p.untitledBody()
+	}
+	r.Body = body
+}
+
+// isProse: a sentence, not a title ("例》)和《…年度报告格式》要求编制。报告中所列数据…").
+func isProse(t string) bool {
+	return strings.ContainsAny(t, "。；;！!？?") || containsAny(t, []string{"本报告", "编制", "所列数据"})
 }
 
 // untitledBody finds the body of a report without a title: the signature above the closing
@@ -205,33 +222,42 @@ func (p *parser) untitledBody() string {
 			last = i
 			continue
 		}
-		if isBodyLike(l) {
-			return l
+		if isIssuingBody(l) {
+			return trimSpace(l)
 		}
 		break
 	}
+	// the intro before section 一, its lines joined (a PDF wraps "本报告由双塔区人力资源和社" /
+	// "会保障局根据…")
 	end := p.first
 	if end > len(p.lines) {
 		end = len(p.lines)
 	}
-	for i := 0; i < end && i < 12; i++ {
-		l := p.line(i)
-		k := strings.Index(l, "本报告由")
+	if end > 12 {
+		end = 12
+	}
+	var intro strings.Builder
+	for i := 0; i < end; i++ {
+		intro.WriteString(trimCell(p.line(i)))
+	}
+	s := intro.String()
+	for off := 0; ; {
+		k := strings.Index(s[off:], "本报告由")
 		if k < 0 {
-			continue
+			return ""
 		}
-		rest := l[k+len("本报告由"):]
+		rest := s[off+k+len("本报告由"):]
+		off += k + len("本报告由")
 		e := -1
 		for _, w := range []string{"根据", "依据", "按照", "编制", "负责", "发布"} {
 			if j := strings.Index(rest, w); j > 0 && (e < 0 || j < e) {
 				e = j
 			}
 		}
-		if e > 0 && isBodyLike(rest[:e]) {
+		if e > 0 && isIssuingBody(rest[:e]) {
 			return trimSpace(rest[:e])
 		}
 	}
-	return ""
 }
 
 // isDateLine: "2021年1月12日" (short, a date and nothing much else).
@@ -243,11 +269,53 @@ func isDateLine(l string) bool {
 	return y != 0 && k >= 0 && k <= 3 && strings.Contains(l, "月")
 }
 
-// isBodyLike: a short name without sentence punctuation or digits.
-func isBodyLike(l string) bool {
+// bodySuffixes end the name of an issuing body: a government, its office, a department, a
+// commission, a centre, a township or street office, a zone's committee, an institute, a team…
+// A county's own name (朝阳县) is its consolidated report's body.
+var bodySuffixes = []string{
+	"人民政府", "政府", "办公室", "办公厅", "办事处", "办", "局", "分局", "委员会", "管委会", "委", "中心",
+	"院", "所", "队", "站", "厅", "处", "署", "部", "会", "社", "馆", "室", "组", "团", "集团", "公司",
+	"县", "区", "市", "旗", "盟", "州", "乡", "镇", "街道", "苏木",
+}
+
+// proseWords are never part of a body's name: the verbs, pronouns and quantifiers of the
+// sentence around it ("本报告由县政府办公室根据…", "由各乡镇根据…汇总编制", "全县各级行政机关").
+var proseWords = []string{
+	"本报告", "报告", "根据", "依据", "按照", "编制", "汇总", "负责", "发布", "数据", "所列",
+	"联系", "查阅", "下载", "情况", "现将", "以下", "结合", "要求", "规定", "条例",
+	"本机关", "本单位", "我局", "我单位", "各级", "各乡", "各部门", "各单位", "全县", "全区", "全市", "全旗",
+	"的", "由", "将", "了", "等", "及", "或", "并", "其", "该", "本年", "年度",
+	"网站", "门户", "网页", "平台", "专栏", "关于", "印发", "转发",
+}
+
+// relativeGov are a government named relative to the reader ("县政府办公室", "区人民政府"):
+// not a name, and the scope cannot be told from it.
+var relativeGov = []string{"县政府", "区政府", "市政府", "旗政府", "县人民政府", "区人民政府", "市人民政府", "旗人民政府",
+	"本级政府", "乡政府", "镇政府"}
+
+// isIssuingBody: strictly the name of an issuing body — short, without the punctuation,
+// digits or words of a sentence, starting with no quantifier or pronoun (各, 我, 该…) and ending in an
+// organisation's suffix (局, 委员会, 人民政府, 办公室, 中心…). A sentence fragment is never
+// taken for a body: the body is left empty instead (and the scope problem says so).
+func isIssuingBody(l string) bool {
 	l = trimSpace(l)
 	n := utf8.RuneCountInString(l)
-	return n >= 2 && n <= 30 && !strings.ContainsAny(l, "。，,;；:：!！?？0123456789|")
+	if n < 3 || n > 30 || strings.ContainsAny(l, "。，,;；:：!！?？0123456789０１２３４５６７８９|、《》<>“”\"'‘’…—·/ \t") {
+		return false
+	}
+	if containsAny(l, proseWords) {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(l)
+	if strings.ContainsRune("各我该此由在对", first) {
+		return false
+	}
+	for _, g := range relativeGov {
+		if strings.HasPrefix(l, g) {
+			return false
+		}
+	}
+	return hasAnySuffix(l, bodySuffixes)
 }
 
 var (
