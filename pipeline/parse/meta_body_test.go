@@ -91,7 +91,7 @@ func TestIsIssuingBody(t *testing.T) {
 	for s, want := range map[string]bool{
 		"朝阳县教育局": true, "朝阳县人民政府": true, "朝阳县人民政府办公室": true, "柳城街道办事处": true,
 		"朝阳县经济开发区管理委员会": true, "朝阳县卫生健康委员会": true, "朝阳县机关事务服务中心": true,
-		"朝阳县": true, "波罗赤镇人民政府": true, "朝阳县残疾人联合会": true, "朝阳县市场监督管理局": true,
+		"朝阳县": true, "波罗赤镇人民政府": true, "三平台乡人民政府": true, "朝阳县残疾人联合会": true, "朝阳县市场监督管理局": true,
 		"本报告中所列数据": false, "各乡镇": false, "县政府办公室": false, "朝阳县教育局，": false,
 		"朝阳县2021年": false, "全县各级行政机关的年度报告": false, "朝阳县人民政府门户网站": false,
 		"朝阳县人民政府信息公开工作": false, "局": false, "": false,
