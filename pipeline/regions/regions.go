@@ -260,23 +260,37 @@ func (r *Registry) FindInText(title, text string) Match {
 	if len(hits) == 0 {
 		return Match{}
 	}
-	return r.decide(hits, title+"\n"+text)
+	// the names looked for in the context hold no line break, so looking in title and in
+	// text is looking in title+"\n"+text, without copying the text
+	return r.decide(hits, title, text)
 }
 
 // scan counts county-name occurrences in s: name → count. At each suffix rune it takes the
 // longest registered name ending there.
 func (r *Registry) scan(s string) map[string]int {
 	hits := map[string]int{}
-	// ring of the byte offsets of the last maxName runes
-	offs := make([]int, 0, 64)
+	// the byte offsets of the last maxName+1 runes are buf[start:]; buf is compacted when
+	// full instead of being reallocated (it was 26 KB of garbage per report)
+	win := r.maxName + 1
+	var arr [128]int
+	buf := arr[:0]
+	if 4*win > len(arr) {
+		buf = make([]int, 0, 4*win)
+	}
+	start := 0
 	for i, c := range s {
-		offs = append(offs, i)
-		if len(offs) > r.maxName+1 {
-			offs = offs[1:]
+		if len(buf) == cap(buf) {
+			buf = buf[:copy(buf, buf[start:])]
+			start = 0
+		}
+		buf = append(buf, i)
+		if len(buf)-start > win {
+			start++
 		}
 		if c != '县' && c != '区' && c != '市' && c != '旗' {
 			continue
 		}
+		offs := buf[start:]
 		end := i + utf8.RuneLen(c)
 		for k := 0; k < len(offs)-1; k++ { // longest first
 			name := s[offs[k]:end]
@@ -291,7 +305,15 @@ func (r *Registry) scan(s string) map[string]int {
 
 // decide picks the best county from name counts, using parent names in context to split ties
 // between same-named counties and between different names with equal counts.
-func (r *Registry) decide(hits map[string]int, context string) Match {
+func (r *Registry) decide(hits map[string]int, context ...string) Match {
+	mentions := func(name string) bool {
+		for _, c := range context {
+			if strings.Contains(c, name) {
+				return true
+			}
+		}
+		return false
+	}
 	type cand struct {
 		d     Division
 		score int
@@ -301,12 +323,12 @@ func (r *Registry) decide(hits map[string]int, context string) Match {
 		for _, i := range r.byName[name] {
 			d := r.Counties[i]
 			score := n * 10
-			if d.Prefecture != "" && strings.Contains(context, d.Prefecture) {
+			if d.Prefecture != "" && mentions(d.Prefecture) {
 				score += 5
-			} else if short := shortName(d.Prefecture); short != "" && strings.Contains(context, short) {
+			} else if short := shortName(d.Prefecture); short != "" && mentions(short) {
 				score += 2
 			}
-			if strings.Contains(context, d.Province) || strings.Contains(context, shortName(d.Province)) {
+			if mentions(d.Province) || mentions(shortName(d.Province)) {
 				score += 3
 			}
 			cands = append(cands, cand{d, score})
