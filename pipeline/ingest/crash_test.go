@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 		os.Exit(childReader())
 	}
 	code := m.Run()
-	if bench.dir != "" {
+	if bench.dir != "" && os.Getenv("XXGK_BENCH_DIR") == "" {
 		_ = os.RemoveAll(bench.dir)
 	}
 	os.Exit(code)
