@@ -62,6 +62,9 @@ func TestProseTitle(t *testing.T) {
 	if r.Body != "双塔区人力资源和社会保障局" || r.Scope != schemas.ScopeDepartment {
 		t.Errorf("title %q: body %q scope %q", r.Title, r.Body, r.Scope)
 	}
+	if r.Title != "" {
+		t.Errorf("a sentence of prose was taken for the title: %q", r.Title)
+	}
 	text = "例》)和《中华人民共和国政府信息公开工作年度报告格式》要求编制。报告中所列数据的统计期限为\n" +
 		"2022年1月1日至2022年12月31日。\n一、总体情况\n2022年，政府信息公开工作稳步推进。\n"
 	if r := parseText("p.txt", text, Options{}); r.Body != "" || !hasProblem(r, schemas.ProblemScope, "", "") {

@@ -106,7 +106,7 @@ func (p *parser) findTitle() {
 		if t == "" || len(t) > 240 {
 			continue
 		}
-		if strings.Contains(t, "年度报告") && strings.Contains(t, "信息公开") {
+		if strings.Contains(t, "年度报告") && strings.Contains(t, "信息公开") && !isSentence(t) {
 			p.titleIdx = i
 			p.r.Title = p.joinTitle(i, t)
 			return
@@ -118,6 +118,12 @@ func (p *parser) findTitle() {
 		k := strings.Index(t, "年度报告") + len("年度报告")
 		p.r.Title = trimSpace(t[:k])
 	}
+}
+
+// isSentence tells a line of prose that names the annual report ("…年度报告格式》要求编制。报告
+// 中所列数据…") from a title: a title has no sentence punctuation and does not speak of itself.
+func isSentence(t string) bool {
+	return strings.ContainsAny(t, "。；！？") || strings.Contains(t, "本报告") || strings.Contains(t, "编制")
 }
 
 // trimCell trims white space and the pipes of a table row around a line
