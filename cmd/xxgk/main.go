@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit statuses (documented in the README).
@@ -77,12 +78,27 @@ var configFlags = map[string]string{
 	"log-format":   "log_format",
 }
 
+// configFlagTypes are the flag types the shared flags have; a command's flag of the same name
+// but another meaning (gen's --manifest is a switch) is left alone.
+var configFlagTypes = map[string]string{
+	"db": "string", "workers": "int", "manifest": "string", "memory-limit": "string", "threads": "int", "log-format": "string",
+}
+
+// sharedFlag returns the command's flag called name when it is the shared flag of that name.
+func sharedFlag(cmd *cobra.Command, name string) *pflag.Flag {
+	f := cmd.Flags().Lookup(name)
+	if f == nil || f.Value.Type() != configFlagTypes[name] {
+		return nil
+	}
+	return f
+}
+
 // applyConfig loads the configuration (file, environment, set flags) and sets every shared
 // flag the command has but was not given to its configured value.
 func applyConfig(cmd *cobra.Command) error {
 	keys := map[string]string{}
 	for name, key := range configFlags {
-		if cmd.Flags().Lookup(name) != nil {
+		if sharedFlag(cmd, name) != nil {
 			keys[key] = name
 		}
 	}
@@ -99,7 +115,7 @@ func applyConfig(cmd *cobra.Command) error {
 		"log_format":          c.LogFormat,
 	}
 	for name, key := range configFlags {
-		f := cmd.Flags().Lookup(name)
+		f := sharedFlag(cmd, name)
 		if f == nil || f.Changed {
 			continue
 		}

@@ -164,3 +164,21 @@ func TestSharedFlagsFollowConfig(t *testing.T) {
 		t.Errorf("--db = %q, want the flag's value", seen)
 	}
 }
+
+// A command's own flag that shares a name with a configured one but means something else
+// (gen's --manifest switch) is left alone.
+func TestGenWithSameNamedFlag(t *testing.T) {
+	out := t.TempDir()
+	_, stderr, code := run(t, "gen", "--province", "211321", "--years", "2021", "--departments", "1", "--townships", "1",
+		"--limit", "3", "--manifest", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "manifest.csv")); err != nil {
+		t.Errorf("no manifest written: %v", err)
+	}
+	_, stderr, code = run(t, "gen", "--province", "211321", "--years", "2021", "--limit", "2", "--out", filepath.Join(out, "b"))
+	if code != exitOK {
+		t.Fatalf("without --manifest: exit %d: %s", code, stderr)
+	}
+}
