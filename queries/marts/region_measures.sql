@@ -65,7 +65,13 @@ select
     'table2.' || t.item || '.' || t.measure as measure,
     'table2' as kind,
     t.value::double as value
-from marts.table2_region_years as t
+from (
+    -- each template's items and measures keep their own keys, so summing over the templates
+    -- only joins what is the same measure (the decisions of licensing, penalty, coercion)
+    select level, region_code, year, item, measure, sum(value) as value
+    from marts.table2_region_years
+    group by level, region_code, year, item, measure
+) as t
 join marts.region_years as y
     on y.level = t.level and y.region_code = t.region_code and y.year = t.year
 left join main.regions as g
