@@ -2,6 +2,7 @@ package regions
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -104,4 +105,29 @@ func BenchmarkFindInText(b *testing.B) {
 	for b.Loop() {
 		r.FindInText("", string(buf))
 	}
+}
+
+// FuzzFind: any title, text or path gives a match that is either found (a registered county
+// named in its input, or by code in the path), ambiguous with candidates, or nothing — never a
+// panic.
+func FuzzFind(f *testing.F) {
+	seed, _ := os.ReadFile("testdata/seed.txt")
+	f.Add("", string(seed), "reports/21/2113/211321/2021/朝阳县人民政府.txt")
+	f.Add("朝阳区2022年政府信息公开工作年度报告", "区人民政府", "长春市/朝阳区/2022.txt")
+	f.Fuzz(func(t *testing.T, title, text, path string) {
+		r := Default()
+		for _, m := range []Match{r.FindInText(title, text), r.FindInPath(path)} {
+			switch {
+			case m.Found:
+				if _, ok := r.County(m.Division.Code); !ok || len(m.Candidates) != 0 {
+					t.Fatalf("found %+v: not a registered county", m)
+				}
+			case len(m.Candidates) == 1:
+				t.Fatalf("one candidate but not found: %+v", m)
+			}
+		}
+		if m := r.FindInText(title, text); m.Found && !strings.Contains(title+text, m.Division.Name) {
+			t.Fatalf("found %s, which the text does not name", m.Division.Name)
+		}
+	})
 }
