@@ -338,6 +338,9 @@ func jsonValue(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case int64, int32, int16, int8, int, uint64, uint32, uint16, uint8, bool:
 		return fmt.Sprint(x)
+	case time.Time:
+		b, _ := json.Marshal(x)
+		return string(b)
 	case fmt.Stringer:
 		s := x.String()
 		if _, err := strconv.ParseFloat(s, 64); err == nil {
@@ -345,7 +348,7 @@ func jsonValue(v any) string {
 		}
 		b, _ := json.Marshal(s)
 		return string(b)
-	case string, time.Time, []any, map[string]any:
+	case string, []any, map[string]any:
 		b, err := json.Marshal(x)
 		if err != nil {
 			b, _ = json.Marshal(fmt.Sprint(x))

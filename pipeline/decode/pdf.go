@@ -172,7 +172,7 @@ func joinInts(v []int, sep string) string {
 // sanitizeLine removes the characters that normalisation would turn into line breaks, so
 // that lines keep their numbers (and pages).
 func sanitizeLine(s string) string {
-	if strings.IndexAny(s, "\r\v\f\u0085\u2028\u2029") < 0 {
+	if !strings.ContainsAny(s, "\r\v\f\u0085\u2028\u2029") {
 		return s
 	}
 	return strings.Map(func(r rune) rune {

@@ -27,10 +27,7 @@ type tool struct {
 	pkg  string
 }
 
-var (
-	pdftotextTool = &tool{name: "pdftotext", pkg: "poppler-utils"}
-	pdfinfoTool   = &tool{name: "pdfinfo", pkg: "poppler-utils"}
-)
+var pdftotextTool = &tool{name: "pdftotext", pkg: "poppler-utils"}
 
 // look finds the tool on PATH (each call looks again: a tool installed while a long run is
 // going is picked up).

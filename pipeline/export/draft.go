@@ -43,19 +43,6 @@ func (s *sentence) f(f fig) *sentence {
 	return s
 }
 
-// plain is the sentence as text.
-func (s *sentence) plain() string {
-	var b strings.Builder
-	for _, g := range s.segs {
-		if g.fig != nil {
-			b.WriteString(g.fig.text)
-		} else {
-			b.WriteString(g.text)
-		}
-	}
-	return b.String()
-}
-
 // sources lists the distinct sources of the sentence's figures.
 func (s *sentence) sources() []string {
 	seen := map[string]bool{}

@@ -145,12 +145,11 @@ func (o *opt) add(c schemas.Cell) {
 }
 
 type goldTables struct {
-	t3       map[string]map[string]*opt            // row → column
-	t4       map[string]map[string]*opt            // group → outcome
-	t2       map[schemas.Format]map[string]*opt    // "item/measure"
-	formats  map[schemas.Format]int                // counted reports by template
-	reported map[string]bool                       // county → has a report of record
-	counties map[string]map[string]map[string]*opt // county → "t3" → row/col key → sum (key figures)
+	t3       map[string]map[string]*opt         // row → column
+	t4       map[string]map[string]*opt         // group → outcome
+	t2       map[schemas.Format]map[string]*opt // "item/measure"
+	formats  map[schemas.Format]int             // counted reports by template
+	reported map[string]bool                    // county → has a report of record
 }
 
 func get(m map[string]map[string]*opt, a, b string) *opt {

@@ -54,16 +54,6 @@ func officeDiff(name string, b []byte, d *gen.Doc, prev *schemas.Report) []strin
 	return why
 }
 
-// blankCells: the report prints blank cells (PDF layout text prints nothing for them).
-func blankCells(d *gen.Doc) bool {
-	for _, t := range d.Traits {
-		if t == "blank-totals" || t == "blank-zeros" {
-			return true
-		}
-	}
-	return false
-}
-
 // officeDocs generates a small corpus (one prefecture, 2019–2024) and hands every document
 // with last year's gold to f.
 func officeDocs(t *testing.T, f func(d *gen.Doc, prev *schemas.Report)) {

@@ -50,7 +50,6 @@ func run(r *schemas.Report) []schemas.Check {
 	return Report(r)
 }
 
-func d(v int64) string                   { return schemas.DecInt(v).String() }
 func ds(v schemas.Dec) string            { return v.String() }
 func plus(v schemas.Dec, k int64) string { return (v + schemas.DecInt(k)).String() }
 
