@@ -7,7 +7,7 @@ BIN     := bin/xxgk
 DEMO    ?= demo
 PKGS    := ./...
 
-.PHONY: all build test test-race test-long demo bench fuzz fmt vet clean deps check-tools
+.PHONY: all build test test-race test-long demo bench fuzz fmt vet lint clean deps check-tools
 
 all: build
 
@@ -31,6 +31,11 @@ vet:
 
 fmt:
 	gofmt -w cmd pipeline schemas queries configs
+
+## lint: staticcheck (pinned; fetched through the Go module proxy on first use)
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint:
+	$(GO) run $(STATICCHECK) ./...
 
 ## deps: install the system tools PDF input needs (poppler-utils) when run as root with apt
 deps:
