@@ -6,12 +6,7 @@
 -- it equals other_count of analytics.region_years; the three gb2021 rows sum the gb2021
 -- reports only. The optional subtotal rows some reports print are left out (the official
 -- table has none).
-with counted as (
-    select report_id, region_code, prefecture_code, province_code, year
-    from marts.reports_of_record
-    where counted
-),
-other as (
+with other as (
     select
         report_id,
         'other_total' as row_key,
@@ -42,16 +37,8 @@ facts as (
     from other
 )
 select
-    case
-        when grouping(c.region_code) = 0 then 'county'
-        when grouping(c.prefecture_code) = 0 then 'prefecture'
-        else 'province'
-    end as level,
-    case
-        when grouping(c.region_code) = 0 then c.region_code
-        when grouping(c.prefecture_code) = 0 then c.prefecture_code
-        else c.province_code
-    end as region_code,
+    c.level,
+    c.region_code,
     c.province_code,
     c.year,
     f.row_key,
@@ -64,11 +51,7 @@ select
     sum(f.total)::bigint as total,
     count(*) as report_count
 from facts as f
-join counted as c
+join marts.report_levels as c
     on c.report_id = f.report_id
-group by grouping sets (
-    (c.province_code, c.prefecture_code, c.region_code, c.year, f.row_key),
-    (c.province_code, c.prefecture_code, c.year, f.row_key),
-    (c.province_code, c.year, f.row_key)
-)
+group by c.level, c.region_code, c.province_code, c.year, f.row_key
 order by region_code, year, row_key;
