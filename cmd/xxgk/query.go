@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"xxgk/pipeline/store"
 	"xxgk/pipeline/textgrid"
 
 	"github.com/spf13/cobra"
@@ -219,7 +220,7 @@ func printTable(w io.Writer, t *rollup.Table, format string, o printOpts) error 
 			rec := make([]string, len(row))
 			for i, v := range row {
 				if v != nil {
-					rec[i] = text(v)
+					rec[i] = store.Text(v)
 				}
 			}
 			_ = cw.Write(rec)
@@ -276,7 +277,7 @@ func printTable(w io.Writer, t *rollup.Table, format string, o printOpts) error 
 			case o.human:
 				rows[i][j] = humanValue(t.Columns[j], v, row, t)
 			default:
-				rows[i][j] = text(v)
+				rows[i][j] = store.Text(v)
 			}
 		}
 	}
@@ -301,30 +302,6 @@ func numericType(t string) bool {
 		}
 	}
 	return false
-}
-
-// text is a value as plain text: numbers exact, times in ISO form.
-func text(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []byte:
-		return fmt.Sprintf("\\x%x", x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32)
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			return x.Format("2006-01-02")
-		}
-		return x.Format(time.RFC3339Nano)
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
 }
 
 func jsonValue(v any) string {
@@ -389,7 +366,7 @@ func humanValue(col string, v any, row []any, t *rollup.Table) string {
 		}
 		return strconv.FormatInt(int64(f), 10)
 	}
-	return text(v)
+	return store.Text(v)
 }
 
 // writeGrid writes a header, a rule and rows in columns aligned for Chinese text (display

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"xxgk/pipeline/store"
 
 	"xxgk/pipeline/export"
 	"xxgk/pipeline/rollup"
@@ -202,8 +203,8 @@ func (r *runner) rollups(ctx context.Context, rd *reader, p *plan) error {
 				continue
 			}
 			row := t.Rows[0]
-			r.log.Info("rollup", "region", reg, "name", text(row[0]), "year", y, "counties", text(row[1]), "reports", text(row[2]),
-				"requests", text(row[3]), "handled", text(row[4]), "disclosure_rate", text(row[5]))
+			r.log.Info("rollup", "region", reg, "name", store.Text(row[0]), "year", y, "counties", store.Text(row[1]), "reports", store.Text(row[2]),
+				"requests", store.Text(row[3]), "handled", store.Text(row[4]), "disclosure_rate", store.Text(row[5]))
 		}
 	}
 	return nil
@@ -362,7 +363,7 @@ func (r *runner) compare(ctx context.Context, rd *reader, dir, reg string, pair 
 		for _, row := range all.Rows {
 			rec := []string{level, strconv.Itoa(pair[0]), strconv.Itoa(pair[1])}
 			for _, v := range row {
-				rec = append(rec, text(v))
+				rec = append(rec, store.Text(v))
 			}
 			if err := w.Write(rec); err != nil {
 				return err
@@ -425,23 +426,4 @@ func (r *runner) install(staging, out string) error {
 	sort.Slice(outs, func(i, j int) bool { return outs[i].Path < outs[j].Path })
 	r.rec.Outputs = outs
 	return nil
-}
-
-// text is a value as plain text: numbers exact, times in ISO form.
-func text(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32)
-	case time.Time:
-		return x.Format(time.RFC3339Nano)
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
 }

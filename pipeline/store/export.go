@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -240,4 +242,29 @@ func prependBOM(src, dst string) (err error) {
 		return err
 	}
 	return w.Flush()
+}
+
+// Text is a value of Rows as plain text, for tables and CSV: numbers exact, dates as
+// 2006-01-02, other times in RFC 3339, bytes in hex, NULL as "".
+func Text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return fmt.Sprintf("\\x%x", x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return x.Format(time.RFC3339Nano)
+	case fmt.Stringer:
+		return x.String()
+	}
+	return fmt.Sprint(v)
 }
