@@ -26,10 +26,39 @@ const (
 	ScopeDepartment Scope = "department" // 县直部门
 	ScopeTownship   Scope = "township"   // 乡镇、街道
 	ScopeDevZone    Scope = "dev_zone"   // 开发区、园区
+	ScopeOther      Scope = "other"      // 事业单位、国有企业等其他发布年报的单位
 )
 
 // Scopes lists every known scope, in the order official output uses.
-var Scopes = []Scope{ScopeArea, ScopeGovernment, ScopeDepartment, ScopeTownship, ScopeDevZone}
+var Scopes = []Scope{ScopeArea, ScopeGovernment, ScopeDepartment, ScopeTownship, ScopeDevZone, ScopeOther}
+
+// Level is the administrative level of the issuing body (not of what it covers): a provincial
+// department is level province, a prefecture's 教育局 level prefecture, a county, its
+// departments and everything under it (townships, sub-districts, zones) level county.
+type Level string
+
+const (
+	LevelUnknown    Level = ""
+	LevelProvince   Level = "province"   // 省级：省政府、省政府办公厅、省直部门
+	LevelPrefecture Level = "prefecture" // 地级：市（州、盟、地区）政府、办公室、市直部门
+	LevelCounty     Level = "county"     // 县级：县（市、区）政府、部门及其下的乡镇街道、园区
+)
+
+// Levels lists the levels from the top down.
+var Levels = []Level{LevelProvince, LevelPrefecture, LevelCounty}
+
+// CodeLen is the length of a division code at the level: 2, 4 or 6 digits; 0 when unknown.
+func (l Level) CodeLen() int {
+	switch l {
+	case LevelProvince:
+		return 2
+	case LevelPrefecture:
+		return 4
+	case LevelCounty:
+		return 6
+	}
+	return 0
+}
 
 // CellState records what the document showed in a cell.
 type CellState string
@@ -40,6 +69,9 @@ const (
 	StateDash    CellState = "dash"    // “—”, “/”, “-”, “无”: no number
 	StateDerived CellState = "derived" // not printed; computed from its parts (e.g. gb2021 other_total)
 	StateMissing CellState = "missing" // the cell or its row could not be found
+	// StateSplit: printed with its neighbours run together (no cell boundary in the text); the
+	// digits were separated into cells because the rules left exactly one possible split.
+	StateSplit CellState = "split"
 )
 
 // Table names, as used in cells, checks and problems.
@@ -61,9 +93,10 @@ type Cell struct {
 	Text string `json:"text,omitempty"` // the text seen, before normalisation of the number
 }
 
-// HasValue reports whether the cell carries a number (printed, blank as 0, or derived).
+// HasValue reports whether the cell carries a number (printed, split from a run, blank as 0,
+// or derived).
 func (c Cell) HasValue() bool {
-	return c.State == StateNumber || c.State == StateBlank || c.State == StateDerived
+	return c.State == StateNumber || c.State == StateBlank || c.State == StateDerived || c.State == StateSplit
 }
 
 // Grid is a table as row key → column key → cell. Keys are those of the catalogue.
@@ -89,9 +122,13 @@ func (g Grid) Set(row, col string, c Cell) {
 	r[col] = c
 }
 
-// Region is the county-level administrative division a report belongs to.
+// Region is the administrative division of the issuing body, at the body's own level: a
+// provincial department's region is its province (2-digit code), a prefecture body's its
+// prefecture (4 digits), a county body's its county (6 digits).
 type Region struct {
-	Code           string `json:"code"`       // 6-digit NBS code, e.g. 211321
+	Code string `json:"code"` // NBS code at Level: 21, 2113 or 211321
+	// Level is the level of the issuing body, and so the length of Code; empty when unknown.
+	Level          Level  `json:"level,omitempty"`
 	Name           string `json:"name"`       // 朝阳县
 	Prefecture     string `json:"prefecture"` // 朝阳市
 	Province       string `json:"province"`   // 辽宁省

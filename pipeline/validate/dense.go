@@ -18,15 +18,19 @@ const (
 )
 
 func toState(s schemas.CellState) state {
-	// The five states differ in length or first byte; the full comparison stays for safety.
+	// The states differ in length or first byte; the full comparison stays for safety. A split
+	// cell (digits separated by rule) is a printed number for the rules.
 	switch len(s) {
 	case 6:
 		if s == schemas.StateNumber {
 			return sNumber
 		}
 	case 5:
-		if s == schemas.StateBlank {
+		switch s {
+		case schemas.StateBlank:
 			return sBlank
+		case schemas.StateSplit:
+			return sNumber
 		}
 	case 4:
 		if s == schemas.StateDash {
