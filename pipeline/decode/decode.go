@@ -51,6 +51,14 @@ type Doc struct {
 	// on the page (pdfwords.go): Words[i] for line i+1, nil for a line whose words are not
 	// known. Words is nil when the positions could not be read.
 	Words [][]Word
+	// Spans holds, for a table rebuilt as grid lines from HTML or Word, the layout of each
+	// line's slots: Spans[i] for line i+1, nil for a line that is no grid row (Spans itself is
+	// nil when the input has no such table). Spans[i][c] is the number of grid columns the cell
+	// whose top-left slot is c covers (its colspan, ≥ 1), or 0 when slot c is covered by a cell
+	// from the left or from a row above (span padding: never a blank cell of its own). An empty
+	// cell of its own has 1 and empty text. The parser uses it to put each value under the
+	// header whose area overlaps it; scraped text, which loses this, is read by its padding.
+	Spans [][]uint16
 }
 
 // Page returns the 1-based PDF page of the 1-based line of Text, or 0 when unknown.
