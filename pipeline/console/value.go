@@ -156,7 +156,7 @@ func timeText(x time.Time, k store.Kind, iso bool) string {
 		}
 		return x.Format("2006-01-02 15:04:05") + frac(x) + "+00"
 	case store.KindTimestamp:
-		return x.Format("2006-01-02" + sep + "15:04:05") + frac(x)
+		return x.Format("2006-01-02"+sep+"15:04:05") + frac(x)
 	}
 	return x.Format(time.RFC3339Nano)
 }
