@@ -95,10 +95,10 @@ func TestAnalystCommands(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
 		var doc struct {
-			From, To    int
-			Level       string
-			Rows        []map[string]any
-			Movers      []map[string]any
+			From, To int
+			Level    string
+			Rows     []map[string]any
+			Movers   []map[string]any
 		}
 		if err := json.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatalf("one JSON document: %v\n%s", err, out)
