@@ -56,6 +56,9 @@ func Write(w io.Writer, r *store.Rows, f Format, o PrintOptions) error {
 		_, err := w.Write(b)
 		return err
 	}
+	if f == Table && len(r.Columns) == 2 && r.Columns[0] == "explain_key" && r.Columns[1] == "explain_value" {
+		return writePlan(w, r) // EXPLAIN: the plan as DuckDB draws it, not cut into cells
+	}
 	t := textgrid.Table{Rule: true}
 	for i, c := range r.Columns {
 		if o.Header != nil {
@@ -92,6 +95,15 @@ func Write(w io.Writer, r *store.Rows, f Format, o PrintOptions) error {
 		return err
 	}
 	return writeCount(w, r)
+}
+
+func writePlan(w io.Writer, r *store.Rows) error {
+	for _, row := range r.Rows {
+		if _, err := fmt.Fprintf(w, "%s\n%s\n", Text(row[0], nil, ""), Text(row[1], nil, "")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func writeCount(w io.Writer, r *store.Rows) error {
