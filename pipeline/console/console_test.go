@@ -82,7 +82,7 @@ func TestValues(t *testing.T) {
 func sample() *store.Rows {
 	return &store.Rows{Columns: []string{"name", "n", "amount"}, Types: []string{"VARCHAR", "INTEGER", "DECIMAL(18,2)"},
 		ColumnTypes: []*store.Type{tText, tInt, tDec},
-		Rows: [][]any{{"朝阳县", int32(12345), store.Decimal{Value: "150", Scale: 2}}, {"a|b\nc", nil, nil}}}
+		Rows:        [][]any{{"朝阳县", int32(12345), store.Decimal{Value: "150", Scale: 2}}, {"a|b\nc", nil, nil}}}
 }
 
 // Each format writes the same rows; the expected documents are written out by hand.
