@@ -258,8 +258,11 @@ func (s *Session) split(ctx context.Context, text string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if r.parsed && r.selects && len(r.trees) <= 1 {
-			return append(pieces, rest), nil // the common case: one query left (or none)
+		if r.parsed && r.selects && len(r.trees) == 0 {
+			return pieces, nil // white space and comments left
+		}
+		if r.parsed && r.selects && len(r.trees) == 1 {
+			return append(pieces, rest), nil // the common case: one query left
 		}
 		cut, tries := -1, 0
 		for i := start; i < len(text) && tries < maxCuts; i++ {
