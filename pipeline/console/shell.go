@@ -35,9 +35,6 @@ them, Tab completes view and column names, Ctrl-C clears the line or interrupts 
 // shell went on with the next).
 var ErrStatementFailed = errors.New("有语句失败 / a statement failed")
 
-// maxHistory is how many statements the history file keeps.
-const maxHistory = 1000
-
 // Shell is xxgk shell: statements read from the terminal or a pipe, run through the analyst
 // session, results printed.
 type Shell struct {
