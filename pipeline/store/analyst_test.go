@@ -467,3 +467,21 @@ func TestComplete(t *testing.T) {
 		}
 	}
 }
+
+// The driver shares one database instance among the sessions of a process on one file: a
+// second session with the same options opens, one asking for other guarantees is refused
+// rather than silently getting the first one's settings.
+func TestSessionsShareInstance(t *testing.T) {
+	path := analystWarehouse(t)
+	a := openAnalyst(t, path, store.SessionOptions{NoExternalAccess: true})
+	b := openAnalyst(t, path, store.SessionOptions{NoExternalAccess: true})
+	if _, err := runAll(b, `select count(*) from facts`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.OpenSession(context.Background(), path, store.SessionOptions{}); err == nil || !strings.Contains(err.Error(), "other settings") {
+		t.Errorf("a session with external access next to one without: %v", err)
+	}
+	if _, err := runAll(a, `select * from read_csv('/etc/passwd')`); err == nil {
+		t.Error("external access turned on by another session")
+	}
+}

@@ -69,9 +69,28 @@ func (o SessionOptions) dsn(path string) string {
 
 // setup applies the ordered settings on the first connection, before anything else runs: the
 // temporary directory (it cannot change once external access is off), external access, and
-// last lock_configuration, which freezes them all. They are global: every connection of the
-// session's database has them.
+// last lock_configuration, which freezes them all. They are global to the database instance,
+// and the driver shares one instance among the sessions of a process on the same file: a
+// session opened while another is open finds the settings locked already, and is refused if
+// they are not the ones it asks for.
 func (o SessionOptions) setup(ctx context.Context, conn *sql.Conn) error {
+	check := func() (locked bool, err error) {
+		var external bool
+		var mode, temp string
+		if err := conn.QueryRowContext(ctx, `select current_setting('lock_configuration'), current_setting('enable_external_access'),
+			current_setting('access_mode'), current_setting('temp_directory')`).Scan(&locked, &external, &mode, &temp); err != nil {
+			return false, err
+		}
+		if locked && (external == o.NoExternalAccess || mode != "read_only" || o.NoTempFiles && temp != "") {
+			return true, fmt.Errorf("the warehouse is open in this process with other settings (enable_external_access %v, access_mode %s, temp_directory %q)",
+				external, mode, temp)
+		}
+		return locked, nil
+	}
+	locked, err := check()
+	if err != nil || locked {
+		return err
+	}
 	var stmts []string
 	if o.NoTempFiles {
 		stmts = append(stmts, `set temp_directory = ''`)
@@ -86,15 +105,8 @@ func (o SessionOptions) setup(ctx context.Context, conn *sql.Conn) error {
 		}
 	}
 	// The settings are the session's guarantees: check that DuckDB took them.
-	var locked, external bool
-	var mode, temp string
-	if err := conn.QueryRowContext(ctx, `select current_setting('lock_configuration'), current_setting('enable_external_access'),
-		current_setting('access_mode'), current_setting('temp_directory')`).Scan(&locked, &external, &mode, &temp); err != nil {
-		return err
-	}
-	if !locked || external == o.NoExternalAccess || mode != "read_only" || o.NoTempFiles && temp != "" {
-		return fmt.Errorf("session settings not applied (lock_configuration %v, enable_external_access %v, access_mode %s, temp_directory %q)",
-			locked, external, mode, temp)
+	if locked, err = check(); err != nil || !locked {
+		return errors.Join(err, errors.New("session settings not applied: lock_configuration is off"))
 	}
 	return nil
 }
