@@ -4,6 +4,9 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"xxgk/pipeline/console"
+	"xxgk/pipeline/store"
 )
 
 func init() {
@@ -14,7 +17,7 @@ func newCoverageCmd() *cobra.Command {
 	var (
 		db, region, format string
 		year               int
-		all                bool
+		all, bodies        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "coverage --year N [--region CODE]",
@@ -22,12 +25,16 @@ func newCoverageCmd() *cobra.Command {
 		Long: `coverage compares, for a year, the counties the division registry expects (every county
 of each province with reports) with the reports of record received: the counties that sent
 nothing, and the bodies that reported the year before but not this year. With --all every
-county is listed with its reports by scope and the basis of its rollup.`,
+county is listed with its reports by scope and the basis of its rollup.
+
+--format json prints one object: year, summary, counties, missing_bodies. --format csv prints
+one table: the counties, or with --bodies the bodies missing this year.`,
 		Example: `  xxgk coverage --year 2023
   xxgk coverage --year 2023 --region 2113 --all`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
+			f, err := parseFormat(format)
+			if err != nil {
 				return err
 			}
 			if year == 0 {
@@ -55,35 +62,41 @@ county is listed with its reports by scope and the basis of its rollup.`,
 					reported++
 				}
 			}
-			human := format == "table" || format == "markdown"
-			if human {
-				fmt.Fprintf(out, "%d 年：应报县级 %d 个，已报 %d 个，未报 %d 个；上年有报告、本年未报的机关 %d 个\n\n",
-					year, len(t.Rows), reported, len(t.Rows)-reported, len(missing.Rows))
+			notReported := &store.Rows{Columns: t.Columns, Types: t.Types, ColumnTypes: t.ColumnTypes, Rows: [][]any{}}
+			for _, row := range t.Rows {
+				if row[rep] != true {
+					notReported.Rows = append(notReported.Rows, row)
+				}
 			}
+			counties := notReported
+			if all {
+				counties = t
+			}
+			switch f {
+			case console.JSON:
+				return console.WriteJSON(out, console.Object{{Key: "year", Value: year}, {Key: "region", Value: region},
+					{Key: "summary", Value: console.Object{{Key: "counties_expected", Value: len(t.Rows)}, {Key: "counties_reported", Value: reported},
+						{Key: "counties_not_reported", Value: len(t.Rows) - reported}, {Key: "bodies_missing", Value: len(missing.Rows)}}},
+					{Key: "counties", Value: console.Rows{Rows: counties}}, {Key: "missing_bodies", Value: console.Rows{Rows: missing}}})
+			case console.CSV:
+				if bodies {
+					return printTable(cmd, missing, f, console.PrintOptions{})
+				}
+				return printTable(cmd, counties, f, console.PrintOptions{})
+			}
+			fmt.Fprintf(out, "%d 年：应报县级 %d 个，已报 %d 个，未报 %d 个；上年有报告、本年未报的机关 %d 个\n\n",
+				year, len(t.Rows), reported, len(t.Rows)-reported, len(missing.Rows))
 			if !all {
-				keep := t.Rows[:0:0]
-				for _, row := range t.Rows {
-					if row[rep] != true {
-						keep = append(keep, row)
-					}
-				}
-				t.Rows = keep
-				if human {
-					fmt.Fprintln(out, "未报送的县级 / counties with no report:")
-				}
+				fmt.Fprintln(out, "未报送的县级 / counties with no report:")
 			}
-			po := printOpts{header: labels("analytics.coverage"), human: true}
-			if err := printTable(out, t, format, po); err != nil {
-				return &exitError{exitFailed, err}
+			po := console.PrintOptions{Header: labels("analytics.coverage"), Human: true}
+			if err := printTable(cmd, counties, f, po); err != nil {
+				return err
 			}
-			if human {
-				fmt.Fprintln(out, "\n上年有报告、本年未报的机关 / bodies that reported last year, not this year:")
-			}
-			if format != "json" || len(missing.Rows) > 0 {
-				po.header = labels("analytics.missing_reports")
-				if err := printTable(out, missing, format, po); err != nil {
-					return &exitError{exitFailed, err}
-				}
+			fmt.Fprintln(out, "\n上年有报告、本年未报的机关 / bodies that reported last year, not this year:")
+			po.Header = labels("analytics.missing_reports")
+			if err := printTable(cmd, missing, f, po); err != nil {
+				return err
 			}
 			return nil
 		},
@@ -93,6 +106,7 @@ county is listed with its reports by scope and the basis of its rollup.`,
 	f.IntVar(&year, "year", 0, "the year reported on")
 	f.StringVar(&region, "region", "", "only counties within this code")
 	f.BoolVar(&all, "all", false, "list every county, not only those with no report")
+	f.BoolVar(&bodies, "bodies", false, "with --format csv: the bodies that reported last year but not this year, instead of the counties")
 	f.StringVar(&format, "format", "table", "output: table (aligned), csv, json, markdown")
 	return cmd
 }

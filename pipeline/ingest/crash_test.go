@@ -62,13 +62,13 @@ func childIngest() int {
 // childReader opens the warehouse read-only, prints the number of reports, waits for a line on
 // stdin, prints the number again from the same session, and exits.
 func childReader() int {
-	db, err := store.OpenReadOnly(os.Getenv("XXGK_CHILD_DB"))
+	s, err := store.OpenSession(context.Background(), os.Getenv("XXGK_CHILD_DB"), store.SessionOptions{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	defer db.Close()
-	conn, err := db.Conn(context.Background())
+	defer s.Close()
+	conn, err := s.DB().Conn(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

@@ -25,15 +25,18 @@ type Reader struct {
 	*store.Session
 }
 
-// Open opens the published warehouse at path read-only, on one connection (session settings
-// such as SET persist, as in a DuckDB shell).
+// Open opens the published warehouse at path read-only (store.OpenSession, default options).
 func Open(ctx context.Context, path string) (*Reader, error) {
 	s, err := store.OpenSession(ctx, path, store.SessionOptions{})
 	if err != nil {
 		return nil, err
 	}
-	return &Reader{Session: s}, nil
+	return New(s), nil
 }
+
+// New reads through a session the caller opened (with its own options); closing the Reader
+// closes the session.
+func New(s *store.Session) *Reader { return &Reader{Session: s} }
 
 // Table is a query result: column names, DuckDB type names and rows of driver values.
 type Table = store.Rows

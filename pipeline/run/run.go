@@ -272,7 +272,7 @@ func (r *runner) run(ctx context.Context) error {
 	rec.IngestRunID = r.st.ingestRun
 	r.assess()
 
-	rd, err := openReader(ctx, c.Warehouse)
+	rd, err := openReader(ctx, c.Warehouse, c.DuckDB.Threads)
 	if err != nil {
 		return err
 	}
