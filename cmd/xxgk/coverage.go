@@ -21,8 +21,10 @@ func newCoverageCmd() *cobra.Command {
 		Short: "who has reported: counties expected by the registry against reports received",
 		Long: `coverage compares, for a year, the counties the division registry expects (every county
 of each province with reports) with the reports of record received: the counties that sent
-nothing, and the bodies that reported the year before but not this year. With --all every
-county is listed with its reports by scope and the basis of its rollup.`,
+nothing, and the bodies that reported the year before but not this year, and the reports that several
+files claim (the report of record — complete before incomplete, then the newer file — and
+why each other file was not used; analytics.report_versions). With --all every county is
+listed with its reports by scope and the basis of its rollup.`,
 		Example: `  xxgk coverage --year 2023
   xxgk coverage --year 2023 --region 2113 --all`,
 		Args: cobra.NoArgs,
@@ -82,6 +84,16 @@ county is listed with its reports by scope and the basis of its rollup.`,
 			if format != "json" || len(missing.Rows) > 0 {
 				po.header = labels("analytics.missing_reports")
 				if err := printTable(out, missing, format, po); err != nil {
+					return &exitError{exitFailed, err}
+				}
+			}
+			// several files for one report: the one the rollups read, and why the others lost
+			if comp, err := r.CompetingFiles(ctx, year, region); err != nil {
+				return &exitError{exitFailed, fmt.Errorf("coverage: %w", err)}
+			} else if human && comp != nil && len(comp.Rows) > 0 {
+				fmt.Fprintln(out, "\n同一报告有多个文件（汇总依据在前；待确认的见 xxgk views --test、checks.contested_reports）/ reports that several files claim (analytics.report_versions):")
+				po.header = labels("analytics.report_versions")
+				if err := printTable(out, comp, format, po); err != nil {
 					return &exitError{exitFailed, err}
 				}
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -425,5 +426,79 @@ func TestParseLikeIngest(t *testing.T) {
 	}
 	if !seed {
 		t.Errorf("the seed report was not printed:\n%.2000s", out)
+	}
+}
+
+// TestTruncatedCopyIsNotTheReportOfRecord reproduces the case of issue 11: a truncated copy of a
+// county's report, in a folder that sorts after the complete copy and newer than it, does not
+// become the report of record (the county's handled count stays the complete report's instead
+// of turning NULL); xxgk coverage shows both files and why, and the audit
+// checks.contested_reports flags the newer file for a person to confirm.
+func TestTruncatedCopyIsNotTheReportOfRecord(t *testing.T) {
+	seedPath, err := filepath.Abs("testdata/seed.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir()) // relative paths, as the office types them (and as the table shows them whole)
+	dir := "."
+	in := "in"
+	full, cut := filepath.Join(in, "a", "朝阳县2021.txt"), filepath.Join(in, "b", "朝阳县2021.txt")
+	copyFile(t, seedPath, full)
+	seed, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(cut), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cut, seed[:5500], 0o644); err != nil { // table 3's totals cut off
+		t.Fatal(err)
+	}
+	old := time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(full, old, old); err != nil {
+		t.Fatal(err)
+	}
+	man := "path,region_code,year,scope,body\na/朝阳县2021.txt,211321,2021,area,朝阳县人民政府\nb/朝阳县2021.txt,211321,2021,area,朝阳县人民政府\n"
+	if err := os.WriteFile(filepath.Join(in, "manifest.csv"), []byte(man), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// the handled count of the complete report, and the copy reads incomplete without it
+	handled := func(path string) (string, string) {
+		out, _, _ := run(t, "parse", "--json", path)
+		var r struct {
+			Status string                        `json:"status"`
+			Table3 map[string]map[string]float64 `json:"table3"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("parse %s: %v", path, err)
+		}
+		total := ""
+		if v, ok := r.Table3["total_handled"]["total"]; ok {
+			total = fmt.Sprint(v)
+		}
+		return r.Status, total
+	}
+	fullStatus, want := handled(full)
+	cutStatus, cutTotal := handled(cut)
+	if fullStatus != "complete" || want == "" || cutStatus != "incomplete" || cutTotal != "" {
+		t.Fatalf("the test needs a complete report with a handled total and an incomplete copy without: %s %s / %s %s",
+			fullStatus, want, cutStatus, cutTotal)
+	}
+	db := filepath.Join(dir, "w.duckdb")
+	if out, errs, code := run(t, "ingest", "--db", db, in); code != exitPartial {
+		t.Fatalf("ingest: exit %d, want %d (one input incomplete)\n%s\n%s", code, exitPartial, out, errs)
+	}
+	out, errs, code := run(t, "query", "--db", db, "--format", "csv",
+		"select handled_count from analytics.county_years where county_code = '211321' and year = 2021")
+	if code != exitOK || strings.TrimSpace(out) != "handled_count\n"+want {
+		t.Errorf("handled_count: exit %d %s\n%s, want %s", code, errs, out, want)
+	}
+	out, errs, code = run(t, "coverage", "--db", db, "--year", "2021", "--region", "211321")
+	if code != exitOK || !strings.Contains(out, "in/b/朝阳县2021.txt") || !strings.Contains(out, "不如汇总依据完整") {
+		t.Errorf("coverage: exit %d %s\n%s", code, errs, out)
+	}
+	out, errs, _ = run(t, "views", "--test", "--db", db)
+	if !strings.Contains(out+errs, "checks.contested_reports") {
+		t.Errorf("views --test does not flag checks.contested_reports:\n%s\n%s", out, errs)
 	}
 }
