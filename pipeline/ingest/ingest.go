@@ -15,6 +15,11 @@
 //
 // The loader processes results in walk order (lexical, per root), whatever the order in which
 // workers finish, so a run's outcome does not depend on timing: re-running converges.
+//
+// Inputs are walked and opened by package source, as xxgk parse and xxgk run's scan open them:
+// FIFOs, sockets, devices and links to them are recorded as failed inputs without being opened,
+// sizes are checked before reading and every read has a deadline. A cancelled run (SIGTERM)
+// returns without waiting for a worker stuck in a system call: nothing is published.
 package ingest
 
 import (

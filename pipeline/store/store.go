@@ -5,10 +5,11 @@
 // A run never writes the published file. Begin takes an exclusive lock (flock on
 // <db>.lock; a second run fails fast with ErrLocked), removes the temporary files a killed run
 // left behind, copies the published file (if any) to a unique <db>.tmp-<pid>-<n> next to it
-// and opens that copy. Load inserts batches; Finish resolves versions, records the run,
-// CHECKPOINTs, closes, fsyncs and renames the copy over the published file. Analysts' read-only
-// sessions on the published file therefore never block a run and never see a half-loaded
-// province, and a kill -9 at any moment leaves the published warehouse as it was.
+// and opens that copy. Load inserts batches; Finish resolves versions (the report of record of
+// each identity: complete before incomplete or failed, then the newer file — see versionsSQL),
+// records the run, CHECKPOINTs, closes, fsyncs and renames the copy over the published file.
+// Analysts' read-only sessions on the published file therefore never block a run and never see
+// a half-loaded province, and a kill -9 at any moment leaves the published warehouse as it was.
 package store
 
 import (
