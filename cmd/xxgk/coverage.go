@@ -24,11 +24,13 @@ func newCoverageCmd() *cobra.Command {
 		Short: "who has reported: counties expected by the registry against reports received",
 		Long: `coverage compares, for a year, the counties the division registry expects (every county
 of each province with reports) with the reports of record received: the counties that sent
-nothing, and the bodies that reported the year before but not this year. With --all every
-county is listed with its reports by scope and the basis of its rollup.
+nothing, the bodies that reported the year before but not this year, and the reports that several
+files claim (the report of record — complete before incomplete, then the newer file — and why
+each other file was not used; analytics.report_versions). With --all every county is listed
+with its reports by scope and the basis of its rollup.
 
---format json prints one object: year, summary, counties, missing_bodies. --format csv prints
-one table: the counties, or with --bodies the bodies missing this year.`,
+--format json prints one object: year, summary, counties, missing_bodies, competing_files.
+--format csv prints one table: the counties, or with --bodies the bodies missing this year.`,
 		Example: `  xxgk coverage --year 2023
   xxgk coverage --year 2023 --region 2113 --all`,
 		Args: cobra.NoArgs,
@@ -51,6 +53,11 @@ one table: the counties, or with --bodies the bodies missing this year.`,
 				return &exitError{exitFailed, fmt.Errorf("coverage: %w", err)}
 			}
 			missing, err := r.MissingBodies(ctx, year, region)
+			if err != nil {
+				return &exitError{exitFailed, fmt.Errorf("coverage: %w", err)}
+			}
+			// several files for one report: the one the rollups read, and why the others lost
+			comp, err := r.CompetingFiles(ctx, year, region)
 			if err != nil {
 				return &exitError{exitFailed, fmt.Errorf("coverage: %w", err)}
 			}
@@ -77,7 +84,8 @@ one table: the counties, or with --bodies the bodies missing this year.`,
 				return console.WriteJSON(out, console.Object{{Key: "year", Value: year}, {Key: "region", Value: region},
 					{Key: "summary", Value: console.Object{{Key: "counties_expected", Value: len(t.Rows)}, {Key: "counties_reported", Value: reported},
 						{Key: "counties_not_reported", Value: len(t.Rows) - reported}, {Key: "bodies_missing", Value: len(missing.Rows)}}},
-					{Key: "counties", Value: console.Rows{Rows: counties}}, {Key: "missing_bodies", Value: console.Rows{Rows: missing}}})
+					{Key: "counties", Value: console.Rows{Rows: counties}}, {Key: "missing_bodies", Value: console.Rows{Rows: missing}},
+					{Key: "competing_files", Value: console.Rows{Rows: comp}}})
 			case console.CSV:
 				if bodies {
 					return printTable(cmd, missing, f, console.PrintOptions{})
@@ -97,6 +105,13 @@ one table: the counties, or with --bodies the bodies missing this year.`,
 			po.Header = labels("analytics.missing_reports")
 			if err := printTable(cmd, missing, f, po); err != nil {
 				return err
+			}
+			if comp != nil && len(comp.Rows) > 0 {
+				fmt.Fprintln(out, "\n同一报告有多个文件（汇总依据在前；待确认的见 xxgk views --test、checks.contested_reports）/ reports that several files claim (analytics.report_versions):")
+				po.Header = labels("analytics.report_versions")
+				if err := printTable(cmd, comp, f, po); err != nil {
+					return err
+				}
 			}
 			return nil
 		},

@@ -8,6 +8,7 @@ import (
 
 	"xxgk/pipeline/console"
 	"xxgk/pipeline/rollup"
+	annual "xxgk/pipeline/run"
 	"xxgk/pipeline/store"
 )
 
@@ -42,7 +43,19 @@ publishes): for a warehouse published by an older xxgk. It takes the ingest lock
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
 			if refresh {
-				if err := store.Refresh(ctx, store.Options{Path: db}, rollup.Apply); err != nil {
+				// the run lock, as xxgk ingest takes it: never between the stages of a run
+				lock, err := annual.AcquireAs(annual.LockPath(db), "xxgk views --refresh")
+				if err != nil {
+					if errors.Is(err, annual.ErrBusy) {
+						return &exitError{exitBusy, fmt.Errorf("views --refresh: %w", err)}
+					}
+					return &exitError{exitFailed, fmt.Errorf("views --refresh: %w", err)}
+				}
+				err = store.Refresh(ctx, store.Options{Path: db}, rollup.Apply)
+				if lerr := lock.Release(); lerr != nil {
+					err = errors.Join(err, lerr)
+				}
+				if err != nil {
 					if errors.Is(err, store.ErrLocked) {
 						return &exitError{exitFailed, fmt.Errorf("views --refresh: %w\n另一个 xxgk ingest 正在写入该仓库；它发布时会一并建立视图", err)}
 					}

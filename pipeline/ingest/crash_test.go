@@ -29,6 +29,8 @@ func TestMain(m *testing.M) {
 		os.Exit(childIngest())
 	case "reader":
 		os.Exit(childReader())
+	case "stuck":
+		os.Exit(childStuck())
 	}
 	code := m.Run()
 	if bench.dir != "" && os.Getenv("XXGK_BENCH_DIR") == "" {

@@ -296,6 +296,22 @@ func (r *Reader) MissingBodies(ctx context.Context, year int, region string) (*T
 		where year = ? and starts_with(county_code, ?) order by county_code, body`, year, region)
 }
 
+// CompetingFiles returns, for a year (within region), the files of the reports that several
+// files claim (analytics.report_versions, re-readings by a newer parser left out): the report
+// of record first, then the others with why each was not chosen. Nil when the warehouse
+// predates the view.
+func (r *Reader) CompetingFiles(ctx context.Context, year int, region string) (*Table, error) {
+	t, err := r.Query(ctx, `select count(*) from duckdb_views() where database_name = current_database()
+		and schema_name = 'analytics' and view_name = 'report_versions'`)
+	if err != nil || len(t.Rows) == 0 || fmt.Sprint(t.Rows[0][0]) == "0" {
+		return nil, err
+	}
+	return r.Query(ctx, `select county_code, county_name, body, is_current, status, source_path, source_modified_at, reason, contested
+		from analytics.report_versions
+		where year = ? and starts_with(county_code, ?) and competing_count > 1 and choice <> 'reread'
+		order by county_code, body, is_current desc, source_path`, year, region)
+}
+
 // ChecksOptions filter Checks.
 type ChecksOptions struct {
 	Year   int    // 0: every year

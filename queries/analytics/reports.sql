@@ -1,4 +1,5 @@
--- analytics.reports: the reports of record — one per body and year, the latest version — and
+-- analytics.reports: the reports of record — one per body and year, the complete version
+-- before an incomplete one, then the newer file (analytics.report_versions says why) — and
 -- whether the county-year rollup counts each.
 select
     report_id,

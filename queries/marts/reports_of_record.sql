@@ -1,5 +1,6 @@
--- marts.reports_of_record: the report of record of every body and year — its latest current
--- version, when the region, body and year are known and the report is not a failure — and
+-- marts.reports_of_record: the report of record of every body and year — its current version
+-- (chosen by the store: complete first, then the newer file; analytics.report_versions says
+-- why), when the region, body and year are known and the report is not a failure — and
 -- whether the county-year rollup counts it. A county is counted once: from its consolidated
 -- (area) report when it has one with tables (the first by body if several: the others are not
 -- counted, and checks.area_reports_once flags the county-year), else from the sum of its
