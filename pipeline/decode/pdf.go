@@ -290,12 +290,19 @@ func fixPDFSpaces(s string) string {
 		switch {
 		case isDigit(a) && (isHan(b) || cjkPunct(b)):
 			drop[i], any = true, true
-		case isHan(a) && isDigit(b):
+		case isHan(a) && isDigit(b) && !(i >= 2 && isDigit(rs[i-2]) && strings.ContainsRune("件条个项次元", a)):
 			// the number must continue as prose: digits (a decimal part), then Chinese
-			// directly or after one space
+			// directly or after one space; not after a number with its unit: two table
+			// cells a narrow column gap left one space apart ("0件 20件")
 			j := i + 1
 			for j < len(rs) && (isDigit(rs[j]) || rs[j] == '.' && j+1 < len(rs) && isDigit(rs[j+1])) {
 				j++
+			}
+			// a number with its unit that ends the line or a column is a table cell
+			// ("或重新出具已获取信 0件      0件", "行政许可 550件")
+			if j < len(rs) && strings.ContainsRune("件条个项次元", rs[j]) &&
+				(j+1 == len(rs) || j+2 < len(rs) && rs[j+1] == ' ' && rs[j+2] == ' ') {
+				continue
 			}
 			if j < len(rs) && (isHan(rs[j]) || cjkPunct(rs[j])) ||
 				j+1 < len(rs) && rs[j] == ' ' && (isHan(rs[j+1]) || cjkPunct(rs[j+1])) {
