@@ -269,6 +269,7 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 	var decided []bool
 	var header []bool
 	if p.placeChunks(lines) {
+		joinEnumerators(lines)
 		splitAtColumns(lines)
 		header = headerLines(lines)
 		decided = p.pointBlanks(lines)

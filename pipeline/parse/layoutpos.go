@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"xxgk/pipeline/decode"
 )
 
 // Columns from word positions. A PDF's Doc.Words gives each word of a layout line its
@@ -618,6 +620,9 @@ func (p *parser) blankTable4(lines []lline, decided []bool) {
 func valueLeft(lines []lline) (x float64, ok bool) {
 	x = 1e18
 	for k := range lines {
+		if len(lines[k].chunks) == 1 && lines[k].nval == 1 {
+			continue // a lone number: a stray enumerator digit or a note, not a column
+		}
 		for _, ch := range lines[k].chunks {
 			if ch.val && ch.placed {
 				x = min(x, ch.x0)
@@ -625,6 +630,50 @@ func valueLeft(lines []lline) (x float64, ok bool) {
 		}
 	}
 	return x, x < 1e18
+}
+
+// joinEnumerators puts back the number of an enumerator that pdftotext printed on a line of
+// its own: when the digits come from another font than the "．" after them, their boxes have
+// different heights and -layout may set "5" a line below or above ".要求行政机关确". A line
+// whose only text is a number of one or two digits that ends where a text of the line above
+// or below starting with "." "、" or "," begins is that text's enumerator.
+func joinEnumerators(lines []lline) {
+	for k := range lines {
+		l := &lines[k]
+		if len(l.chunks) != 1 || !l.chunks[0].val || !l.chunks[0].placed {
+			continue
+		}
+		n := l.chunks[0]
+		if len(n.text) > 2 || strings.Trim(n.text, "0123456789") != "" {
+			continue
+		}
+		for _, j := range []int{k - 1, k + 1} {
+			if j < 0 || j >= len(lines) || abs(lines[j].idx-l.idx) != 1 {
+				continue
+			}
+			done := false
+			for c := range lines[j].chunks {
+				ch := &lines[j].chunks[c]
+				if ch.val || !ch.placed || absf(ch.x0-n.x1) > 1 ||
+					!strings.HasPrefix(ch.text, ".") && !strings.HasPrefix(ch.text, "、") && !strings.HasPrefix(ch.text, ",") {
+					continue
+				}
+				ch.text = n.text + ch.text
+				ch.x0 = n.x0
+				if len(ch.words) > 0 {
+					ch.words = append([]decode.Word(nil), ch.words...)
+					ch.words[0].Text = n.text + ch.words[0].Text
+					ch.words[0].X0 = n.x0
+				}
+				done = true
+				break
+			}
+			if done {
+				l.chunks, l.nval = nil, 0
+				break
+			}
+		}
+	}
 }
 
 // headerLines marks the header lines of a region: lines without numbers with a word whose
@@ -663,7 +712,19 @@ func headerLines(lines []lline) []bool {
 func splitAtColumns(lines []lline) {
 	left, ok := valueLeft(lines)
 	if !ok {
-		return
+		// a table printing no number: the row labels (they start with an enumerator) end
+		// where the value columns begin
+		left = -1e18
+		for k := range lines {
+			for _, ch := range lines[k].chunks {
+				if !ch.val && ch.placed && enumerated(ch.text) {
+					left, ok = max(left, ch.x1), true
+				}
+			}
+		}
+		if !ok {
+			return
+		}
 	}
 	for k := range lines {
 		l := &lines[k]
