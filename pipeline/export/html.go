@@ -53,42 +53,8 @@ func writeHTML(w *strings.Builder, s *Summary) {
 	fmt.Fprintf(w, "<header><h1>%s</h1>\n<p class=\"meta\">%s %s · 仓库 %s · 导入批次 #%d（%s，解析器 %s）· 导出于 %s</p></header>\n",
 		e(s.title()), e(s.Region.Code), e(s.Region.Name), e(s.DB), s.Run.ID, e(s.Run.Version), e(s.Run.Parser), e(s.Generated.Format("2006-01-02 15:04")))
 
-	// headline figures
-	w.WriteString("<section id=\"headline\"><h2>主要数据</h2>\n<div class=\"cards\">\n")
-	for _, h := range s.headlines() {
-		cls := ""
-		switch h.up {
-		case 1:
-			cls = "up"
-		case -1:
-			cls = "down"
-		}
-		fmt.Fprintf(w, "<div class=\"card\" data-view=\"%s\" data-column=\"%s\" data-region=\"%s\" data-year=\"%d\"><div class=\"k\">%s</div><div class=\"v\">%s</div><div class=\"d %s\">%s</div></div>\n",
-			h.src.view, h.src.column, e(h.src.region), h.src.year, e(h.label), e(h.value), cls, e(h.delta))
-	}
-	w.WriteString("</div>\n<p class=\"note\">同比：计数为增减百分比，比率为百分点（analytics.region_yoy）。</p></section>\n")
-
-	// draft sentences
-	w.WriteString("<section id=\"draft\" class=\"draft\"><h2>汇总报告用语（草稿）</h2>\n")
-	var sources []string
-	for _, sn := range s.drafts() {
-		w.WriteString("<p>")
-		for _, g := range sn.segs {
-			if g.fig == nil {
-				w.WriteString(e(g.text))
-				continue
-			}
-			fmt.Fprintf(w, `<span class="fig" data-view="%s" data-column="%s" data-region="%s" data-year="%d" title="%s">%s</span>`,
-				e(g.fig.view), e(g.fig.column), e(g.fig.region), g.fig.year, e(g.fig.source()), e(g.fig.text))
-		}
-		sources = append(sources, strings.Join(sn.sources(), "；"))
-		fmt.Fprintf(w, "<sup><a href=\"#src-%d\">[%d]</a></sup></p>\n", len(sources), len(sources))
-	}
-	w.WriteString("<ol class=\"src\">\n")
-	for i, src := range sources {
-		fmt.Fprintf(w, "<li id=\"src-%d\">%s</li>\n", i+1, e(src))
-	}
-	w.WriteString("</ol></section>\n")
+	writeHeadlineHTML(w, s)
+	writeDraftHTML(w, s)
 
 	// charts
 	w.WriteString("<section id=\"charts\"><h2>图表</h2>\n<div class=\"charts\">\n")
@@ -131,6 +97,52 @@ func writeHTML(w *strings.Builder, s *Summary) {
 	writeFlatHTML(w, "quality", "数据质量", qualitySheet(s), 500)
 	fmt.Fprintf(w, "<footer><p class=\"note\">由 %s 生成；数字取自仓库的 analytics 视图，每县只计一次（有全县报告的取全县报告，否则取各机关报告之和）。</p></footer>\n</body>\n</html>\n",
 		e(nonEmpty(s.Version, "xxgk")))
+}
+
+// writeHeadlineHTML writes the headline cards (section#headline).
+func writeHeadlineHTML(w *strings.Builder, s *Summary) {
+	e := esc
+	// headline figures
+	w.WriteString("<section id=\"headline\"><h2>主要数据</h2>\n<div class=\"cards\">\n")
+	for _, h := range s.headlines() {
+		cls := ""
+		switch h.up {
+		case 1:
+			cls = "up"
+		case -1:
+			cls = "down"
+		}
+		fmt.Fprintf(w, "<div class=\"card\" data-view=\"%s\" data-column=\"%s\" data-region=\"%s\" data-year=\"%d\"><div class=\"k\">%s</div><div class=\"v\">%s</div><div class=\"d %s\">%s</div></div>\n",
+			h.src.view, h.src.column, e(h.src.region), h.src.year, e(h.label), e(h.value), cls, e(h.delta))
+	}
+	w.WriteString("</div>\n<p class=\"note\">同比：计数为增减百分比，比率为百分点（analytics.region_yoy）。</p></section>\n")
+}
+
+// writeDraftHTML writes the draft sentences for the consolidated report with their sources
+// (section#draft).
+func writeDraftHTML(w *strings.Builder, s *Summary) {
+	e := esc
+	// draft sentences
+	w.WriteString("<section id=\"draft\" class=\"draft\"><h2>汇总报告用语（草稿）</h2>\n")
+	var sources []string
+	for _, sn := range s.drafts() {
+		w.WriteString("<p>")
+		for _, g := range sn.segs {
+			if g.fig == nil {
+				w.WriteString(e(g.text))
+				continue
+			}
+			fmt.Fprintf(w, `<span class="fig" data-view="%s" data-column="%s" data-region="%s" data-year="%d" title="%s">%s</span>`,
+				e(g.fig.view), e(g.fig.column), e(g.fig.region), g.fig.year, e(g.fig.source()), e(g.fig.text))
+		}
+		sources = append(sources, strings.Join(sn.sources(), "；"))
+		fmt.Fprintf(w, "<sup><a href=\"#src-%d\">[%d]</a></sup></p>\n", len(sources), len(sources))
+	}
+	w.WriteString("<ol class=\"src\">\n")
+	for i, src := range sources {
+		fmt.Fprintf(w, "<li id=\"src-%d\">%s</li>\n", i+1, e(src))
+	}
+	w.WriteString("</ol></section>\n")
 }
 
 func fmtSigned(v Val) string {

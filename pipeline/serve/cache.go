@@ -1,0 +1,249 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"xxgk/pipeline/store"
+)
+
+// versionCache holds what every page needs and does not change within a version of the
+// warehouse: the years, the divisions with reports, the views' documentation, the search
+// index. Each part is read once per version, on first use, with the session of the request
+// that needs it.
+type versionCache struct {
+	basicOnce sync.Once
+	basicErr  error
+	years     []int
+	areas     []division          // provinces and prefectures with figures, by code
+	byCode    map[string]division // every division of main.regions
+
+	viewsOnce sync.Once
+	viewsErr  error
+	views     []viewDoc
+
+	searchOnce sync.Once
+	searchErr  error
+	search     *searchIndex
+}
+
+// division is one row of main.regions.
+type division struct {
+	Code           string  `col:"code"`
+	Level          string  `col:"level"`
+	Name           string  `col:"name"`
+	ParentCode     *string `col:"parent_code"`
+	ProvinceCode   string  `col:"province_code"`
+	ProvinceName   string  `col:"province_name"`
+	PrefectureCode *string `col:"prefecture_code"`
+	PrefectureName *string `col:"prefecture_name"`
+	HasFigures     bool    `col:"has_figures"`
+}
+
+// Parent returns the parent code ("" for a province).
+func (d division) Parent() string {
+	if d.ParentCode == nil {
+		return ""
+	}
+	return *d.ParentCode
+}
+
+// LevelName is the level in Chinese.
+func (d division) LevelName() string { return levelName(d.Level) }
+
+func levelName(l string) string {
+	switch l {
+	case "province":
+		return "省级"
+	case "prefecture":
+		return "地级"
+	case "county":
+		return "县级"
+	}
+	return l
+}
+
+// basic returns the years and divisions of the version.
+func (q *req) basic() (*versionCache, error) {
+	c := &q.l.g.cache
+	c.basicOnce.Do(func() {
+		if !q.l.g.version.HasModels {
+			c.basicErr = errorf(503, "仓库中没有 analytics 视图（由较早版本发布）：运行 xxgk views --refresh --db %s / the warehouse has no analytics views: run xxgk views --refresh", q.l.s.Path())
+			return
+		}
+		// a request's context may end; the cache outlives it
+		ctx := context.WithoutCancel(q.ctx())
+		type yearRow struct {
+			Year int `col:"year"`
+		}
+		ys, err := scan[yearRow](ctx, q.l.s, `select distinct year from analytics.region_years order by year`)
+		if err != nil {
+			c.basicErr = fmt.Errorf("years: %w", err)
+			return
+		}
+		for _, y := range ys {
+			c.years = append(c.years, y.Year)
+		}
+		divs, err := scan[division](ctx, q.l.s, `select code, level, name, parent_code, province_code, province_name,
+				prefecture_code, prefecture_name,
+				code in (select region_code from analytics.region_years) as has_figures
+			from main.regions order by code`)
+		if err != nil {
+			c.basicErr = fmt.Errorf("divisions: %w", err)
+			return
+		}
+		c.byCode = make(map[string]division, len(divs))
+		for _, d := range divs {
+			c.byCode[d.Code] = d
+			if d.HasFigures && (d.Level == "province" || d.Level == "prefecture") {
+				c.areas = append(c.areas, d)
+			}
+		}
+	})
+	return c, c.basicErr
+}
+
+// yearParam reads ?year= (absent: the latest year) and checks that the warehouse holds it.
+func (q *req) yearParam(name string) (int, error) {
+	c, err := q.basic()
+	if err != nil {
+		return 0, err
+	}
+	def := 0
+	if len(c.years) > 0 {
+		def = c.years[len(c.years)-1]
+	}
+	y, err := intParam(q, name, def)
+	if err != nil {
+		return 0, err
+	}
+	if len(c.years) == 0 {
+		return 0, notFound("仓库中没有任何汇总依据的报告 / the warehouse holds no report of record")
+	}
+	if !slices.Contains(c.years, y) {
+		return 0, notFound("%d 年不在仓库中；仓库中的年度：%s / no report for %d; years in the warehouse: %s", y, yearList(c.years), y, yearList(c.years))
+	}
+	return y, nil
+}
+
+func yearList(ys []int) string {
+	s := make([]string, len(ys))
+	for i, y := range ys {
+		s[i] = strconv.Itoa(y)
+	}
+	return strings.Join(s, ", ")
+}
+
+// regionParam reads ?region= (absent: def, or the first province with figures) and checks
+// that it is a division with figures; levels restricts the levels accepted.
+func (q *req) regionParam(name string, levels ...string) (division, error) {
+	c, err := q.basic()
+	if err != nil {
+		return division{}, err
+	}
+	code, err := codeParam(q, name)
+	if err != nil {
+		return division{}, err
+	}
+	if code == "" {
+		for _, a := range c.areas {
+			if a.Level == "province" {
+				return a, nil
+			}
+		}
+		if len(c.areas) > 0 {
+			return c.areas[0], nil
+		}
+		return division{}, notFound("仓库中没有任何区划的汇总 / the warehouse holds no division's figures")
+	}
+	d, ok := c.byCode[code]
+	if !ok {
+		return division{}, notFound("区划代码 %s 不存在 / unknown division code %s; %s", code, code, areaList(c.areas))
+	}
+	if len(levels) > 0 && !slices.Contains(levels, d.Level) {
+		return division{}, notFound("%s %s 是%s区划，此页只显示%s / %s %s is a %s; this page shows %s", code, d.Name, d.LevelName(),
+			levelNames(levels), code, d.Name, d.Level, strings.Join(levels, " or "))
+	}
+	if !d.HasFigures {
+		return division{}, notFound("%s %s 没有汇总依据的报告 / no report of record for %s %s; %s", code, d.Name, code, d.Name, areaList(c.areas))
+	}
+	return d, nil
+}
+
+func levelNames(ls []string) string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = levelName(l)
+	}
+	return strings.Join(out, "、")
+}
+
+func areaList(as []division) string {
+	var s []string
+	for _, a := range as {
+		s = append(s, a.Code+" "+a.Name)
+		if len(s) == 40 {
+			s = append(s, "…")
+			break
+		}
+	}
+	return "有汇总的省、地级区划 / provinces and prefectures with figures: " + strings.Join(s, ", ")
+}
+
+// viewDoc documents one analytics view for the SQL page.
+type viewDoc struct {
+	Name    string
+	Comment string
+	Columns []columnDoc
+}
+
+type columnDoc struct {
+	Name    string `col:"column_name"`
+	Type    string `col:"data_type"`
+	Comment string `col:"comment"`
+}
+
+// viewDocs returns the analytics views with their columns and comments (the analysts'
+// contract, as xxgk views prints it).
+func (q *req) viewDocs() ([]viewDoc, error) {
+	c := &q.l.g.cache
+	c.viewsOnce.Do(func() {
+		ctx := context.WithoutCancel(q.ctx())
+		type viewRow struct {
+			Name    string `col:"view_name"`
+			Comment string `col:"comment"`
+		}
+		vs, err := scan[viewRow](ctx, q.l.s, `select view_name, coalesce(comment, '') as comment from duckdb_views()
+			where database_name = current_database() and schema_name = 'analytics' order by view_name`)
+		if err != nil {
+			c.viewsErr = err
+			return
+		}
+		cols, err := scan[struct {
+			View    string `col:"table_name"`
+			Name    string `col:"column_name"`
+			Type    string `col:"data_type"`
+			Comment string `col:"comment"`
+		}](ctx, q.l.s, `select table_name, column_name, data_type, coalesce(comment, '') as comment from duckdb_columns()
+			where database_name = current_database() and schema_name = 'analytics' order by table_name, column_index`)
+		if err != nil {
+			c.viewsErr = err
+			return
+		}
+		byView := map[string][]columnDoc{}
+		for _, col := range cols {
+			byView[col.View] = append(byView[col.View], columnDoc{Name: col.Name, Type: col.Type, Comment: col.Comment})
+		}
+		for _, v := range vs {
+			c.views = append(c.views, viewDoc{Name: "analytics." + v.Name, Comment: v.Comment, Columns: byView[v.Name]})
+		}
+	})
+	return c.views, c.viewsErr
+}
+
+// session returns the request's session.
+func (q *req) session() *store.Session { return q.l.s }

@@ -1,0 +1,164 @@
+package serve
+
+import (
+	"errors"
+	"slices"
+	"sort"
+	"strconv"
+
+	"xxgk/pipeline/export"
+	"xxgk/pipeline/rollup"
+)
+
+// The compare page sets two years side by side at a chosen level within a province or
+// prefecture (queries/reports/compare.sql, through rollup.Reader.Compare, as xxgk compare):
+// every division's value in each year, the difference (percentage points for rates), the %
+// change for counts, and the largest movers up and down.
+
+// compareRow is one division and measure of reports/compare.
+type compareRow struct {
+	Code        string   `col:"region_code"`
+	Name        string   `col:"region_name"`
+	Measure     string   `col:"measure"`
+	Kind        string   `col:"kind"`
+	From        *float64 `col:"value_from"`
+	To          *float64 `col:"value_to"`
+	Delta       *float64 `col:"delta"`
+	Pct         *float64 `col:"pct"`
+	RankFrom    *int64   `col:"rank_from"`
+	RankTo      *int64   `col:"rank_to"`
+	SeriesBreak bool     `col:"series_break"`
+}
+
+// Value formats one of the two values: a rate as a percentage, a count with separators.
+func (r compareRow) Value(v *float64) string {
+	if r.Kind == "rate" {
+		return fmtRate(v)
+	}
+	return fmtNumber(v)
+}
+
+// Change formats the difference: percentage points for a rate.
+func (r compareRow) Change() string {
+	if r.Delta == nil {
+		if r.SeriesBreak {
+			return "口径变化"
+		}
+		return "—"
+	}
+	if r.Kind == "rate" {
+		d := *r.Delta / 100 // compare.sql gives rate differences ×100 already
+		return fmtPP(&d)
+	}
+	return fmtDelta(r.Delta)
+}
+
+// Up reports the direction of the change: 1, -1 or 0.
+func (r compareRow) Up() int {
+	switch {
+	case r.Delta == nil:
+		return 0
+	case *r.Delta > 0:
+		return 1
+	case *r.Delta < 0:
+		return -1
+	}
+	return 0
+}
+
+type compareBody struct {
+	From, To       int
+	Years          []int
+	Level          string
+	Region         division
+	Areas          []division
+	Measure        string
+	Measures       []string
+	Rows           []compareRow
+	Up, Down       []compareRow
+	MeasureLabel   string
+	IsRate         bool
+	Top            int
+	PrefectureName string
+}
+
+func fmtNumber(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	if *v == float64(int64(*v)) {
+		return fmtCount(int64(*v))
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+func (s *Server) compare(q *req) error {
+	c, err := q.basic()
+	if err != nil {
+		return err
+	}
+	b := compareBody{Years: c.years, Areas: c.areas, Top: 10}
+	if len(c.years) == 0 {
+		return notFound("仓库中没有汇总依据的报告 / no report of record")
+	}
+	last := c.years[len(c.years)-1]
+	prev := last
+	if len(c.years) > 1 {
+		prev = c.years[len(c.years)-2]
+	}
+	if b.To, err = intParam(q, "to", last); err != nil {
+		return err
+	}
+	if b.From, err = intParam(q, "from", prev); err != nil {
+		return err
+	}
+	for _, y := range []int{b.From, b.To} {
+		if !slices.Contains(c.years, y) {
+			return notFound("%d 年不在仓库中；仓库中的年度：%s / no report for %d; years in the warehouse: %s", y, yearList(c.years), y, yearList(c.years))
+		}
+	}
+	if b.Level, err = oneOf(q, "level", "county", "province", "prefecture", "county"); err != nil {
+		return err
+	}
+	if b.Region, err = q.regionParam("region", "province", "prefecture"); err != nil {
+		return err
+	}
+	reader := rollup.New(q.session()) // not closed: the session is the request's
+	if b.Measures, err = reader.Measures(q.ctx()); err != nil {
+		return err
+	}
+	if b.Measure, err = oneOf(q, "measure", "requests_count", b.Measures...); err != nil {
+		return err
+	}
+	all, _, err := reader.Compare(q.ctx(), rollup.CompareOptions{From: b.From, To: b.To, Level: b.Level, Region: b.Region.Code,
+		Measures: []string{b.Measure}})
+	if errors.Is(err, rollup.ErrNotFound) {
+		return notFound("%s", err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	if b.Rows, err = scanRows[compareRow](all); err != nil {
+		return err
+	}
+	b.MeasureLabel = export.Label("analytics.region_years", b.Measure)
+	for _, r := range b.Rows {
+		b.IsRate = b.IsRate || r.Kind == "rate"
+		switch r.Up() {
+		case 1:
+			b.Up = append(b.Up, r)
+		case -1:
+			b.Down = append(b.Down, r)
+		}
+	}
+	sort.SliceStable(b.Up, func(i, j int) bool { return *b.Up[i].Delta > *b.Up[j].Delta })
+	sort.SliceStable(b.Down, func(i, j int) bool { return *b.Down[i].Delta < *b.Down[j].Delta })
+	if len(b.Up) > b.Top {
+		b.Up = b.Up[:b.Top]
+	}
+	if len(b.Down) > b.Top {
+		b.Down = b.Down[:b.Top]
+	}
+	s.render(q, "compare", "比较", "compare", b)
+	return nil
+}

@@ -1,0 +1,232 @@
+package serve
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"strings"
+
+	"xxgk/schemas"
+)
+
+// The data quality page lists every rule violation of the reports of record
+// (analytics.rule_violations, R1–R8 with the carry-over chains across years) and every parse
+// problem of them (main.problems), filterable by rule or problem code, severity, level,
+// prefecture and year, each linking to its report and cell; and the files that could not be
+// read at all (main.failed_inputs).
+
+// qualityItem is one violation or problem.
+type qualityItem struct {
+	ReportID   int64        `col:"report_id"`
+	Level      string       `col:"level"`
+	RegionCode string       `col:"region_code"`
+	RegionName *string      `col:"region_name"`
+	PrefName   *string      `col:"prefecture_name"`
+	Body       string       `col:"body"`
+	Year       int64        `col:"year"`
+	Source     string       `col:"source"`
+	Rule       string       `col:"rule"`
+	Severity   string       `col:"severity"`
+	Table      *string      `col:"table_name"`
+	Row        *string      `col:"row_key"`
+	Col        *string      `col:"col_key"`
+	Expected   *schemas.Dec `col:"expected"`
+	Found      *schemas.Dec `col:"found"`
+	Line       *int64       `col:"line"`
+	Message    string       `col:"message"`
+}
+
+// Anchor is the cell (or row) the item concerns, for the link to the report page.
+func (i qualityItem) Anchor() string {
+	if i.Table == nil || i.Row == nil || i.Col == nil {
+		return ""
+	}
+	return cellAnchor(*i.Table, *i.Row, *i.Col)
+}
+
+// failedInput is a file that could not be read as a report.
+type failedInput struct {
+	Path   string  `col:"path"`
+	Reason string  `col:"reason"`
+	Detail *string `col:"detail"`
+	Size   *int64  `col:"size_bytes"`
+}
+
+type facet struct {
+	Value string `col:"value"`
+	Label string `col:"label"`
+	N     int64  `col:"n"`
+}
+
+type qualityBody struct {
+	Kind                                string // violations, problems, failed
+	Rule, Severity, Level, Prefecture   string
+	Year                                int
+	Years                               []int
+	Rules, Severities, Levels, Prefs    []facet
+	Items                               []qualityItem
+	Failed                              []failedInput
+	Total                               int64
+	Page, Pages                         int
+	ViolationCount, ProblemCount, Fails int64
+}
+
+const qualityPageSize = 200
+
+// qualitySQL selects the violations or the problems of the reports of record with the same
+// columns; $1 rule or problem code, $2 severity, $3 level, $4 prefecture, $5 year ('' and 0:
+// all).
+var qualitySQL = map[string]string{
+	"violations": `select v.report_id, 'county' as level, v.county_code as region_code, v.county_name as region_name,
+			p.name as prefecture_name, v.body, v.year, v.source, v.rule, v.severity, v.table_name, v.row_key, v.col_key,
+			v.expected, v.found, null::integer as line, v.message
+		from analytics.rule_violations as v
+		left join main.regions as p on p.code = v.prefecture_code
+		where ($1 = '' or v.rule = $1) and ($2 = '' or v.severity = $2) and ($3 = '' or $3 = 'county')
+			and ($4 = '' or v.prefecture_code = $4) and ($5 = 0 or v.year = $5)`,
+	"problems": `select r.report_id, 'county' as level, r.county_code as region_code, r.county_name as region_name,
+			r.prefecture_name, r.body, r.year, 'report' as source, p.code as rule, p.severity, p.table_name, p.row_key, p.col_key,
+			null::decimal(18,4) as expected, null::decimal(18,4) as found, p.line, p.message
+		from main.problems as p
+		join analytics.reports as r on r.report_id = p.report_id
+		where ($1 = '' or p.code = $1) and ($2 = '' or p.severity = $2) and ($3 = '' or $3 = 'county')
+			and ($4 = '' or r.prefecture_code = $4) and ($5 = 0 or r.year = $5)`,
+}
+
+func (s *Server) quality(q *req) error {
+	c, err := q.basic()
+	if err != nil {
+		return err
+	}
+	b := qualityBody{Years: c.years}
+	if b.Kind, err = oneOf(q, "kind", "violations", "violations", "problems", "failed"); err != nil {
+		return err
+	}
+	if b.Rule = strings.TrimSpace(q.URL.Query().Get("rule")); len(b.Rule) > 40 {
+		return badRequest("参数 rule 太长 / parameter rule is too long")
+	}
+	if b.Severity, err = oneOf(q, "severity", "", "error", "warning", "info"); err != nil {
+		return err
+	}
+	if b.Level, err = oneOf(q, "level", "", "province", "prefecture", "county"); err != nil {
+		return err
+	}
+	if b.Prefecture, err = codeParam(q, "prefecture"); err != nil {
+		return err
+	}
+	if b.Prefecture != "" {
+		if d, ok := c.byCode[b.Prefecture]; !ok || d.Level != "prefecture" {
+			return notFound("%s 不是地级区划代码 / %s is not a prefecture code", b.Prefecture, b.Prefecture)
+		}
+	}
+	if q.URL.Query().Get("year") != "" {
+		if b.Year, err = q.yearParam("year"); err != nil {
+			return err
+		}
+	}
+	if b.Page, err = intParam(q, "page", 1); err != nil {
+		return err
+	}
+	if b.Page < 1 {
+		return badRequest("参数 page 从 1 起 / page starts at 1")
+	}
+	format, err := oneOf(q, "format", "", "csv")
+	if err != nil {
+		return err
+	}
+	ctx, ss := q.ctx(), q.session()
+	type counts struct {
+		V int64 `col:"v"`
+		P int64 `col:"p"`
+		F int64 `col:"f"`
+	}
+	n, _, err := scanOne[counts](ctx, ss, `select (select count(*) from analytics.rule_violations) as v,
+		(select count(*) from main.problems where report_id in (select report_id from analytics.reports)) as p,
+		(select count(*) from main.failed_inputs) as f`)
+	if err != nil {
+		return err
+	}
+	b.ViolationCount, b.ProblemCount, b.Fails = n.V, n.P, n.F
+	if b.Kind == "failed" {
+		if b.Failed, err = scan[failedInput](ctx, ss, `select path, reason, detail, size_bytes from main.failed_inputs order by path limit 1000`); err != nil {
+			return err
+		}
+		s.render(q, "quality", "数据质量", "quality", b)
+		return nil
+	}
+	base := qualitySQL[b.Kind]
+	args := []any{b.Rule, b.Severity, b.Level, b.Prefecture, b.Year}
+	facetOf := func(col string) ([]facet, error) {
+		return scan[facet](ctx, ss, `select `+col+` as value, `+col+` as label, count(*) as n from (`+base+`) group by all order by value`,
+			"", "", "", "", 0)
+	}
+	if b.Rules, err = facetOf("rule"); err != nil {
+		return err
+	}
+	if b.Severities, err = facetOf("severity"); err != nil {
+		return err
+	}
+	if b.Levels, err = facetOf("level"); err != nil {
+		return err
+	}
+	if b.Prefs, err = scan[facet](ctx, ss, `select p.code as value, p.name as label, count(*) as n from (`+base+`) as v
+			join main.regions as g on g.code = v.region_code join main.regions as p on p.code = g.prefecture_code
+			group by all order by value`, "", "", "", "", 0); err != nil {
+		return err
+	}
+	type total struct {
+		N int64 `col:"n"`
+	}
+	t, _, err := scanOne[total](ctx, ss, `select count(*) as n from (`+base+`)`, args...)
+	if err != nil {
+		return err
+	}
+	b.Total = t.N
+	b.Pages = int((t.N + qualityPageSize - 1) / qualityPageSize)
+	limit, offset := qualityPageSize, (b.Page-1)*qualityPageSize
+	if format == "csv" {
+		limit, offset = 1_000_000, 0
+	}
+	if b.Items, err = scan[qualityItem](ctx, ss, `select * from (`+base+`) order by year desc, region_code, body, rule
+		limit $6 offset $7`, append(args, limit, offset)...); err != nil {
+		return err
+	}
+	if format == "csv" {
+		return qualityCSV(q, &b)
+	}
+	s.render(q, "quality", "数据质量", "quality", b)
+	return nil
+}
+
+func qualityCSV(q *req, b *qualityBody) error {
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"report_id", "level", "region_code", "region_name", "body", "year", "source", "rule", "severity",
+		"table_name", "row_key", "col_key", "expected", "found", "line", "message"})
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	dec := func(p *schemas.Dec) string {
+		if p == nil {
+			return ""
+		}
+		return p.String()
+	}
+	for _, it := range b.Items {
+		_ = w.Write([]string{strconv.FormatInt(it.ReportID, 10), it.Level, it.RegionCode, str(it.RegionName), it.Body,
+			strconv.FormatInt(it.Year, 10), it.Source, it.Rule, it.Severity, str(it.Table), str(it.Row), str(it.Col),
+			dec(it.Expected), dec(it.Found), ptrText(it.Line), it.Message})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	q.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	q.w.Header().Set("Content-Disposition", contentDisposition("xxgk-quality-"+b.Kind+".csv"))
+	_, err := q.w.Write(buf.Bytes())
+	return err
+}

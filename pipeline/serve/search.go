@@ -1,0 +1,273 @@
+package serve
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+// Search finds bodies by any part of their name — in characters (教育局), or in pinyin:
+// initials (jyj), full syllables (jiaoyuju) or a mix (jiaoyj) — divisions the same way, and
+// reports by any part of their file path. Polyphonic characters match any of their readings
+// (长春: cc or zc). The pinyin comes from github.com/mozillazg/go-pinyin (MIT, no
+// dependencies, the dictionary of the Unicode Han database in the binary): there is no other
+// offline source of readings, and analysts type initials.
+//
+// The bodies are indexed once per warehouse version (one grouped query over the reports of
+// record; the pinyin of each distinct name); a search scans the index in memory.
+
+type bodyEntry struct {
+	RegionCode   string `col:"region_code"`
+	RegionName   string `col:"region_name"`
+	Body         string `col:"body"`
+	Reports      int64  `col:"report_count"`
+	FirstYear    int64  `col:"first_year"`
+	LastYear     int64  `col:"last_year"`
+	LastReportID int64  `col:"last_report_id"`
+
+	syl [][]string
+}
+
+type divisionEntry struct {
+	division
+	syl [][]string
+}
+
+type searchIndex struct {
+	bodies    []bodyEntry
+	divisions []divisionEntry
+}
+
+var pinyinArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Heteronym = true
+	a.Style = pinyin.Normal
+	return a
+}()
+
+// syllables returns, per character of s, the lowercase readings it may be typed as: the
+// pinyin syllables of a Chinese character, the character itself for a letter or digit; other
+// characters (punctuation) are left out.
+func syllables(s string) [][]string {
+	var out [][]string
+	for _, r := range s {
+		switch {
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			out = append(out, []string{string(unicode.ToLower(r))})
+		case unicode.Is(unicode.Han, r):
+			if p := pinyin.SinglePinyin(r, pinyinArgs); len(p) > 0 {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// pinyinMatch reports whether the lowercase ASCII query q is typed by consecutive characters
+// of a name, each contributing a non-empty prefix of one of its readings (an initial, a
+// syllable, or the beginning of one); where is the index of the first such character.
+func pinyinMatch(syl [][]string, q string) (int, bool) {
+	if q == "" {
+		return 0, false
+	}
+	memo := map[[2]int]bool{}
+	var match func(i, j int) bool
+	match = func(i, j int) bool {
+		if j == len(q) {
+			return true
+		}
+		if i == len(syl) {
+			return false
+		}
+		k := [2]int{i, j}
+		if v, ok := memo[k]; ok {
+			return v
+		}
+		ok := false
+		for _, s := range syl[i] {
+			for n := min(len(s), len(q)-j); n >= 1 && !ok; n-- {
+				if s[:n] == q[j:j+n] {
+					ok = match(i+1, j+n)
+				}
+			}
+			if ok {
+				break
+			}
+		}
+		memo[k] = ok
+		return ok
+	}
+	for start := range syl {
+		if match(start, 0) {
+			return start, true
+		}
+	}
+	return 0, false
+}
+
+// isPinyinQuery reports whether q is typed in ASCII letters (and digits) only.
+func isPinyinQuery(q string) bool {
+	if q == "" {
+		return false
+	}
+	for _, r := range q {
+		if r >= 128 || !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameMatch says whether a name matches the query and how well (lower is better: 0 the name
+// starts with it, 1 contains it, 2 pinyin from the first character, 3 pinyin elsewhere).
+func nameMatch(name string, syl [][]string, q, lq string, py bool) (int, bool) {
+	if i := strings.Index(name, q); i >= 0 {
+		if i == 0 {
+			return 0, true
+		}
+		return 1, true
+	}
+	if py {
+		if strings.Contains(strings.ToLower(name), lq) {
+			return 1, true
+		}
+		if at, ok := pinyinMatch(syl, lq); ok {
+			if at == 0 {
+				return 2, true
+			}
+			return 3, true
+		}
+	}
+	return 0, false
+}
+
+func (q *req) searchIndex() (*searchIndex, error) {
+	c := &q.l.g.cache
+	c.searchOnce.Do(func() {
+		basic, err := q.basic()
+		if err != nil {
+			c.searchErr = err
+			return
+		}
+		ctx := context.WithoutCancel(q.ctx())
+		bodies, err := scan[bodyEntry](ctx, q.session(), `select county_code as region_code, any_value(county_name) as region_name,
+				body, count(*) as report_count, min(year) as first_year, max(year) as last_year,
+				arg_max(report_id, year) as last_report_id
+			from analytics.reports
+			group by county_code, body
+			order by county_code, body`)
+		if err != nil {
+			c.searchErr = err
+			return
+		}
+		ix := &searchIndex{bodies: bodies}
+		cache := map[string][][]string{}
+		for i := range ix.bodies {
+			b := &ix.bodies[i]
+			if s, ok := cache[b.Body]; ok {
+				b.syl = s
+				continue
+			}
+			b.syl = syllables(b.Body)
+			cache[b.Body] = b.syl
+		}
+		codes := make([]string, 0, len(basic.byCode))
+		for code, d := range basic.byCode {
+			if d.HasFigures {
+				codes = append(codes, code)
+			}
+		}
+		sort.Strings(codes)
+		for _, code := range codes {
+			d := basic.byCode[code]
+			ix.divisions = append(ix.divisions, divisionEntry{division: d, syl: syllables(d.Name)})
+		}
+		c.search = ix
+	})
+	return c.search, c.searchErr
+}
+
+// fileHit is a report found by its file path.
+type fileHit struct {
+	ReportID   int64   `col:"report_id"`
+	SourcePath string  `col:"source_path"`
+	Body       *string `col:"body"`
+	Year       *int64  `col:"year"`
+	RegionName *string `col:"region_name"`
+	Status     string  `col:"status"`
+	IsCurrent  bool    `col:"is_current"`
+}
+
+type searchBody struct {
+	Query     string
+	Bodies    []bodyEntry
+	Divisions []division
+	Files     []fileHit
+	More      bool
+}
+
+const searchLimit = 50
+
+func (s *Server) search(q *req) error {
+	text := strings.TrimSpace(q.URL.Query().Get("q"))
+	b := searchBody{Query: text}
+	if len([]rune(text)) > 100 {
+		return badRequest("搜索词太长 / the search text is too long")
+	}
+	if text != "" {
+		ix, err := q.searchIndex()
+		if err != nil {
+			return err
+		}
+		lq, py := strings.ToLower(text), isPinyinQuery(text)
+		type ranked struct {
+			rank int
+			i    int
+		}
+		var hits []ranked
+		for i := range ix.bodies {
+			if r, ok := nameMatch(ix.bodies[i].Body, ix.bodies[i].syl, text, lq, py); ok {
+				hits = append(hits, ranked{r, i})
+			}
+		}
+		sort.SliceStable(hits, func(a, c int) bool { return hits[a].rank < hits[c].rank })
+		if len(hits) > searchLimit {
+			hits, b.More = hits[:searchLimit], true
+		}
+		for _, h := range hits {
+			b.Bodies = append(b.Bodies, ix.bodies[h.i])
+		}
+		var dhits []ranked
+		for i := range ix.divisions {
+			if r, ok := nameMatch(ix.divisions[i].Name, ix.divisions[i].syl, text, lq, py); ok {
+				dhits = append(dhits, ranked{r, i})
+			}
+		}
+		sort.SliceStable(dhits, func(a, c int) bool { return dhits[a].rank < dhits[c].rank })
+		for i, h := range dhits {
+			if i == searchLimit {
+				break
+			}
+			b.Divisions = append(b.Divisions, ix.divisions[h.i].division)
+		}
+		files, err := scan[fileHit](q.ctx(), q.session(), `select r.report_id, r.source_path, r.body, r.year, g.name as region_name,
+				r.status, r.is_current
+			from main.reports as r
+			left join main.regions as g on g.code = r.region_code
+			where contains(lower(string_split(r.source_path, '/')[-1]), lower(?))
+			order by r.is_current desc, r.source_path, r.report_id
+			limit ?`, text, searchLimit+1)
+		if err != nil {
+			return err
+		}
+		if len(files) > searchLimit {
+			files, b.More = files[:searchLimit], true
+		}
+		b.Files = files
+	}
+	s.render(q, "search", "搜索", "search", b)
+	return nil
+}
