@@ -74,7 +74,7 @@ type qualityBody struct {
 const qualityPageSize = 200
 
 // qualitySQL selects the violations or the problems of the reports of record with the same
-// columns; $1 rule or problem code, $2 severity, $3 level, $4 prefecture, $5 year ('' and 0:
+// columns; $1 rule or problem code, $2 severity, $3 level, $4 prefecture, $5 year (” and 0:
 // all).
 var qualitySQL = map[string]string{
 	"violations": `select v.report_id, 'county' as level, v.county_code as region_code, v.county_name as region_name,

@@ -34,10 +34,10 @@ import (
 type sourceState string
 
 const (
-	sourceOK       sourceState = "ok"       // read, same SHA-256 as the warehouse's
-	sourceChanged  sourceState = "changed"  // read, but the bytes differ
-	sourceGone     sourceState = "gone"     // no such file (or not a regular file)
-	sourceUnread   sourceState = "unread"   // present but could not be read or decoded
+	sourceOK       sourceState = "ok"      // read, same SHA-256 as the warehouse's
+	sourceChanged  sourceState = "changed" // read, but the bytes differ
+	sourceGone     sourceState = "gone"    // no such file (or not a regular file)
+	sourceUnread   sourceState = "unread"  // present but could not be read or decoded
 	sourceTooLarge sourceState = "too_large"
 )
 

@@ -87,8 +87,8 @@ var funcs = template.FuncMap{
 		}
 		return template.URL(path + "?" + v.Encode())
 	},
-	"html": func(s string) template.HTML { return template.HTML(s) }, // only for the export's own HTML
-	"add":  func(a, b int) int { return a + b },
+	"html":     func(s string) template.HTML { return template.HTML(s) }, // only for the export's own HTML
+	"add":      func(a, b int) int { return a + b },
 	"derefInt": derefInt,
 	"int64":    func(n int) int64 { return int64(n) },
 	// nextDir is the sort direction a column header links to: the other one for the column
