@@ -155,10 +155,10 @@ var Warehouse = []WarehouseTable{
 		Columns: []WarehouseColumn{
 			reportID,
 			wcol("identity_key", TypeVarchar, wRequired, "报告身份：地区代码|机关|年度，不明时为 path:规范化路径 / identity: region_code|body|year, or path:<cleaned path> when region or body is unknown"),
-			wcol("region_code", TypeVarchar, wNullable, "县级区划代码（未确定为空）/ 6-digit county code (NULL when unresolved)"),
+			wcol("region_code", TypeVarchar, wNullable, "发布机关所在层级的区划代码：省2位、地级4位、县级6位（未确定为空）/ division code at the body's level: 2 digits province, 4 prefecture, 6 county (NULL when unresolved)"),
 			wcol("region_method", TypeVarchar, wNullable, "区划来源：flag、manifest、path、text / how the region was found"),
 			wcol("body", TypeVarchar, wNullable, "发布机关 / issuing body"),
-			wcol("scope", TypeVarchar, wNullable, "范围：area、government、department、township、dev_zone / whom the report speaks for"),
+			wcol("scope", TypeVarchar, wNullable, "范围：area 全省/全市/全县汇总、government、department、township、dev_zone、other / whom the report speaks for"),
 			wcol("year", TypeInteger, wNullable, "报告年度 / year reported on"),
 			wcol("format", TypeVarchar, wNullable, "格式：gb2019、gb2021、pre2019 / template"),
 			wcol("title", TypeVarchar, wNullable, "标题 / title"),
@@ -174,6 +174,8 @@ var Warehouse = []WarehouseTable{
 			wcol("version", TypeInteger, wRequired, "版本号，从1起 / version number, from 1"),
 			wcol("is_current", TypeBoolean, wRequired, "是否当前版本（汇总只看当前版本）/ current version (rollups see only these)"),
 			wcol("superseded_by", TypeBigint, wNullable, "替代本版本的报告版本 / the report version that superseded this one"),
+			// added by migration 0003, hence last
+			wcol("level", TypeVarchar, wNullable, "发布机关层级：province 省级、prefecture 地级、county 县级（乡镇街道、园区属县级）；未确定为空 / level of the issuing body: province, prefecture, county (townships and zones are county level); NULL when unknown"),
 		},
 	},
 	{
