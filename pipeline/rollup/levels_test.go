@@ -643,3 +643,119 @@ func TestLevelsAddUpCatchesWrongSums(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLevelsCommands: what `xxgk rollup`, `compare`, `coverage` and `checks` read follows the
+// rule at every level: a province's and a prefecture's figure and own bodies' part, the basis
+// of each year in a comparison, the coverage of one level, the bodies that stopped reporting,
+// the violations of provincial bodies.
+func TestLevelsCommands(t *testing.T) {
+	f, want := levelsFixture(t)
+	r := open(t, f)
+	ctx := context.Background()
+	fig := func(code string, year int) *rolluptest.Figure {
+		w := want[rolluptest.Key{Level: rolluptest.LevelOf(code), Code: code, Year: year}]
+		if w == nil {
+			t.Fatalf("no figure %s %d", code, year)
+		}
+		return w
+	}
+
+	for _, level := range []string{"province", "prefecture"} {
+		tb, err := r.Rollup(ctx, level, 2022, "21", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := func(name string) int {
+			i := tb.Col(name)
+			if i < 0 {
+				t.Fatalf("rollup --level %s: no column %s in %v", level, name, tb.Columns)
+			}
+			return i
+		}
+		code, basis, req, own, ownReq := col(level+"_code"), col("basis"), col("requests_count"), col("own_report_count"), col("own_requests_count")
+		n := 0
+		for _, row := range tb.Rows {
+			w := fig(row[code].(string), 2022)
+			if row[basis] != w.Basis || !same(optOf(rolluptest.Sum(w.Counted, "requests_count")), row[req]) ||
+				row[own] != int64(len(w.Own)) || !same(optOf(rolluptest.Sum(w.Own, "requests_count")), row[ownReq]) {
+				t.Errorf("rollup --level %s: %s basis %v requests %v own %v/%v; want %s %s %d/%s", level, row[code], row[basis], row[req],
+					row[own], row[ownReq], w.Basis, show(optOf(rolluptest.Sum(w.Counted, "requests_count"))), len(w.Own),
+					show(optOf(rolluptest.Sum(w.Own, "requests_count"))))
+			}
+			n++
+		}
+		if (level == "province" && n != 1) || (level == "prefecture" && n != 3) {
+			t.Errorf("rollup --level %s --region 21: %d rows", level, n)
+		}
+	}
+
+	all, _, err := r.Compare(ctx, rollup.CompareOptions{From: 2022, To: 2023, Level: "prefecture", Region: "21", Measures: []string{"requests_count"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, fi, ti, bf, bt := all.Col("region_code"), all.Col("value_from"), all.Col("value_to"), all.Col("basis_from"), all.Col("basis_to")
+	for _, row := range all.Rows {
+		c := row[ci].(string)
+		var from, to opt2
+		var bFrom, bTo any
+		if w := want[rolluptest.Key{Level: "prefecture", Code: c, Year: 2022}]; w != nil {
+			from, bFrom = optOf(rolluptest.Sum(w.Counted, "requests_count")), w.Basis
+		}
+		if w := want[rolluptest.Key{Level: "prefecture", Code: c, Year: 2023}]; w != nil {
+			to, bTo = optOf(rolluptest.Sum(w.Counted, "requests_count")), w.Basis
+		}
+		if !same(from, row[fi]) || !same(to, row[ti]) || row[bf] != bFrom || row[bt] != bTo {
+			t.Errorf("compare %s: %v (%v) → %v (%v); want %s (%v) → %s (%v)", c, row[fi], row[bf], row[ti], row[bt], show(from), bFrom, show(to), bTo)
+		}
+	}
+	if len(all.Rows) != 3 {
+		t.Errorf("compare prefectures of 21: %d rows", len(all.Rows))
+	}
+
+	cov, err := r.Coverage(ctx, rollup.CoverageOptions{Year: 2022, Region: "21", Level: "prefecture"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ri, rc := cov.Col("reported"), cov.Col("region_code")
+	reported := map[string]bool{}
+	for _, row := range cov.Rows {
+		reported[row[rc].(string)] = row[ri] == true
+	}
+	if len(cov.Rows) != len(regions.Default().PrefecturesOf("21")) || !reported["2113"] || !reported["2114"] || reported["2101"] {
+		t.Errorf("coverage --level prefecture --region 21 2022: %d rows, %v", len(cov.Rows), reported)
+	}
+	miss, err := r.MissingBodies(ctx, rollup.CoverageOptions{Year: 2023, Region: "21", Level: "province"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	for _, row := range miss.Rows {
+		bodies = append(bodies, fmt.Sprint(row[miss.Col("body")], " ", row[miss.Col("last_year")]))
+	}
+	if strings.Join(bodies, ";") != "辽宁省地震局 2022;辽宁省统计局 2021" {
+		t.Errorf("missing provincial bodies 2023: %v", bodies)
+	}
+
+	chk, err := r.Checks(ctx, rollup.ChecksOptions{Region: "21"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantChecks, provincial := 0, 0
+	for _, rep := range levelsReps {
+		if strings.HasPrefix(rep.Region.Code, "21") {
+			wantChecks += len(rep.Checks)
+		}
+	}
+	gotChecks := 0
+	for _, row := range chk.Rows {
+		if row[chk.Col("source")] == "report" {
+			gotChecks++
+			if row[chk.Col("region_code")] == "21" {
+				provincial++
+			}
+		}
+	}
+	if gotChecks != wantChecks || provincial == 0 {
+		t.Errorf("checks --region 21: %d violations found in reports (%d of provincial bodies), the fixture has %d", gotChecks, provincial, wantChecks)
+	}
+}
