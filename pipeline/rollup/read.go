@@ -301,7 +301,7 @@ func (r *Reader) Coverage(ctx context.Context, o CoverageOptions) (*Table, error
 	if err := r.checkRegion(ctx, o.Region); err != nil {
 		return nil, err
 	}
-	return r.Query(ctx, `select level, region_code, region_name, reported, basis, report_count, area_report_count,
+	return r.Query(ctx, `select region_code, region_name, level, reported, basis, report_count, area_report_count,
 		government_report_count, department_report_count, township_report_count, dev_zone_report_count, other_report_count,
 		incomplete_report_count, below_report_count, missing_body_count
 		from analytics.coverage where year = ? and starts_with(region_code, ?) and (? = '' or level = ?)
@@ -311,7 +311,7 @@ func (r *Reader) Coverage(ctx context.Context, o CoverageOptions) (*Table, error
 // MissingBodies returns analytics.missing_reports for a year (within region, at a level or
 // all): the bodies that reported in an earlier year and not this one.
 func (r *Reader) MissingBodies(ctx context.Context, o CoverageOptions) (*Table, error) {
-	return r.Query(ctx, `select level, region_code, region_name, body, scope, last_year from analytics.missing_reports
+	return r.Query(ctx, `select region_code, region_name, level, body, scope, last_year from analytics.missing_reports
 		where year = ? and starts_with(region_code, ?) and (? = '' or level = ?) order by region_code, body`,
 		o.Year, o.Region, o.Level, o.Level)
 }
