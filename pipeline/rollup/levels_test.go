@@ -759,3 +759,95 @@ func TestLevelsCommands(t *testing.T) {
 		t.Errorf("checks --region 21: %d violations found in reports (%d of provincial bodies), the fixture has %d", gotChecks, provincial, wantChecks)
 	}
 }
+
+// TestReportLevelsMatchCodes: a report whose stored level contradicts the length of its code is
+// listed by checks.report_levels_match_codes, and the rollups place it by its code.
+func TestReportLevelsMatchCodes(t *testing.T) {
+	f, _ := levelsFixture(t)
+	audit := ""
+	audits, err := queries.Audits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range audits {
+		if a.Name == "checks.report_levels_match_codes" {
+			audit = a.SQL
+		}
+	}
+	errDone := errors.New("done: the working copy is not published")
+	err = store.Refresh(context.Background(), store.Options{Path: f.db, Threads: 2, MemoryLimit: "512MB"},
+		func(ctx context.Context, conn *sql.Conn) error {
+			var n int64
+			if err := conn.QueryRowContext(ctx, `select count(*) from (`+audit+`)`).Scan(&n); err != nil || n != 0 {
+				return fmt.Errorf("on the fixture: %d rows, %v", n, err)
+			}
+			if _, err := conn.ExecContext(ctx, `update main.reports set level = 'province' where region_code = '211321' and year = 2022`); err != nil {
+				return err
+			}
+			var codes string
+			if err := conn.QueryRowContext(ctx, `select string_agg(distinct region_code || ' ' || level, ';') from (`+audit+`)`).Scan(&codes); err != nil {
+				return err
+			}
+			var level string
+			if err := conn.QueryRowContext(ctx, `select string_agg(distinct level, ';') from staging.reports where region_code = '211321' and year = 2022`).Scan(&level); err != nil {
+				return err
+			}
+			if codes != "211321 province" || level != "county" {
+				t.Errorf("the audit lists %q (want 211321 province); staging places the reports at %q (want county)", codes, level)
+			}
+			return errDone
+		})
+	if !errors.Is(err, errDone) {
+		t.Fatal(err)
+	}
+}
+
+// TestMigrationFillsLevels: a warehouse published before migration 0003 (reports without a
+// level column) gets the column on its next run, filled from the length of each report's code.
+func TestMigrationFillsLevels(t *testing.T) {
+	f, _ := levelsFixture(t)
+	ctx := context.Background()
+	b, err := os.ReadFile(f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := store.Options{Path: path, Threads: 2, MemoryLimit: "512MB"}
+	// back to the schema of migration 0002: no level column, 0003 not recorded
+	err = store.Refresh(ctx, opts, func(ctx context.Context, conn *sql.Conn) error {
+		for _, q := range []string{`drop schema analytics cascade`, `drop schema marts cascade`, `drop schema staging cascade`,
+			`alter table reports drop column level`, `delete from schema_migrations where version = 3`} {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := store.Begin(ctx, opts) // migrates
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Finish(ctx, store.Run{Roots: []string{"upgrade"}, Status: "ok", Models: rollup.Apply}); err != nil {
+		t.Fatal(err)
+	}
+	r := open(t, &fixture{db: path})
+	tb := query(t, r, `select level, count(*) from main.reports group by level order by level`)
+	want := map[string]int64{}
+	for _, rep := range levelsReps {
+		want[string(rep.Region.Level)]++
+	}
+	if len(tb.Rows) != len(want) {
+		t.Errorf("levels after the migration: %v, want %v", tb.Rows, want)
+	}
+	for _, row := range tb.Rows {
+		if l, _ := row[0].(string); row[1] != want[l] {
+			t.Errorf("level %v: %v reports, want %d", row[0], row[1], want[l])
+		}
+	}
+}
