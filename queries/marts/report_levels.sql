@@ -8,6 +8,8 @@
 -- division's consolidated report), own (one of the division's own bodies), child (through
 -- child_code, the child division whose figure holds it). A level's sum of a fact is then a
 -- plain group by level and region_code over this join, the same for tables 2, 3 and 4.
+-- Materialised when the models are applied: the rollups, the official tables and
+-- analytics.reports all read it.
 with counted as (
     select report_id, level as report_level, region_code as report_region_code, prefecture_code, province_code, year, format, scope
     from marts.reports_of_record
