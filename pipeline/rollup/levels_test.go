@@ -711,6 +711,12 @@ func TestLevelsCommands(t *testing.T) {
 	if len(all.Rows) != 3 {
 		t.Errorf("compare prefectures of 21: %d rows", len(all.Rows))
 	}
+	// year over year says the same
+	yoy := query(t, r, `select region_code, basis, basis_prev from analytics.region_yoy
+		where year = 2023 and measure = 'requests_count' and level = 'prefecture' and region_code in ('2113', '2114') order by 1`)
+	if got := fmt.Sprint(yoy.Rows); got != "[[2113 bodies area] [2114 area bodies]]" {
+		t.Errorf("region_yoy basis: %s", got)
+	}
 
 	cov, err := r.Coverage(ctx, rollup.CoverageOptions{Year: 2022, Region: "21", Level: "prefecture"})
 	if err != nil {
