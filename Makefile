@@ -37,18 +37,28 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:
 	$(GO) run $(STATICCHECK) ./...
 
-## deps: install the system tools PDF input needs (poppler-utils) when run as root with apt
+## deps: install the system tools PDF and legacy Word input need (poppler-utils; LibreOffice for
+## .doc/.wps) and the CJK fonts the PDF tests print with, when run as root with apt
+DEPS_PKGS := poppler-utils libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei fontconfig
 deps:
-	@if command -v pdftotext >/dev/null 2>&1; then echo "deps: poppler-utils present"; \
+	@missing=""; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v libreoffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
+	fc-list 2>/dev/null | grep -qi 'Noto Serif CJK' || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -qi 'WenQuanYi Zen Hei' || missing="$$missing fonts-wqy-zenhei"; \
+	if [ -z "$$missing" ]; then echo "deps: $(DEPS_PKGS) present"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils \
-	    || echo "deps: could not install poppler-utils: PDF reports cannot be read until it is installed"; \
-	else echo "deps: poppler-utils (pdftotext) is missing: PDF reports cannot be read; install it with your package manager"; fi
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing \
+	    || echo "deps: could not install$$missing"; \
+	else echo "deps: missing$$missing: install them with your package manager (PDF needs poppler-utils, .doc/.wps LibreOffice; the PDF tests print with the fonts)"; fi
 
 ## check-tools: say which optional tools are missing (never fails)
 check-tools:
 	@command -v pdftotext >/dev/null 2>&1 || echo "note: pdftotext (poppler-utils) missing: PDF reports will be stored as failed with that reason"
 	@command -v libreoffice >/dev/null 2>&1 || echo "note: libreoffice missing: legacy .doc/.wps reports will be stored as failed with that reason (.docx needs nothing)"
+	@fc-list 2>/dev/null | grep -qi 'Noto Serif CJK' || echo "note: fonts-noto-cjk missing: the PDF round trip in Noto CJK is skipped"
+	@fc-list 2>/dev/null | grep -qi 'WenQuanYi Zen Hei' || echo "note: fonts-wqy-zenhei missing: the PDF round trip in WenQuanYi Zen Hei is skipped"
 
 ## demo: build, generate a sample province and run the main job on it
 # The main job, `xxgk run` (configs/annual.yaml), on a generated sample province (辽宁省 21,

@@ -24,6 +24,12 @@ var (
 	ErrToolMissing = errors.New("缺少外部工具")
 	ErrEncrypted   = errors.New("文件已加密")
 	ErrCorrupt     = errors.New("文件已损坏")
+	// ErrNotRegular: a FIFO, socket or device (also through a symbolic link), or a link to a
+	// directory: never opened (a FIFO's open blocks until a writer comes, /dev/zero never ends).
+	ErrNotRegular = errors.New("不是普通文件（命名管道、套接字、设备或目录）")
+	// ErrReadTimeout: the file's bytes did not arrive within the read deadline (a hung network
+	// mount): the read is abandoned and the batch goes on.
+	ErrReadTimeout = errors.New("读取超时")
 )
 
 // InputError says which file could not be read and why. Reason is one of the sentinel errors

@@ -64,6 +64,17 @@ func (c *Column) UnmarshalYAML(n *yaml.Node) error {
 		c.Name = n.Value
 		return nil
 	}
+	// A key other than name, label, description is a typo or an unquoted comma in a flow
+	// mapping ({description: a, b} makes "b" a key and cuts the description).
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			switch k := n.Content[i].Value; k {
+			case "name", "label", "description":
+			default:
+				return fmt.Errorf("line %d: column key %q: want name, label, description (quote a value that holds a comma)", n.Content[i].Line, k)
+			}
+		}
+	}
 	type plain Column
 	return n.Decode((*plain)(c))
 }

@@ -172,9 +172,10 @@ var Warehouse = []WarehouseTable{
 			wcol("check_count", TypeInteger, wRequired, "勾稽规则违反数 / number of rule violations"),
 			wcol("problem_count", TypeInteger, wRequired, "解析问题数 / number of parse problems"),
 			wcol("version", TypeInteger, wRequired, "版本号，从1起 / version number, from 1"),
-			wcol("is_current", TypeBoolean, wRequired, "是否当前版本（汇总只看当前版本）/ current version (rollups see only these)"),
-			wcol("superseded_by", TypeBigint, wNullable, "替代本版本的报告版本 / the report version that superseded this one"),
-			// added by migration 0003, hence last
+			wcol("is_current", TypeBoolean, wRequired, "是否汇总依据的版本：同一报告中完整者优先，其次文件较新者（汇总只看这些）/ the report of record of its identity: complete before incomplete or failed, then the newer file (rollups see only these)"),
+			wcol("superseded_by", TypeBigint, wNullable, "取代本版本的版本：同一内容由新版解析器重读的版本，否则该报告的当前版本 / the version that replaces this one: the same bytes re-read by a newer parser, else its identity's current version"),
+			wcol("source_modified_at", TypeTimestamp, wNullable, "来源文件的修改时间（读取时）/ modification time of the source file when it was read"),
+			// added by migration 0004, hence last
 			wcol("level", TypeVarchar, wNullable, "发布机关层级：province 省级、prefecture 地级、county 县级（乡镇街道、园区属县级）；未确定为空 / level of the issuing body: province, prefecture, county (townships and zones are county level); NULL when unknown"),
 		},
 	},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"xxgk/pipeline/console"
 	"xxgk/pipeline/rollup"
 )
 
@@ -31,7 +32,8 @@ province's own bodies and everything below it; --region 2113 a prefecture's.`,
   xxgk checks --rule R6 --region 2113 --format csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
+			f, err := parseFormat(format)
+			if err != nil {
 				return err
 			}
 			r, err := openReader(cmd, db)
@@ -44,7 +46,7 @@ province's own bodies and everything below it; --region 2113 a prefecture's.`,
 				return &exitError{exitFailed, fmt.Errorf("checks: %w", err)}
 			}
 			out := cmd.OutOrStdout()
-			if format == "table" || format == "markdown" {
+			if f == console.Table || f == console.Markdown {
 				by := map[string]int{}
 				ri := t.Col("rule")
 				for _, row := range t.Rows {
@@ -61,7 +63,7 @@ province's own bodies and everything below it; --region 2113 a prefecture's.`,
 				}
 				fmt.Fprint(out, "\n\n")
 			}
-			return printTable(out, t, format, printOpts{header: labels("analytics.rule_violations"), human: true})
+			return printTable(cmd, t, f, console.PrintOptions{Header: labels("analytics.rule_violations"), Human: true})
 		},
 	}
 	f := cmd.Flags()

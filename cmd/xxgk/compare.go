@@ -2,12 +2,13 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"xxgk/pipeline/console"
 	"xxgk/pipeline/rollup"
+	"xxgk/pipeline/store"
 )
 
 func init() {
@@ -40,7 +41,8 @@ counted from its 全市汇总 one year and from its bodies the next deserves a l
   xxgk compare --from 2020 --to 2023 --level county --region 2113 --measures requests_count,handled_count,disclosure_rate`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
+			f, err := parseFormat(format)
+			if err != nil {
 				return err
 			}
 			if o.From == 0 || o.To == 0 {
@@ -62,40 +64,45 @@ counted from its 全市汇总 one year and from its bodies the next deserves a l
 				return &exitError{exitFailed, fmt.Errorf("compare: %w", err)}
 			}
 			out := cmd.OutOrStdout()
-			po := printOpts{header: func(c string) string {
+			switch f {
+			case console.JSON:
+				doc := console.Object{{Key: "from", Value: o.From}, {Key: "to", Value: o.To}, {Key: "level", Value: o.Level},
+					{Key: "region", Value: o.Region}, {Key: "rows", Value: console.Rows{Rows: all}}}
+				if movers != nil {
+					doc = append(doc, console.Member{Key: "movers", Value: console.Rows{Rows: movers}})
+				}
+				return console.WriteJSON(out, doc)
+			case console.CSV:
+				return printTable(cmd, withMoverRank(all, movers), f, console.PrintOptions{})
+			}
+			po := console.PrintOptions{Header: func(c string) string {
 				if h, ok := compareHeaders[c]; ok {
 					return h
 				}
 				return c
-			}, human: true}
-			if format == "table" || format == "markdown" {
-				fmt.Fprintf(out, "%s级 %d → %d\n", levelName(o.Level), o.From, o.To)
-			}
-			if err := printTable(out, all, format, po); err != nil {
-				return &exitError{exitFailed, err}
+			}, Human: true}
+			fmt.Fprintf(out, "%s级 %d → %d\n", levelName(o.Level), o.From, o.To)
+			if err := printTable(cmd, all, f, po); err != nil {
+				return err
 			}
 			if movers != nil {
-				if format == "table" || format == "markdown" {
-					fmt.Fprintf(out, "\n变化最大的 %d 个（按增减绝对值）/ largest movers\n", o.Top)
-				} else if format == "csv" {
-					io.WriteString(out, "\n")
-				}
-				if err := printTable(out, movers, format, po); err != nil {
-					return &exitError{exitFailed, err}
+				fmt.Fprintf(out, "\n变化最大的 %d 个（按增减绝对值）/ largest movers\n", o.Top)
+				if err := printTable(cmd, movers, f, po); err != nil {
+					return err
 				}
 			}
 			return nil
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&db, "db", defaultDB, "the published warehouse file (opened read-only)")
-	f.IntVar(&o.From, "from", 0, "the earlier year")
-	f.IntVar(&o.To, "to", 0, "the later year")
-	f.StringVar(&level, "level", "county", "province, prefecture or county")
-	f.StringVar(&region, "region", "", "only divisions within this code")
-	f.StringVar(&measures, "measures", "requests_count,disclosure_rate", "comma-separated measures")
-	f.IntVar(&o.Top, "top", 10, "largest movers per measure (0: none)")
-	f.StringVar(&format, "format", "table", "output: table (aligned), csv, json, markdown")
+	fl := cmd.Flags()
+	fl.StringVar(&db, "db", defaultDB, "the published warehouse file (opened read-only)")
+	fl.IntVar(&o.From, "from", 0, "the earlier year")
+	fl.IntVar(&o.To, "to", 0, "the later year")
+	fl.StringVar(&level, "level", "county", "province, prefecture or county")
+	fl.StringVar(&region, "region", "", "only divisions within this code")
+	fl.StringVar(&measures, "measures", "requests_count,disclosure_rate", "comma-separated measures")
+	fl.IntVar(&o.Top, "top", 10, "largest movers per measure (0: none)")
+	fl.StringVar(&format, "format", "table", "output: table (aligned), csv, json, markdown")
 	return cmd
 }
 
@@ -107,4 +114,30 @@ func levelName(l string) string {
 		return "地"
 	}
 	return "县"
+}
+
+// withMoverRank is the side-by-side table with a last column mover_rank: the rank of the row
+// among the largest movers of its measure (1 = largest), empty for the others. CSV holds one
+// table, so the movers are marked in it rather than printed after it.
+func withMoverRank(all, movers *store.Rows) *store.Rows {
+	out := &store.Rows{Columns: append(append([]string{}, all.Columns...), "mover_rank"),
+		Types: append(append([]string{}, all.Types...), "BIGINT"), ColumnTypes: append(append([]*store.Type{}, all.ColumnTypes...), &store.Type{Name: "BIGINT", Kind: store.KindInt})}
+	rank := map[[2]any]int64{}
+	if movers != nil {
+		rc, mc := movers.Col("region_code"), movers.Col("measure")
+		seen := map[any]int64{}
+		for _, row := range movers.Rows {
+			seen[row[mc]]++
+			rank[[2]any{row[rc], row[mc]}] = seen[row[mc]]
+		}
+	}
+	rc, mc := all.Col("region_code"), all.Col("measure")
+	for _, row := range all.Rows {
+		var r any
+		if n, ok := rank[[2]any{row[rc], row[mc]}]; ok {
+			r = n
+		}
+		out.Rows = append(out.Rows, append(append([]any{}, row...), r))
+	}
+	return out
 }

@@ -1,17 +1,21 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"xxgk/pipeline/ingest"
+	annual "xxgk/pipeline/run"
 	"xxgk/pipeline/store"
 )
 
@@ -36,8 +40,16 @@ year becomes a new version (the old one is kept, superseded). Region: --region, 
 manifest (--manifest, or manifest.csv in or above an input directory), then the path, then
 the text; conflicts and unresolved regions are listed, never guessed.
 
+Inputs that are not regular files (FIFOs, sockets, devices, links to them) are recorded as
+failed without being opened; larger than 64 MiB, or not read within a minute, likewise.
+
+One writer at a time: ingest takes the warehouse's run lock (<db>.run.lock), as xxgk run does
+for its whole length, so an ingest never changes the warehouse between a run's stages.
+SIGINT/SIGTERM stop it promptly: nothing is published and the lock is released.
+
 Exit status: 0 all inputs read completely, 1 some inputs incomplete or failed (the rest
-loaded), 2 nothing loaded or a fatal error (warehouse locked, disk full, interrupted).`,
+loaded), 2 nothing loaded or a fatal error (disk full, interrupted), 3 another xxgk run or
+ingest holds the warehouse (nothing was done; the message names it).`,
 		Example: `  xxgk ingest demo/reports
   xxgk ingest --db data/xxgk.duckdb --manifest demo/manifest.csv demo/reports`,
 		Args: cobra.ArbitraryArgs,
@@ -46,18 +58,36 @@ loaded), 2 nothing loaded or a fatal error (warehouse locked, disk full, interru
 				return &exitError{code: exitFailed, err: errors.New("ingest: give the files or directories to ingest")}
 			}
 			opts.Roots = args
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := interruptible(cmd.Context())
 			defer stop()
+			// the run lock: no xxgk run (nor another ingest) changes the warehouse meanwhile,
+			// so a run's outputs never mix two warehouse versions
+			if err := os.MkdirAll(filepath.Dir(opts.DB), 0o755); err != nil {
+				return &exitError{code: exitFailed, err: fmt.Errorf("ingest: the warehouse directory: %w", err)}
+			}
+			lock, err := annual.AcquireAs(annual.LockPath(opts.DB), "xxgk ingest")
+			if err != nil {
+				if errors.Is(err, annual.ErrBusy) {
+					return &exitError{code: exitBusy, err: fmt.Errorf("ingest: %w", err)}
+				}
+				return &exitError{code: exitFailed, err: fmt.Errorf("ingest: %w", err)}
+			}
+			defer func() {
+				if err := lock.Release(); err != nil {
+					slog.Warn("release the run lock", "err", err)
+				}
+			}()
 			var bar *progressBar
 			if isTerminal(os.Stderr) {
 				bar = &progressBar{w: os.Stderr}
 				opts.Progress = bar.update
 			}
+			opts.Extract = testExtract
 			sum, err := ingest.Run(ctx, opts)
 			bar.clear()
 			if err != nil {
 				if errors.Is(err, store.ErrLocked) {
-					return &exitError{code: exitFailed, err: fmt.Errorf("%w\n另一个 xxgk ingest 正在写入该仓库；请等待它结束后再运行", err)}
+					return &exitError{code: exitBusy, err: fmt.Errorf("%w\n另一个进程正在写入该仓库；请等待它结束后再运行", err)}
 				}
 				return &exitError{code: exitFailed, err: err}
 			}
@@ -109,4 +139,48 @@ func (b *progressBar) clear() {
 		return
 	}
 	fmt.Fprint(b.w, "\r\033[K")
+}
+
+// testExtract, when set (by the tests' child processes only), replaces the ingest's
+// decode → parse → validate in xxgk ingest and xxgk run.
+var testExtract ingest.ExtractFunc
+
+// stopGrace is how long a command has, after SIGINT or SIGTERM, to stop on its own.
+var stopGrace = 15 * time.Second
+
+// interruptible returns a context that SIGINT and SIGTERM cancel: the command then aborts on
+// its own (nothing published, its locks released, exit status 2). Should it still be running
+// stopGrace later — something it waits on cannot be interrupted — or should a second signal
+// come, the process exits with status 2 at once: the kernel releases its flocks, the published
+// warehouse is the old one (or, if the rename had happened, the complete new one), and the next
+// run removes the working copy it leaves. stop releases the signals.
+func interruptible(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			slog.Warn("中断：正在停止，已发布的仓库不变 / interrupted: stopping, the published warehouse is left as it was", "signal", s.String())
+			cancel()
+		case <-done:
+			return
+		}
+		t := time.NewTimer(stopGrace)
+		defer t.Stop()
+		select {
+		case <-sigs:
+		case <-t.C:
+		case <-done:
+			return
+		}
+		fmt.Fprintln(os.Stderr, "xxgk: 未能及时停止，强制退出 / did not stop in time: exiting now (the published warehouse is as it was)")
+		os.Exit(exitFailed)
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
+	}
 }

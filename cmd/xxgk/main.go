@@ -55,6 +55,8 @@ checks them (勾稽关系 R1–R8), and rolls them up across counties and years.
 			return nil
 		},
 	}
+	root.Version = versionString()
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	root.PersistentFlags().StringVar(&configPath, "config", "", "configuration file (YAML; see configs/example.yaml)")
 	root.PersistentFlags().StringVar(&logFormat, "log-format", "auto", "log format on stderr: auto (text on a terminal, JSON otherwise), text, json")
 	for _, add := range commands {

@@ -5,16 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
-	"xxgk/pipeline/textgrid"
 
 	"github.com/spf13/cobra"
 
+	"xxgk/pipeline"
 	"xxgk/pipeline/extract"
+	"xxgk/pipeline/ingest"
 	"xxgk/pipeline/regions"
+	"xxgk/pipeline/source"
+	"xxgk/pipeline/textgrid"
 	"xxgk/schemas"
 )
 
@@ -36,6 +37,11 @@ canonical form: a readable summary, or with --json one JSON object per line with
 the spec (year, format, scope, body, title, region, table2, table3, table4,
 fees_collected_yuan, cells, checks, problems). Directories are read recursively.
 
+Inputs are walked and opened as xxgk ingest opens them: FIFOs, sockets, devices and links to
+them, unreadable files, paths longer than PATH_MAX and files over 64 MiB (checked before
+reading) get one line on stderr each and are skipped; a file the parser cannot read, even one
+that makes it panic, never hides the others.
+
 Exit status: 0 when every input was read completely, 1 otherwise, 2 on bad usage.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -46,34 +52,66 @@ Exit status: 0 when every input was read completely, 1 otherwise, 2 on bad usage
 				opt.RegionMethod = schemas.RegionFlag
 			}
 			opt.Scope = schemas.Scope(scope)
-			files, err := expandInputs(args)
-			if err != nil {
-				return &exitError{exitFailed, err}
+			for _, a := range args {
+				if _, err := os.Lstat(a); err != nil {
+					return &exitError{exitFailed, fmt.Errorf("输入 %s: %w", a, err)}
+				}
 			}
-			out := cmd.OutOrStdout()
-			allGood := true
-			for _, path := range files {
-				r, err := extract.File(path, opt)
-				if err != nil {
-					fmt.Fprintf(cmd.ErrOrStderr(), "xxgk: %v\n", err)
+			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			lim := ingest.Limits(ingest.Options{})
+			seen, allGood := 0, true
+			var werr error
+			// the walk and the reads of xxgk ingest (package source): FIFOs, sockets, devices,
+			// unreadable files and overlong paths are reported and skipped, sizes checked first
+			err := source.Walk(args, nil, func(f source.File) error {
+				seen++
+				fail := func(err error) {
 					allGood = false
-					continue
+					var ie *pipeline.InputError
+					if errors.As(err, &ie) {
+						err = fmt.Errorf("%v: %s", ie.Reason, ie.Detail)
+					} else {
+						err = fmt.Errorf("无法读取文件（unreadable）: %w", err)
+					}
+					fmt.Fprintf(errw, "xxgk: %s: %v\n", f.Path, err)
+				}
+				if f.Err != nil {
+					fail(f.Err)
+					return nil
+				}
+				b, _, err := source.Read(cmd.Context(), f.Path, lim)
+				if err != nil {
+					fail(err)
+					return nil
+				}
+				r, err := extractSafely(f.Path, b, opt)
+				if err != nil {
+					fail(err)
+					return nil
 				}
 				if why := extract.Failure(r); why != "" {
-					fmt.Fprintf(cmd.ErrOrStderr(), "xxgk: %s: %s\n", path, why)
+					fmt.Fprintf(errw, "xxgk: %s: %s\n", f.Path, why)
 				}
 				if r.Status != schemas.StatusComplete {
 					allGood = false
 				}
 				if asJSON {
-					b, err := json.Marshal(r)
+					js, err := json.Marshal(r)
 					if err != nil {
-						return err
+						fail(err)
+						return nil
 					}
-					fmt.Fprintf(out, "%s\n", b)
+					_, werr = fmt.Fprintf(out, "%s\n", js)
 				} else {
 					printSummary(out, r)
 				}
+				return werr
+			})
+			if err != nil {
+				return &exitError{exitFailed, err}
+			}
+			if seen == 0 {
+				return &exitError{exitFailed, errors.New("没有输入文件")}
 			}
 			if !allGood {
 				return &exitError{code: exitPartial}
@@ -89,42 +127,21 @@ Exit status: 0 when every input was read completely, 1 otherwise, 2 on bad usage
 	return cmd
 }
 
-// expandInputs turns files and directories into a sorted list of files. Hidden files and
-// directories are skipped.
-func expandInputs(args []string) ([]string, error) {
-	var files []string
-	for _, a := range args {
-		st, err := os.Stat(a)
-		if err != nil {
-			return nil, fmt.Errorf("输入 %s: %w", a, err)
+// extractBytes reads one input's bytes into a report (tests replace it).
+var extractBytes = extract.Bytes
+
+// errParserPanic is the reason of a file the parser panicked on (as xxgk ingest records it).
+var errParserPanic = errors.New("解析器内部错误（internal parser error）")
+
+// extractSafely is extractBytes with a panic of the parser on one file turned into that
+// file's error, so the other files are still read and printed.
+func extractSafely(path string, b []byte, opt extract.Options) (r *schemas.Report, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, &pipeline.InputError{Path: path, Reason: errParserPanic, Detail: fmt.Sprint(p)}
 		}
-		if !st.IsDir() {
-			files = append(files, a)
-			continue
-		}
-		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if p != a && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				files = append(files, p)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("遍历 %s: %w", a, err)
-		}
-	}
-	if len(files) == 0 {
-		return nil, errors.New("没有输入文件")
-	}
-	return files, nil
+	}()
+	return extractBytes(path, b, opt)
 }
 
 // printSummary writes a readable summary of one report: metadata, the three tables, checks

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"xxgk/pipeline/console"
 	"xxgk/queries"
 )
 
@@ -49,7 +50,8 @@ analytics.area_vs_bodies shows them side by side.`,
   xxgk rollup --level county --year 2023 --region 2113 --format csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
+			f, err := parseFormat(format)
+			if err != nil {
 				return err
 			}
 			if year == 0 {
@@ -64,7 +66,7 @@ analytics.area_vs_bodies shows them side by side.`,
 			if err != nil {
 				return &exitError{exitFailed, fmt.Errorf("rollup: %w", err)}
 			}
-			return printTable(cmd.OutOrStdout(), t, format, printOpts{header: labels("analytics." + level + "_years"), human: true})
+			return printTable(cmd, t, f, console.PrintOptions{Header: labels("analytics." + level + "_years"), Human: true})
 		},
 	}
 	f := cmd.Flags()

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 	"xxgk/pipeline/textgrid"
 
@@ -52,13 +50,17 @@ year-over-year comparisons and the exports, and records what it did in the wareh
 Safe to rerun: when no input is new or corrected the warehouse is not touched (no ingest) and
 the outputs are not rewritten (unless one is missing or altered); new or corrected files update
 the warehouse and every output whose content changes. One run at a time: a second run exits
-with status 3, naming the pid and start time of the one in progress.
+with status 3, naming the command, pid and start time of the one in progress; the run holds
+its lock (<warehouse>.run.lock) from its first stage to its record, and xxgk ingest takes the
+same lock, so the outputs of a run always come from the one warehouse version its record
+names. SIGINT/SIGTERM stop a run promptly (status 2; the lock is released).
 
 Configuration: the --config file < XXGK_ environment variables < flags (xxgk config keys).
 
 Exit status: 0 ok; 1 partial (some inputs failed or incomplete, a data test failed, or an
 output could not be written: the rest was done); 2 failed (bad configuration, no input, a
-stage could not run); 3 another run is in progress.`,
+stage could not run, interrupted); 3 another run or ingest holds the warehouse: nothing was
+done (not a success: the systemd unit reports it as skipped).`,
 		Example: `  xxgk run --config configs/annual.yaml
   XXGK_YEARS=2024 xxgk run --config configs/annual.yaml --formats xlsx,csv`,
 		Args: cobra.NoArgs,
@@ -67,9 +69,9 @@ stage could not run); 3 another run is in progress.`,
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := interruptible(cmd.Context())
 			defer stop()
-			opts := annual.Options{Config: c, Version: "xxgk " + pipeline.Version}
+			opts := annual.Options{Config: c, Version: "xxgk " + pipeline.Version, Extract: testExtract}
 			var bar *progressBar
 			if isTerminal(os.Stderr) {
 				bar = &progressBar{w: os.Stderr}

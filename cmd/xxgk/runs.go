@@ -79,6 +79,9 @@ func runRow(r *annual.Record) []string {
 func writeRuns(w io.Writer, recs []*annual.Record, format string) error {
 	switch format {
 	case "json":
+		if recs == nil {
+			recs = []*annual.Record{}
+		}
 		e := json.NewEncoder(w)
 		e.SetIndent("", "  ")
 		return e.Encode(recs)

@@ -15,8 +15,13 @@ func init() {
 			Short: "print the version of xxgk and of its parser",
 			Args:  cobra.NoArgs,
 			Run: func(cmd *cobra.Command, args []string) {
-				fmt.Fprintf(cmd.OutOrStdout(), "xxgk %s (parser %s)\n", pipeline.Version, pipeline.ParserVersion)
+				fmt.Fprintf(cmd.OutOrStdout(), "xxgk %s\n", versionString())
 			},
 		}
 	})
+}
+
+// versionString is what xxgk version and xxgk --version print after the name.
+func versionString() string {
+	return fmt.Sprintf("%s (parser %s)", pipeline.Version, pipeline.ParserVersion)
 }

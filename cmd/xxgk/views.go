@@ -3,11 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"xxgk/pipeline/console"
 	"xxgk/pipeline/rollup"
+	annual "xxgk/pipeline/run"
 	"xxgk/pipeline/store"
 )
 
@@ -20,13 +21,15 @@ func newViewsCmd() *cobra.Command {
 		db           string
 		all, refresh bool
 		test         bool
+		format       string
 	)
 	cmd := &cobra.Command{
 		Use:   "views [NAME]",
 		Short: "the analysts' views: names, comments, columns",
 		Long: `views lists the views of the analytics schema — the analysts' contract — with their
-comments; given a NAME (county_years, analytics.coverage, …) it lists the columns with
-their types and comments. --all adds the staging and marts models and the warehouse tables.
+comments in full; given a NAME (county_years, analytics.coverage, …) it lists the columns
+with their types and comments. --all adds the staging and marts models and the warehouse
+tables. --format csv, json or markdown prints the same as a document.
 
 --test runs every model's data tests (unique grain, not null, accepted values, relationships)
 and the audits of queries/checks on the warehouse and lists the failures (exit status 1).
@@ -40,13 +43,29 @@ publishes): for a warehouse published by an older xxgk. It takes the ingest lock
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
 			if refresh {
-				if err := store.Refresh(ctx, store.Options{Path: db}, rollup.Apply); err != nil {
+				// the run lock, as xxgk ingest takes it: never between the stages of a run
+				lock, err := annual.AcquireAs(annual.LockPath(db), "xxgk views --refresh")
+				if err != nil {
+					if errors.Is(err, annual.ErrBusy) {
+						return &exitError{exitBusy, fmt.Errorf("views --refresh: %w", err)}
+					}
+					return &exitError{exitFailed, fmt.Errorf("views --refresh: %w", err)}
+				}
+				err = store.Refresh(ctx, store.Options{Path: db}, rollup.Apply)
+				if lerr := lock.Release(); lerr != nil {
+					err = errors.Join(err, lerr)
+				}
+				if err != nil {
 					if errors.Is(err, store.ErrLocked) {
 						return &exitError{exitFailed, fmt.Errorf("views --refresh: %w\n另一个 xxgk ingest 正在写入该仓库；它发布时会一并建立视图", err)}
 					}
 					return &exitError{exitFailed, fmt.Errorf("views --refresh: %w", err)}
 				}
 				fmt.Fprintf(out, "views: models recreated in %s\n", db)
+			}
+			fm, err := parseFormat(format)
+			if err != nil {
+				return err
 			}
 			r, err := openReader(cmd, db)
 			if err != nil {
@@ -67,47 +86,16 @@ publishes): for a warehouse published by an older xxgk. It takes the ingest lock
 				}
 				return &exitError{exitPartial, fmt.Errorf("views: %d data tests failed", len(fails))}
 			}
-			schemas := []string{"analytics"}
-			if all {
-				schemas = []string{"main", "staging", "marts", "analytics"}
-			}
-			views, err := r.Views(ctx, schemas, all || len(args) == 1)
-			if err != nil {
-				return &exitError{exitFailed, err}
-			}
+			name := ""
 			if len(args) == 1 {
-				name := args[0]
-				if !strings.Contains(name, ".") {
-					name = "analytics." + name
-				}
-				for _, v := range views {
-					if v.Schema+"."+v.Name != name {
-						continue
-					}
-					fmt.Fprintf(out, "%s.%s (%s)\n  %s\n\n", v.Schema, v.Name, v.Kind, v.Comment)
-					rows := [][]string{}
-					for _, c := range v.Columns {
-						rows = append(rows, []string{c.Name, c.Type, c.Comment})
-					}
-					writeGrid(out, []string{"column", "type", "comment"}, rows, []bool{false, false, false})
-					return nil
-				}
-				var names []string
-				for _, v := range views {
-					if v.Schema == "analytics" {
-						names = append(names, v.Name)
-					}
-				}
-				return &exitError{exitFailed, fmt.Errorf("views: no view %s; analytics views: %s", name, strings.Join(names, ", "))}
+				name = args[0]
 			}
-			if len(views) == 0 {
-				return &exitError{exitFailed, fmt.Errorf("%w: run `xxgk views --refresh --db %s`", rollup.ErrNoModels, db)}
+			if err := console.WriteViews(ctx, out, r.Session, name, fm, all); err != nil {
+				if errors.Is(err, rollup.ErrNoModels) {
+					return &exitError{exitFailed, fmt.Errorf("%w: run `xxgk views --refresh --db %s`", err, db)}
+				}
+				return &exitError{exitFailed, fmt.Errorf("views: %w", err)}
 			}
-			rows := [][]string{}
-			for _, v := range views {
-				rows = append(rows, []string{v.Schema + "." + v.Name, v.Kind, fmt.Sprint(len(v.Columns)), v.Comment})
-			}
-			writeGrid(out, []string{"name", "kind", "columns", "comment"}, rows, []bool{false, false, true, false})
 			return nil
 		},
 	}
@@ -115,6 +103,7 @@ publishes): for a warehouse published by an older xxgk. It takes the ingest lock
 	f.StringVar(&db, "db", defaultDB, "the published warehouse file (opened read-only)")
 	f.BoolVar(&all, "all", false, "also the staging and marts models and the warehouse tables")
 	f.BoolVar(&test, "test", false, "run the models' data tests and audits")
+	f.StringVar(&format, "format", "table", "output: table (aligned), csv, json, markdown")
 	f.BoolVar(&refresh, "refresh", false, "recreate the models in the published warehouse (takes the ingest lock)")
 	return cmd
 }

@@ -2,6 +2,9 @@ package batch
 
 import (
 	"sort"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -32,6 +35,9 @@ type Meta struct {
 	Encoding      string
 	ParserVersion string
 	RunID         int64
+	// Modified is the source file's modification time when it was read (zero: unknown). The
+	// store prefers, among the complete versions of one identity, the newer file.
+	Modified time.Time
 }
 
 // Identity returns the identity key of a report version: region_code|body|year, or
@@ -87,6 +93,7 @@ type reportCols struct {
 	sha, encoding, parser, status, level                       *array.StringBuilder
 	year, checks, problems, version                            *array.Int32Builder
 	current                                                    *array.BooleanBuilder
+	modified                                                   *array.TimestampBuilder
 }
 
 func (c *reportCols) bind(t *table) {
@@ -97,7 +104,7 @@ func (c *reportCols) bind(t *table) {
 		path: str(t, "source_path"), sha: str(t, "sha256"), encoding: str(t, "encoding"),
 		parser: str(t, "parser_version"), status: str(t, "status"), level: str(t, "level"),
 		year: i32(t, "year"), checks: i32(t, "check_count"), problems: i32(t, "problem_count"), version: i32(t, "version"),
-		current: boolean(t, "is_current"),
+		current: boolean(t, "is_current"), modified: t.field("source_modified_at").(*array.TimestampBuilder),
 	}
 }
 
@@ -291,6 +298,11 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 	rc.current.Append(false)
 	rc.supersededBy.AppendNull()
 	appendOptStr(rc.level, string(ReportLevel(r)))
+	if m.Modified.IsZero() {
+		rc.modified.AppendNull()
+	} else {
+		rc.modified.Append(arrow.Timestamp(m.Modified.UnixMicro()))
+	}
 	rc.t.rows++
 
 	cat := schemas.Labels()

@@ -432,8 +432,10 @@ func decodeOLE(name string, b []byte) (*Doc, error) {
 	}
 	outDir := filepath.Join(dir, "out")
 	profile := "file://" + filepath.Join(dir, "profile")
+	// the import filter is named: Word 97-2003 and WPS files are both the Word binary format,
+	// and without it LibreOffice opens an unreadable file as plain text and "converts" its bytes
 	_, stderr, err := runTool(context.Background(), ConvertTimeout, path, nil, "-env:UserInstallation="+profile,
-		"--headless", "--norestore", "--convert-to", "docx", "--outdir", outDir, in)
+		"--headless", "--norestore", "--nolockcheck", "--infilter=MS Word 97", "--convert-to", "docx", "--outdir", outDir, in)
 	out := filepath.Join(outDir, "input.docx")
 	conv, rerr := os.ReadFile(out)
 	if err != nil || rerr != nil {

@@ -290,12 +290,25 @@ func fixPDFSpaces(s string) string {
 		switch {
 		case isDigit(a) && (isHan(b) || cjkPunct(b)):
 			drop[i], any = true, true
-		case isHan(a) && isDigit(b):
+		case isHan(a) && isDigit(b) && !afterValue(rs[:i]):
 			// the number must continue as prose: digits (a decimal part), then Chinese
-			// directly or after one space
+			// directly or after one space; not after a number with its unit: two table
+			// cells a narrow column gap left one space apart ("0件 20件")
 			j := i + 1
 			for j < len(rs) && (isDigit(rs[j]) || rs[j] == '.' && j+1 < len(rs) && isDigit(rs[j+1])) {
 				j++
+			}
+			// a number with its unit that ends the line or a column, or that another
+			// number follows, is a table cell ("或重新出具已获取信 0件      0件", "已获取 0件 0件",
+			// "行政许可 550件")
+			if j < len(rs) && strings.ContainsRune("件条个项次元", rs[j]) {
+				k := j + 1
+				for k < len(rs) && rs[k] == ' ' {
+					k++
+				}
+				if k == len(rs) || k-j-1 >= 2 || k > j+1 && isDigit(rs[k]) {
+					continue
+				}
 			}
 			if j < len(rs) && (isHan(rs[j]) || cjkPunct(rs[j])) ||
 				j+1 < len(rs) && rs[j] == ' ' && (isHan(rs[j+1]) || cjkPunct(rs[j+1])) {
@@ -314,6 +327,15 @@ func fixPDFSpaces(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// afterValue reports whether rs ends with a number and its unit ("0件", "3件次", "5万元").
+func afterValue(rs []rune) bool {
+	j := len(rs)
+	for j > 0 && j > len(rs)-2 && strings.ContainsRune("件条个项次元人万", rs[j-1]) {
+		j--
+	}
+	return j < len(rs) && j > 0 && isDigit(rs[j-1])
 }
 
 // headingLike: a short line without sentence punctuation (a centred title line).

@@ -660,11 +660,12 @@ func TestParquetMatchesWarehouse(t *testing.T) {
 func TestRegionTableModels(t *testing.T) {
 	f := getFixture(t)
 	ctx := context.Background()
-	db, err := store.OpenReadOnly(f.db)
+	s, err := store.OpenSession(ctx, f.db, store.SessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer s.Close()
+	db := s.DB()
 	models, err := queries.Models()
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"xxgk/pipeline/textgrid"
 	"xxgk/schemas"
 )
 
@@ -137,33 +138,26 @@ func writeFlatMarkdown(w *strings.Builder, heading string, fs *flatSheet, limit 
 		w.WriteString("（无）\n\n")
 		return
 	}
-	w.WriteString("|")
+	t := textgrid.Table{}
 	for _, c := range fs.cols {
-		fmt.Fprintf(w, " %s |", mdEsc(c.label))
+		t.Head = append(t.Head, c.label)
+		t.Right = append(t.Right, c.kind != "text")
 	}
-	w.WriteString("\n|")
-	for _, c := range fs.cols {
-		if c.kind == "text" {
-			w.WriteString("---|")
-		} else {
-			w.WriteString("---:|")
-		}
-	}
-	w.WriteString("\n")
 	for i, row := range fs.rows {
 		if limit > 0 && i >= limit {
 			break
 		}
-		w.WriteString("|")
+		cells := make([]string, len(row))
 		for k, v := range row {
 			text, _ := cellText(v, fs.cols[k].kind, row)
 			if fs.rowStyle[i] == "bold" && text != "" {
 				text = "**" + text + "**"
 			}
-			fmt.Fprintf(w, " %s |", mdEsc(text))
+			cells[k] = text
 		}
-		w.WriteString("\n")
+		t.Rows = append(t.Rows, cells)
 	}
+	_ = t.Markdown(w) // a strings.Builder does not fail
 	if limit > 0 && len(fs.rows) > limit {
 		fmt.Fprintf(w, "\n仅列前%d条，共%d条；完整清单见工作簿“%s”表。\n", limit, len(fs.rows), fs.name)
 	}

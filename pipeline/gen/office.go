@@ -175,8 +175,8 @@ func (d *docWriter) table(t *tmodel) {
 		d.b.WriteString(`<w:` + side + ` w:val="single" w:sz="4" w:space="0" w:color="000000"/>`)
 	}
 	d.b.WriteString(`</w:tblBorders></w:tblPr><w:tblGrid>`)
-	for range t.cols {
-		d.b.WriteString(`<w:gridCol/>`)
+	for _, w := range gridWidths(t, grid, docxTextWidth) {
+		d.b.WriteString(`<w:gridCol w:w="` + strconv.Itoa(w) + `"/>`)
 	}
 	d.b.WriteString(`</w:tblGrid>`)
 	for i, row := range t.rows {
@@ -209,6 +209,51 @@ func (d *docWriter) table(t *tmodel) {
 		d.b.WriteString("</w:tr>")
 	}
 	d.b.WriteString("</w:tbl>")
+}
+
+// docxTextWidth is the width of the text area of the generated documents' A4 pages in
+// twentieths of a point (11906 − 2 × 1440).
+const docxTextWidth = 9026
+
+// gridWidths gives the grid columns of a table widths (in twips, summing to total) as Word's
+// autofit does when it opens a file: each column as wide as the longest text of a cell that
+// spans it alone (a Chinese character counting double), at least four characters; spanning
+// cells are not counted. Without widths LibreOffice makes every column equally narrow and
+// wraps the row labels character by character, which no office's file looks like.
+func gridWidths(t *tmodel, grid [][]int, total int) []int {
+	want := make([]int, t.cols)
+	for j := range want {
+		want[j] = 8 // four Chinese characters
+	}
+	for i, row := range t.rows {
+		for j := 0; j < t.cols; j++ {
+			k := grid[i][j]
+			if k < 0 || row[k].colspan() != 1 {
+				continue
+			}
+			n := 0
+			for _, r := range row[k].text {
+				if r < 0x2E80 {
+					n++
+				} else {
+					n += 2
+				}
+			}
+			want[j] = max(want[j], min(n, 32)) // a long label wraps at 16 characters
+		}
+	}
+	sum := 0
+	for _, w := range want {
+		sum += w
+	}
+	out := make([]int, t.cols)
+	used := 0
+	for j, w := range want {
+		out[j] = total * w / sum
+		used += out[j]
+	}
+	out[t.cols-1] += total - used
+	return out
 }
 
 // RenderDOCX writes report r with its prose as a Word document (.docx): title, paragraphs,
@@ -324,17 +369,86 @@ td { border: 1px solid #000; text-align: center; padding: 2pt 3pt; }
 // when installed, else LibreOffice. A missing converter is an error wrapping
 // pipeline.ErrToolMissing that names the Debian packages.
 func PDFConverter() (string, error) {
-	for _, c := range []string{"chromium", "chromium-browser", "google-chrome", "libreoffice", "soffice"} {
-		if p, err := exec.LookPath(c); err == nil {
-			return p, nil
+	for _, p := range []Printer{PrinterChromium, PrinterLibreOffice} {
+		if path, err := p.Program(); err == nil {
+			return path, nil
 		}
 	}
 	return "", fmt.Errorf("%w: 生成 PDF 需要 Chromium 或 LibreOffice（Debian/Ubuntu：apt-get install chromium，或 libreoffice-writer-nogui）", pipeline.ErrToolMissing)
 }
 
+// Printer is a way of printing a report as a PDF.
+type Printer string
+
+const (
+	// PrinterChromium prints PrintHTML with Chromium's --print-to-pdf.
+	PrinterChromium Printer = "chromium"
+	// PrinterLibreOffice prints PrintHTML with LibreOffice's HTML filter (writer_web_pdf_Export).
+	PrinterLibreOffice Printer = "libreoffice"
+	// PrinterLibreOfficeDOCX prints RenderDOCX with LibreOffice Writer (writer_pdf_Export), as
+	// an office that exports its Word file as PDF does.
+	PrinterLibreOfficeDOCX Printer = "libreoffice-docx"
+)
+
+// Program finds the printer's program on PATH; a missing one is an error wrapping
+// pipeline.ErrToolMissing that names the Debian package.
+func (p Printer) Program() (string, error) {
+	names, pkg := []string{"libreoffice", "soffice"}, "libreoffice-writer-nogui"
+	if p == PrinterChromium {
+		names, pkg = []string{"chromium", "chromium-browser", "google-chrome"}, "chromium"
+	}
+	for _, c := range names {
+		if path, err := exec.LookPath(c); err == nil {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %s 未安装（Debian/Ubuntu：apt-get install %s）", pipeline.ErrToolMissing, names[0], pkg)
+}
+
+// PrintOptions says how RenderPDFWith prints.
+type PrintOptions struct {
+	// Printer is the program and input used; "" takes Chromium when installed, else
+	// LibreOffice (PDFConverter).
+	Printer Printer
+	// Env is added to the printing program's environment, e.g. FONTCONFIG_FILE=… to print
+	// with a chosen set of fonts.
+	Env []string
+}
+
 // RenderPDF prints report r as a PDF through PrintHTML and Chromium (or LibreOffice).
 func RenderPDF(ctx context.Context, r *schemas.Report, prose Prose, opts RenderOptions) ([]byte, error) {
-	conv, err := PDFConverter()
+	return RenderPDFWith(ctx, r, prose, opts, PrintOptions{})
+}
+
+// RenderPDFWith prints report r as a PDF the way po says.
+func RenderPDFWith(ctx context.Context, r *schemas.Report, prose Prose, opts RenderOptions, po PrintOptions) ([]byte, error) {
+	p := po.Printer
+	if p == "" {
+		p = PrinterLibreOffice
+		if _, err := PrinterChromium.Program(); err == nil {
+			p = PrinterChromium
+		}
+	}
+	var in []byte
+	name := "report.html"
+	filter := "pdf:writer_web_pdf_Export"
+	switch p {
+	case PrinterChromium, PrinterLibreOffice:
+		in = PrintHTML(r, prose, opts)
+	case PrinterLibreOfficeDOCX:
+		in, name, filter = RenderDOCX(r, prose, opts), "report.docx", "pdf:writer_pdf_Export"
+	default:
+		return nil, fmt.Errorf("gen: unknown printer %q", p)
+	}
+	if p == PrinterChromium {
+		return chromiumPDF(ctx, in, po.Env)
+	}
+	return LibreOfficeConvert(ctx, in, name, filter, po.Env)
+}
+
+// chromiumPDF prints an HTML page with headless Chromium.
+func chromiumPDF(ctx context.Context, page []byte, env []string) ([]byte, error) {
+	conv, err := PrinterChromium.Program()
 	if err != nil {
 		return nil, err
 	}
@@ -344,21 +458,16 @@ func RenderPDF(ctx context.Context, r *schemas.Report, prose Prose, opts RenderO
 	}
 	defer os.RemoveAll(dir)
 	in := filepath.Join(dir, "report.html")
-	if err := os.WriteFile(in, PrintHTML(r, prose, opts), 0o600); err != nil {
+	if err := os.WriteFile(in, page, 0o600); err != nil {
 		return nil, err
 	}
 	out := filepath.Join(dir, "report.pdf")
 	ctx, cancel := context.WithTimeout(ctx, PDFTimeout)
 	defer cancel()
-	var cmd *exec.Cmd
-	if base := filepath.Base(conv); base == "libreoffice" || base == "soffice" {
-		cmd = exec.CommandContext(ctx, conv, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-			"--headless", "--norestore", "--convert-to", "pdf:writer_web_pdf_Export", "--outdir", dir, in)
-	} else {
-		cmd = exec.CommandContext(ctx, conv, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-			"--no-first-run", "--disable-extensions", "--no-pdf-header-footer", "--user-data-dir="+filepath.Join(dir, "profile"),
-			"--print-to-pdf="+out, "file://"+in)
-	}
+	cmd := exec.CommandContext(ctx, conv, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+		"--no-first-run", "--disable-extensions", "--no-pdf-header-footer", "--user-data-dir="+filepath.Join(dir, "profile"),
+		"--print-to-pdf="+out, "file://"+in)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.WaitDelay = 5 * time.Second
 	msg, err := cmd.CombinedOutput()
 	b, rerr := os.ReadFile(out)
@@ -367,6 +476,44 @@ func RenderPDF(ctx context.Context, r *schemas.Report, prose Prose, opts RenderO
 			err = ctx.Err()
 		}
 		return nil, fmt.Errorf("%s: HTML → PDF failed: %w: %s", filepath.Base(conv), errors.Join(err, rerr), lastLine(string(msg)))
+	}
+	return b, nil
+}
+
+// LibreOfficeConvert converts the document in (named name: its extension tells LibreOffice
+// the input format) with `soffice --headless --convert-to filter` ("pdf:writer_pdf_Export",
+// "doc:MS Word 97") and returns the converted file. Each call has its own LibreOffice profile
+// directory (-env:UserInstallation), so that parallel conversions do not collide; env is added
+// to LibreOffice's environment.
+func LibreOfficeConvert(ctx context.Context, in []byte, name, filter string, env []string) ([]byte, error) {
+	conv, err := PrinterLibreOffice.Program()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "xxgk-lo-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	src := filepath.Join(dir, filepath.Base(name))
+	if err := os.WriteFile(src, in, 0o600); err != nil {
+		return nil, err
+	}
+	ext, _, _ := strings.Cut(filter, ":")
+	out := filepath.Join(dir, "out", strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))+"."+ext)
+	ctx, cancel := context.WithTimeout(ctx, PDFTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, conv, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--headless", "--norestore", "--nolockcheck", "--convert-to", filter, "--outdir", filepath.Join(dir, "out"), src)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.WaitDelay = 5 * time.Second
+	msg, err := cmd.CombinedOutput()
+	b, rerr := os.ReadFile(out)
+	if err != nil || rerr != nil || len(b) == 0 {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return nil, fmt.Errorf("%s: %s → %s failed: %w: %s", filepath.Base(conv), filepath.Ext(name), filter, errors.Join(err, rerr), lastLine(string(msg)))
 	}
 	return b, nil
 }

@@ -29,6 +29,8 @@ func TestMain(m *testing.M) {
 		os.Exit(childIngest())
 	case "reader":
 		os.Exit(childReader())
+	case "stuck":
+		os.Exit(childStuck())
 	}
 	code := m.Run()
 	if bench.dir != "" && os.Getenv("XXGK_BENCH_DIR") == "" {
@@ -62,13 +64,13 @@ func childIngest() int {
 // childReader opens the warehouse read-only, prints the number of reports, waits for a line on
 // stdin, prints the number again from the same session, and exits.
 func childReader() int {
-	db, err := store.OpenReadOnly(os.Getenv("XXGK_CHILD_DB"))
+	s, err := store.OpenSession(context.Background(), os.Getenv("XXGK_CHILD_DB"), store.SessionOptions{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	defer db.Close()
-	conn, err := db.Conn(context.Background())
+	defer s.Close()
+	conn, err := s.DB().Conn(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

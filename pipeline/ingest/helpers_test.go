@@ -92,26 +92,26 @@ func run(t testing.TB, db string, roots ...string) *ingest.Summary {
 
 func readOnly(t testing.TB, path string) *sql.DB {
 	t.Helper()
-	db, err := store.OpenReadOnly(path)
+	s, err := store.OpenSession(context.Background(), path, store.SessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
+		if err := s.Close(); err != nil {
 			t.Error(err)
 		}
 	})
-	return db
+	return s.DB()
 }
 
 func fingerprints(t testing.TB, path string, exclude ...string) map[string]store.Fingerprint {
 	t.Helper()
-	db, err := store.OpenReadOnly(path)
+	s, err := store.OpenSession(context.Background(), path, store.SessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	fp, err := store.Fingerprints(context.Background(), db, exclude...)
+	defer s.Close()
+	fp, err := store.Fingerprints(context.Background(), s, exclude...)
 	if err != nil {
 		t.Fatal(err)
 	}

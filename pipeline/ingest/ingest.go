@@ -15,6 +15,11 @@
 //
 // The loader processes results in walk order (lexical, per root), whatever the order in which
 // workers finish, so a run's outcome does not depend on timing: re-running converges.
+//
+// Inputs are walked and opened by package source, as xxgk parse and xxgk run's scan open them:
+// FIFOs, sockets, devices and links to them are recorded as failed inputs without being opened,
+// sizes are checked before reading and every read has a deadline. A cancelled run (SIGTERM)
+// returns without waiting for a worker stuck in a system call: nothing is published.
 package ingest
 
 import (
@@ -24,8 +29,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -39,6 +42,7 @@ import (
 	"xxgk/pipeline/extract"
 	"xxgk/pipeline/regions"
 	"xxgk/pipeline/rollup"
+	"xxgk/pipeline/source"
 	"xxgk/pipeline/store"
 	"xxgk/schemas"
 )
@@ -63,8 +67,12 @@ type Options struct {
 	// Progress, when set, is called by the loader at most every ProgressEvery and once at the end.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
-	// MaxFileSize: larger inputs fail with pipeline.ErrTooLarge (default 64 MiB).
+	// MaxFileSize: larger inputs fail with pipeline.ErrTooLarge, checked before reading
+	// (default DefaultMaxFileSize, 64 MiB).
 	MaxFileSize int64
+	// ReadTimeout is the deadline for reading one input (default source.DefaultTimeout): a read
+	// that does not return in time is abandoned and the input fails with pipeline.ErrReadTimeout.
+	ReadTimeout time.Duration
 	// FlushRows overrides the batch coalescing threshold (tests).
 	FlushRows int
 	// MemoryLimit and Threads are passed to DuckDB (store.Options); Threads 0: half the cores.
@@ -98,6 +106,7 @@ type result struct {
 	sha    [32]byte
 	hashed bool // sha is set
 	size   int64
+	mod    time.Time // the file's modification time (fstat of the descriptor read)
 	known  *store.Known
 	rep    *schemas.Report
 	fail   *failure
@@ -125,7 +134,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		opts.Threads = max(1, runtime.NumCPU()/2)
 	}
 	if opts.MaxFileSize <= 0 {
-		opts.MaxFileSize = 64 << 20
+		opts.MaxFileSize = DefaultMaxFileSize
 	}
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = 200 * time.Millisecond
@@ -180,6 +189,9 @@ func hint(err error) string {
 }
 
 type loader struct {
+	// ctx is the run's context, cancelled on an error or a signal: reads in the workers stop
+	// waiting for it at once.
+	ctx   context.Context
 	opts  Options
 	w     *store.Warehouse
 	man   *manifest
@@ -271,6 +283,7 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	l.ctx = ctx
 	l.startStore(ctx, cancel)
 	stopped := false
 	defer func() {
@@ -310,7 +323,28 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 	pending := map[int]result{}
 	next := 0
 	var loadErr error
-	for res := range results {
+	for {
+		var res result
+		var ok bool
+		select {
+		case res, ok = <-results:
+		case <-ctx.Done():
+			// cancelled (a signal, a load error): do not wait for the workers — one may be
+			// stuck in a read or a decode that cannot be interrupted; its goroutine is left
+			// behind and the run is aborted (nothing published, the lock released)
+			stopped = true
+			serr := l.stopStore()
+			switch {
+			case loadErr != nil:
+				return nil, errors.Join(loadErr, serr)
+			case serr != nil:
+				return nil, serr // the store goroutine's error cancelled the run
+			}
+			return nil, ctx.Err()
+		}
+		if !ok {
+			break
+		}
 		if loadErr != nil {
 			continue // drain
 		}
@@ -368,22 +402,19 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 	return s, nil
 }
 
-// walk sends every input file in lexical order, per root. Directories and files whose name
-// starts with "." are skipped, and so are the warehouse's own files and the manifest.
+// walk sends every input file in the order of source.Walk (lexical, per root), with the
+// skips of skipper (the manifest, the warehouse's own files). A file that cannot be listed or
+// is not a regular file (a FIFO, a socket, a device, a link to one) is sent with its error: it
+// is recorded as failed and never opened.
 func (l *loader) walk(ctx context.Context, slots chan struct{}, jobs chan<- job) error {
 	seq := 0
-	skip := map[string]bool{}
-	if l.man != nil {
-		skip[absClean(l.man.path)] = true
-	}
-	dbAbs := absClean(l.opts.DB)
-	send := func(j job) error {
+	return source.Walk(l.opts.Roots, skipper(l.opts, l.man), func(f source.File) error {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		j.seq = seq
+		j := job{seq: seq, path: f.Path, key: f.Key, err: f.Err}
 		seq++
 		select {
 		case jobs <- j:
@@ -391,44 +422,7 @@ func (l *loader) walk(ctx context.Context, slots chan struct{}, jobs chan<- job)
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-	}
-	for _, root := range l.opts.Roots {
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			key := filepath.ToSlash(filepath.Clean(p))
-			if err != nil {
-				// unreadable directory or file: recorded, the walk goes on
-				if d != nil && d.IsDir() && p != root {
-					if serr := send(job{path: p, key: key, err: err}); serr != nil {
-						return serr
-					}
-					return fs.SkipDir
-				}
-				return send(job{path: p, key: key, err: err})
-			}
-			name := d.Name()
-			if p != root && strings.HasPrefix(name, ".") {
-				if d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-				return nil // devices, sockets, pipes
-			}
-			a := absClean(p)
-			if skip[a] || a == dbAbs || strings.HasPrefix(a, dbAbs+".") {
-				return nil
-			}
-			return send(job{path: p, key: key})
-		})
-		if err != nil {
-			return fmt.Errorf("walk %s: %w", root, err)
-		}
-	}
-	return nil
+	})
 }
 
 func absClean(p string) string {
@@ -450,19 +444,18 @@ func (l *loader) work(j job) (res result) {
 		}
 	}()
 	if j.err != nil {
-		res.fail = &failure{reason: "无法读取文件（unreadable）", detail: j.err.Error()}
+		res.fail = readFailure(j.err)
 		return res
 	}
-	b, size, err := readFile(j.path, l.opts.MaxFileSize)
-	res.size = size
+	b, st, err := source.Read(l.ctx, j.path, Limits(l.opts))
+	if st != nil {
+		res.size, res.mod = st.Size(), st.ModTime()
+	}
 	if err != nil {
-		if errors.Is(err, pipeline.ErrTooLarge) {
-			res.fail = &failure{reason: pipeline.ErrTooLarge.Error(), detail: fmt.Sprintf("%d 字节，上限 %d", size, l.opts.MaxFileSize)}
-		} else {
-			res.fail = &failure{reason: "无法读取文件（unreadable）", detail: err.Error()}
-		}
+		res.fail = readFailure(err)
 		return res
 	}
+	res.size = int64(len(b))
 	res.sha = sha256.Sum256(b)
 	res.hashed = true
 	if k, ok := l.known[res.sha]; ok {
@@ -497,38 +490,6 @@ func inputFailure(err error) *failure {
 		return &failure{reason: ie.Reason.Error(), detail: ie.Detail}
 	}
 	return &failure{reason: "无法解码（undecodable）", detail: err.Error()}
-}
-
-func readFile(path string, max int64) (_ []byte, _ int64, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, -1, err
-	}
-	defer func() { err = errors.Join(err, f.Close()) }()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, -1, err
-	}
-	if st.Size() > max {
-		return nil, st.Size(), pipeline.ErrTooLarge
-	}
-	b := make([]byte, 0, st.Size()+1)
-	for {
-		if len(b) == cap(b) {
-			if int64(len(b)) > max {
-				return nil, int64(len(b)), pipeline.ErrTooLarge
-			}
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := f.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, int64(len(b)), nil
-		}
-		if err != nil {
-			return nil, int64(len(b)), err
-		}
-	}
 }
 
 // given returns what the flags and the manifest say about an input.
@@ -634,7 +595,7 @@ func (l *loader) handle(ctx context.Context, r result) error {
 			l.runIdent[ident] = r.key
 		}
 		l.b.AddReport(batch.Meta{ReportID: id, IdentityKey: ident, Path: r.key, SHA256: shaHex, Size: r.size,
-			Encoding: rep.Encoding, ParserVersion: pipeline.ParserVersion, RunID: runID}, rep)
+			Encoding: rep.Encoding, ParserVersion: pipeline.ParserVersion, RunID: runID, Modified: r.mod}, rep)
 		in.Status = schemas.InputLoaded
 		in.ReportID = id
 		l.b.AddInput(in)

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,6 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"xxgk/pipeline/source"
 )
 
 // ManifestName is the file looked for in and above each input directory.
@@ -68,13 +72,17 @@ func findManifest(opts Options) (*manifest, error) {
 	return nil, nil
 }
 
+// maxManifestSize bounds a manifest read (a row is about 100 bytes: a million rows fit).
+const maxManifestSize = 256 << 20
+
+// readManifest reads the manifest at path, opened as every input is (package source: a regular
+// file only, bounded in size and time).
 func readManifest(path string) (m *manifest, err error) {
-	f, err := os.Open(path)
+	b, _, err := source.Read(context.Background(), path, source.Limits{MaxSize: maxManifestSize})
 	if err != nil {
 		return nil, err
 	}
-	defer func() { err = errors.Join(err, f.Close()) }()
-	cr := csv.NewReader(f)
+	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if err != nil {

@@ -202,7 +202,7 @@ func (s *Summary) Write(w io.Writer) error {
 	}
 	list("未确定地区 unresolved regions", &s.Unresolved)
 	list("地区冲突 region conflicts", &s.Conflicts)
-	list("同一报告多个文件 several files for one report (the last in path order is current)", &s.SameIdentity)
+	list("同一报告多个文件 several files for one report (汇总依据：完整者优先，其次文件较新者 / the report of record: complete first, then the newer file; see analytics.report_versions)", &s.SameIdentity)
 	list("重复 duplicates", &s.DuplicateOf)
 	list("失败 failed inputs", &s.Failures)
 	_, err := io.WriteString(w, b.String())

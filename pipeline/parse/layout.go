@@ -40,6 +40,7 @@ type lchunk struct {
 	// the chunk's extent on the PDF page in points, when known (layoutpos.go)
 	x0, x1 float64
 	placed bool
+	words  []decode.Word // a text chunk's placed words (layoutpos.go)
 }
 
 func (c lchunk) centre() float64 { return float64(c.col0+c.col1-1) / 2 }
@@ -224,11 +225,37 @@ type tblock struct {
 	parts       []string
 	line        int // 1-based text line of the first part
 	anchor      int // position of the line with numbers one of its parts is on, or -1
+	// the extent on the page in points (union), when every part has a position
+	x0, x1 float64
+	placed bool
+	header bool // a part stands on a header line (see headerLines)
 }
 
 // overlaps reports whether columns [c0, c1) meet the block's, give or take one column
 // (centred text on a wider page).
 func (b *tblock) overlaps(c0, c1 int) bool { return c0 <= b.c1 && b.c0 <= c1 }
+
+// meets reports whether the chunk stands in the block's columns: by their extents on the page
+// when both are known (they overlap by more than half a point), else by character columns.
+func (b *tblock) meets(ch *lchunk) bool {
+	if b.placed && ch.placed {
+		return ch.x0 < b.x1-0.5 && b.x0 < ch.x1-0.5
+	}
+	return b.overlaps(ch.col0, ch.col1)
+}
+
+// add puts the chunk of line k into the block.
+func (b *tblock) add(ch *lchunk, k int, header bool) {
+	if len(b.parts) == 0 {
+		b.x0, b.x1, b.placed = ch.x0, ch.x1, ch.placed
+	} else {
+		b.x0, b.x1, b.placed = min(b.x0, ch.x0), max(b.x1, ch.x1), b.placed && ch.placed
+	}
+	b.last = k
+	b.c0, b.c1 = min(b.c0, ch.col0), max(b.c1, ch.col1)
+	b.parts = append(b.parts, ch.text)
+	b.header = b.header || header
+}
 
 // layoutTokens turns a layout region into grid tokens (see the comment at the top). Lines
 // with numbers are the rows. The text around them is grouped into blocks of wrapped cell
@@ -240,10 +267,15 @@ func (b *tblock) overlaps(c0, c1 int) bool { return c0 <= b.c1 && b.c0 <= c1 }
 func (p *parser) layoutTokens(sp span, out []tok) []tok {
 	lines := p.layoutLines(sp)
 	var decided []bool
+	var header []bool
 	if p.placeChunks(lines) {
+		joinEnumerators(lines)
+		splitAtColumns(lines)
+		header = headerLines(lines)
 		decided = p.pointBlanks(lines)
 	}
 	p.layoutBlanks(lines, 7, decided)
+	isHeader := func(k int) bool { return header != nil && header[k] }
 	// contiguous reports whether lines a < b have no blank line between them
 	contiguous := func(a, b int) bool {
 		return lines[b].idx-lines[a].idx == b-a
@@ -255,24 +287,42 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 		if l.nval > 0 {
 			anchor = k
 		}
-		for _, ch := range l.chunks {
+		for ci := range l.chunks {
+			ch := &l.chunks[ci]
 			if ch.val || ch.empty {
 				continue
 			}
 			var into *tblock
 			for _, b := range blocks {
-				if enumerated(ch.text) { // "(二)…", "2.…", "四、…" start a cell
+				if enumerated(ch.text) || p.t2Label(ch.text) { // "(二)…", "2.…", "四、…", "规章" start a cell
 					break
 				}
-				if b.last >= k || k-b.last > 3 || !contiguous(b.last, k) || !b.overlaps(ch.col0, ch.col1) ||
+				if b.last >= k || k-b.last > 3 || !contiguous(b.last, k) || !b.meets(ch) ||
 					anchor >= 0 && b.anchor >= 0 {
 					continue
 				}
-				// no text of another cell between them in these columns
+				// header words and row labels are different cells however close their lines
+				// are: a row's label never continues a header, header words never continue a
+				// label (a line of text under a header may: a note wrapped in the header cell)
+				if anchor >= 0 && b.header || isHeader(k) && !b.header {
+					continue
+				}
+				// no text of another cell between them in these columns, and no number
 				clear := true
 				for j := b.last + 1; j < k && clear; j++ {
-					for _, o := range lines[j].chunks {
-						if !o.val && !o.empty && o.col0 <= ch.col1 && ch.col0 <= o.col1 {
+					for oi := range lines[j].chunks {
+						o := &lines[j].chunks[oi]
+						if o.empty {
+							continue
+						}
+						if o.val {
+							if o.placed && (ch.placed && o.x0 < ch.x1 && ch.x0 < o.x1 || b.placed && o.x0 < b.x1 && b.x0 < o.x1) {
+								clear = false
+								break
+							}
+							continue
+						}
+						if o.col0 <= ch.col1 && ch.col0 <= o.col1 {
 							clear = false
 							break
 						}
@@ -286,9 +336,7 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 				into = &tblock{first: k, c0: ch.col0, c1: ch.col1, line: l.idx + 1, anchor: -1}
 				blocks = append(blocks, into)
 			}
-			into.last = k
-			into.c0, into.c1 = min(into.c0, ch.col0), max(into.c1, ch.col1)
-			into.parts = append(into.parts, ch.text)
+			into.add(ch, k, isHeader(k))
 			if anchor >= 0 {
 				into.anchor = anchor
 			}
@@ -331,6 +379,8 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 		}
 		target := -1
 		switch {
+		case b.header:
+			// header words head the next row
 		case below >= 0 && below < b.last:
 			target = below
 		default:

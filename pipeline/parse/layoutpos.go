@@ -3,6 +3,9 @@ package parse
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"xxgk/pipeline/decode"
 )
 
 // Columns from word positions. A PDF's Doc.Words gives each word of a layout line its
@@ -68,6 +71,9 @@ func (p *parser) placeChunks(lines []lline) bool {
 						l.boxes = append(l.boxes, xr{w.X0, w.X1})
 					}
 				}
+				if all {
+					ch.words = ws[from:j]
+				}
 			}
 			// a number needs its own box; a label or header chunk takes what is known
 			if some && (all || !ch.val) {
@@ -77,6 +83,7 @@ func (p *parser) placeChunks(lines []lline) bool {
 		if !ok || j != len(ws) {
 			for c := range l.chunks {
 				l.chunks[c].placed = false
+				l.chunks[c].words = nil
 			}
 			l.boxes = nil
 			continue
@@ -606,4 +613,206 @@ func (p *parser) blankTable4(lines []lline, decided []bool) {
 		return lchunk{empty: true, col0: -1, col1: -1, placed: true, x0: cols[c].x0, x1: cols[c].x1}
 	})
 	decided[last] = true
+}
+
+// valueLeft is the left edge of the leftmost placed number of the region; ok is false when no
+// number has a position.
+func valueLeft(lines []lline) (x float64, ok bool) {
+	x = 1e18
+	for k := range lines {
+		if len(lines[k].chunks) == 1 && lines[k].nval == 1 {
+			continue // a lone number: a stray enumerator digit or a note, not a column
+		}
+		for _, ch := range lines[k].chunks {
+			if ch.val && ch.placed {
+				x = min(x, ch.x0)
+			}
+		}
+	}
+	return x, x < 1e18
+}
+
+// joinEnumerators puts back the number of an enumerator that pdftotext printed on a line of
+// its own: when the digits come from another font than the "．" after them, their boxes have
+// different heights and -layout may set "5" a line below or above ".要求行政机关确". A line
+// whose only text is a number of one or two digits that ends where a text of the line above
+// or below starting with "." "、" or "," begins is that text's enumerator.
+func joinEnumerators(lines []lline) {
+	for k := range lines {
+		l := &lines[k]
+		if len(l.chunks) != 1 || !l.chunks[0].val || !l.chunks[0].placed {
+			continue
+		}
+		n := l.chunks[0]
+		if len(n.text) > 2 || strings.Trim(n.text, "0123456789") != "" {
+			continue
+		}
+		for _, j := range []int{k - 1, k + 1} {
+			if j < 0 || j >= len(lines) || abs(lines[j].idx-l.idx) != 1 {
+				continue
+			}
+			done := false
+			for c := range lines[j].chunks {
+				ch := &lines[j].chunks[c]
+				if ch.val || !ch.placed || absf(ch.x0-n.x1) > 1 ||
+					!strings.HasPrefix(ch.text, ".") && !strings.HasPrefix(ch.text, "、") && !strings.HasPrefix(ch.text, ",") {
+					continue
+				}
+				ch.text = n.text + ch.text
+				ch.x0 = n.x0
+				if len(ch.words) > 0 {
+					ch.words = append([]decode.Word(nil), ch.words...)
+					ch.words[0].Text = n.text + ch.words[0].Text
+					ch.words[0].X0 = n.x0
+				}
+				done = true
+				break
+			}
+			if done {
+				l.chunks, l.nval = nil, 0
+				break
+			}
+		}
+	}
+}
+
+// headerLines marks the header lines of a region: lines without numbers with a word whose
+// centre stands over the value columns (本年制发件数, 自 / 然人, 第二十条第（五）项). How close a header
+// line stands to the rows, and whether pdftotext leaves a blank line between them, depends on
+// the font's ascent and descent and the cell padding, never on what the text is: layoutTokens
+// uses these marks, not the blank lines, to keep header words and row labels apart. Nil when
+// no number has a position.
+func headerLines(lines []lline) []bool {
+	left, ok := valueLeft(lines)
+	if !ok {
+		return nil
+	}
+	out := make([]bool, len(lines))
+	for k := range lines {
+		if lines[k].nval > 0 {
+			continue
+		}
+		for _, ch := range lines[k].chunks {
+			if !ch.val && !ch.empty && ch.placed && ch.centre2() >= left {
+				out[k] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// splitAtColumns cuts the text chunks of the row-label columns where a cell boundary runs
+// between two of their words: pdftotext separates two cells by a single space when they stand
+// close (a centred group label beside a row label: "他处理 补正、行政机关不再处理其"), and
+// normalisation drops a single space between Chinese characters, so the layout text runs them
+// together. A boundary is a gap between the words where a text word of a line at most two
+// lines above or below starts or ends ("（六）其" ends there, "1.申请人…" starts there): the
+// edges of cells, whatever the font's character widths.
+func splitAtColumns(lines []lline) {
+	left, ok := valueLeft(lines)
+	if !ok {
+		// a table printing no number: the row labels (they start with an enumerator) end
+		// where the value columns begin
+		left = -1e18
+		for k := range lines {
+			for _, ch := range lines[k].chunks {
+				if !ch.val && ch.placed && enumerated(ch.text) {
+					left, ok = max(left, ch.x1), true
+				}
+			}
+		}
+		if !ok {
+			return
+		}
+	}
+	for k := range lines {
+		l := &lines[k]
+		var out []lchunk
+		changed := false
+		for _, ch := range l.chunks {
+			if ch.val || !ch.placed || len(ch.words) < 2 || ch.x1 > left+1 {
+				out = append(out, ch)
+				continue
+			}
+			from := 0
+			col := ch.col0
+			for i := 1; i <= len(ch.words); i++ {
+				// centred text in a cell does not end at one x: allow half a character
+				w := ch.words[i-1]
+				tol := (w.X1 - w.X0) / float64(max(1, utf8.RuneCountInString(w.Text))) / 2
+				if i < len(ch.words) && !cellEdgeBetween(lines, k, w.X1-tol, ch.words[i].X0+tol) {
+					continue
+				}
+				part := ch
+				part.words = ch.words[from:i]
+				var b strings.Builder
+				for _, w := range part.words {
+					b.WriteString(w.Text)
+				}
+				part.text = b.String()
+				part.x0, part.x1 = part.words[0].X0, part.words[len(part.words)-1].X1
+				part.col0 = col
+				part.col1 = col + len([]rune(part.text))
+				if i == len(ch.words) {
+					part.col1 = max(part.col1, ch.col1)
+				} else {
+					changed = true
+				}
+				col = part.col1
+				out = append(out, part)
+				from = i
+			}
+		}
+		if changed {
+			l.chunks = out
+		}
+	}
+}
+
+// cellEdgeBetween reports whether a text word of a line near line k (two lines up or down)
+// (or one of its words) has an edge within the gap [g0, g1] between two words of line k.
+func cellEdgeBetween(lines []lline, k int, g0, g1 float64) bool {
+	if g1 < g0 {
+		return false
+	}
+	for j := max(0, k-2); j <= min(len(lines)-1, k+2); j++ {
+		if j == k {
+			continue
+		}
+		for _, o := range lines[j].chunks {
+			if o.val || o.empty || !o.placed {
+				continue
+			}
+			edges := []float64{o.x0, o.x1}
+			for _, w := range o.words {
+				edges = append(edges, w.X0, w.X1)
+			}
+			for _, x := range edges {
+				if x >= g0 && x <= g1 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// t2Label reports whether a chunk names a row of table 2 ("规章", "行政规范性文件"): such text
+// starts a cell, it never continues the text above it (信息内容).
+func (p *parser) t2Label(text string) bool {
+	n := norm(text)
+	if n == "" {
+		return false
+	}
+	for _, items := range p.c.t2 {
+		for i := range items {
+			for _, m := range items[i].label.Match {
+				if at := strings.Index(n, m); at >= 0 && at <= len("行政") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

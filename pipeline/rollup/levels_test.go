@@ -808,7 +808,7 @@ func TestReportLevelsMatchCodes(t *testing.T) {
 	}
 }
 
-// TestMigrationFillsLevels: a warehouse published before migration 0003 (reports without a
+// TestMigrationFillsLevels: a warehouse published before migration 0004 (reports without a
 // level column) gets the column on its next run, filled from the length of each report's code.
 func TestMigrationFillsLevels(t *testing.T) {
 	f, _ := levelsFixture(t)
@@ -822,10 +822,10 @@ func TestMigrationFillsLevels(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := store.Options{Path: path, Threads: 2, MemoryLimit: "512MB"}
-	// back to the schema of migration 0002: no level column, 0003 not recorded
+	// back to the schema of migration 0003: no level column, 0004 not recorded
 	err = store.Refresh(ctx, opts, func(ctx context.Context, conn *sql.Conn) error {
 		for _, q := range []string{`drop schema analytics cascade`, `drop schema marts cascade`, `drop schema staging cascade`,
-			`alter table reports drop column level`, `delete from schema_migrations where version = 3`} {
+			`alter table reports drop column level`, `delete from schema_migrations where version = 4`} {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("%s: %w", q, err)
 			}

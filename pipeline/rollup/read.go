@@ -25,15 +25,18 @@ type Reader struct {
 	*store.Session
 }
 
-// Open opens the published warehouse at path read-only, on one connection (session settings
-// such as SET persist, as in a DuckDB shell).
+// Open opens the published warehouse at path read-only (store.OpenSession, default options).
 func Open(ctx context.Context, path string) (*Reader, error) {
 	s, err := store.OpenSession(ctx, path, store.SessionOptions{})
 	if err != nil {
 		return nil, err
 	}
-	return &Reader{Session: s}, nil
+	return New(s), nil
 }
+
+// New reads through a session the caller opened (with its own options); closing the Reader
+// closes the session.
+func New(s *store.Session) *Reader { return &Reader{Session: s} }
 
 // Table is a query result: column names, DuckDB type names and rows of driver values.
 type Table = store.Rows
@@ -314,6 +317,22 @@ func (r *Reader) MissingBodies(ctx context.Context, o CoverageOptions) (*Table, 
 	return r.Query(ctx, `select region_code, region_name, level, body, scope, last_year from analytics.missing_reports
 		where year = ? and starts_with(region_code, ?) and (? = '' or level = ?) order by region_code, body`,
 		o.Year, o.Region, o.Level, o.Level)
+}
+
+// CompetingFiles returns, for a year (within region), the files of the reports that several
+// files claim (analytics.report_versions, re-readings by a newer parser left out): the report
+// of record first, then the others with why each was not chosen. Nil when the warehouse
+// predates the view.
+func (r *Reader) CompetingFiles(ctx context.Context, year int, region string) (*Table, error) {
+	t, err := r.Query(ctx, `select count(*) from duckdb_views() where database_name = current_database()
+		and schema_name = 'analytics' and view_name = 'report_versions'`)
+	if err != nil || len(t.Rows) == 0 || fmt.Sprint(t.Rows[0][0]) == "0" {
+		return nil, err
+	}
+	return r.Query(ctx, `select county_code, county_name, body, is_current, status, source_path, source_modified_at, reason, contested
+		from analytics.report_versions
+		where year = ? and starts_with(county_code, ?) and competing_count > 1 and choice <> 'reread'
+		order by county_code, body, is_current desc, source_path`, year, region)
 }
 
 // ChecksOptions filter Checks.

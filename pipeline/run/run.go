@@ -29,7 +29,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -43,6 +42,7 @@ import (
 	"xxgk/pipeline/config"
 	"xxgk/pipeline/ingest"
 	"xxgk/pipeline/regions"
+	"xxgk/pipeline/source"
 	"xxgk/pipeline/store"
 )
 
@@ -75,6 +75,8 @@ type Options struct {
 	Progress func(ingest.Progress)
 	// Hook, when set, is called at the start of each stage (tests stop or kill a run there).
 	Hook func(stage string)
+	// Extract replaces the ingest's decode → parse → validate (tests). Nil: the real one.
+	Extract ingest.ExtractFunc
 }
 
 // Output is one output file of a run.
@@ -226,7 +228,10 @@ func (r *runner) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("run: scan: %w", err)
 	}
-	r.files = hashAll(files, c.Workers)
+	r.files = hashAll(ctx, files, c.Workers, ingest.Limits(ingest.Options{}))
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("run: scan: %w", err)
+	}
 	rec.Inputs = len(r.files)
 	if r.st, err = readState(ctx, c.Warehouse); err != nil {
 		return fmt.Errorf("run: scan: %w", err)
@@ -249,7 +254,7 @@ func (r *runner) run(ctx context.Context) error {
 	t = time.Now()
 	if changed {
 		sum, err := ingest.Run(ctx, ingest.Options{Roots: c.Inputs, DB: c.Warehouse, Manifest: c.Manifest, Workers: c.Workers,
-			MemoryLimit: c.DuckDB.MemoryLimit, Threads: c.DuckDB.Threads, Registry: reg, Progress: r.o.Progress})
+			MemoryLimit: c.DuckDB.MemoryLimit, Threads: c.DuckDB.Threads, Registry: reg, Progress: r.o.Progress, Extract: r.o.Extract})
 		if err != nil {
 			if errors.Is(err, store.ErrLocked) {
 				return errors.Join(holder(c.Warehouse+".lock", "xxgk ingest"), err)
@@ -272,7 +277,7 @@ func (r *runner) run(ctx context.Context) error {
 	rec.IngestRunID = r.st.ingestRun
 	r.assess()
 
-	rd, err := openReader(ctx, c.Warehouse)
+	rd, err := openReader(ctx, c.Warehouse, c.DuckDB.Threads)
 	if err != nil {
 		return err
 	}
@@ -372,7 +377,11 @@ type scanned struct {
 }
 
 // hashAll hashes the input files on workers goroutines (0: one per core), keeping their order.
-func hashAll(files []ingest.InputFile, workers int) []scanned {
+// Files are opened and read as the ingest reads them (package source, within lim): a file that
+// is not regular, too large or too slow to read keeps its error, is counted as failed, and does
+// not make the run ingest (the ingest would only record the same failure). A cancelled ctx
+// stops it at once (the files not yet hashed get its error).
+func hashAll(ctx context.Context, files []ingest.InputFile, workers int, lim source.Limits) []scanned {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
@@ -387,32 +396,36 @@ func hashAll(files []ingest.InputFile, workers int) []scanned {
 				f := files[i]
 				s := scanned{InputFile: f, err: f.Err}
 				if s.err == nil {
-					s.sha, s.size, s.err = hashFile(f.Path)
+					var sum [32]byte
+					sum, s.size, _, s.err = source.Hash(ctx, f.Path, lim)
+					if s.err == nil {
+						s.sha = hex.EncodeToString(sum[:])
+					}
 				}
 				out[i] = s
 			}
 		}()
 	}
 	for i := range files {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			out[i] = scanned{InputFile: files[i], err: ctx.Err()}
+		}
 	}
 	close(next)
 	wg.Wait()
 	return out
 }
 
+// hashFile returns the SHA-256 (hex) and size of a file the run wrote (an output), opened as
+// inputs are (package source: a regular file only, within the read deadline; no size limit).
 func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
+	sum, n, _, err := source.Hash(context.Background(), path, source.Limits{})
 	if err != nil {
 		return "", n, err
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	return hex.EncodeToString(sum[:]), n, nil
 }
 
 // assess counts the failed and incomplete inputs of this run from the warehouse: the same
@@ -426,7 +439,7 @@ func (r *runner) assess() {
 		case f.err != nil || f.sha == "":
 			rec.Failures++
 			if unreadable++; unreadable <= 20 {
-				r.problem("unreadable input %s: %v", f.Key, f.err)
+				r.problem("input not read %s: %v", f.Key, readable(f.err))
 			}
 		case r.st.failed[pair{f.Key, f.sha}]:
 			rec.Failures++
@@ -442,8 +455,18 @@ func (r *runner) assess() {
 		}
 	}
 	if unreadable > 20 {
-		r.problem("%d more unreadable inputs", unreadable-20)
+		r.problem("%d more inputs not read", unreadable-20)
 	}
+}
+
+// readable says why an input was not read: the reason and detail of a *pipeline.InputError
+// (not a regular file, too large, read timeout), else the system's error.
+func readable(err error) string {
+	var ie *pipeline.InputError
+	if errors.As(err, &ie) {
+		return ie.Reason.Error() + ": " + ie.Detail
+	}
+	return fmt.Sprint(err)
 }
 
 func firstLine(s string) string {

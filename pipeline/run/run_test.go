@@ -171,12 +171,12 @@ func runOnce(t *testing.T, c config.Config) *run.Record {
 
 func fingerprints(t *testing.T, db string, exclude ...string) map[string]store.Fingerprint {
 	t.Helper()
-	d, err := store.OpenReadOnly(db)
+	s, err := store.OpenSession(context.Background(), db, store.SessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
-	fp, err := store.Fingerprints(context.Background(), d, exclude...)
+	defer s.Close()
+	fp, err := store.Fingerprints(context.Background(), s, exclude...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,13 +185,13 @@ func fingerprints(t *testing.T, db string, exclude ...string) map[string]store.F
 
 func count(t *testing.T, db, q string) int64 {
 	t.Helper()
-	d, err := store.OpenReadOnly(db)
+	s, err := store.OpenSession(context.Background(), db, store.SessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	defer s.Close()
 	var n int64
-	if err := d.QueryRow(q).Scan(&n); err != nil {
+	if err := s.QueryRowContext(context.Background(), q).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n

@@ -27,12 +27,14 @@ type reader struct {
 	closed bool
 }
 
-func openReader(ctx context.Context, path string) (*reader, error) {
-	rd, err := rollup.Open(ctx, path)
+// openReader opens the published warehouse read-only; threads (0: DuckDB's default) is set
+// at open: the session's configuration is locked afterwards.
+func openReader(ctx context.Context, path string, threads int) (*reader, error) {
+	s, err := store.OpenSession(ctx, path, store.SessionOptions{Threads: threads})
 	if err != nil {
 		return nil, fmt.Errorf("run: %w", err)
 	}
-	return &reader{Reader: rd}, nil
+	return &reader{Reader: rollup.New(s)}, nil
 }
 
 func (rd *reader) close() {
@@ -156,11 +158,6 @@ func digits(s string) string {
 // validate runs the data tests and audits of the SQL models and counts the rule violations of
 // the reports of record in scope.
 func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
-	if r.c.DuckDB.Threads > 0 {
-		if _, err := rd.Query(ctx, fmt.Sprintf("set threads = %d", r.c.DuckDB.Threads)); err != nil {
-			return fmt.Errorf("run: %w", err)
-		}
-	}
 	if last := r.st.last; !r.rec.Changed && last != nil && last.IngestRunID == r.st.ingestRun && last.Version == r.rec.Version {
 		// the same warehouse and the same xxgk: the same results as the last run's
 		r.rec.TestFailures = last.TestFailures

@@ -33,11 +33,12 @@ func readState(ctx context.Context, path string) (st *state, err error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return st, nil
 	}
-	db, err := store.OpenReadOnly(path)
+	s, err := store.OpenSession(ctx, path, store.SessionOptions{})
 	if err != nil {
 		return nil, err
 	}
-	defer func() { err = errors.Join(err, db.Close()) }()
+	defer func() { err = errors.Join(err, s.Close()) }()
+	db := s.DB()
 	st.exists = true
 	var at sql.NullTime
 	if err := db.QueryRowContext(ctx, `select coalesce(max(run_id), 0), max(finished_at) from ingest_runs`).Scan(&st.ingestRun, &at); err != nil {
@@ -168,11 +169,12 @@ func List(ctx context.Context, path string) (recs []*Record, err error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("runs: no warehouse at %s (%w)", path, err)
 	}
-	db, err := store.OpenReadOnly(path)
+	s, err := store.OpenSession(ctx, path, store.SessionOptions{})
 	if err != nil {
 		return nil, err
 	}
-	defer func() { err = errors.Join(err, db.Close()) }()
+	defer func() { err = errors.Join(err, s.Close()) }()
+	db := s.DB()
 	var n int
 	if err := db.QueryRowContext(ctx, `select count(*) from duckdb_tables() where schema_name = 'ops' and table_name = 'runs'`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("runs: %w", err)

@@ -5,10 +5,11 @@
 // A run never writes the published file. Begin takes an exclusive lock (flock on
 // <db>.lock; a second run fails fast with ErrLocked), removes the temporary files a killed run
 // left behind, copies the published file (if any) to a unique <db>.tmp-<pid>-<n> next to it
-// and opens that copy. Load inserts batches; Finish resolves versions, records the run,
-// CHECKPOINTs, closes, fsyncs and renames the copy over the published file. Analysts' read-only
-// sessions on the published file therefore never block a run and never see a half-loaded
-// province, and a kill -9 at any moment leaves the published warehouse as it was.
+// and opens that copy. Load inserts batches; Finish resolves versions (the report of record of
+// each identity: complete before incomplete or failed, then the newer file — see versionsSQL),
+// records the run, CHECKPOINTs, closes, fsyncs and renames the copy over the published file.
+// Analysts' read-only sessions on the published file therefore never block a run and never see
+// a half-loaded province, and a kill -9 at any moment leaves the published warehouse as it was.
 package store
 
 import (
@@ -282,8 +283,27 @@ type Result struct {
 }
 
 // versionsSQL assigns version numbers to this run's reports (version 0): after the highest
-// version already stored for the identity, in source path order within the run; then marks the
-// latest version of every identity current and links each older one to its successor.
+// version already stored for the identity, in source path order within the run (versions
+// number the history of loads). Then it chooses the report of record of every identity — the
+// one version marked current, the only one the models and rollups read — and links every
+// other version to what replaces it.
+//
+// The choice, among the versions of one identity whose bytes were not read again by a newer
+// parser (a later run's reading of the same bytes replaces the earlier one):
+//
+//  1. the more complete: complete, then incomplete, then failed — a truncated copy or a PDF twin
+//     that reads incomplete never replaces a complete report, whatever its name or age;
+//  2. the newer file: the later modification time of the source file when it was read
+//     (source_modified_at), to the second — copies made by one job within a second are not
+//     newer than one another; a version stored without a time is older than any with one;
+//  3. the later source path in lexical order;
+//  4. the later load (version).
+//
+// Every key is a property of the files, not of the order in which runs met them, so a
+// warehouse built in one run and one built over many runs choose the same reports, and a
+// rerun changes nothing. superseded_by is the newer parser's reading of the same bytes when
+// there is one, else the identity's report of record. analytics.report_versions explains the
+// choice for every version (keep it in step with this statement).
 const versionsSQL = `
 update reports as r set version = n.v
 from (
@@ -296,10 +316,35 @@ from (
 ) n
 where r.report_id = n.report_id;
 
-update reports as r set is_current = (n.next_id is null), superseded_by = n.next_id
-from (select report_id, lead(report_id) over (partition by identity_key order by version) as next_id from reports) n
+update reports as r set is_current = n.is_current, superseded_by = n.superseded_by
+from (
+    with readings as (
+        select report_id, identity_key, status, source_modified_at, source_path, version,
+               first_value(report_id) over (partition by sha256 order by run_id desc, version desc, report_id desc) as latest_reading
+        from reports
+    ),
+    records as (
+        select distinct identity_key,
+               first_value(report_id) over (
+                   partition by identity_key
+                   order by case status when 'complete' then 0 when 'incomplete' then 1 else 2 end,
+                            date_trunc('second', source_modified_at) desc nulls last,
+                            source_path desc,
+                            version desc,
+                            report_id desc) as record_id
+        from readings
+        where report_id = latest_reading
+    )
+    select x.report_id,
+           x.report_id is not distinct from c.record_id as is_current,
+           case when x.report_id <> x.latest_reading then x.latest_reading
+                when x.report_id is distinct from c.record_id then c.record_id
+           end as superseded_by
+    from readings as x
+    left join records as c using (identity_key)
+) n
 where r.report_id = n.report_id
-  and (r.is_current is distinct from (n.next_id is null) or r.superseded_by is distinct from n.next_id);
+  and (r.is_current is distinct from n.is_current or r.superseded_by is distinct from n.superseded_by);
 `
 
 // Finish resolves report versions, records the run, and publishes the working copy: CHECKPOINT,

@@ -31,16 +31,16 @@ func begin(t *testing.T, path string) *store.Warehouse {
 
 func readOnly(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db, err := store.OpenReadOnly(path)
+	s, err := store.OpenSession(context.Background(), path, store.SessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
+		if err := s.Close(); err != nil {
 			t.Error(err)
 		}
 	})
-	return db
+	return s.DB()
 }
 
 func count(t *testing.T, db *sql.DB, q string, args ...any) int64 {

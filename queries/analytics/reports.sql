@@ -1,4 +1,5 @@
--- analytics.reports: the reports of record — one per body and year, the latest version — of
+-- analytics.reports: the reports of record — one per body and year, the complete version
+-- before an incomplete one, then the newer file (analytics.report_versions says why) — of
 -- every level, with the body's division (region_code, at its level) and the divisions above it,
 -- whether its own division's figure counts it (counted, basis), and every level whose figure
 -- holds it (counted_in: e.g. 'county,prefecture,province'; a county's report stops below a

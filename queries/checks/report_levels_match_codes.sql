@@ -2,7 +2,7 @@
 -- disagrees with the length of their division code (2 digits province, 4 prefecture, 6 county).
 -- The rollups place a report by its code; a disagreement means the parser's region and level
 -- contradict each other, to be looked at. (A report stored without a level — rows written
--- before migration 0003 are filled in by it — is placed by its code.)
+-- before migration 0004 are filled in by it — is placed by its code.)
 select
     report_id,
     region_code,

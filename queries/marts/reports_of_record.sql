@@ -1,5 +1,6 @@
--- marts.reports_of_record: the report of record of every body and year — its latest current
--- version, when the region, body and year are known and the report is not a failure — and
+-- marts.reports_of_record: the report of record of every body and year — its current version
+-- (chosen by the store: complete first, then the newer file; analytics.report_versions says
+-- why), when the region, body and year are known and the report is not a failure — and
 -- whether its own division's figure counts it. A body belongs to the division at its own level
 -- (region_code: a province, a prefecture or a county), and each division is counted once: from
 -- its consolidated (area) report when it has one with tables (the first by body if several: the

@@ -6,20 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/duckdb/duckdb-go/v2"
-
 	"xxgk/schemas"
 )
-
-// OpenReadOnly opens the published warehouse read-only, as analysts do. Such a session never
-// blocks a run: runs write a copy and rename it over the file.
-func OpenReadOnly(path string) (*sql.DB, error) {
-	connector, err := duckdb.NewConnector(path+"?access_mode=read_only&autoinstall_known_extensions=false&autoload_known_extensions=false", nil)
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
-	}
-	return sql.OpenDB(connector), nil
-}
 
 // Queryer is what Fingerprint needs (*sql.DB, *sql.Conn, *sql.Tx).
 type Queryer interface {

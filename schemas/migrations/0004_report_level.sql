@@ -1,4 +1,4 @@
--- 0003 报告发布机关的层级 / the level of each report's issuing body.
+-- 0004 报告发布机关的层级 / the level of each report's issuing body.
 -- 省级机关（省政府、省直部门）的区划为省（2位），地级机关为地级（4位），县级机关及其下的乡镇街道、园区为县（6位）：
 -- region_code 是发布机关所在层级的区划代码，level 说明是哪一级。已有的报告按代码位数补填。
 -- A provincial body's region is its province (2 digits), a prefecture body's its prefecture (4), a county body's and
