@@ -22,10 +22,12 @@ func newChecksCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "checks [--year N] [--rule R1] [--region CODE]",
 		Short: "rule violations (勾稽关系 R1–R8) of the reports of record, with R6 chain breaks across years",
-		Long: `checks lists the rule violations of the reports of record (analytics.rule_violations):
-each with the body, the cell, the expected and the printed value (the numbers are never
-corrected), and whether the report is counted in its county's rollup. R6 (this year's
-上年结转 = last year's 结转下年度) is checked across consecutive years of the same body.`,
+		Long: `checks lists the rule violations of the reports of record of every level — provincial
+departments, prefecture and county bodies — (analytics.rule_violations): each with the body's
+division, the cell, the expected and the printed value (the numbers are never corrected), and
+whether the report is counted in its own division's figure. R6 (this year's 上年结转 = last
+year's 结转下年度) is checked across consecutive years of the same body. --region 21 keeps the
+province's own bodies and everything below it; --region 2113 a prefecture's.`,
 		Example: `  xxgk checks --year 2023
   xxgk checks --rule R6 --region 2113 --format csv`,
 		Args: cobra.NoArgs,
@@ -68,7 +70,7 @@ corrected), and whether the report is counted in its county's rollup. R6 (this y
 	f.StringVar(&db, "db", defaultDB, "the published warehouse file (opened read-only)")
 	f.IntVar(&o.Year, "year", 0, "only this year (0: every year)")
 	f.StringVar(&o.Rule, "rule", "", "only this rule (R1 … R8)")
-	f.StringVar(&o.Region, "region", "", "only counties within this code")
+	f.StringVar(&o.Region, "region", "", "only the bodies of divisions within this code")
 	f.StringVar(&format, "format", "table", "output: table (aligned), csv, json, markdown")
 	return cmd
 }

@@ -17,7 +17,7 @@ func init() {
 
 var compareHeaders = map[string]string{"region_code": "区划代码", "region_name": "名称", "measure": "指标", "kind": "类型",
 	"value_from": "起", "value_to": "止", "delta": "增减", "pct": "增减%", "rank_from": "起排名", "rank_to": "止排名",
-	"series_break": "口径变化"}
+	"series_break": "口径变化", "basis_from": "起汇总口径", "basis_to": "止汇总口径"}
 
 func newCompareCmd() *cobra.Command {
 	var (
@@ -33,7 +33,10 @@ year (1 = largest), and with --top the K largest movers per measure by absolute 
 Table 3 and table 4 compare across the 2019 and 2021 templates; table 2 measures whose
 meaning changed are marked as a break in series (口径变化) and never compared. Measures are
 the columns of analytics.region_years (requests_count, handled_count, disclosure_rate,
-review_correction_rate, …) or table2.<item>.<measure>.`,
+review_correction_rate, …) or table2.<item>.<measure>. Every division is counted once at
+every level (see xxgk rollup --help); basis_from / basis_to say how it was counted each year
+(area: its consolidated report; bodies: its own bodies and child divisions) — a division
+counted from its 全市汇总 one year and from its bodies the next deserves a look.`,
 		Example: `  xxgk compare --from 2022 --to 2023 --level prefecture --top 5
   xxgk compare --from 2020 --to 2023 --level county --region 2113 --measures requests_count,handled_count,disclosure_rate`,
 		Args: cobra.NoArgs,

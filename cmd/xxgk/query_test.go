@@ -160,7 +160,7 @@ func TestAnalystCommands(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &cov); code != exitOK || err != nil || itoa(cov.Summary.NotReported) != n || len(cov.Counties) != cov.Summary.NotReported || cov.MissingBodies == nil {
 			t.Errorf("coverage json (exit %d, %v): %s\n%s", code, err, errs, out)
 		}
-		out, _, code = run(t, "coverage", "--db", db, "--year", "2022", "--format", "csv")
+		out, _, code = run(t, "coverage", "--db", db, "--year", "2022", "--format", "csv", "--level", "county")
 		if recs, err := csv.NewReader(strings.NewReader(out)).ReadAll(); code != exitOK || err != nil || itoa(len(recs)-1) != n {
 			t.Errorf("coverage csv (%v): want %s rows:\n%s", err, n, out)
 		}

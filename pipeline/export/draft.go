@@ -163,20 +163,26 @@ func (s *Summary) drafts() []*sentence {
 		f(cur("coercion_decisions_count")).t("件。")
 	out = append(out, sn)
 
-	var expected, missing int
+	expected, missing := map[string]int{}, map[string]int{}
 	for _, c := range s.Coverage {
-		expected++
+		expected[c.Str("level")]++
 		if !c.Bool("reported") {
-			missing++
+			missing[c.Str("level")]++
 		}
 	}
 	cov := func(n int, col string) fig {
 		return fig{text: fmtInt(float64(n)), view: "analytics.coverage", column: col, region: R, year: Y}
 	}
 	sn = &sentence{}
-	sn.t("本汇总计入").f(cur("county_count")).t("个县级区划的").f(cur("counted_report_count")).t("份报告，其中").
-		f(cur("area_basis_count")).t("个按全县报告汇总，其余为各机关报告之和；应报").f(cov(expected, "county_code（计数）")).
-		t("个县级区划中").f(cov(missing, "reported = false（计数）")).t("个未报送。")
+	sn.t("本汇总计入报告").f(cur("counted_report_count")).t("份，每个区划只计一次（有汇总报告的以汇总报告为准，否则为本级机关与下级区划之和），其中本级机关报告").
+		f(cur("own_report_count")).t("份、汇总报告").f(cur("area_basis_count")).t("份，涉及").f(cur("county_count")).
+		t("个县级区划；应报").f(cov(expected["county"], "level = county（计数）")).t("个县级区划中").
+		f(cov(missing["county"], "reported = false, level = county（计数）")).t("个未报送")
+	if expected["prefecture"] > 0 {
+		sn.t("，应报").f(cov(expected["prefecture"], "level = prefecture（计数）")).t("个地级区划中").
+			f(cov(missing["prefecture"], "reported = false, level = prefecture（计数）")).t("个本级未报送")
+	}
+	sn.t("。")
 	out = append(out, sn)
 
 	errs := 0

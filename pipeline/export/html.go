@@ -95,7 +95,7 @@ func writeHTML(w *strings.Builder, s *Summary) {
 	writeFlatHTML(w, "coverage", "报送情况", cov, 0)
 	writeFlatHTML(w, "missing", "", miss, 0)
 	writeFlatHTML(w, "quality", "数据质量", qualitySheet(s), 500)
-	fmt.Fprintf(w, "<footer><p class=\"note\">由 %s 生成；数字取自仓库的 analytics 视图，每县只计一次（有全县报告的取全县报告，否则取各机关报告之和）。</p></footer>\n</body>\n</html>\n",
+	fmt.Fprintf(w, "<footer><p class=\"note\">由 %s 生成；数字取自仓库的 analytics 视图，每个区划只计一次（有全省/全市/全县汇总报告的取汇总报告，否则取本级机关与下级区划之和）。</p></footer>\n</body>\n</html>\n",
 		e(nonEmpty(s.Version, "xxgk")))
 }
 

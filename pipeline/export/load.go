@@ -78,14 +78,19 @@ type Summary struct {
 	Cur, Prev Record   // analytics.region_years of the region, this year and last (Prev nil if none)
 	Trend     []Record // analytics.region_years of the region, every year
 	Children  []Record // analytics.region_years of the prefectures and counties within, this year
-	// Formats counts the counted reports by template (analytics.reports).
+	// Own is analytics.own_body_years of the region and the divisions within, this year: the
+	// part of each figure its own bodies make up (省直部门合计, 市本级合计).
+	Own []Record
+	// Formats counts the reports the region's figure counts, by template
+	// (analytics.region_years gb2019_report_count, gb2021_report_count).
 	Formats map[schemas.Format]int
 	Table3  map[string][7]Val // row key → the seven applicant columns (analytics.region_table3)
 	Table4  map[string][5]Val // group key → the five outcomes (analytics.region_table4)
 	Table2  []Table2Block     // analytics.region_table2, gb2021 first
 	YoY     []Record          // analytics.region_yoy of the region and the divisions within, this year
-	// Coverage is analytics.coverage (every expected county, reported or not); Missing the
-	// bodies that reported last year and not this year (analytics.missing_reports).
+	// Coverage is analytics.coverage (every expected division of every level within the
+	// region, its own bodies reported or not); Missing the bodies of every level that reported
+	// in an earlier year and not this year (analytics.missing_reports).
 	Coverage   []Record
 	Missing    []Record
 	Violations []Record // analytics.rule_violations within the region, this year
@@ -162,13 +167,12 @@ func Load(ctx context.Context, s *store.Session, region string, year int) (*Summ
 		and level in ('prefecture', 'county') order by region_code`, year, region, region); err != nil {
 		return nil, err
 	}
-	fm, err := q(`select format, count(*) as n from analytics.reports where counted and year = ? and starts_with(county_code, ?) group by format`, year, region)
-	if err != nil {
+	if sum.Own, err = q(`select * from analytics.own_body_years where year = ? and starts_with(region_code, ?) order by region_code`,
+		year, region); err != nil {
 		return nil, err
 	}
-	for _, r := range fm {
-		sum.Formats[schemas.Format(r.Str("format"))] = int(r.Num("n").V)
-	}
+	sum.Formats[schemas.FormatGB2019] = int(sum.Cur.Num("gb2019_report_count").V)
+	sum.Formats[schemas.FormatGB2021] = int(sum.Cur.Num("gb2021_report_count").V)
 	cols3 := schemas.Labels().Table3ColumnKeys()
 	t3, err := q(`select row_key, `+strings.Join(cols3, ", ")+` from analytics.region_table3 where region_code = ? and year = ?`, region, year)
 	if err != nil {
@@ -217,14 +221,14 @@ func Load(ctx context.Context, s *store.Session, region string, year int) (*Summ
 		from analytics.region_yoy where year = ? and starts_with(region_code, ?) order by region_code, measure`, year, region); err != nil {
 		return nil, err
 	}
-	if sum.Coverage, err = q(`select * from analytics.coverage where year = ? and starts_with(county_code, ?) order by county_code`, year, region); err != nil {
+	if sum.Coverage, err = q(`select * from analytics.coverage where year = ? and starts_with(region_code, ?) order by region_code`, year, region); err != nil {
 		return nil, err
 	}
-	if sum.Missing, err = q(`select * from analytics.missing_reports where year = ? and starts_with(county_code, ?) order by county_code, body`, year, region); err != nil {
+	if sum.Missing, err = q(`select * from analytics.missing_reports where year = ? and starts_with(region_code, ?) order by region_code, body`, year, region); err != nil {
 		return nil, err
 	}
-	if sum.Violations, err = q(`select * from analytics.rule_violations where year = ? and starts_with(county_code, ?)
-		order by county_code, body, rule, seq`, year, region); err != nil {
+	if sum.Violations, err = q(`select * from analytics.rule_violations where year = ? and starts_with(region_code, ?)
+		order by region_code, body, rule, seq`, year, region); err != nil {
 		return nil, err
 	}
 	run, err := q(`select run_id, finished_at, xxgk_version, parser_version, status from main.ingest_runs order by run_id desc limit 1`)
@@ -270,6 +274,36 @@ func (s *Summary) Prefectures() []Record { return s.level("prefecture") }
 
 // Counties returns the counties within the region, this year, by code.
 func (s *Summary) Counties() []Record { return s.level("county") }
+
+// OwnOf returns the own bodies' part of a division's figure (analytics.own_body_years), nil
+// when its figure counts none of its own bodies.
+func (s *Summary) OwnOf(code string) Record {
+	for _, o := range s.Own {
+		if o.Str("region_code") == code {
+			return o
+		}
+	}
+	return nil
+}
+
+// InTotal reports whether a division's figure within the region is part of the region's
+// figure: every division above it, up to the region, sums its children (basis bodies) — a
+// county under a prefecture counted from its consolidated report (全市汇总) is not added again.
+func (s *Summary) InTotal(code string) bool {
+	rec := map[string]Record{s.Region.Code: s.Cur}
+	for _, c := range s.Children {
+		rec[c.Str("region_code")] = c
+	}
+	r := rec[code]
+	for r != nil && r.Str("region_code") != s.Region.Code {
+		p := rec[r.Str("parent_code")]
+		if p == nil || p.Str("basis") == "area" {
+			return false
+		}
+		r = p
+	}
+	return r != nil
+}
 
 func (s *Summary) level(l string) []Record {
 	var out []Record

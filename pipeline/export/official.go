@@ -148,9 +148,10 @@ func (s *Summary) scopeNote() string {
 			fm = append(fm, fmt.Sprintf("%s格式%d份", formatName(f), n))
 		}
 	}
-	return fmt.Sprintf("汇总范围：%s%d个县级区划计入汇总的报告%s份（%s），其中%d个县按全县报告汇总，其余为各机关报告之和；每县只计一次。数据：analytics.region_table2/3/4（运行 #%d）。",
-		s.Region.Name, counties, fmtInt(s.Cur.Num("counted_report_count").V), strings.Join(fm, "，"),
-		int(s.Cur.Num("area_basis_count").V), s.Run.ID)
+	return fmt.Sprintf("汇总范围：%s计入汇总的报告%s份（%s），涉及%d个县级区划；其中本级机关报告%d份，汇总报告（全省/全市/全县汇总）%d份，"+
+		"以汇总报告为准的区划其下级不另计；每个区划只计一次。数据：analytics.region_table2/3/4（运行 #%d）。",
+		s.Region.Name, fmtInt(s.Cur.Num("counted_report_count").V), strings.Join(fm, "，"), counties,
+		int(s.Cur.Num("own_report_count").V), int(s.Cur.Num("area_basis_count").V), s.Run.ID)
 }
 
 // spans splits the seven number columns among k measures.

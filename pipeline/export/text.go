@@ -55,11 +55,34 @@ func fmtPct(v Val) string {
 
 var levelNames = map[string]string{"province": "省级", "prefecture": "地级", "county": "县级"}
 
-var basisNames = map[string]string{"area": "全县报告", "bodies": "各机关报告之和", "none": "无表格报告"}
+// basisName says in words how a division of a level is counted (analytics.region_years basis).
+func basisName(level, basis string) string {
+	switch basis {
+	case "area":
+		return nameOr(map[string]string{"province": "全省汇总报告", "prefecture": "全市汇总报告", "county": "全县汇总报告"}, level)
+	case "bodies":
+		if level == "county" {
+			return "各机关报告之和"
+		}
+		return "本级机关与下级之和"
+	case "none":
+		return "无表格报告"
+	}
+	return basis
+}
+
+// ownName names the own bodies' part of a division's figure: 省直部门合计 for a province,
+// <name>本级合计 for a prefecture or county (朝阳市本级合计).
+func ownName(level, name string) string {
+	if level == "province" {
+		return "省直部门合计"
+	}
+	return name + "本级合计"
+}
 
 // scopeNames are the scopes of schemas.Scope in words (the comments of schemas/model.go).
-var scopeNames = map[string]string{"area": "全县（区）汇总", "government": "政府本级", "department": "部门",
-	"township": "乡镇、街道", "dev_zone": "开发区、园区"}
+var scopeNames = map[string]string{"area": "全省/全市/全县汇总", "government": "政府本级", "department": "部门",
+	"township": "乡镇、街道", "dev_zone": "开发区、园区", "other": "其他单位"}
 
 var severityNames = map[string]string{"error": "错误", "warning": "警告"}
 

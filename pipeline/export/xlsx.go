@@ -427,36 +427,53 @@ func measureKind(m string) string {
 	return "int"
 }
 
+// regionsSheet is 分地区: the region's figure split as the counted-once rule sums it — its own
+// bodies (省直部门合计 / 市本级合计) as a row of their own, then each prefecture (bold) followed
+// by its own bodies' row and its counties, then the region's total. A row whose figure is not
+// added into the total (a county under a prefecture counted from its 全市汇总, everything under
+// a province counted from its 全省汇总) says so (计入合计: 否): it is shown, never added.
 func regionsSheet(s *Summary) *flatSheet {
 	fs := &flatSheet{name: SheetRegions, title: fmt.Sprintf("%s%d年各地区表三、表四主要数据", s.Region.Name, s.Year),
-		note:       "每个地级、县级区划一行，按区划代码排列；地级行（加粗）为其所辖县级之和，末行为合计。数据：analytics.region_years（每县只计一次）。",
+		note: "每个区划只计一次：有汇总报告（全省/全市/全县汇总）的以汇总报告为准，否则为本级机关合计加所辖区划之和。" +
+			"“省直部门合计”“××市本级合计”行为本级机关之和；地级行（加粗）为该市汇总；“计入合计”为“否”的行已含于上级的汇总报告，" +
+			"只列出、不相加。按区划代码排列，末行为合计。数据：analytics.region_years、analytics.own_body_years。",
 		freezeCols: 2}
 	fs.cols = []column{{"区划代码", "text"}, {"名称", "text"}, {"层级", "text"}, {Label("analytics.region_years", "basis"), "text"},
-		{Label("analytics.region_years", "counted_report_count"), "int"}}
+		{"计入合计", "text"}, {Label("analytics.region_years", "counted_report_count"), "int"}}
 	for _, m := range regionMeasures {
 		fs.cols = append(fs.cols, column{Label("analytics.region_years", m), measureKind(m)})
 	}
-	row := func(r Record, style string) {
-		cells := []any{r.Str("region_code"), r.Str("region_name"), nameOr(levelNames, r.Str("level")),
-			nameOr(basisNames, r.Str("basis")), r.Num("counted_report_count")}
+	row := func(r Record, name, level, basis, count string, in bool, style string) {
+		cells := []any{r.Str("region_code"), name, level, basis, yesNo(in), r.Num(count)}
 		for _, m := range regionMeasures {
 			cells = append(cells, r.Num(m))
 		}
 		fs.add(style, cells...)
 	}
+	own := func(code, level, name string, in bool) {
+		if o := s.OwnOf(code); o != nil {
+			row(o, ownName(level, name), levelNames[level]+"本级机关", "本级机关之和", "report_count", in, "")
+		}
+	}
+	own(s.Region.Code, s.Region.Level, s.Region.Name, true)
 	for _, c := range s.Children {
+		code, level := c.Str("region_code"), c.Str("level")
 		style := ""
-		if c.Str("level") == "prefecture" {
+		if level == "prefecture" {
 			style = "bold"
 		}
-		row(c, style)
+		in := s.InTotal(code)
+		row(c, c.Str("region_name"), nameOr(levelNames, level), basisName(level, c.Str("basis")), "counted_report_count", in, style)
+		if level == "prefecture" {
+			own(code, level, c.Str("region_name"), in)
+		}
 	}
 	total := Record{}
 	for k, v := range s.Cur {
 		total[k] = v
 	}
-	total["region_name"] = s.Region.Name + "合计"
-	row(total, "bold")
+	row(total, s.Region.Name+"合计", nameOr(levelNames, s.Region.Level), basisName(s.Region.Level, s.Cur.Str("basis")),
+		"counted_report_count", true, "bold")
 	return fs
 }
 
@@ -568,46 +585,61 @@ func writeYoYSheet(f *excelize.File, st *styles, s *Summary) error {
 	return fitColumns(f, fs)
 }
 
+// coverageSheets is 报送情况: every division the registry expects within the region, at every
+// level, whether its own bodies reported (red when not), and the bodies of every level that
+// reported in an earlier year and not this year.
 func coverageSheets(s *Summary) (*flatSheet, *flatSheet) {
-	var expected, reported int
-	var missing []string
+	expected, reported := map[string]int{}, map[string]int{}
+	missing := map[string][]string{}
 	for _, c := range s.Coverage {
-		expected++
+		l := c.Str("level")
+		expected[l]++
 		if c.Bool("reported") {
-			reported++
+			reported[l]++
 		} else {
-			missing = append(missing, c.Str("county_name"))
+			missing[l] = append(missing[l], c.Str("region_name"))
 		}
 	}
-	note := fmt.Sprintf("应报县级区划%d个，已报送%d个，未报送%d个", expected, reported, expected-reported)
-	if len(missing) > 0 {
-		note += "：" + strings.Join(missing, "、")
+	var parts []string
+	for _, l := range []string{"province", "prefecture", "county"} {
+		if expected[l] == 0 {
+			continue
+		}
+		p := fmt.Sprintf("应报%s区划%d个，已报送%d个，未报送%d个", levelNames[l], expected[l], reported[l], expected[l]-reported[l])
+		if len(missing[l]) > 0 {
+			p += "：" + strings.Join(missing[l], "、")
+		}
+		parts = append(parts, p)
 	}
-	note += "（未报送的行标红）。数据：analytics.coverage。"
+	note := strings.Join(parts, "；") + "（未报送的行标红；省级、地级指本级机关——政府、部门、汇总报告——的报告，下级报告数另列）。" +
+		"部门无名录，缺报的部门见下表。数据：analytics.coverage。"
 	cov := &flatSheet{name: SheetCoverage, title: fmt.Sprintf("%s%d年报送情况", s.Region.Name, s.Year), note: note, freezeCols: 2}
 	v := "analytics.coverage"
-	cov.cols = []column{{"县级区划代码", "text"}, {Label(v, "county_name"), "text"}, {Label(v, "prefecture_name"), "text"},
+	cov.cols = []column{{"区划代码", "text"}, {Label(v, "region_name"), "text"}, {Label(v, "level"), "text"},
 		{Label(v, "reported"), "text"}, {Label(v, "basis"), "text"}, {Label(v, "report_count"), "int"},
 		{Label(v, "area_report_count"), "int"}, {Label(v, "government_report_count"), "int"},
 		{Label(v, "department_report_count"), "int"}, {Label(v, "township_report_count"), "int"},
-		{Label(v, "dev_zone_report_count"), "int"}, {Label(v, "incomplete_report_count"), "int"},
+		{Label(v, "dev_zone_report_count"), "int"}, {Label(v, "other_report_count"), "int"},
+		{Label(v, "incomplete_report_count"), "int"}, {Label(v, "below_report_count"), "int"},
 		{Label(v, "missing_body_count"), "int"}}
 	for _, c := range s.Coverage {
 		style := ""
 		if !c.Bool("reported") {
 			style = "red"
 		}
-		cov.add(style, c.Str("county_code"), c.Str("county_name"), c.Str("prefecture_name"), c.Bool("reported"),
-			nameOr(basisNames, c.Str("basis")), c.Num("report_count"), c.Num("area_report_count"), c.Num("government_report_count"),
+		l := c.Str("level")
+		cov.add(style, c.Str("region_code"), c.Str("region_name"), nameOr(levelNames, l), c.Bool("reported"),
+			basisName(l, c.Str("basis")), c.Num("report_count"), c.Num("area_report_count"), c.Num("government_report_count"),
 			c.Num("department_report_count"), c.Num("township_report_count"), c.Num("dev_zone_report_count"),
-			c.Num("incomplete_report_count"), c.Num("missing_body_count"))
+			c.Num("other_report_count"), c.Num("incomplete_report_count"), c.Num("below_report_count"), c.Num("missing_body_count"))
 	}
 	m := "analytics.missing_reports"
-	miss := &flatSheet{name: SheetCoverage, title: fmt.Sprintf("上年报送、%d年未报送的机关（%d个）", s.Year, len(s.Missing))}
-	miss.cols = []column{{"县级区划代码", "text"}, {Label(m, "county_name"), "text"}, {Label(m, "body"), "text"},
+	miss := &flatSheet{name: SheetCoverage, title: fmt.Sprintf("此前报送、%d年未报送的机关（%d个）", s.Year, len(s.Missing))}
+	miss.cols = []column{{"区划代码", "text"}, {Label(m, "region_name"), "text"}, {Label(m, "level"), "text"}, {Label(m, "body"), "text"},
 		{Label(m, "scope"), "text"}, {Label(m, "last_year"), "text"}}
 	for _, r := range s.Missing {
-		miss.add("", r.Str("county_code"), r.Str("county_name"), r.Str("body"), nameOr(scopeNames, r.Str("scope")), r.Str("last_year"))
+		miss.add("", r.Str("region_code"), r.Str("region_name"), nameOr(levelNames, r.Str("level")), r.Str("body"),
+			nameOr(scopeNames, r.Str("scope")), r.Str("last_year"))
 	}
 	return cov, miss
 }
@@ -635,14 +667,14 @@ func qualitySheet(s *Summary) *flatSheet {
 	fs := &flatSheet{name: SheetQuality, title: fmt.Sprintf("%s%d年勾稽规则违反（%d条，其中错误%d条）", s.Region.Name, s.Year, len(s.Violations), errs),
 		note:       "每条规则违反一行：报告、规则、应为值与实际印出值；原数字不改。R6 为跨年结转（来源 chain）。数据：analytics.rule_violations。",
 		freezeCols: 3}
-	fs.cols = []column{{"县级区划代码", "text"}, {Label(v, "county_name"), "text"}, {Label(v, "body"), "text"},
+	fs.cols = []column{{"区划代码", "text"}, {Label(v, "region_name"), "text"}, {Label(v, "body"), "text"},
 		{Label(v, "scope"), "text"}, {Label(v, "report_id"), "text"}, {Label(v, "format"), "text"}, {Label(v, "counted"), "text"},
 		{Label(v, "rule"), "text"}, {Label(v, "severity"), "text"}, {Label(v, "source"), "text"}, {Label(v, "table_name"), "text"},
 		{"行", "text"}, {"列", "text"}, {Label(v, "expected"), "dec"}, {Label(v, "found"), "dec"}, {Label(v, "message"), "text"}}
 	for _, r := range s.Violations {
 		t := r.Str("table_name")
 		f := schemas.Format(r.Str("format"))
-		fs.add("", r.Str("county_code"), r.Str("county_name"), r.Str("body"), nameOr(scopeNames, r.Str("scope")),
+		fs.add("", r.Str("region_code"), r.Str("region_name"), r.Str("body"), nameOr(scopeNames, r.Str("scope")),
 			r.Str("report_id"), r.Str("format"), r.Bool("counted"), r.Str("rule"), nameOr(severityNames, r.Str("severity")),
 			r.Str("source"), nameOr(tableNames, t), orEmpty(r.Str("row_key"), rowLabel(t, r.Str("row_key"), f)),
 			orEmpty(r.Str("col_key"), colLabel(t, r.Str("col_key"))), r.Num("expected"), r.Num("found"), r.Str("message"))

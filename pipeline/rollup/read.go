@@ -162,13 +162,21 @@ func checkLevel(level string) error {
 	return fmt.Errorf("level %q: want province, prefecture or county", level)
 }
 
-// RollupColumns are the columns `xxgk rollup` shows by default (after the code and name).
+// RollupColumns are the columns `xxgk rollup` shows by default (after the code, the name and
+// the basis).
 var RollupColumns = []string{"report_count", "requests_count", "handled_count", "granted_count", "partially_granted_count",
 	"withheld_count", "disclosure_rate", "withheld_rate", "review_count", "review_correction_rate", "litigation_count",
 	"litigation_correction_rate"}
 
+// OwnColumns are the own bodies' part (省直部门合计 / 市本级合计) `xxgk rollup` shows by default
+// for provinces and prefectures, after RollupColumns: a province's figure is its own bodies'
+// part plus its prefectures' figures, a prefecture's its own plus its counties'.
+var OwnColumns = []string{"counted_report_count", "own_report_count", "own_requests_count", "own_handled_count"}
+
 // Rollup returns one level's rollup for a year: every division of the level, or those within
-// (or containing) region, ordered by code. all selects every column of the view.
+// (or containing) region, ordered by code. Each division is counted once (basis: its
+// consolidated report, or its own bodies plus its child divisions' figures). all selects every
+// column of the view.
 func (r *Reader) Rollup(ctx context.Context, level string, year int, region string, all bool) (*Table, error) {
 	if err := checkLevel(level); err != nil {
 		return nil, err
@@ -185,13 +193,11 @@ func (r *Reader) Rollup(ctx context.Context, level string, year int, region stri
 	codeCol := level + "_code"
 	cols := "*"
 	if !all {
-		sel := []string{codeCol, level + "_name"}
-		if level == "county" {
-			sel = append(sel, "basis")
-		} else {
-			sel = append(sel, "county_count")
+		sel := append([]string{codeCol, level + "_name", "basis"}, RollupColumns...)
+		if level != "county" {
+			sel = append(sel, OwnColumns...)
 		}
-		cols = strings.Join(append(sel, RollupColumns...), ", ")
+		cols = strings.Join(sel, ", ")
 	}
 	q := fmt.Sprintf(`select %s from analytics.%s_years where year = ? and (starts_with(%s, ?) or starts_with(?, %s)) order by %s`,
 		cols, level, codeCol, codeCol, codeCol)
@@ -272,28 +278,45 @@ func (r *Reader) Measures(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// Coverage returns analytics.coverage for a year (within region), and the summary: counties
-// expected, counties reported.
-func (r *Reader) Coverage(ctx context.Context, year int, region string) (*Table, error) {
+// CoverageOptions select what Coverage and MissingBodies show.
+type CoverageOptions struct {
+	Year   int
+	Region string // division code prefix ("" for all)
+	Level  string // province, prefecture or county ("" for every level)
+}
+
+// Coverage returns analytics.coverage for a year (within region, at a level or all): every
+// division the registry expects, whether its own bodies reported, its reports by scope, the
+// reports below it and its bodies that stopped reporting; ordered by code (a province, then
+// each prefecture followed by its counties).
+func (r *Reader) Coverage(ctx context.Context, o CoverageOptions) (*Table, error) {
+	if o.Level != "" {
+		if err := checkLevel(o.Level); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.requireModels(ctx); err != nil {
 		return nil, err
 	}
-	if err := r.checkYear(ctx, year); err != nil {
+	if err := r.checkYear(ctx, o.Year); err != nil {
 		return nil, err
 	}
-	if err := r.checkRegion(ctx, region); err != nil {
+	if err := r.checkRegion(ctx, o.Region); err != nil {
 		return nil, err
 	}
-	return r.Query(ctx, `select county_code, county_name, prefecture_name, reported, basis, report_count, area_report_count,
-		government_report_count, department_report_count, township_report_count, dev_zone_report_count,
-		incomplete_report_count, missing_body_count
-		from analytics.coverage where year = ? and starts_with(county_code, ?) order by county_code`, year, region)
+	return r.Query(ctx, `select region_code, region_name, level, reported, basis, report_count, area_report_count,
+		government_report_count, department_report_count, township_report_count, dev_zone_report_count, other_report_count,
+		incomplete_report_count, below_report_count, missing_body_count
+		from analytics.coverage where year = ? and starts_with(region_code, ?) and (? = '' or level = ?)
+		order by region_code`, o.Year, o.Region, o.Level, o.Level)
 }
 
-// MissingBodies returns analytics.missing_reports for a year (within region).
-func (r *Reader) MissingBodies(ctx context.Context, year int, region string) (*Table, error) {
-	return r.Query(ctx, `select county_code, county_name, body, scope, last_year from analytics.missing_reports
-		where year = ? and starts_with(county_code, ?) order by county_code, body`, year, region)
+// MissingBodies returns analytics.missing_reports for a year (within region, at a level or
+// all): the bodies that reported in an earlier year and not this one.
+func (r *Reader) MissingBodies(ctx context.Context, o CoverageOptions) (*Table, error) {
+	return r.Query(ctx, `select region_code, region_name, level, body, scope, last_year from analytics.missing_reports
+		where year = ? and starts_with(region_code, ?) and (? = '' or level = ?) order by region_code, body`,
+		o.Year, o.Region, o.Level, o.Level)
 }
 
 // CompetingFiles returns, for a year (within region), the files of the reports that several
@@ -316,7 +339,7 @@ func (r *Reader) CompetingFiles(ctx context.Context, year int, region string) (*
 type ChecksOptions struct {
 	Year   int    // 0: every year
 	Rule   string // R1…R8, "" for all
-	Region string
+	Region string // the bodies of the divisions within this code (21: provincial departments too)
 }
 
 // Checks returns analytics.rule_violations filtered.
@@ -338,11 +361,11 @@ func (r *Reader) Checks(ctx context.Context, o ChecksOptions) (*Table, error) {
 			return nil, fmt.Errorf("rule %q: want R1 … R8", o.Rule)
 		}
 	}
-	return r.Query(ctx, `select county_code, county_name, body, year, rule, severity, source, table_name, row_key, col_key,
+	return r.Query(ctx, `select region_code, region_name, body, year, rule, severity, source, table_name, row_key, col_key,
 		expected, found, counted, message
 		from analytics.rule_violations
-		where (? = 0 or year = ?) and (? = '' or rule = ?) and starts_with(county_code, ?)
-		order by county_code, year, body, rule, seq`, o.Year, o.Year, o.Rule, o.Rule, o.Region)
+		where (? = 0 or year = ?) and (? = '' or rule = ?) and starts_with(region_code, ?)
+		order by region_code, year, body, rule, seq`, o.Year, o.Year, o.Rule, o.Rule, o.Region)
 }
 
 // View describes one view or table of the warehouse.

@@ -129,7 +129,7 @@ func (r *runner) problem(format string, args ...any) {
 	r.log.Warn(msg)
 }
 
-// inScope is a SQL condition on a county code column and a year column for the plan.
+// inScope is a SQL condition on a division code column (any level) and a year column for the plan.
 func inScope(p *plan, codeCol, yearCol string) string {
 	var or []string
 	for _, reg := range p.regions {
@@ -176,7 +176,7 @@ func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
 			r.problem("data test %s %s: %d rows", f.Model, f.Test, f.Rows)
 		}
 	}
-	t, err := rd.Query(ctx, `select count(*) from analytics.rule_violations where `+inScope(p, "county_code", "year"))
+	t, err := rd.Query(ctx, `select count(*) from analytics.rule_violations where `+inScope(p, "region_code", "year"))
 	if err != nil {
 		return fmt.Errorf("run: validate: %w", err)
 	}

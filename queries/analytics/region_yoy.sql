@@ -15,5 +15,7 @@ select
     value_yoy_pct,
     series_break,
     formats,
-    formats_prev
+    formats_prev,
+    basis,
+    basis_prev
 from marts.region_yoy;

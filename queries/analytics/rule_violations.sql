@@ -1,4 +1,5 @@
--- analytics.rule_violations: the rule violations (R1–R8) of the reports of record: those the
+-- analytics.rule_violations: the rule violations (R1–R8) of the reports of record of every level
+-- (region_code is the body's division at its level; county_code NULL above county): those the
 -- validator found in each report (source 'report') and the carry-over chain breaks across years
 -- (R6, source 'chain', from analytics.carryover_breaks; R6 is only ever checked here).
 with col_labels as (
@@ -11,7 +12,10 @@ with col_labels as (
 )
 select
     r.report_id,
-    r.region_code as county_code,
+    r.level,
+    r.region_code,
+    r.region_name,
+    r.county_code,
     r.county_name,
     r.prefecture_code,
     r.province_code,
@@ -37,6 +41,9 @@ where c.rule <> 'R6'
 union all
 select
     b.report_id,
+    b.level,
+    b.region_code,
+    r.region_name,
     b.county_code,
     b.county_name,
     b.prefecture_code,
@@ -61,4 +68,4 @@ join marts.reports_of_record as r
     on r.report_id = b.report_id
 left join col_labels as l
     on l.col_key = b.col_key
-order by county_code, year, body, rule, seq;
+order by region_code, year, body, rule, seq;
