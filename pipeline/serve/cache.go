@@ -29,6 +29,10 @@ type versionCache struct {
 	searchOnce sync.Once
 	searchErr  error
 	search     *searchIndex
+
+	qualityOnce sync.Once
+	qualityErr  error
+	quality     *qualityCache
 }
 
 // division is one row of main.regions.

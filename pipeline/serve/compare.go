@@ -28,6 +28,14 @@ type compareRow struct {
 	RankFrom    *int64   `col:"rank_from"`
 	RankTo      *int64   `col:"rank_to"`
 	SeriesBreak bool     `col:"series_break"`
+	BasisFrom   *string  `col:"basis_from"`
+	BasisTo     *string  `col:"basis_to"`
+}
+
+// BasisChanged reports whether the division was counted differently in the two years (its
+// consolidated report one year, its bodies the other): worth a look before reading the change.
+func (r compareRow) BasisChanged() bool {
+	return r.BasisFrom != nil && r.BasisTo != nil && *r.BasisFrom != *r.BasisTo
 }
 
 // Value formats one of the two values: a rate as a percentage, a count with separators.

@@ -5,10 +5,12 @@ import (
 	"strings"
 )
 
-// The coverage page is a grid of the divisions the registry expects (analytics.coverage)
-// against the years: what each sent, what is missing, and what came late — a report whose
-// body's report for that year was first loaded by a later ingest run than the year's first
-// reports (a report sent after the collection, not a correction of one already in).
+// The coverage page is a grid of the divisions the registry expects at every level
+// (analytics.coverage: the province's and each prefecture's own bodies — 省直部门, 市本级 —
+// and every county) against the years: what each sent, what is missing, and what came late — a
+// report whose body's report for that year was first loaded by a later ingest run than the
+// year's first reports (sent after the collection; a corrected version of a report already in
+// is not late).
 
 // coverageRow is one division and year of analytics.coverage, with its late reports.
 type coverageRow struct {
@@ -22,6 +24,7 @@ type coverageRow struct {
 	Basis           string  `col:"basis"`
 	ReportCount     int64   `col:"report_count"`
 	IncompleteCount int64   `col:"incomplete_report_count"`
+	BelowCount      int64   `col:"below_report_count"`
 	MissingBodies   int64   `col:"missing_body_count"`
 	LateCount       int64   `col:"late_count"`
 }
@@ -102,13 +105,13 @@ func (s *Server) coverage(q *req) error {
 			where f.run_id > y.run_id
 			group by c.region_code, c.year
 		)
-		select c.county_code as region_code, c.county_name as region_name, 'county' as level, c.prefecture_code, c.prefecture_name,
-			c.year, c.reported, c.basis, c.report_count, c.incomplete_report_count, c.missing_body_count,
+		select c.region_code, coalesce(c.region_name, c.region_code) as region_name, c.level, c.prefecture_code, c.prefecture_name,
+			c.year, c.reported, c.basis, c.report_count, c.incomplete_report_count, c.below_report_count, c.missing_body_count,
 			coalesce(l.late_count, 0) as late_count
 		from analytics.coverage as c
-		left join late as l on l.region_code = c.county_code and l.year = c.year
-		where starts_with(c.county_code, $1)
-		order by c.county_code, c.year`, nonEmpty(pref, region.Code))
+		left join late as l on l.region_code = c.region_code and l.year = c.year
+		where starts_with(c.region_code, $1)
+		order by c.region_code, c.year`, nonEmpty(pref, region.Code))
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,12 @@ import (
 )
 
 // The divisions page walks province → prefecture → county → body → report. Each level shows
-// the division's figures for the year (analytics.region_years), how they were counted (basis:
-// its consolidated report, or the sum of its bodies), its own bodies' reports
-// (analytics.reports) and the divisions below it with their figures — sortable, filterable by
-// prefecture, and downloadable as CSV exactly as shown.
+// the division's figures for the year (analytics.region_years: each body counted once at every
+// level), how they were counted (basis: its consolidated report — 全省/全市/全县汇总 — or its
+// own bodies plus the divisions below), the part its own bodies make up (the own_ columns:
+// 省直部门合计, 市本级合计, 县本级合计), its own bodies' reports (analytics.reports at its level)
+// and the divisions below it with their figures — sortable, filterable by prefecture, and
+// downloadable as CSV exactly as shown.
 
 // figures is one division's row of analytics.region_years.
 type figures struct {
@@ -22,11 +24,12 @@ type figures struct {
 	Name            string   `col:"region_name"`
 	Parent          *string  `col:"parent_code"`
 	Year            int64    `col:"year"`
-	Basis           *string  `col:"basis"`
+	Basis           string   `col:"basis"`
 	CountyCount     int64    `col:"county_count"`
 	AreaBasisCount  *int64   `col:"area_basis_count"`
 	ReportCount     int64    `col:"report_count"`
 	CountedCount    *int64   `col:"counted_report_count"`
+	OwnCount        int64    `col:"own_report_count"`
 	IncompleteCount *int64   `col:"incomplete_report_count"`
 	Requests        *int64   `col:"requests_count"`
 	Handled         *int64   `col:"handled_count"`
@@ -37,21 +40,45 @@ type figures struct {
 	Litigation      *int64   `col:"litigation_count"`
 	DisclosureRate  *float64 `col:"disclosure_rate"`
 	WithheldRate    *float64 `col:"withheld_rate"`
+	// the part of the figure the division's own bodies make up
+	OwnRequests  *int64 `col:"own_requests_count"`
+	OwnHandled   *int64 `col:"own_handled_count"`
+	OwnGranted   *int64 `col:"own_granted_count"`
+	OwnPartially *int64 `col:"own_partially_granted_count"`
+	OwnWithheld  *int64 `col:"own_withheld_count"`
+	OwnReview    *int64 `col:"own_review_count"`
+	OwnLitig     *int64 `col:"own_litigation_count"`
 }
 
 const figuresCols = `level, region_code, region_name, parent_code, year, basis, county_count, area_basis_count, report_count,
-	counted_report_count, incomplete_report_count, requests_count, handled_count, granted_count, partially_granted_count,
-	withheld_count, review_count, litigation_count, disclosure_rate, withheld_rate`
+	counted_report_count, own_report_count, incomplete_report_count, requests_count, handled_count, granted_count,
+	partially_granted_count, withheld_count, review_count, litigation_count, disclosure_rate, withheld_rate,
+	own_requests_count, own_handled_count, own_granted_count, own_partially_granted_count, own_withheld_count,
+	own_review_count, own_litigation_count`
 
 // BasisText says how the figure was counted.
 func (f figures) BasisText() string {
-	if f.Basis != nil {
-		return basisName(*f.Basis)
+	switch f.Basis {
+	case "area":
+		return "汇总报告（" + areaWord(f.Level) + "）"
+	case "bodies":
+		if f.Level == "county" {
+			return "本级各机关之和"
+		}
+		return "本级机关加下级区划之和"
 	}
-	if f.AreaBasisCount != nil {
-		return fmt.Sprintf("下级区划之和（其中 %d 个县级区划按汇总报告）", *f.AreaBasisCount)
+	return basisName(f.Basis)
+}
+
+// areaWord names a level's consolidated report.
+func areaWord(level string) string {
+	switch level {
+	case "province":
+		return "全省汇总"
+	case "prefecture":
+		return "全市汇总"
 	}
-	return "下级区划之和"
+	return "全县汇总"
 }
 
 // bodyReport is one report of record of a division's own bodies (analytics.reports).
@@ -63,6 +90,7 @@ type bodyReport struct {
 	Format       string `col:"format"`
 	Status       string `col:"status"`
 	Counted      bool   `col:"counted"`
+	CountedIn    string `col:"counted_in"`
 	CheckCount   int64  `col:"check_count"`
 	ProblemCount int64  `col:"problem_count"`
 	Requests     *int64 `col:"requests_count"`
@@ -114,9 +142,10 @@ func lessPtr[T int64 | float64](a, b *T) bool {
 var divisionColumns = []column{
 	{Key: "region_code", Label: "区划代码", value: func(f *figures) string { return f.Code }, less: func(a, b *figures) bool { return a.Code < b.Code }},
 	{Key: "region_name", Label: "名称", value: func(f *figures) string { return f.Name }, less: func(a, b *figures) bool { return a.Name < b.Name }},
-	{Key: "basis", Label: "汇总口径", value: func(f *figures) string { return f.BasisText() }, less: func(a, b *figures) bool { return a.BasisText() < b.BasisText() }},
+	{Key: "basis", Label: "汇总口径", value: func(f *figures) string { return f.Basis }, less: func(a, b *figures) bool { return a.Basis < b.Basis }},
 	intCol("report_count", "报告数", func(f *figures) *int64 { return &f.ReportCount }),
 	intCol("counted_report_count", "计入报告数", func(f *figures) *int64 { return f.CountedCount }),
+	intCol("own_report_count", "本级计入", func(f *figures) *int64 { return &f.OwnCount }),
 	intCol("requests_count", "新收申请", func(f *figures) *int64 { return f.Requests }),
 	intCol("handled_count", "办理总数", func(f *figures) *int64 { return f.Handled }),
 	intCol("granted_count", "予以公开", func(f *figures) *int64 { return f.Granted }),
@@ -230,15 +259,13 @@ func (s *Server) divisions(q *req) error {
 		sort.Slice(b.Prefs, func(i, j int) bool { return b.Prefs[i].Code < b.Prefs[j].Code })
 	}
 	sortFigures(b.Children, sortKey, dir)
-	if region.Level == "county" {
-		if b.Bodies, err = scan[bodyReport](ctx, ss, `select r.report_id, r.body, r.scope, r.year, r.format, r.status, r.counted,
-				r.check_count, r.problem_count, m.requests_count, m.handled_count, r.source_path
-			from analytics.reports as r
-			left join marts.report_measures as m on m.report_id = r.report_id
-			where r.county_code = ? and r.year = ?
-			order by r.scope = 'area' desc, r.scope = 'government' desc, r.body`, region.Code, year); err != nil {
-			return err
-		}
+	if b.Bodies, err = scan[bodyReport](ctx, ss, `select r.report_id, r.body, r.scope, r.year, r.format, r.status, r.counted,
+			r.counted_in, r.check_count, r.problem_count, m.requests_count, m.handled_count, r.source_path
+		from analytics.reports as r
+		left join marts.report_measures as m on m.report_id = r.report_id
+		where r.region_code = ? and r.year = ?
+		order by r.scope = 'area' desc, r.scope = 'government' desc, r.body`, region.Code, year); err != nil {
+		return err
 	}
 	if format == "csv" {
 		return s.divisionsCSV(q, &b, part)
@@ -280,11 +307,11 @@ func (s *Server) divisionsCSV(q *req, b *divisionsBody, part string) error {
 	w := csv.NewWriter(&buf)
 	name := fmt.Sprintf("%s_%d_%s", b.Region.Code, b.Year, part)
 	if part == "bodies" {
-		_ = w.Write([]string{"report_id", "body", "scope", "year", "format", "status", "counted", "requests_count", "handled_count",
-			"check_count", "problem_count", "source_path"})
+		_ = w.Write([]string{"report_id", "body", "scope", "year", "format", "status", "counted", "counted_in", "requests_count",
+			"handled_count", "check_count", "problem_count", "source_path"})
 		for _, r := range b.Bodies {
 			_ = w.Write([]string{strconv.FormatInt(r.ReportID, 10), r.Body, r.Scope, strconv.FormatInt(r.Year, 10), r.Format, r.Status,
-				strconv.FormatBool(r.Counted), ptrText(r.Requests), ptrText(r.Handled), strconv.FormatInt(r.CheckCount, 10),
+				strconv.FormatBool(r.Counted), r.CountedIn, ptrText(r.Requests), ptrText(r.Handled), strconv.FormatInt(r.CheckCount, 10),
 				strconv.FormatInt(r.ProblemCount, 10), r.SourcePath})
 		}
 	} else {

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type qualityItem struct {
 	RegionCode string       `col:"region_code"`
 	RegionName *string      `col:"region_name"`
 	PrefName   *string      `col:"prefecture_name"`
+	PrefCode   *string      `col:"prefecture_code"`
 	Body       string       `col:"body"`
 	Year       int64        `col:"year"`
 	Source     string       `col:"source"`
@@ -77,19 +79,17 @@ const qualityPageSize = 200
 // columns; $1 rule or problem code, $2 severity, $3 level, $4 prefecture, $5 year (” and 0:
 // all).
 var qualitySQL = map[string]string{
-	"violations": `select v.report_id, 'county' as level, v.county_code as region_code, v.county_name as region_name,
-			p.name as prefecture_name, v.body, v.year, v.source, v.rule, v.severity, v.table_name, v.row_key, v.col_key,
+	"violations": `select v.report_id, v.level, v.region_code, v.region_name, p.name as prefecture_name, v.prefecture_code, v.body, v.year, v.source, v.rule, v.severity, v.table_name, v.row_key, v.col_key,
 			v.expected, v.found, null::integer as line, v.message
 		from analytics.rule_violations as v
 		left join main.regions as p on p.code = v.prefecture_code
-		where ($1 = '' or v.rule = $1) and ($2 = '' or v.severity = $2) and ($3 = '' or $3 = 'county')
+		where ($1 = '' or v.rule = $1) and ($2 = '' or v.severity = $2) and ($3 = '' or v.level = $3)
 			and ($4 = '' or v.prefecture_code = $4) and ($5 = 0 or v.year = $5)`,
-	"problems": `select r.report_id, 'county' as level, r.county_code as region_code, r.county_name as region_name,
-			r.prefecture_name, r.body, r.year, 'report' as source, p.code as rule, p.severity, p.table_name, p.row_key, p.col_key,
+	"problems": `select r.report_id, r.level, r.region_code, r.region_name, r.prefecture_name, r.prefecture_code, r.body, r.year, 'report' as source, p.code as rule, p.severity, p.table_name, p.row_key, p.col_key,
 			null::decimal(18,4) as expected, null::decimal(18,4) as found, p.line, p.message
 		from main.problems as p
 		join analytics.reports as r on r.report_id = p.report_id
-		where ($1 = '' or p.code = $1) and ($2 = '' or p.severity = $2) and ($3 = '' or $3 = 'county')
+		where ($1 = '' or p.code = $1) and ($2 = '' or p.severity = $2) and ($3 = '' or r.level = $3)
 			and ($4 = '' or r.prefecture_code = $4) and ($5 = 0 or r.year = $5)`,
 }
 
@@ -135,18 +135,11 @@ func (s *Server) quality(q *req) error {
 		return err
 	}
 	ctx, ss := q.ctx(), q.session()
-	type counts struct {
-		V int64 `col:"v"`
-		P int64 `col:"p"`
-		F int64 `col:"f"`
-	}
-	n, _, err := scanOne[counts](ctx, ss, `select (select count(*) from analytics.rule_violations) as v,
-		(select count(*) from main.problems where report_id in (select report_id from analytics.reports)) as p,
-		(select count(*) from main.failed_inputs) as f`)
+	qc, err := q.qualityFacets()
 	if err != nil {
 		return err
 	}
-	b.ViolationCount, b.ProblemCount, b.Fails = n.V, n.P, n.F
+	b.ViolationCount, b.ProblemCount, b.Fails = qc.counts.V, qc.counts.P, qc.counts.F
 	if b.Kind == "failed" {
 		if b.Failed, err = scan[failedInput](ctx, ss, `select path, reason, detail, size_bytes from main.failed_inputs order by path limit 1000`); err != nil {
 			return err
@@ -154,43 +147,19 @@ func (s *Server) quality(q *req) error {
 		s.render(q, "quality", "数据质量", "quality", b)
 		return nil
 	}
-	base := qualitySQL[b.Kind]
-	args := []any{b.Rule, b.Severity, b.Level, b.Prefecture, b.Year}
-	facetOf := func(col string) ([]facet, error) {
-		return scan[facet](ctx, ss, `select `+col+` as value, `+col+` as label, count(*) as n from (`+base+`) group by all order by value`,
-			"", "", "", "", 0)
-	}
-	if b.Rules, err = facetOf("rule"); err != nil {
-		return err
-	}
-	if b.Severities, err = facetOf("severity"); err != nil {
-		return err
-	}
-	if b.Levels, err = facetOf("level"); err != nil {
-		return err
-	}
-	if b.Prefs, err = scan[facet](ctx, ss, `select p.code as value, p.name as label, count(*) as n from (`+base+`) as v
-			join main.regions as g on g.code = v.region_code join main.regions as p on p.code = g.prefecture_code
-			group by all order by value`, "", "", "", "", 0); err != nil {
-		return err
-	}
-	type total struct {
-		N int64 `col:"n"`
-	}
-	t, _, err := scanOne[total](ctx, ss, `select count(*) as n from (`+base+`)`, args...)
-	if err != nil {
-		return err
-	}
-	b.Total = t.N
-	b.Pages = int((t.N + qualityPageSize - 1) / qualityPageSize)
+	f := qc.facets[b.Kind]
+	b.Rules, b.Severities, b.Levels, b.Prefs = f.rules, f.severities, f.levels, f.prefs
 	limit, offset := qualityPageSize, (b.Page-1)*qualityPageSize
 	if format == "csv" {
 		limit, offset = 1_000_000, 0
 	}
-	if b.Items, err = scan[qualityItem](ctx, ss, `select * from (`+base+`) order by year desc, region_code, body, rule
-		limit $6 offset $7`, append(args, limit, offset)...); err != nil {
+	rows, err := s.qualityItems(q, b.Kind, []any{b.Rule, b.Severity, b.Level, b.Prefecture, b.Year, limit, offset})
+	if err != nil {
 		return err
 	}
+	b.Items = rows.items
+	b.Total = rows.total
+	b.Pages = int((b.Total + qualityPageSize - 1) / qualityPageSize)
 	if format == "csv" {
 		return qualityCSV(q, &b)
 	}
@@ -229,4 +198,138 @@ func qualityCSV(q *req, b *qualityBody) error {
 	q.w.Header().Set("Content-Disposition", contentDisposition("xxgk-quality-"+b.Kind+".csv"))
 	_, err := q.w.Write(buf.Bytes())
 	return err
+}
+
+type qualityRows struct {
+	items []qualityItem
+	total int64
+}
+
+// qualityItems reads one page of the filtered items and how many match in all (one
+// evaluation of the views: the count is a window over the same rows).
+func (s *Server) qualityItems(q *req, kind string, args []any) (qualityRows, error) {
+	type row struct {
+		ReportID   int64        `col:"report_id"`
+		Level      string       `col:"level"`
+		RegionCode string       `col:"region_code"`
+		RegionName *string      `col:"region_name"`
+		PrefName   *string      `col:"prefecture_name"`
+		PrefCode   *string      `col:"prefecture_code"`
+		Body       string       `col:"body"`
+		Year       int64        `col:"year"`
+		Source     string       `col:"source"`
+		Rule       string       `col:"rule"`
+		Severity   string       `col:"severity"`
+		Table      *string      `col:"table_name"`
+		Row        *string      `col:"row_key"`
+		Col        *string      `col:"col_key"`
+		Expected   *schemas.Dec `col:"expected"`
+		Found      *schemas.Dec `col:"found"`
+		Line       *int64       `col:"line"`
+		Message    string       `col:"message"`
+		Total      int64        `col:"total"`
+	}
+	rows, err := scan[row](q.ctx(), q.session(), `select *, count(*) over () as total from (`+qualitySQL[kind]+`)
+		order by year desc, region_code, body, rule limit $6 offset $7`, args...)
+	if err != nil {
+		return qualityRows{}, err
+	}
+	var out qualityRows
+	for _, r := range rows {
+		out.total = r.Total
+		out.items = append(out.items, qualityItem{ReportID: r.ReportID, Level: r.Level, RegionCode: r.RegionCode, RegionName: r.RegionName,
+			PrefName: r.PrefName, PrefCode: r.PrefCode, Body: r.Body, Year: r.Year, Source: r.Source, Rule: r.Rule, Severity: r.Severity,
+			Table: r.Table, Row: r.Row, Col: r.Col, Expected: r.Expected, Found: r.Found, Line: r.Line, Message: r.Message})
+	}
+	if len(rows) == 0 && args[6].(int) > 0 {
+		// past the last page: count without it
+		type n struct {
+			N int64 `col:"n"`
+		}
+		c, _, err := scanOne[n](q.ctx(), q.session(), `select count(*) as n from (`+qualitySQL[kind]+`)`, args[:5]...)
+		if err != nil {
+			return out, err
+		}
+		out.total = c.N
+	}
+	return out, nil
+}
+
+// qualityCache holds the filters' choices and the tab counts of a version: they count
+// everything, so they change only with the version.
+type qualityCache struct {
+	counts struct {
+		V int64 `col:"v"`
+		P int64 `col:"p"`
+		F int64 `col:"f"`
+	}
+	facets map[string]qualityFacets
+}
+
+type qualityFacets struct {
+	rules, severities, levels, prefs []facet
+}
+
+func (q *req) qualityFacets() (*qualityCache, error) {
+	c := &q.l.g.cache
+	c.qualityOnce.Do(func() {
+		ctx, ss := context.WithoutCancel(q.ctx()), q.session()
+		qc := &qualityCache{facets: map[string]qualityFacets{}}
+		type counts = struct {
+			V int64 `col:"v"`
+			P int64 `col:"p"`
+			F int64 `col:"f"`
+		}
+		n, _, err := scanOne[counts](ctx, ss, `select (select count(*) from analytics.rule_violations) as v,
+			(select count(*) from main.problems where report_id in (select report_id from analytics.reports)) as p,
+			(select count(*) from main.failed_inputs) as f`)
+		if err != nil {
+			c.qualityErr = err
+			return
+		}
+		qc.counts = n
+		for kind, base := range qualitySQL {
+			type g struct {
+				Dim   string  `col:"dim"`
+				Value *string `col:"value"`
+				Label *string `col:"label"`
+				N     int64   `col:"n"`
+			}
+			rows, err := scan[g](ctx, ss, `select case when grouping(rule) = 0 then 'rule' when grouping(severity) = 0 then 'severity'
+					when grouping(level) = 0 then 'level' else 'prefecture' end as dim,
+				coalesce(rule, severity, level, prefecture_code) as value,
+				coalesce(rule, severity, level, any_value(prefecture_name)) as label,
+				count(*) as n
+				from (`+base+`)
+				group by grouping sets ((rule), (severity), (level), (prefecture_code))
+				order by dim, value`, "", "", "", "", 0)
+			if err != nil {
+				c.qualityErr = err
+				return
+			}
+			var f qualityFacets
+			for _, r := range rows {
+				if r.Value == nil {
+					continue
+				}
+				fc := facet{Value: *r.Value, Label: *r.Value, N: r.N}
+				if r.Label != nil {
+					fc.Label = *r.Label
+				}
+				switch r.Dim {
+				case "rule":
+					f.rules = append(f.rules, fc)
+				case "severity":
+					f.severities = append(f.severities, fc)
+				case "level":
+					f.levels = append(f.levels, fc)
+				default:
+					f.prefs = append(f.prefs, fc)
+				}
+			}
+			qc.facets[kind] = f
+		}
+		c.quality = qc
+	})
+	return c.quality, c.qualityErr
 }

@@ -153,12 +153,12 @@ func (q *req) searchIndex() (*searchIndex, error) {
 			return
 		}
 		ctx := context.WithoutCancel(q.ctx())
-		bodies, err := scan[bodyEntry](ctx, q.session(), `select county_code as region_code, any_value(county_name) as region_name,
+		bodies, err := scan[bodyEntry](ctx, q.session(), `select region_code, any_value(region_name) as region_name,
 				body, count(*) as report_count, min(year) as first_year, max(year) as last_year,
 				arg_max(report_id, year) as last_report_id
 			from analytics.reports
-			group by county_code, body
-			order by county_code, body`)
+			group by region_code, body
+			order by region_code, body`)
 		if err != nil {
 			c.searchErr = err
 			return

@@ -62,6 +62,16 @@ var funcs = template.FuncMap{
 	"pct":   fmtPct,
 	"delta": fmtDelta,
 	"level": levelName,
+	"levels": func(list string) string {
+		if list == "" {
+			return "—"
+		}
+		parts := strings.Split(list, ",")
+		for i, p := range parts {
+			parts[i] = levelName(p)
+		}
+		return strings.Join(parts, "、")
+	},
 	"basis": basisName,
 	"scope": scopeName,
 	"state": stateName,
@@ -90,6 +100,7 @@ var funcs = template.FuncMap{
 	"html":     func(s string) template.HTML { return template.HTML(s) }, // only for the export's own HTML
 	"add":      func(a, b int) int { return a + b },
 	"derefInt": derefInt,
+	"gt0":      func(p *int64) bool { return p != nil && *p > 0 },
 	"int64":    func(n int) int64 { return int64(n) },
 	// nextDir is the sort direction a column header links to: the other one for the column
 	// sorted on, else ascending (descending for numbers reads better, but one rule is simpler).
