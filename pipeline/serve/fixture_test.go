@@ -28,6 +28,7 @@ import (
 //   - run 2: the held-back reports arrive: they are late;
 //   - run 3: one report's file is corrected (a line appended): a second version supersedes the
 //     first, whose recorded SHA-256 no longer matches the file at its path.
+//
 // Expected values come from the gold files and from what the fixture did, never from the
 // warehouse through the code under test.
 type fixture struct {
