@@ -16,23 +16,45 @@ import (
 // index. Each part is read once per version, on first use, with the session of the request
 // that needs it.
 type versionCache struct {
-	basicOnce sync.Once
-	basicErr  error
-	years     []int
-	areas     []division          // provinces and prefectures with figures, by code
-	byCode    map[string]division // every division of main.regions
+	basic    lazy[*basicData]
+	views    lazy[[]viewDoc]
+	search   lazy[*searchIndex]
+	late     lazy[map[lateKey]int64]
+	coverage lazy[[]coverageRow]
+	quality  lazy[*qualityCache]
 
-	viewsOnce sync.Once
-	viewsErr  error
-	views     []viewDoc
+	overviewMu sync.Mutex
+	overviews  map[string]*lazy[*overviewBody] // by region and year
+}
 
-	searchOnce sync.Once
-	searchErr  error
-	search     *searchIndex
+// basicData is what every page needs: the years and the divisions.
+type basicData struct {
+	years  []int
+	areas  []division          // provinces and prefectures with figures, by code
+	byCode map[string]division // every division of main.regions
+}
 
-	qualityOnce sync.Once
-	qualityErr  error
-	quality     *qualityCache
+// lazy is a value read once per version, on first use. A read interrupted because its
+// request ended (or the version is being replaced) is not kept: the next request reads again.
+type lazy[T any] struct {
+	mu   sync.Mutex
+	done bool
+	v    T
+	err  error
+}
+
+func (l *lazy[T]) get(ctx context.Context, fill func(context.Context) (T, error)) (T, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.done {
+		return l.v, l.err
+	}
+	v, err := fill(ctx)
+	if err != nil && ctx.Err() != nil {
+		return v, err
+	}
+	l.v, l.err, l.done = v, err, true
+	return v, err
 }
 
 // division is one row of main.regions.
@@ -72,22 +94,18 @@ func levelName(l string) string {
 }
 
 // basic returns the years and divisions of the version.
-func (q *req) basic() (*versionCache, error) {
-	c := &q.l.g.cache
-	c.basicOnce.Do(func() {
+func (q *req) basic() (*basicData, error) {
+	return q.l.g.cache.basic.get(q.ctx(), func(ctx context.Context) (*basicData, error) {
 		if !q.l.g.version.HasModels {
-			c.basicErr = errorf(503, "仓库中没有 analytics 视图（由较早版本发布）：运行 xxgk views --refresh --db %s / the warehouse has no analytics views: run xxgk views --refresh", q.l.s.Path())
-			return
+			return nil, errorf(503, "仓库中没有 analytics 视图（由较早版本发布）：运行 xxgk views --refresh --db %s / the warehouse has no analytics views: run xxgk views --refresh", q.l.s.Path())
 		}
-		// a request's context may end; the cache outlives it
-		ctx := context.WithoutCancel(q.ctx())
+		c := &basicData{}
 		type yearRow struct {
 			Year int `col:"year"`
 		}
 		ys, err := scan[yearRow](ctx, q.l.s, `select distinct year from analytics.region_years order by year`)
 		if err != nil {
-			c.basicErr = fmt.Errorf("years: %w", err)
-			return
+			return nil, fmt.Errorf("years: %w", err)
 		}
 		for _, y := range ys {
 			c.years = append(c.years, y.Year)
@@ -97,8 +115,7 @@ func (q *req) basic() (*versionCache, error) {
 				code in (select region_code from analytics.region_years) as has_figures
 			from main.regions order by code`)
 		if err != nil {
-			c.basicErr = fmt.Errorf("divisions: %w", err)
-			return
+			return nil, fmt.Errorf("divisions: %w", err)
 		}
 		c.byCode = make(map[string]division, len(divs))
 		for _, d := range divs {
@@ -107,8 +124,8 @@ func (q *req) basic() (*versionCache, error) {
 				c.areas = append(c.areas, d)
 			}
 		}
+		return c, nil
 	})
-	return c, c.basicErr
 }
 
 // yearParam reads ?year= (absent: the latest year) and checks that the warehouse holds it.
@@ -214,9 +231,7 @@ type columnDoc struct {
 // viewDocs returns the analytics views with their columns and comments (the analysts'
 // contract, as xxgk views prints it).
 func (q *req) viewDocs() ([]viewDoc, error) {
-	c := &q.l.g.cache
-	c.viewsOnce.Do(func() {
-		ctx := context.WithoutCancel(q.ctx())
+	return q.l.g.cache.views.get(q.ctx(), func(ctx context.Context) ([]viewDoc, error) {
 		type viewRow struct {
 			Name    string `col:"view_name"`
 			Comment string `col:"comment"`
@@ -224,8 +239,7 @@ func (q *req) viewDocs() ([]viewDoc, error) {
 		vs, err := scan[viewRow](ctx, q.l.s, `select view_name, coalesce(comment, '') as comment from duckdb_views()
 			where database_name = current_database() and schema_name = 'analytics' order by view_name`)
 		if err != nil {
-			c.viewsErr = err
-			return
+			return nil, err
 		}
 		cols, err := scan[struct {
 			View    string `col:"table_name"`
@@ -235,18 +249,18 @@ func (q *req) viewDocs() ([]viewDoc, error) {
 		}](ctx, q.l.s, `select table_name, column_name, data_type, coalesce(comment, '') as comment from duckdb_columns()
 			where database_name = current_database() and schema_name = 'analytics' order by table_name, column_index`)
 		if err != nil {
-			c.viewsErr = err
-			return
+			return nil, err
 		}
 		byView := map[string][]columnDoc{}
 		for _, col := range cols {
 			byView[col.View] = append(byView[col.View], columnDoc{Name: col.Name, Type: col.Type, Comment: col.Comment})
 		}
+		var out []viewDoc
 		for _, v := range vs {
-			c.views = append(c.views, viewDoc{Name: "analytics." + v.Name, Comment: v.Comment, Columns: byView[v.Name]})
+			out = append(out, viewDoc{Name: "analytics." + v.Name, Comment: v.Comment, Columns: byView[v.Name]})
 		}
+		return out, nil
 	})
-	return c.views, c.viewsErr
 }
 
 // session returns the request's session.

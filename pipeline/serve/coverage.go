@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"slices"
 	"strings"
 )
@@ -26,7 +27,7 @@ type coverageRow struct {
 	IncompleteCount int64   `col:"incomplete_report_count"`
 	BelowCount      int64   `col:"below_report_count"`
 	MissingBodies   int64   `col:"missing_body_count"`
-	LateCount       int64   `col:"late_count"`
+	LateCount       int64   `col:"-"` // see lateReports
 }
 
 // coverageCell is one division and year in the grid.
@@ -85,35 +86,15 @@ func (s *Server) coverage(q *req) error {
 			return notFound("%s 不是 %s 下的地级区划 / %s is not a prefecture of %s", pref, region.Name, pref, region.Code)
 		}
 	}
-	rows, err := scan[coverageRow](q.ctx(), q.session(), `with cur as (
-			select identity_key, region_code, year from main.reports
-			where is_current and year is not null and starts_with(region_code, $1)
-		),
-		first_load as (
-			select identity_key, min(run_id) as run_id from main.reports
-			where identity_key in (select identity_key from cur)
-			group by identity_key
-		),
-		year_first as (
-			select c.year, min(f.run_id) as run_id from cur as c join first_load as f using (identity_key) group by c.year
-		),
-		late as (
-			select c.region_code, c.year, count(*) as late_count
-			from cur as c
-			join first_load as f using (identity_key)
-			join year_first as y on y.year = c.year
-			where f.run_id > y.run_id
-			group by c.region_code, c.year
-		)
-		select c.region_code, coalesce(c.region_name, c.region_code) as region_name, c.level, c.prefecture_code, c.prefecture_name,
-			c.year, c.reported, c.basis, c.report_count, c.incomplete_report_count, c.below_report_count, c.missing_body_count,
-			coalesce(l.late_count, 0) as late_count
-		from analytics.coverage as c
-		left join late as l on l.region_code = c.region_code and l.year = c.year
-		where starts_with(c.region_code, $1)
-		order by c.region_code, c.year`, nonEmpty(pref, region.Code))
+	all, err := q.coverageRows()
 	if err != nil {
 		return err
+	}
+	var rows []coverageRow
+	for _, r := range all {
+		if strings.HasPrefix(r.Code, nonEmpty(pref, region.Code)) {
+			rows = append(rows, r)
+		}
 	}
 	b := coverageBody{Region: region, Prefecture: pref, Areas: c.areas}
 	for _, d := range c.areas {
@@ -155,4 +136,69 @@ func (s *Server) coverage(q *req) error {
 	}
 	s.render(q, "coverage", region.Name+" 报送情况", "coverage", b)
 	return nil
+}
+
+type lateKey struct {
+	code string
+	year int64
+}
+
+// lateReports counts, per division and year, the reports of record whose body's report for
+// that year was first loaded by a later ingest run than the year's first reports (a
+// correction of a report already in has the run of its first version). Read once per version.
+func (q *req) lateReports() (map[lateKey]int64, error) {
+	return q.l.g.cache.late.get(q.ctx(), func(ctx context.Context) (map[lateKey]int64, error) {
+		type row struct {
+			Code string `col:"region_code"`
+			Year int64  `col:"year"`
+			N    int64  `col:"late_count"`
+		}
+		rows, err := scan[row](ctx, q.session(), `with first_load as (
+				select identity_key, min(run_id) as run_id from main.reports group by identity_key
+			),
+			cur as (
+				select r.region_code, r.year, f.run_id
+				from main.reports as r
+				join first_load as f using (identity_key)
+				where r.is_current and r.year is not null and r.region_code is not null
+			),
+			year_first as (select year, min(run_id) as run_id from cur group by year)
+			select c.region_code, c.year, count(*) as late_count
+			from cur as c
+			join year_first as y using (year)
+			where c.run_id > y.run_id
+			group by c.region_code, c.year`)
+		if err != nil {
+			return nil, err
+		}
+		late := make(map[lateKey]int64, len(rows))
+		for _, r := range rows {
+			late[lateKey{r.Code, r.Year}] = r.N
+		}
+		return late, nil
+	})
+}
+
+// coverageRows reads analytics.coverage of every division and year (a few rows per division:
+// tens of thousands nationally) with its late reports, once per version: the view compares
+// every body's years at each query.
+func (q *req) coverageRows() ([]coverageRow, error) {
+	late, err := q.lateReports()
+	if err != nil {
+		return nil, err
+	}
+	return q.l.g.cache.coverage.get(q.ctx(), func(ctx context.Context) ([]coverageRow, error) {
+		rows, err := scan[coverageRow](ctx, q.session(), `select region_code, coalesce(region_name, region_code) as region_name, level,
+				prefecture_code, prefecture_name, year, reported, basis, report_count, incomplete_report_count, below_report_count,
+				missing_body_count
+			from analytics.coverage
+			order by region_code, year`)
+		if err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			rows[i].LateCount = late[lateKey{rows[i].Code, rows[i].Year}]
+		}
+		return rows, nil
+	})
 }

@@ -90,7 +90,7 @@ type bodyReport struct {
 	Format       string `col:"format"`
 	Status       string `col:"status"`
 	Counted      bool   `col:"counted"`
-	CountedIn    string `col:"counted_in"`
+	CountedIn    string `col:"-"` // levels whose figure holds it (marts.report_levels)
 	CheckCount   int64  `col:"check_count"`
 	ProblemCount int64  `col:"problem_count"`
 	Requests     *int64 `col:"requests_count"`
@@ -259,12 +259,7 @@ func (s *Server) divisions(q *req) error {
 		sort.Slice(b.Prefs, func(i, j int) bool { return b.Prefs[i].Code < b.Prefs[j].Code })
 	}
 	sortFigures(b.Children, sortKey, dir)
-	if b.Bodies, err = scan[bodyReport](ctx, ss, `select r.report_id, r.body, r.scope, r.year, r.format, r.status, r.counted,
-			r.counted_in, r.check_count, r.problem_count, m.requests_count, m.handled_count, r.source_path
-		from analytics.reports as r
-		left join marts.report_measures as m on m.report_id = r.report_id
-		where r.region_code = ? and r.year = ?
-		order by r.scope = 'area' desc, r.scope = 'government' desc, r.body`, region.Code, year); err != nil {
+	if b.Bodies, err = ownBodies(q, region.Code, year); err != nil {
 		return err
 	}
 	if format == "csv" {
@@ -413,4 +408,46 @@ func (s *Server) body(q *req) error {
 	}
 	s.render(q, "body", name, "divisions", b)
 	return nil
+}
+
+// ownBodies reads the reports of record of a division's own bodies for a year (from the
+// materialised marts: analytics.reports, which reads the same, aggregates the levels of every
+// report at each query) and the levels whose figure holds each (marts.report_levels).
+func ownBodies(q *req, code string, year int) ([]bodyReport, error) {
+	ctx, ss := q.ctx(), q.session()
+	bodies, err := scan[bodyReport](ctx, ss, `select r.report_id, r.body, r.scope, r.year, r.format, r.status, r.counted,
+			r.check_count, r.problem_count, m.requests_count, m.handled_count, r.source_path
+		from marts.reports_of_record as r
+		left join marts.report_measures as m on m.report_id = r.report_id
+		where r.region_code = ? and r.year = ?
+		order by r.scope = 'area' desc, r.scope = 'government' desc, r.body`, code, year)
+	if err != nil {
+		return nil, err
+	}
+	type levelRow struct {
+		ID    int64  `col:"report_id"`
+		Level string `col:"level"`
+	}
+	levels, err := scan[levelRow](ctx, ss, `select report_id, level from marts.report_levels
+		where report_id in (select report_id from marts.reports_of_record where region_code = ? and year = ?)`, code, year)
+	if err != nil {
+		return nil, err
+	}
+	in := map[int64]map[string]bool{}
+	for _, l := range levels {
+		if in[l.ID] == nil {
+			in[l.ID] = map[string]bool{}
+		}
+		in[l.ID][l.Level] = true
+	}
+	for i := range bodies {
+		var ls []string
+		for _, l := range []string{"county", "prefecture", "province"} {
+			if in[bodies[i].ReportID][l] {
+				ls = append(ls, l)
+			}
+		}
+		bodies[i].CountedIn = strings.Join(ls, ",")
+	}
+	return bodies, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -582,5 +583,46 @@ func TestCoverage(t *testing.T) {
 	}
 	if counties == 0 || len(rows) < counties {
 		t.Fatalf("%d counties", counties)
+	}
+}
+
+// The quality page lists the gold files' rule violations, and answers the same whether the
+// version's list is kept in memory or paged by SQL.
+func TestQuality(t *testing.T) {
+	f := getFixture(t)
+	_, hs := testServer(t, Options{})
+	ids := reportIDs(t, hs.URL, hs.Client(), true)
+	want := 0
+	for path, g := range f.gold {
+		if ids[path] == "" {
+			continue // not the report of record (the corrected file's first reading is superseded)
+		}
+		for _, c := range g.Checks {
+			if c.Rule == "R1" {
+				want++
+			}
+		}
+	}
+	p := parsePage(t, mustGet(t, hs, "/quality?rule=R1"))
+	if got := strings.TrimSpace(text(p.byID("quality-total"))); got != strconv.Itoa(want) {
+		t.Errorf("R1 violations: page %s, gold %d", got, want)
+	}
+	queries := []string{"/quality", "/quality?rule=R1", "/quality?severity=warning&year=2024", "/quality?level=county&prefecture=2113",
+		"/quality?kind=problems", "/quality?kind=problems&severity=error", "/quality?format=csv", "/quality?kind=problems&format=csv&year=2023"}
+	mem := map[string]string{}
+	for _, q := range queries {
+		mem[q] = mustGet(t, hs, q)
+	}
+	saved := qualityMemoryItems
+	qualityMemoryItems = 0
+	defer func() { qualityMemoryItems = saved }()
+	_, hs2 := testServer(t, Options{})
+	for _, q := range queries {
+		got := mustGet(t, hs2, q)
+		// the pages differ only in their version token (another server, same file)
+		norm := func(s string) string { return regexp.MustCompile(`data-version="[^"]*"|<span id="gen">[^<]*`).ReplaceAllString(s, "") }
+		if norm(got) != norm(mem[q]) {
+			t.Errorf("%s: the SQL-paged answer differs from the one in memory", q)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,7 @@ type qualityItem struct {
 	Body       string       `col:"body"`
 	Year       int64        `col:"year"`
 	Source     string       `col:"source"`
+	Seq        int64        `col:"seq"`
 	Rule       string       `col:"rule"`
 	Severity   string       `col:"severity"`
 	Table      *string      `col:"table_name"`
@@ -79,16 +81,16 @@ const qualityPageSize = 200
 // columns; $1 rule or problem code, $2 severity, $3 level, $4 prefecture, $5 year (” and 0:
 // all).
 var qualitySQL = map[string]string{
-	"violations": `select v.report_id, v.level, v.region_code, v.region_name, p.name as prefecture_name, v.prefecture_code, v.body, v.year, v.source, v.rule, v.severity, v.table_name, v.row_key, v.col_key,
+	"violations": `select v.report_id, v.level, v.region_code, v.region_name, p.name as prefecture_name, v.prefecture_code, v.body, v.year, v.source, v.seq, v.rule, v.severity, v.table_name, v.row_key, v.col_key,
 			v.expected, v.found, null::integer as line, v.message
 		from analytics.rule_violations as v
 		left join main.regions as p on p.code = v.prefecture_code
 		where ($1 = '' or v.rule = $1) and ($2 = '' or v.severity = $2) and ($3 = '' or v.level = $3)
 			and ($4 = '' or v.prefecture_code = $4) and ($5 = 0 or v.year = $5)`,
-	"problems": `select r.report_id, r.level, r.region_code, r.region_name, r.prefecture_name, r.prefecture_code, r.body, r.year, 'report' as source, p.code as rule, p.severity, p.table_name, p.row_key, p.col_key,
+	"problems": `select r.report_id, r.level, r.region_code, r.region_name, r.prefecture_name, r.prefecture_code, r.body, r.year, 'report' as source, p.seq, p.code as rule, p.severity, p.table_name, p.row_key, p.col_key,
 			null::decimal(18,4) as expected, null::decimal(18,4) as found, p.line, p.message
 		from main.problems as p
-		join analytics.reports as r on r.report_id = p.report_id
+		join marts.reports_of_record as r on r.report_id = p.report_id
 		where ($1 = '' or p.code = $1) and ($2 = '' or p.severity = $2) and ($3 = '' or r.level = $3)
 			and ($4 = '' or r.prefecture_code = $4) and ($5 = 0 or r.year = $5)`,
 }
@@ -135,7 +137,7 @@ func (s *Server) quality(q *req) error {
 		return err
 	}
 	ctx, ss := q.ctx(), q.session()
-	qc, err := q.qualityFacets()
+	qc, err := s.qualityFacets(q)
 	if err != nil {
 		return err
 	}
@@ -153,12 +155,27 @@ func (s *Server) quality(q *req) error {
 	if format == "csv" {
 		limit, offset = 1_000_000, 0
 	}
-	rows, err := s.qualityItems(q, b.Kind, []any{b.Rule, b.Severity, b.Level, b.Prefecture, b.Year, limit, offset})
-	if err != nil {
-		return err
+	if all, ok := qc.items[b.Kind]; ok {
+		// the version's items are in memory: filter and page them here
+		var match []qualityItem
+		for _, it := range all {
+			if (b.Rule == "" || it.Rule == b.Rule) && (b.Severity == "" || it.Severity == b.Severity) && (b.Level == "" || it.Level == b.Level) &&
+				(b.Prefecture == "" || it.PrefCode != nil && *it.PrefCode == b.Prefecture) && (b.Year == 0 || it.Year == int64(b.Year)) {
+				match = append(match, it)
+			}
+		}
+		b.Total = int64(len(match))
+		if offset < len(match) {
+			b.Items = match[offset:min(offset+limit, len(match))]
+		}
+	} else {
+		rows, err := s.qualityItems(q.ctx(), q, b.Kind, []any{b.Rule, b.Severity, b.Level, b.Prefecture, b.Year, limit, offset})
+		if err != nil {
+			return err
+		}
+		b.Items = rows.items
+		b.Total = rows.total
 	}
-	b.Items = rows.items
-	b.Total = rows.total
 	b.Pages = int((b.Total + qualityPageSize - 1) / qualityPageSize)
 	if format == "csv" {
 		return qualityCSV(q, &b)
@@ -207,7 +224,7 @@ type qualityRows struct {
 
 // qualityItems reads one page of the filtered items and how many match in all (one
 // evaluation of the views: the count is a window over the same rows).
-func (s *Server) qualityItems(q *req, kind string, args []any) (qualityRows, error) {
+func (s *Server) qualityItems(ctx context.Context, q *req, kind string, args []any) (qualityRows, error) {
 	type row struct {
 		ReportID   int64        `col:"report_id"`
 		Level      string       `col:"level"`
@@ -218,6 +235,7 @@ func (s *Server) qualityItems(q *req, kind string, args []any) (qualityRows, err
 		Body       string       `col:"body"`
 		Year       int64        `col:"year"`
 		Source     string       `col:"source"`
+		Seq        int64        `col:"seq"`
 		Rule       string       `col:"rule"`
 		Severity   string       `col:"severity"`
 		Table      *string      `col:"table_name"`
@@ -229,8 +247,8 @@ func (s *Server) qualityItems(q *req, kind string, args []any) (qualityRows, err
 		Message    string       `col:"message"`
 		Total      int64        `col:"total"`
 	}
-	rows, err := scan[row](q.ctx(), q.session(), `select *, count(*) over () as total from (`+qualitySQL[kind]+`)
-		order by year desc, region_code, body, rule limit $6 offset $7`, args...)
+	rows, err := scan[row](ctx, q.session(), `select *, count(*) over () as total from (`+qualitySQL[kind]+`)
+		order by year desc, region_code, body, rule, source, report_id, seq limit $6 offset $7`, args...)
 	if err != nil {
 		return qualityRows{}, err
 	}
@@ -238,7 +256,7 @@ func (s *Server) qualityItems(q *req, kind string, args []any) (qualityRows, err
 	for _, r := range rows {
 		out.total = r.Total
 		out.items = append(out.items, qualityItem{ReportID: r.ReportID, Level: r.Level, RegionCode: r.RegionCode, RegionName: r.RegionName,
-			PrefName: r.PrefName, PrefCode: r.PrefCode, Body: r.Body, Year: r.Year, Source: r.Source, Rule: r.Rule, Severity: r.Severity,
+			PrefName: r.PrefName, PrefCode: r.PrefCode, Body: r.Body, Year: r.Year, Source: r.Source, Seq: r.Seq, Rule: r.Rule, Severity: r.Severity,
 			Table: r.Table, Row: r.Row, Col: r.Col, Expected: r.Expected, Found: r.Found, Line: r.Line, Message: r.Message})
 	}
 	if len(rows) == 0 && args[6].(int) > 0 {
@@ -246,7 +264,7 @@ func (s *Server) qualityItems(q *req, kind string, args []any) (qualityRows, err
 		type n struct {
 			N int64 `col:"n"`
 		}
-		c, _, err := scanOne[n](q.ctx(), q.session(), `select count(*) as n from (`+qualitySQL[kind]+`)`, args[:5]...)
+		c, _, err := scanOne[n](ctx, q.session(), `select count(*) as n from (`+qualitySQL[kind]+`)`, args[:5]...)
 		if err != nil {
 			return out, err
 		}
@@ -255,8 +273,10 @@ func (s *Server) qualityItems(q *req, kind string, args []any) (qualityRows, err
 	return out, nil
 }
 
-// qualityCache holds the filters' choices and the tab counts of a version: they count
-// everything, so they change only with the version.
+// qualityCache holds what the quality page shows of a version, read once: the tab counts, the
+// filters' choices with their counts and, when there are at most qualityMemoryItems of a kind,
+// every item (sorted), so that filtering and paging are done in memory. A larger kind is paged
+// by SQL on each request (qualityItems).
 type qualityCache struct {
 	counts struct {
 		V int64 `col:"v"`
@@ -264,31 +284,61 @@ type qualityCache struct {
 		F int64 `col:"f"`
 	}
 	facets map[string]qualityFacets
+	items  map[string][]qualityItem
+	// chains are the carry-over chain breaks by report (items of violations)
+	chains map[int64][]int
 }
+
+// qualityMemoryItems is the most items of one kind kept in memory (≈ 200 bytes each).
+var qualityMemoryItems int64 = 500_000
 
 type qualityFacets struct {
 	rules, severities, levels, prefs []facet
 }
 
-func (q *req) qualityFacets() (*qualityCache, error) {
-	c := &q.l.g.cache
-	c.qualityOnce.Do(func() {
-		ctx, ss := context.WithoutCancel(q.ctx()), q.session()
-		qc := &qualityCache{facets: map[string]qualityFacets{}}
+func (s *Server) qualityFacets(q *req) (*qualityCache, error) {
+	return q.l.g.cache.quality.get(q.ctx(), func(ctx context.Context) (*qualityCache, error) {
+		ss := q.session()
+		qc := &qualityCache{facets: map[string]qualityFacets{}, items: map[string][]qualityItem{}}
 		type counts = struct {
 			V int64 `col:"v"`
 			P int64 `col:"p"`
 			F int64 `col:"f"`
 		}
 		n, _, err := scanOne[counts](ctx, ss, `select (select count(*) from analytics.rule_violations) as v,
-			(select count(*) from main.problems where report_id in (select report_id from analytics.reports)) as p,
+			(select count(*) from main.problems where report_id in (select report_id from marts.reports_of_record)) as p,
 			(select count(*) from main.failed_inputs) as f`)
 		if err != nil {
-			c.qualityErr = err
-			return
+			return nil, err
 		}
 		qc.counts = n
+		for kind := range qualitySQL {
+			total := n.V
+			if kind == "problems" {
+				total = n.P
+			}
+			if total > qualityMemoryItems {
+				continue
+			}
+			rows, err := s.qualityItems(ctx, q, kind, []any{"", "", "", "", 0, total + 1, 0})
+			if err != nil {
+				return nil, err
+			}
+			qc.items[kind] = rows.items
+			qc.facets[kind] = facetsOf(rows.items)
+			if kind == "violations" {
+				qc.chains = map[int64][]int{}
+				for i, it := range rows.items {
+					if it.Source == "chain" {
+						qc.chains[it.ReportID] = append(qc.chains[it.ReportID], i)
+					}
+				}
+			}
+		}
 		for kind, base := range qualitySQL {
+			if _, ok := qc.facets[kind]; ok {
+				continue
+			}
 			type g struct {
 				Dim   string  `col:"dim"`
 				Value *string `col:"value"`
@@ -304,8 +354,7 @@ func (q *req) qualityFacets() (*qualityCache, error) {
 				group by grouping sets ((rule), (severity), (level), (prefecture_code))
 				order by dim, value`, "", "", "", "", 0)
 			if err != nil {
-				c.qualityErr = err
-				return
+				return nil, err
 			}
 			var f qualityFacets
 			for _, r := range rows {
@@ -329,7 +378,45 @@ func (q *req) qualityFacets() (*qualityCache, error) {
 			}
 			qc.facets[kind] = f
 		}
-		c.quality = qc
+		return qc, nil
 	})
-	return c.quality, c.qualityErr
+}
+
+// facetsOf counts the items by rule, severity, level and prefecture.
+func facetsOf(items []qualityItem) qualityFacets {
+	type key struct{ dim, value string }
+	n := map[key]int64{}
+	label := map[string]string{}
+	for _, it := range items {
+		n[key{"rule", it.Rule}]++
+		n[key{"severity", it.Severity}]++
+		n[key{"level", it.Level}]++
+		if it.PrefCode != nil {
+			n[key{"prefecture", *it.PrefCode}]++
+			if it.PrefName != nil {
+				label[*it.PrefCode] = *it.PrefName
+			}
+		}
+	}
+	var f qualityFacets
+	for k, c := range n {
+		fc := facet{Value: k.value, Label: k.value, N: c}
+		switch k.dim {
+		case "rule":
+			f.rules = append(f.rules, fc)
+		case "severity":
+			f.severities = append(f.severities, fc)
+		case "level":
+			f.levels = append(f.levels, fc)
+		case "prefecture":
+			if l, ok := label[k.value]; ok {
+				fc.Label = l
+			}
+			f.prefs = append(f.prefs, fc)
+		}
+	}
+	for _, l := range [][]facet{f.rules, f.severities, f.levels, f.prefs} {
+		sort.Slice(l, func(i, j int) bool { return l[i].Value < l[j].Value })
+	}
+	return f
 }

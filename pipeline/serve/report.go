@@ -101,19 +101,26 @@ func (p problem) Anchor() string {
 	return cellAnchor(*p.Table, *p.Row, *p.Col)
 }
 
-// versionRow is one version of the report (analytics.report_versions).
+// versionRow is one version of the report (main.reports of the same identity).
 type versionRow struct {
-	ID         int64      `col:"report_id"`
-	Version    int64      `col:"version"`
-	Status     string     `col:"status"`
-	SourcePath string     `col:"source_path"`
-	Modified   *time.Time `col:"source_modified_at"`
-	Parser     string     `col:"parser_version"`
-	RunID      int64      `col:"run_id"`
-	IsCurrent  bool       `col:"is_current"`
-	Choice     string     `col:"choice"`
-	Reason     string     `col:"reason"`
-	Contested  bool       `col:"contested"`
+	ID           int64      `col:"report_id"`
+	Version      int64      `col:"version"`
+	Status       string     `col:"status"`
+	SourcePath   string     `col:"source_path"`
+	Modified     *time.Time `col:"source_modified_at"`
+	Parser       string     `col:"parser_version"`
+	RunID        int64      `col:"run_id"`
+	IsCurrent    bool       `col:"is_current"`
+	SupersededBy *int64     `col:"superseded_by"`
+}
+
+// versionReason is why a version is, or is not, the report of record
+// (analytics.report_versions).
+type versionReason struct {
+	ID        int64  `col:"report_id"`
+	Choice    string `col:"choice"`
+	Reason    string `col:"reason"`
+	Contested bool   `col:"contested"`
 }
 
 // cellView is one cell as shown.
@@ -249,13 +256,7 @@ func (s *Server) loadReport(q *req, id int64) (*reportBody, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b.Violations, err = scan[violation](ctx, ss, `select 'report' as source, seq, rule, severity, table_name, row_key, col_key,
-			expected, found, message
-		from main.checks where report_id = ?
-		union all
-		select source, seq, rule, severity, table_name, row_key, col_key, expected, found, message
-		from analytics.rule_violations where report_id = ? and source = 'chain'
-		order by source desc, seq`, id, id); err != nil {
+	if b.Violations, err = s.reportViolations(q, id); err != nil {
 		return nil, err
 	}
 	if b.Problems, err = scan[problem](ctx, ss, `select seq, code, severity, table_name, row_key, col_key, line, page, text, message
@@ -263,9 +264,9 @@ func (s *Server) loadReport(q *req, id int64) (*reportBody, error) {
 		return nil, err
 	}
 	if b.Versions, err = scan[versionRow](ctx, ss, `select report_id, version, status, source_path, source_modified_at, parser_version,
-			run_id, is_current, choice, reason, contested
-		from analytics.report_versions
-		where report_id in (select report_id from main.reports where identity_key = ?)
+			run_id, is_current, superseded_by
+		from main.reports
+		where identity_key = ?
 		order by version, report_id`, r.Identity); err != nil {
 		return nil, err
 	}
@@ -467,4 +468,66 @@ func (s *Server) reportSource(q *req) error {
 	q.w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	q.w.Header().Set("Cache-Control", "no-store")
 	return s.pages["fragment-source"].ExecuteTemplate(q.w, "fragment", b)
+}
+
+// reportVersions answers the versions' explanation (a fragment the report page loads after
+// it is shown): why each version of the report is, or is not, the report of record, from
+// analytics.report_versions. That view ranks every version of the warehouse at each query,
+// which takes about a second on a million reports: the report page itself does not wait for it.
+func (s *Server) reportVersions(q *req) error {
+	id, err := strconv.ParseInt(q.PathValue("id"), 10, 64)
+	if err != nil {
+		return notFound("没有这份报告 / no such report: %q", q.PathValue("id"))
+	}
+	type ident struct {
+		Identity string `col:"identity_key"`
+	}
+	r, ok, err := scanOne[ident](q.ctx(), q.session(), `select identity_key from main.reports where report_id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return notFound("没有编号为 %d 的报告 / no report %d in the warehouse", id, id)
+	}
+	reasons, err := scan[versionReason](q.ctx(), q.session(), `select report_id, choice, reason, contested
+		from analytics.report_versions
+		where report_id in (select report_id from main.reports where identity_key = ?)
+		order by version, report_id`, r.Identity)
+	if err != nil {
+		return err
+	}
+	q.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	return s.pages["fragment-versions"].ExecuteTemplate(q.w, "fragment", reasons)
+}
+
+// reportViolations returns the rule violations of a report: those its validation found
+// (main.checks), and for a report of record the carry-over chain breaks across years (R6,
+// from analytics.rule_violations) — from the version's quality list in memory when it is
+// there, else by a query of the view.
+func (s *Server) reportViolations(q *req, id int64) ([]violation, error) {
+	ctx, ss := q.ctx(), q.session()
+	own, err := scan[violation](ctx, ss, `select 'report' as source, seq, rule, severity, table_name, row_key, col_key,
+			expected, found, message
+		from main.checks where report_id = ? order by seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	qc, err := s.qualityFacets(q)
+	if err != nil {
+		return nil, err
+	}
+	if items, ok := qc.items["violations"]; ok {
+		for _, i := range qc.chains[id] {
+			it := items[i]
+			own = append(own, violation{Source: it.Source, Seq: it.Seq, Rule: it.Rule, Severity: it.Severity, Table: it.Table, Row: it.Row,
+				Col: it.Col, Expected: it.Expected, Found: it.Found, Message: it.Message})
+		}
+		return own, nil
+	}
+	chain, err := scan[violation](ctx, ss, `select source, seq, rule, severity, table_name, row_key, col_key, expected, found, message
+		from analytics.rule_violations where report_id = ? and source = 'chain' order by seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	return append(own, chain...), nil
 }

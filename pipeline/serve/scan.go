@@ -24,12 +24,19 @@ import (
 // scan runs one of this package's queries (never an analyst's text) and reads every row into
 // a T.
 func scan[T any](ctx context.Context, s *store.Session, q string, args ...any) ([]T, error) {
+	start := time.Now()
 	rows, err := s.Query(ctx, q, args...)
+	if traceQuery != nil {
+		traceQuery(q, time.Since(start))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return scanRows[T](rows)
 }
+
+// traceQuery, when set (benchmarks), is told each query's time.
+var traceQuery func(q string, d time.Duration)
 
 // scanOne is scan for a query that returns at most one row; ok is false for none.
 func scanOne[T any](ctx context.Context, s *store.Session, q string, args ...any) (T, bool, error) {

@@ -145,14 +145,11 @@ func nameMatch(name string, syl [][]string, q, lq string, py bool) (int, bool) {
 }
 
 func (q *req) searchIndex() (*searchIndex, error) {
-	c := &q.l.g.cache
-	c.searchOnce.Do(func() {
-		basic, err := q.basic()
-		if err != nil {
-			c.searchErr = err
-			return
-		}
-		ctx := context.WithoutCancel(q.ctx())
+	basic, err := q.basic()
+	if err != nil {
+		return nil, err
+	}
+	return q.l.g.cache.search.get(q.ctx(), func(ctx context.Context) (*searchIndex, error) {
 		bodies, err := scan[bodyEntry](ctx, q.session(), `select region_code, any_value(region_name) as region_name,
 				body, count(*) as report_count, min(year) as first_year, max(year) as last_year,
 				arg_max(report_id, year) as last_report_id
@@ -160,8 +157,7 @@ func (q *req) searchIndex() (*searchIndex, error) {
 			group by region_code, body
 			order by region_code, body`)
 		if err != nil {
-			c.searchErr = err
-			return
+			return nil, err
 		}
 		ix := &searchIndex{bodies: bodies}
 		cache := map[string][][]string{}
@@ -185,9 +181,8 @@ func (q *req) searchIndex() (*searchIndex, error) {
 			d := basic.byCode[code]
 			ix.divisions = append(ix.divisions, divisionEntry{division: d, syl: syllables(d.Name)})
 		}
-		c.search = ix
+		return ix, nil
 	})
-	return c.search, c.searchErr
 }
 
 // fileHit is a report found by its file path.

@@ -69,6 +69,10 @@ type Options struct {
 	// Sessions is the number of DuckDB sessions per version (default 8): more concurrent
 	// requests wait for one.
 	Sessions int
+	// NoWarmUp leaves the per-version caches to the first requests that need them (by
+	// default a new version's years, divisions, search index, quality lists, late reports and
+	// the first province's overview are read in the background when it is opened).
+	NoWarmUp bool
 	Logger   *slog.Logger
 }
 
@@ -148,6 +152,9 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{o: o, log: o.Logger, mux: http.NewServeMux(), src: newSourceCache(o.Sources, 32)}
 	s.wh = newWarehouse(o.DB, console.Options{External: false, Threads: o.Threads, MemoryLimit: o.MemoryLimit}, o.Sessions, o.Logger)
+	if !o.NoWarmUp {
+		s.wh.onOpen = s.warm
+	}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -180,6 +187,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /body", s.page(s.body))
 	s.mux.HandleFunc("GET /report/{id}", s.page(s.report))
 	s.mux.HandleFunc("GET /report/{id}/source", s.page(s.reportSource))
+	s.mux.HandleFunc("GET /report/{id}/versions", s.page(s.reportVersions))
 	s.mux.HandleFunc("GET /coverage", s.page(s.coverage))
 	s.mux.HandleFunc("GET /quality", s.page(s.quality))
 	s.mux.HandleFunc("GET /compare", s.page(s.compare))
@@ -321,6 +329,7 @@ func (s *Server) fail(q *req, err error) {
 		s.log.Error("request failed", "path", q.URL.Path, "err", err)
 	}
 	if strings.HasPrefix(q.URL.Path, "/api/") || strings.HasSuffix(q.URL.Path, "/download") || strings.HasSuffix(q.URL.Path, "/source") ||
+		strings.HasSuffix(q.URL.Path, "/versions") ||
 		q.URL.Query().Get("format") != "" {
 		http.Error(q.w, msg, code)
 		return
@@ -440,4 +449,45 @@ func Run(ctx context.Context, o Options, ready func(url string)) error {
 		return fmt.Errorf("serve: shut down: %w", err)
 	}
 	return nil
+}
+
+// warm reads a new version's caches in the background, so that the first analyst to open a
+// page after an ingest does not wait for them. It stops when the version is replaced.
+func (s *Server) warm(g *generation) {
+	start := time.Now()
+	l, err := s.wh.acquireGen(g.ctx, g)
+	if err != nil || l == nil {
+		return
+	}
+	defer l.release()
+	r, _ := http.NewRequestWithContext(g.ctx, http.MethodGet, "/", nil)
+	q := &req{Request: r, l: l, start: start}
+	c, err := q.basic()
+	if err != nil {
+		s.log.Warn("warm-up", "err", err)
+		return
+	}
+	steps := []func() error{
+		func() error { _, err := q.lateReports(); return err },
+		func() error { _, err := q.searchIndex(); return err },
+		func() error { _, err := s.qualityFacets(q); return err },
+		func() error {
+			for _, a := range c.areas {
+				if a.Level == "province" && len(c.years) > 0 {
+					_, err := q.overviewOf(a, c.years[len(c.years)-1])
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			if g.ctx.Err() == nil {
+				s.log.Warn("warm-up", "err", err)
+			}
+			return
+		}
+	}
+	s.log.Info("仓库版本已预读 / warehouse version warmed up", "generation", g.version.Gen, "elapsed", time.Since(start).Round(time.Millisecond))
 }

@@ -84,6 +84,9 @@ type generation struct {
 
 	// per-version caches, filled on first use (see cache.go)
 	cache versionCache
+	// ctx ends when the generation starts draining: the background warm-up stops then
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // warehouse hands out sessions of the current generation.
@@ -97,8 +100,9 @@ type warehouse struct {
 	cur    *generation
 	nextID int64
 	log    *slog.Logger
-	// statFn is os.Stat-based; tests replace nothing but it is one place to look.
 	statFn func(string) (fileID, error)
+	// onOpen, when set, is called (on its own goroutine) with each new generation.
+	onOpen func(*generation)
 }
 
 func newWarehouse(path string, opts console.Options, maxOpen int, log *slog.Logger) *warehouse {
@@ -108,6 +112,45 @@ func newWarehouse(path string, opts console.Options, maxOpen int, log *slog.Logg
 	w := &warehouse{path: path, opts: opts, maxOpen: maxOpen, log: log, statFn: statID}
 	w.cond = sync.NewCond(&w.mu)
 	return w
+}
+
+// drain stops handing out the generation's sessions and ends its background work.
+func (g *generation) drain() {
+	g.draining = true
+	if g.cancel != nil {
+		g.cancel()
+	}
+}
+
+// acquireGen returns a session of generation g, or nil when g is no longer current (the
+// background warm-up of a version that was replaced meanwhile has nothing to do).
+func (w *warehouse) acquireGen(ctx context.Context, g *generation) (*lease, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for {
+		if err := ctx.Err(); err != nil || w.cur != g || g.draining {
+			return nil, err
+		}
+		if n := len(g.idle); n > 0 {
+			s := g.idle[n-1]
+			g.idle = g.idle[:n-1]
+			g.inUse++
+			return &lease{w: w, g: g, s: s}, nil
+		}
+		if g.inUse < w.maxOpen {
+			g.inUse++
+			w.mu.Unlock()
+			s, err := console.Open(ctx, w.path, w.opts)
+			w.mu.Lock()
+			if err != nil {
+				g.inUse--
+				w.cond.Broadcast()
+				return nil, err
+			}
+			return &lease{w: w, g: g, s: s}, nil
+		}
+		w.waitLocked(ctx)
+	}
 }
 
 // lease is one request's session on one generation.
@@ -133,7 +176,7 @@ func (w *warehouse) acquire(ctx context.Context) (*lease, error) {
 		id, statErr := w.statFn(w.path)
 		g := w.cur
 		if g != nil && !g.draining && statErr == nil && id != g.id {
-			g.draining = true
+			g.drain()
 			w.log.Info("新版本已发布，旧版本的请求结束后切换 / a new version was published: switching once the requests on the old one end",
 				"generation", g.version.Gen, "in_use", g.inUse)
 		}
@@ -157,6 +200,9 @@ func (w *warehouse) acquire(ctx context.Context) (*lease, error) {
 				continue // the file changed while it was opened: open the newer one
 			}
 			w.cur, g = ng, ng
+			if w.onOpen != nil {
+				go w.onOpen(ng)
+			}
 		}
 		// the file is the generation's (or cannot be stat'ed just now: keep serving it)
 		if n := len(g.idle); n > 0 {
@@ -212,6 +258,7 @@ func (w *warehouse) openGenLocked(ctx context.Context, id fileID) (*generation, 
 	}
 	w.nextID++
 	g := &generation{id: id, idle: []*store.Session{s}}
+	g.ctx, g.cancel = context.WithCancel(context.Background())
 	v, err := readVersion(ctx, s)
 	if err != nil {
 		if cerr := s.Close(); cerr != nil {
@@ -249,7 +296,7 @@ func (l *lease) release() {
 		}
 		if l.bad && !g.draining && w.cur == g && g.inUse == 0 && len(g.idle) == 0 {
 			// its last session failed: start afresh on the next request
-			g.draining = true
+			g.drain()
 		}
 	default:
 		g.idle = append(g.idle, l.s)
@@ -278,7 +325,7 @@ func (w *warehouse) close() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.cur != nil {
-		w.cur.draining = true
+		w.cur.drain()
 		if w.cur.inUse == 0 {
 			w.closeGenLocked(w.cur)
 			w.cur = nil

@@ -112,3 +112,24 @@ document.querySelectorAll("table.sortable").forEach(table => {
     text.focus();
   }));
 })();
+
+// The report page: why each version is, or is not, the report of record, loaded after the page.
+(function versionReasons() {
+  const cells = document.querySelectorAll("#version-table td.why");
+  if (cells.length === 0) return;
+  const panel = document.getElementById("panel");
+  const id = panel && panel.dataset.report;
+  if (!id) return;
+  fetch("/report/" + encodeURIComponent(id) + "/versions", {credentials: "same-origin"})
+    .then(r => r.ok ? r.text() : Promise.reject(r.status))
+    .then(t => {
+      const box = document.createElement("div");
+      box.innerHTML = t;
+      box.querySelectorAll("tr[data-id]").forEach(tr => {
+        const td = document.querySelector('#version-table td.why[data-id="' + tr.dataset.id + '"]');
+        const reason = tr.querySelector("td.reason");
+        if (td && reason) td.innerHTML = reason.innerHTML;
+      });
+    })
+    .catch(() => {});
+})();
