@@ -161,7 +161,7 @@ func (c *cellView) Display() string {
 
 // Tip is the cell's tooltip: state, printed text, line.
 func (c *cellView) Tip() string {
-	s := stateName(c.State)
+	s := cellLabel(&c.Table, &c.Row, &c.Col) + "：" + stateName(c.State)
 	if c.Text != nil {
 		s += "；原文“" + *c.Text + "”"
 	}

@@ -77,6 +77,7 @@ var funcs = template.FuncMap{
 	"state": stateName,
 	"sev":   severityName,
 	"table": tableName,
+	"cell":  cellLabel,
 	"str": func(p *string) string {
 		if p == nil {
 			return ""
@@ -268,4 +269,60 @@ func derefInt(p *int64) int64 {
 		return 0
 	}
 	return *p
+}
+
+// cellLabel names a cell in words: 表三“予以公开”·总计, 表二“行政许可”·本年处理决定数量. Keys the
+// catalogue does not know are shown as they are.
+func cellLabel(table, row, col *string) string {
+	if table == nil {
+		return ""
+	}
+	cat := schemas.Labels()
+	out := tableName(*table)
+	if row == nil || *row == "" {
+		return out
+	}
+	r := *row
+	switch *table {
+	case schemas.Table2:
+		if l := cat.Table2Item(schemas.FormatGB2021, r); l != nil {
+			r = l.Short()
+		} else if l := cat.Table2Item(schemas.FormatGB2019, r); l != nil {
+			r = l.Short()
+		}
+	case schemas.Table3:
+		if l := cat.Table3Row(r); l != nil {
+			r = l.Short()
+		}
+	case schemas.Table4:
+		for _, g := range cat.Table4.Groups {
+			if g.Key == r {
+				r = g.Label
+			}
+		}
+	}
+	out += "“" + r + "”"
+	if col == nil || *col == "" {
+		return out
+	}
+	c := *col
+	switch *table {
+	case schemas.Table2:
+		if l := cat.Measure(c); l != nil {
+			c = l.Label
+		}
+	case schemas.Table3:
+		for _, l := range cat.Table3.Columns {
+			if l.Key == c {
+				c = l.Label
+			}
+		}
+	case schemas.Table4:
+		for _, l := range cat.Table4.Outcomes {
+			if l.Key == c {
+				c = l.Label
+			}
+		}
+	}
+	return out + "·" + c
 }

@@ -58,7 +58,7 @@ document.querySelectorAll("table.sortable").forEach(table => {
   let selected = null;
   const show = (line, label) => {
     panel.hidden = false;
-    where.textContent = (label ? label + " · " : "") + (line ? "第 " + line + " 行" : "");
+    where.textContent = label || (line ? "第 " + line + " 行" : "");
     fetch("/report/" + encodeURIComponent(id) + "/source?line=" + encodeURIComponent(line || 0), {credentials: "same-origin"})
       .then(r => r.text().then(t => ({ok: r.ok, t})))
       .then(({ok, t}) => {
