@@ -620,7 +620,9 @@ func TestQuality(t *testing.T) {
 	for _, q := range queries {
 		got := mustGet(t, hs2, q)
 		// the pages differ only in their version token (another server, same file)
-		norm := func(s string) string { return regexp.MustCompile(`data-version="[^"]*"|<span id="gen">[^<]*`).ReplaceAllString(s, "") }
+		norm := func(s string) string {
+			return regexp.MustCompile(`data-version="[^"]*"|<span id="gen">[^<]*`).ReplaceAllString(s, "")
+		}
 		if norm(got) != norm(mem[q]) {
 			t.Errorf("%s: the SQL-paged answer differs from the one in memory", q)
 		}
