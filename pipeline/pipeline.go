@@ -24,6 +24,14 @@ var (
 	ErrToolMissing = errors.New("缺少外部工具")
 	ErrEncrypted   = errors.New("文件已加密")
 	ErrCorrupt     = errors.New("文件已损坏")
+	// ErrLimit: reading the file reached a limit that no report needs (nesting depth, number
+	// of elements, table width, the memory budget of a decoding worker).
+	ErrLimit = errors.New("超出读取上限")
+	// ErrTimeout: reading the file took longer than its time budget (CPU or wall clock).
+	ErrTimeout = errors.New("读取超时")
+	// ErrInternal: the reader failed on this file (a panic, or a decoding worker that died);
+	// the file is recorded and the batch goes on.
+	ErrInternal = errors.New("解析器内部错误（internal parser error）")
 )
 
 // InputError says which file could not be read and why. Reason is one of the sentinel errors
