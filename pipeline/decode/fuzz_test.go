@@ -25,7 +25,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			known := false
 			for _, s := range []error{pipeline.ErrEmpty, pipeline.ErrBinary, pipeline.ErrEncoding, pipeline.ErrTooLarge, pipeline.ErrUnsupported,
-				pipeline.ErrCorrupt, pipeline.ErrEncrypted, pipeline.ErrNeedsOCR, pipeline.ErrToolMissing} {
+				pipeline.ErrCorrupt, pipeline.ErrEncrypted, pipeline.ErrNeedsOCR, pipeline.ErrToolMissing, pipeline.ErrLimit, pipeline.ErrTimeout} {
 				known = known || errors.Is(err, s)
 			}
 			if !known {

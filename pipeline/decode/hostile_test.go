@@ -17,7 +17,7 @@ import (
 // TestHostile reads every case of the hostile corpus in-process with the readers' own limits
 // (no worker, no deadline): each ends with the reason it must fail with, or with a valid
 // document; none panics, overflows the stack or runs away with memory. The external-tool
-// cases run against fake tools that hang, flood or spin, with a 1 s tool timeout, and leave
+// cases run against fake tools that hang, flood or spin, with a 3 s tool timeout, and leave
 // no process behind.
 func TestHostile(t *testing.T) {
 	fake := t.TempDir()
@@ -28,7 +28,7 @@ func TestHostile(t *testing.T) {
 	defer func(d, c time.Duration, o int) {
 		decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput = d, c, o
 	}(decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput)
-	decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput = time.Second, time.Second, 4<<20
+	decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput = 3*time.Second, 3*time.Second, 4<<20
 	for _, c := range decodetest.Hostile() {
 		t.Run(c.Name, func(t *testing.T) {
 			in := c.Make()

@@ -171,9 +171,9 @@ const (
 	MarkSpin  = "XXGK-FAKE-SPIN"  // burn CPU until killed
 )
 
-// FloodFile is the size of the file the fake libreoffice writes on MarkFlood: more than the
-// default cap on a tool's output (decode.MaxToolOutput).
-const FloodFile = 70 << 20
+// FloodFile is the size of the file the fake libreoffice writes on MarkFlood. Tests lower
+// decode.MaxToolOutput below it (the default cap is 64 MB).
+const FloodFile = 8 << 20
 
 // SleepToken is in the command line of the processes the fake tools leave sleeping: a test
 // can look for survivors in /proc.
@@ -292,8 +292,10 @@ func Hostile() []Case {
 				return DOCX(One(`<w:tbl>`), Rep(`<w:tr>`+strings.Repeat(`<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>`, 10)+`</w:tr>`, 40_000), One(`</w:tbl>`))
 			}},
 		// text and HTML, read in-process
-		{Name: "long-line.txt", What: "8 MB of Chinese on one line",
-			Make: func() []byte { return []byte(strings.Repeat("政府信息公开申请", 1<<20/3)) }},
+		{Name: "long-line.txt", What: "256 KB of Chinese on one line",
+			Make: func() []byte { return []byte(strings.Repeat("政府信息公开申请", 256<<10/24)) }},
+		{Name: "long-ascii-line.txt", What: "8 MB of ASCII on one line",
+			Make: func() []byte { return []byte(strings.Repeat("request 1 ", 800<<10)) }},
 		{Name: "many-lines.txt", What: "2 million short lines",
 			Make: func() []byte { return []byte(strings.Repeat("一\n", 2_000_000)) }},
 		{Name: "grid-rows.txt", What: "500,000 grid rows",
@@ -321,7 +323,7 @@ func Hostile() []Case {
 			Make: func() []byte { return fakePDF(MarkSpin) }},
 		{Name: "hang.doc", What: "LibreOffice never ends", Reason: pipeline.ErrTimeout, Tools: true,
 			Make: func() []byte { return fakeDOC(MarkHang) }},
-		{Name: "flood.doc", What: "LibreOffice writes a converted file of 70 MB", Reason: pipeline.ErrLimit, Tools: true,
+		{Name: "flood.doc", What: "LibreOffice writes a converted file past the cap (which a test lowers)", Reason: pipeline.ErrLimit, Tools: true,
 			Make: func() []byte { return fakeDOC(MarkFlood) }},
 	}
 }
