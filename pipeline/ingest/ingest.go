@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -361,6 +362,9 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n := extract.Abandoned.Load(); n > 0 {
+		slog.Warn("有文件读取超时，已记为失败；其读取无法中止，仍在后台运行，直到结束或本进程退出", "running", n)
+	}
 	s.NewVersions = int(res.NewVersions)
 	s.Elapsed = time.Since(l.start)
 	s.finish()
@@ -446,7 +450,8 @@ func (l *loader) work(j job) (res result) {
 	defer func() {
 		if p := recover(); p != nil {
 			res.rep = nil
-			res.fail = &failure{reason: "解析器内部错误（internal parser error）", detail: fmt.Sprint(p)}
+			// extract recovers its own panics; this catches what the rest of the worker does
+			res.fail = &failure{reason: pipeline.ErrInternal.Error(), detail: fmt.Sprint(p)}
 		}
 	}()
 	if j.err != nil {
