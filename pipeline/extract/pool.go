@@ -32,7 +32,9 @@ type Limits struct {
 	// (counted by Abandoned).
 	InProcess time.Duration
 	// Memory is the data size (RLIMIT_DATA) of a decoding worker, inherited by the tools it
-	// starts (pdftotext, LibreOffice).
+	// starts (pdftotext, LibreOffice). 0: the workers together get at most half the memory
+	// available (physical, or the control group's limit such as systemd's MemoryMax), each
+	// between 256 MiB and 1 GiB.
 	Memory int64
 	// Workers is the number of decoding workers at most (0: GOMAXPROCS).
 	Workers int
@@ -43,9 +45,20 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits of a run: per file 30 s of CPU and 150 s of wall-clock time
-// in a worker (the LibreOffice conversion timeout and some), 30 s in-process; 1 GiB per worker.
+// in a worker (the LibreOffice conversion timeout and some), 30 s in-process; one worker per
+// core (GOMAXPROCS), each with its share of the memory (see Limits.Memory).
 func DefaultLimits() Limits {
-	return Limits{CPU: 30 * time.Second, Wall: 150 * time.Second, InProcess: 30 * time.Second, Memory: 1 << 30, Isolate: true}
+	return Limits{CPU: 30 * time.Second, Wall: 150 * time.Second, InProcess: 30 * time.Second, Isolate: true}
+}
+
+// workerMemory is the default memory of each of n workers.
+func workerMemory(n int) int64 {
+	const lo, hi = 256 << 20, 1 << 30
+	avail := memoryAvailable()
+	if avail <= 0 {
+		return hi
+	}
+	return min(max(avail/int64(2*n), lo), hi)
 }
 
 var (
@@ -77,6 +90,9 @@ func newReader(l Limits) *reader {
 	}
 	if l.Workers <= 0 {
 		l.Workers = runtime.GOMAXPROCS(0)
+	}
+	if l.Memory <= 0 {
+		l.Memory = workerMemory(l.Workers)
 	}
 	r := &reader{lim: l}
 	if l.Isolate && workersSupported {

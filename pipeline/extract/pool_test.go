@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -26,8 +27,8 @@ func withLimits(t testing.TB, l Limits) *reader {
 	return theReader()
 }
 
-// docs are container documents of every kind the workers decode, read in-process and in a
-// worker: the real PDFs (word positions and pages), Word with tables and spans.
+// docs are container documents the workers decode: the real PDFs (word positions and pages),
+// Word with tables and spans.
 func docs(t testing.TB) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
@@ -46,20 +47,44 @@ func docs(t testing.TB) map[string][]byte {
 		return `<w:tc><w:tcPr>` + pr + `</w:tcPr>` + decodetest.Para(s) + `</w:tc>`
 	}
 	out["tables.docx"] = decodetest.DOCX(decodetest.One(decodetest.Para("XX县2023年政府信息公开工作年度报告") +
-		`<w:tbl><w:tr>` + cell("申请人情况", `<w:gridSpan w:val="2"/>`) + cell("总计", `<w:vMerge w:val="restart"/>`) + `</w:tr>` +
+		`<w:tbl><w:tblPr><w:tblW w:w="6000" w:type="dxa"/></w:tblPr><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid><w:tr>` + cell("申请人情况", `<w:gridSpan w:val="2"/>`) + cell("总计", `<w:vMerge w:val="restart"/>`) + `</w:tr>` +
 		`<w:tr>` + cell("自然人", "") + cell("商业企业", "") + cell("", `<w:vMerge/>`) + `</w:tr></w:tbl>` + decodetest.Para("二、主动公开政府信息情况")))
 	out["traditional.docx"] = decodetest.DOCX(decodetest.One(decodetest.Para("一、總體情況。本機關收到政府信息公開申請，依申請公開，處理費")))
 	return out
 }
 
-// TestWorkerDecodesLikeInProcess decodes each document in-process and in a worker: the Docs
-// are identical, field by field (nil and empty slices alike), and the worker really ran.
+// legacyDOC converts a Word document to a legacy .doc with LibreOffice.
+func legacyDOC(t testing.TB, docx []byte) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "r.docx")
+	if err := os.WriteFile(src, docx, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("libreoffice", "-env:UserInstallation=file://"+filepath.Join(dir, "p"), "--headless", "--convert-to", "doc", "--outdir", dir, src)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("libreoffice: %v %s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "r.doc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestWorkerDecodesLikeInProcess decodes each document in-process and in a worker (a legacy
+// .doc too, through LibreOffice under the worker's limits, when it is installed): the Docs are
+// identical, field by field (nil and empty slices alike), and the worker really ran.
 func TestWorkerDecodesLikeInProcess(t *testing.T) {
 	r := withLimits(t, DefaultLimits())
 	if r.pool == nil {
 		t.Fatal("no worker pool on Linux")
 	}
-	for name, b := range docs(t) {
+	all := docs(t)
+	if decode.HasTool("libreoffice") { // through LibreOffice, under the worker's limits
+		all["legacy.doc"] = legacyDOC(t, all["tables.docx"])
+	}
+	for name, b := range all {
 		t.Run(name, func(t *testing.T) {
 			want, werr := decode.Decode(name, b)
 			got, _, gerr := r.pool.decode(name, b)

@@ -1,7 +1,12 @@
 package extract
 
 import (
+	"os"
 	"os/exec"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -19,3 +24,45 @@ func workerProcAttr(cmd *exec.Cmd) {
 
 // killGroup kills the process group of pid.
 func killGroup(pid int) { _ = syscall.Kill(-pid, syscall.SIGKILL) }
+
+// memoryAvailable returns the memory this process may use: the physical memory, or less when
+// its control group (cgroup v2 memory.max, v1 memory.limit_in_bytes, such as a systemd
+// unit's MemoryMax) says so; 0 when unknown.
+func memoryAvailable() int64 {
+	var si syscall.Sysinfo_t
+	avail := int64(0)
+	if syscall.Sysinfo(&si) == nil {
+		avail = int64(si.Totalram) * int64(si.Unit)
+	}
+	b, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return avail
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.SplitN(line, ":", 3)
+		if len(f) != 3 {
+			continue
+		}
+		var dir, file string
+		switch {
+		case f[0] == "0" && f[1] == "":
+			dir, file = "/sys/fs/cgroup", "memory.max"
+		case f[1] == "memory":
+			dir, file = "/sys/fs/cgroup/memory", "memory.limit_in_bytes"
+		default:
+			continue
+		}
+		// the limit of the group and of every group above it
+		for p := path.Clean("/" + f[2]); ; p = path.Dir(p) {
+			if v, err := os.ReadFile(filepath.Join(dir, p, file)); err == nil {
+				if n, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64); err == nil && n > 0 && (avail == 0 || n < avail) {
+					avail = n
+				}
+			}
+			if p == "/" {
+				break
+			}
+		}
+	}
+	return avail
+}

@@ -19,3 +19,5 @@ const (
 func workerProcAttr(cmd *exec.Cmd) {}
 
 func killGroup(pid int) {}
+
+func memoryAvailable() int64 { return 0 }

@@ -263,4 +263,3 @@ func sleepers() []string {
 	}
 	return out
 }
-
