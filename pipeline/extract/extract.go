@@ -10,8 +10,9 @@
 //     of worker processes: the running executable started again (see worker.go), one file at
 //     a time each. A worker runs with RLIMIT_DATA (Limits.Memory, inherited by pdftotext and
 //     LibreOffice), a CPU budget per file (Limits.CPU, through RLIMIT_CPU) and a maximum Go
-//     stack of 64 MB, in a process group of its own that is killed when the file's wall-clock
-//     deadline (Limits.Wall) passes. A worker that dies — a fatal Go error such as a stack
+//     stack of 64 MB, in a session of its own whose processes (the worker, its tools and what
+//     they started) are all killed when the file's wall-clock deadline (Limits.Wall) passes;
+//     a worker whose reading process dies kills its session and exits. A worker that dies — a fatal Go error such as a stack
 //     overflow, which recover cannot catch, running out of memory or CPU, a kill — costs only
 //     its file: the file fails with the reason (pipeline.ErrLimit, ErrTimeout or ErrInternal)
 //     and the next file gets a new worker. The decoded Doc crosses back over a pipe (wire.go).

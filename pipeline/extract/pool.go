@@ -275,7 +275,7 @@ func (p *pool) close() {
 	p.idle = nil
 }
 
-// startWorker starts a decoding worker: this executable again, in a process group of its own.
+// startWorker starts a decoding worker: this executable again, in a session of its own.
 func startWorker(l Limits) (_ *worker, err error) {
 	inR, inW, err := os.Pipe()
 	if err != nil {

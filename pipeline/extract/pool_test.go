@@ -182,6 +182,55 @@ func TestContainment(t *testing.T) {
 	}
 }
 
+// TestToolPastDeadline: a tool that still runs when the file's deadline passes (LibreOffice
+// hanging, with a child, longer than the wall-clock limit) is killed with its worker: nothing
+// of the session is left.
+func TestToolPastDeadline(t *testing.T) {
+	fake := t.TempDir()
+	if err := decodetest.FakeTools(fake); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", fake+string(os.PathListSeparator)+os.Getenv("PATH"))
+	d := decode.ConvertTimeout
+	decode.ConvertTimeout = time.Hour
+	defer func() { decode.ConvertTimeout = d }()
+	withLimits(t, Limits{CPU: time.Minute, Wall: 3 * time.Second, Workers: 1, Isolate: true})
+	var hang []byte
+	for _, c := range decodetest.Hostile() {
+		if c.Name == "hang.doc" {
+			hang = c.Make()
+		}
+	}
+	_, err := Bytes("hang.doc", hang, Options{})
+	if !errors.Is(err, pipeline.ErrTimeout) || !strings.Contains(err.Error(), "解码子进程已终止") {
+		t.Fatalf("got %v, want the worker's deadline", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		left := sleepingTools()
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("left running: %v", left)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// sleepingTools lists the processes whose command line carries the fake tools' sleep token.
+func sleepingTools() []string {
+	var out []string
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		b, err := os.ReadFile("/proc/" + p.Name() + "/cmdline")
+		if err == nil && strings.Contains(string(b), decodetest.SleepToken) {
+			out = append(out, p.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
+		}
+	}
+	return out
+}
+
 // TestNoWorkersLeft checks that closing a pool ends its workers.
 func TestNoWorkersLeft(t *testing.T) {
 	r := withLimits(t, DefaultLimits())

@@ -16,14 +16,47 @@ const workersSupported = true
 // selfExecutable is the running executable, even when its file was replaced since it started.
 const selfExecutable = "/proc/self/exe"
 
-// workerProcAttr starts the worker in a process group of its own, killed (SIGKILL) if the
-// thread that started it dies.
+// workerProcAttr starts the worker in a session of its own, so that it and every process it
+// starts (the tools run in process groups of their own, inside the session) can be found and
+// killed together; the worker gets SIGTERM if the thread that started it dies, and then kills
+// its session (serveWorker).
 func workerProcAttr(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGTERM}
 }
 
-// killGroup kills the process group of pid.
-func killGroup(pid int) { _ = syscall.Kill(-pid, syscall.SIGKILL) }
+// killGroup kills the worker pid and every process of its session: its tools and whatever
+// they started.
+func killGroup(pid int) {
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	killSession(pid, 0)
+}
+
+// killSession kills (SIGKILL) the processes of session sid but the process spare.
+func killSession(sid, spare int) {
+	procs, err := os.ReadDir("/proc")
+	if err != nil {
+		return
+	}
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil || pid == spare {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + p.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp session …: comm may hold anything, so read after the last ')'
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 3 && f[3] == strconv.Itoa(sid) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+}
 
 // memoryAvailable returns the memory this process may use: the physical memory, or less when
 // its control group (cgroup v2 memory.max, v1 memory.limit_in_bytes, such as a systemd

@@ -20,4 +20,6 @@ func workerProcAttr(cmd *exec.Cmd) {}
 
 func killGroup(pid int) {}
 
+func killSession(sid, spare int) {}
+
 func memoryAvailable() int64 { return 0 }

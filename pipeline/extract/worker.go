@@ -65,7 +65,17 @@ func serveWorker() int {
 	go func() {
 		<-xcpu
 		fmt.Fprintln(os.Stderr, "xxgk decode worker: CPU time limit of the file reached")
+		killSession(os.Getpid(), os.Getpid())
 		os.Exit(exitCPU)
+	}()
+	// the reading process died (the parent-death signal) or asks the worker to stop: end the
+	// tools too
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	go func() {
+		<-term
+		killSession(os.Getpid(), os.Getpid())
+		os.Exit(143)
 	}()
 	faults := os.Getenv(faultEnv) == "1"
 
