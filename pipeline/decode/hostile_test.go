@@ -36,7 +36,7 @@ func TestHostile(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			d, err, panicked := decodeRecover(c.Name, in)
+			d, panicked, err := decodeRecover(c.Name, in)
 			took := time.Since(start)
 			if panicked != nil {
 				if strings.HasSuffix(c.Name, ".html") {
@@ -71,10 +71,10 @@ func TestHostile(t *testing.T) {
 	}
 }
 
-func decodeRecover(name string, b []byte) (d *decode.Doc, err error, panicked any) {
+func decodeRecover(name string, b []byte) (d *decode.Doc, panicked any, err error) {
 	defer func() { panicked = recover() }()
 	d, err = decode.Decode(name, b)
-	return d, err, nil
+	return d, nil, err
 }
 
 // sleepers lists the processes whose command line carries the fake tools' sleep token.

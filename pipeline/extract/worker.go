@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -96,7 +97,7 @@ func serveWorker() int {
 			fmt.Fprintln(os.Stderr, "xxgk decode worker: RLIMIT_CPU:", err)
 			return 2
 		}
-		doc, derr, panicked := decodeRecover(q.name, q.data, func() {
+		doc, panicked, derr := decodeRecover(q.name, q.data, func() {
 			if faults {
 				testFault(q.name, out)
 			}
@@ -110,15 +111,16 @@ func serveWorker() int {
 	}
 }
 
-func decodeRecover(name string, b []byte, before func()) (doc *decode.Doc, err error, panicked string) {
+// decodeRecover decodes b; a panic's message comes back in panicked.
+func decodeRecover(name string, b []byte, before func()) (doc *decode.Doc, panicked string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			doc, err, panicked = nil, nil, fmt.Sprint(p)
+			doc, panicked, err = nil, fmt.Sprint(p), nil
 		}
 	}()
 	before()
 	doc, err = decode.Decode(name, b)
-	return doc, err, ""
+	return doc, "", err
 }
 
 // cpuBudget lets the worker use d more CPU time (whole seconds, rounded up) before SIGXCPU.
@@ -167,6 +169,7 @@ func testFault(name string, out *bufio.Writer) {
 				c[k] = 1
 			}
 			keep = append(keep, c)
+			runtime.KeepAlive(keep)
 		}
 	case "spin": // CPU until RLIMIT_CPU stops it
 		for n := 0; ; n++ {
