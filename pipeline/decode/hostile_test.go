@@ -3,6 +3,7 @@ package decode_test
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -68,6 +69,27 @@ func TestHostile(t *testing.T) {
 	}
 	if left := sleepers(); len(left) > 0 {
 		t.Errorf("processes left behind by the fake tools: %v", left)
+	}
+}
+
+// TestWriteHostileCorpus writes the hostile corpus into $XXGK_HOSTILE_OUT (and the fake tools
+// into its bin/), to try it on a built xxgk: PATH=$XXGK_HOSTILE_OUT/bin:$PATH xxgk ingest ….
+func TestWriteHostileCorpus(t *testing.T) {
+	dir := os.Getenv("XXGK_HOSTILE_OUT")
+	if dir == "" {
+		t.Skip("set XXGK_HOSTILE_OUT to a directory to write the hostile corpus into")
+	}
+	bin := filepath.Join(dir, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := decodetest.FakeTools(bin); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range decodetest.Hostile() {
+		if err := os.WriteFile(filepath.Join(dir, c.Name), c.Make(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
