@@ -346,7 +346,7 @@ func (w *worker) death(name string, l Limits, ioErr error) error {
 	case st != nil && st.ExitCode() == exitCPU || strings.Contains(head, "CPU time limit"):
 		e.Reason, e.Detail = pipeline.ErrTimeout, fmt.Sprintf("解码用尽了每个文件的 CPU 时间上限（%v），解码子进程已终止", l.CPU)
 	case strings.Contains(head, "out of memory") || strings.Contains(head, "cannot allocate memory") ||
-		strings.Contains(head, "pthread_create failed"):
+		strings.Contains(head, "pthread_create failed") || strings.Contains(head, "failed to allocate"): // the last: -race
 		e.Reason, e.Detail = pipeline.ErrLimit, fmt.Sprintf("解码超过每个解码子进程的内存上限（%d MB），解码子进程已终止：%s", l.Memory>>20, fatal)
 	case strings.Contains(head, "stack overflow") || strings.Contains(head, "stack exceeds"):
 		e.Reason, e.Detail = pipeline.ErrLimit, "解码时栈溢出（文档结构过深），解码子进程已终止："+fatal
@@ -362,16 +362,21 @@ func (w *worker) death(name string, l Limits, ioErr error) error {
 	return e
 }
 
-// firstFatal returns the first line of a Go runtime's fatal report (or of a panic) in s.
+// firstFatal returns the first line of a Go runtime's fatal report (or of a panic) in s, or
+// else its first line.
 func firstFatal(s string) string {
+	first := ""
 	for _, l := range strings.Split(s, "\n") {
 		l = strings.TrimSpace(l)
 		if strings.HasPrefix(l, "fatal error:") || strings.HasPrefix(l, "panic:") || strings.HasPrefix(l, "runtime:") ||
 			strings.HasPrefix(l, "xxgk decode worker:") {
 			return l
 		}
+		if first == "" {
+			first = l
+		}
 	}
-	return ""
+	return first
 }
 
 // headBuffer keeps the first max bytes written to it.

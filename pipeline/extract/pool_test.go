@@ -164,8 +164,12 @@ func TestContainment(t *testing.T) {
 			name := faultName(c.kind)
 			_, err := Bytes(name, good, Options{})
 			var ie *pipeline.InputError
-			if !errors.As(err, &ie) || ie.Path != name || !errors.Is(err, c.reason) || !strings.Contains(ie.Detail, c.detail) {
-				t.Fatalf("got %v, want %v with %q", err, c.reason, c.detail)
+			detail := c.detail
+			if c.kind == "stack" && raceEnabled {
+				detail = "内存上限"
+			}
+			if !errors.As(err, &ie) || ie.Path != name || !errors.Is(err, c.reason) || !strings.Contains(ie.Detail, detail) {
+				t.Fatalf("got %v, want %v with %q", err, c.reason, detail)
 			}
 			t.Logf("%v", err)
 			rep, err := Bytes("good.docx", good, Options{})
