@@ -24,8 +24,15 @@ import (
 // in pure Go (archive/zip, encoding/xml). Tables are rendered the way HTML tables are: one
 // line per row, "| c1 | c2 | … |", one slot per grid column; a cell spanning columns
 // (w:gridSpan) keeps its text in its first slot and leaves the others empty, and so does a
-// cell continuing a vertical merge (w:vMerge). Legacy .doc and .wps files (OLE compound
-// documents) are converted to .docx with LibreOffice when it is installed.
+// cell continuing a vertical merge (w:vMerge); Doc.Spans records which slots are such
+// padding. Legacy .doc and .wps files (OLE compound documents) are converted to .docx with
+// LibreOffice when it is installed.
+//
+// word/document.xml is read in one pass, token by token, with an explicit stack of open
+// elements and of the paragraphs and cells being collected: no recursion on the document's
+// depth, text appended to byte slices. What a document can make the reader do is bounded by
+// the caps below (depth, elements, expanded size, ZIP entries, table width, text written and
+// copied): a document past one fails with pipeline.ErrLimit or ErrTooLarge, saying which.
 
 // Container kinds: the formats read by decodeDocument rather than the text path.
 const (
