@@ -92,17 +92,21 @@ func readCapped(path string, max int64) (_ []byte, err error) {
 
 // read decodes (in a worker for containers), parses and validates, within the limits.
 func (r *reader) read(path string, b []byte, opt Options) (*schemas.Report, error) {
-	if r.pool != nil && decode.IsContainer(path, b) {
-		doc, took, err := r.pool.decode(path, b)
-		switch {
-		case err == errNoWorker:
-		case err != nil:
-			return nil, err
-		default:
-			return inProcess(path, min(r.lim.InProcess, r.lim.Wall-took), func() (*schemas.Report, error) { return fromDoc(doc, opt), nil })
+	wall := r.lim.InProcess
+	if decode.IsContainer(path, b) {
+		if r.pool != nil {
+			doc, took, err := r.pool.decode(path, b)
+			switch {
+			case err == errNoWorker:
+			case err != nil:
+				return nil, err
+			default:
+				return inProcess(path, min(r.lim.InProcess, r.lim.Wall-took), func() (*schemas.Report, error) { return fromDoc(doc, opt), nil })
+			}
 		}
+		wall = r.lim.Wall // decoded in-process: a conversion may take its time
 	}
-	return inProcess(path, r.lim.InProcess, func() (*schemas.Report, error) {
+	return inProcess(path, wall, func() (*schemas.Report, error) {
 		doc, err := decode.Decode(path, b)
 		if err != nil {
 			return nil, err

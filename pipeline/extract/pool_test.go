@@ -333,3 +333,30 @@ func FuzzWire(f *testing.F) {
 		}
 	})
 }
+
+// TestWithoutWorkers reads a Word and a PDF report with Isolate off (what happens where
+// workers cannot start): in-process, to the same report as through a worker.
+func TestWithoutWorkers(t *testing.T) {
+	withLimits(t, DefaultLimits())
+	want := map[string]*schemas.Report{}
+	for name, b := range docs(t) {
+		r, err := Bytes(name, b, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[name] = r
+	}
+	r := withLimits(t, Limits{Isolate: false})
+	if r.pool != nil {
+		t.Fatal("a pool without isolation")
+	}
+	for name, b := range docs(t) {
+		got, err := Bytes(name, b, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want[name]) {
+			t.Errorf("%s: in-process report differs from the worker's", name)
+		}
+	}
+}
