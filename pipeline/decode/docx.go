@@ -823,13 +823,12 @@ func decodeOLE(name string, b []byte) (*Doc, error) {
 	profile := "file://" + filepath.Join(dir, "profile")
 	_, stderr, err := runTool(context.Background(), ConvertTimeout, path, nil, "-env:UserInstallation="+profile,
 		"--headless", "--norestore", "--convert-to", "docx", "--outdir", outDir, in)
-	if err != nil {
+	out := filepath.Join(outDir, "input.docx")
+	conv, rerr := readCapped(out, int64(MaxToolOutput))
+	if err != nil || rerr != nil {
 		if reason, ok := toolLimit(err); ok {
 			return nil, inputError(name, reason, "LibreOffice 转换此 Word/WPS 文档%v", err)
 		}
-	}
-	conv, rerr := readCapped(filepath.Join(outDir, "input.docx"), int64(MaxToolOutput))
-	if err != nil || rerr != nil {
 		if errors.Is(rerr, errToolOutput) {
 			return nil, inputError(name, pipeline.ErrLimit, "LibreOffice 转换此 Word/WPS 文档%v", rerr)
 		}

@@ -152,9 +152,17 @@ func TestDOCConvert(t *testing.T) {
 	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "r.docx")
-	body := para("XX县2023年政府信息公开工作年度报告") + `<w:tbl><w:tblPr><w:tblW w:w="4000" w:type="dxa"/></w:tblPr><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid><w:tr>` +
-		cell("自然人", "") + cell("3", "") + `</w:tr></w:tbl><w:p/>` // LibreOffice drops a table without these
-	if err := os.WriteFile(src, docxOf(t, body), 0o600); err != nil {
+	body := para("XX县2023年政府信息公开工作年度报告") + `<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid><w:tr>` +
+		cell("自然人", "") + cell("3", "") + `</w:tr></w:tbl>` + para("二、主动公开政府信息情况")
+	// LibreOffice needs the package relationships that docxOf leaves out, and drops a table
+	// that ends the document (Word always ends it with a paragraph)
+	docx := zipFiles(t, "[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`+
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>`+
+		`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
+		"_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`,
+		"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document `+wordNS+`><w:body>`+body+`<w:sectPr/></w:body></w:document>`)
+	if err := os.WriteFile(src, docx, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("libreoffice", "-env:UserInstallation=file://"+filepath.Join(dir, "p"), "--headless", "--convert-to", "doc", "--outdir", dir, src)

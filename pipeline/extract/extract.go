@@ -21,7 +21,8 @@
 //     input, whose size decode.MaxSize bounds, and a file that still takes longer than
 //     Limits.InProcess fails with pipeline.ErrTimeout while the batch goes on. Its goroutine
 //     cannot be stopped: it runs on in the background until it ends or the process exits
-//     (Abandoned counts them; ingest warns). A panic fails the file with pipeline.ErrInternal.
+//     (a warning names the file; Abandoned counts them). A panic fails the file with
+//     pipeline.ErrInternal.
 //   - The readers carry their own caps whatever runs them: the Word reader's depth, element,
 //     expanded-size and text caps (decode/docx.go), external tools' timeouts, output caps and
 //     process-group kills (decode/tool.go).
@@ -33,6 +34,7 @@ package extract
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sync/atomic"
 	"time"
@@ -159,7 +161,8 @@ func inProcess(path string, wall time.Duration, read func() (*schemas.Report, er
 	case o := <-done:
 		return o.r, o.err
 	case <-timer.C:
-		Abandoned.Add(1)
+		slog.Warn("文件处理超时，已记为失败；其解析无法中止，仍在后台运行，直到结束或本进程退出",
+			"path", path, "limit", wall, "still_running", Abandoned.Add(1))
 		go func() {
 			<-done
 			Abandoned.Add(-1)

@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -361,9 +360,6 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 	res, err := l.w.Finish(ctx, run)
 	if err != nil {
 		return nil, err
-	}
-	if n := extract.Abandoned.Load(); n > 0 {
-		slog.Warn("有文件读取超时，已记为失败；其读取无法中止，仍在后台运行，直到结束或本进程退出", "running", n)
 	}
 	s.NewVersions = int(res.NewVersions)
 	s.Elapsed = time.Since(l.start)
