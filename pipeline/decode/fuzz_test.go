@@ -12,7 +12,9 @@ import (
 // FuzzDecode checks that Decode never panics, that it either fails with an InputError that
 // names the file or returns valid UTF-8, that every '|' line of an HTML page is a well
 // formed grid row, and that decoding plain text again changes nothing. Seeds live in
-// testdata/fuzz/FuzzDecode (HTML pages, GBK and Big5 text, UTF-16, broken tables).
+// testdata/fuzz/FuzzDecode (HTML pages, GBK and Big5 text, UTF-16, broken tables, and small
+// forms of the attacks of issue 11: Word documents nested deep, flooded with empty paragraphs,
+// with text split by comments, with huge spans, many ZIP entries; deeply nested HTML).
 func FuzzDecode(f *testing.F) {
 	f.Add("a.txt", []byte("一、总体情况\n商业 企业 |\n|||\n"))
 	f.Add("a.html", []byte(`<table><tr><td rowspan=2 colspan=3>a</td><td>0</td></tr><tr><td>&nbsp;</td></tr></table>`))
@@ -25,7 +27,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			known := false
 			for _, s := range []error{pipeline.ErrEmpty, pipeline.ErrBinary, pipeline.ErrEncoding, pipeline.ErrTooLarge, pipeline.ErrUnsupported,
-				pipeline.ErrCorrupt, pipeline.ErrEncrypted, pipeline.ErrNeedsOCR, pipeline.ErrToolMissing} {
+				pipeline.ErrCorrupt, pipeline.ErrEncrypted, pipeline.ErrNeedsOCR, pipeline.ErrToolMissing, pipeline.ErrLimit, pipeline.ErrTimeout} {
 				known = known || errors.Is(err, s)
 			}
 			if !known {

@@ -440,7 +440,8 @@ func (l *loader) work(j job) (res result) {
 	defer func() {
 		if p := recover(); p != nil {
 			res.rep = nil
-			res.fail = &failure{reason: "解析器内部错误（internal parser error）", detail: fmt.Sprint(p)}
+			// extract recovers its own panics; this catches what the rest of the worker does
+			res.fail = &failure{reason: pipeline.ErrInternal.Error(), detail: fmt.Sprint(p)}
 		}
 	}()
 	if j.err != nil {
