@@ -34,14 +34,17 @@ type Division struct {
 
 // Region returns the division as the report model's region, found by method.
 func (d Division) Region(method string) schemas.Region {
-	return schemas.Region{Code: d.Code, Name: d.Name, Prefecture: d.Prefecture, Province: d.Province,
-		PrefectureCode: d.PrefectureCode, ProvinceCode: d.ProvinceCode, Method: method}
+	return d.Place().Region(method)
 }
 
 // Area is a province or prefecture.
 type Area struct {
 	Code string
 	Name string
+	// Real is false for the groups the registry lists in place of a prefecture where there is
+	// none: the 市辖区 and 县 of the four municipalities and a province's 省直辖县级行政区划
+	// (named after their province). Provinces are real.
+	Real bool
 }
 
 // Registry holds the divisions, ordered by code.
@@ -54,6 +57,11 @@ type Registry struct {
 	byName    map[string][]int    // county name → indexes (names repeat across provinces)
 	areaNames map[string][]string // prefecture/province name (and short form) → codes
 	maxName   int                 // longest county name in runes
+
+	provPlaces, prefPlaces []Place // Provinces and Prefectures as places
+	provIdx, prefIdx       map[string]int
+	names                  map[string][]nameRef // every name and short form → places (places.go)
+	maxPlaceName           int                  // longest of them in runes
 }
 
 var (
@@ -98,16 +106,16 @@ func LoadFS(fsys fs.FS) (*Registry, error) {
 	provName := map[string]string{}
 	for _, p := range prov {
 		provName[p[0]] = p[1]
-		r.Provinces = append(r.Provinces, Area{Code: p[0], Name: p[1]})
+		r.Provinces = append(r.Provinces, Area{Code: p[0], Name: p[1], Real: true})
 	}
 	cityName := map[string]string{}
 	for _, c := range cities {
-		name := c[1]
-		if name == "市辖区" || strings.Contains(name, "直辖") {
-			name = provName[c[2]]
+		name, real := c[1], true
+		if name == "市辖区" || name == "县" || strings.Contains(name, "直辖") {
+			name, real = provName[c[2]], false
 		}
 		cityName[c[0]] = name
-		r.Prefectures = append(r.Prefectures, Area{Code: c[0], Name: name})
+		r.Prefectures = append(r.Prefectures, Area{Code: c[0], Name: name, Real: real})
 	}
 	for _, a := range areas {
 		if len(a[0]) != 6 {
@@ -131,6 +139,19 @@ func LoadFS(fsys fs.FS) (*Registry, error) {
 	if len(r.Counties) == 0 {
 		return nil, errors.New("regions: no counties")
 	}
+	r.provIdx, r.prefIdx = map[string]int{}, map[string]int{}
+	for i, p := range r.Provinces {
+		r.provIdx[p.Code] = i
+		r.provPlaces = append(r.provPlaces, Place{Level: schemas.LevelProvince, Code: p.Code, Name: p.Name,
+			ProvinceCode: p.Code, Province: p.Name})
+	}
+	for i, p := range r.Prefectures {
+		r.prefIdx[p.Code] = i
+		pc := p.Code[:2]
+		r.prefPlaces = append(r.prefPlaces, Place{Level: schemas.LevelPrefecture, Code: p.Code, Name: p.Name,
+			PrefectureCode: p.Code, Prefecture: p.Name, ProvinceCode: pc, Province: provName[pc]})
+	}
+	r.buildNames()
 	return r, nil
 }
 
