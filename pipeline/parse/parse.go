@@ -22,7 +22,7 @@ import (
 // Options carries what the caller already knows about a report; each set field wins over
 // what the text says.
 type Options struct {
-	Region       string // 6-digit county code
+	Region       string // division code at the body's level: 2 (province), 4 (prefecture) or 6 digits (county; 210100 and 210000 read as 2101 and 21)
 	RegionMethod string // schemas.RegionFlag or schemas.RegionManifest (default flag)
 	Year         int
 	Scope        schemas.Scope
@@ -44,6 +44,12 @@ type parser struct {
 	nsec     int
 	titleIdx int // line index of the title, -1
 	first    int // line index of the first section heading (or len(lines))
+
+	// the body (body.go, region.go)
+	bodyFrom             string            // where the body's name was read: title, sentence, signature, compiled, option
+	named                regions.NameMatch // the division the body's name starts with
+	introText, proseText string            // cached: the intro before section 一; the prose without contact clauses
+	introDone, proseDone bool
 
 	t3found  map[string]bool
 	appendix bool // the tables were found after section 六

@@ -342,7 +342,31 @@ func (r *Registry) ResolveName(name string, context ...string) NameMatch {
 		sort.Slice(cands, func(i, j int) bool { return cands[i].Code < cands[j].Code })
 		return NameMatch{Rest: rest, Candidates: cands, Evidence: evidence}
 	}
-	return NameMatch{Place: cands[0], Found: true, Rest: rest, Evidence: evidence}
+	m := NameMatch{Place: cands[0], Found: true, Rest: rest, Evidence: evidence}
+	if d, ok := r.branchCounty(m.Place, rest); ok {
+		m.Place = d.Place() // 成都市公安局锦江区分局: the district's branch
+	}
+	return m
+}
+
+// branchCounty finds the county of a prefecture department's branch named after it, at the
+// end of the name: 成都市公安局锦江区分局, 沈阳市生态环境局和平分局.
+func (r *Registry) branchCounty(p Place, rest string) (Division, bool) {
+	if p.Level != schemas.LevelPrefecture || !strings.HasSuffix(rest, "分局") {
+		return Division{}, false
+	}
+	head := strings.TrimSuffix(rest, "分局")
+	var found []Division
+	for _, d := range r.Under(p.Code) {
+		short := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(d.Name, "区"), "县"), "市")
+		if strings.HasSuffix(head, d.Name) || utf8.RuneCountInString(short) >= 2 && strings.HasSuffix(head, short) {
+			found = append(found, d)
+		}
+	}
+	if len(found) != 1 || !strings.Contains(head, "局") && !strings.Contains(head, "委") {
+		return Division{}, false
+	}
+	return found[0], true
 }
 
 // walk enumerates the readings of the division names at s[pos:] below parent; acc holds the
