@@ -152,24 +152,10 @@ func (p *parser) regionProblem(sev schemas.Severity, text, msg string) {
 	p.problem(schemas.Problem{Code: schemas.ProblemRegion, Severity: sev, Text: text, Message: msg})
 }
 
-// sameBody reports whether two places are the same division for a body: equal, or a
-// prefecture without districts and its one county-level entry.
-func (p *parser) sameBody(a, b regions.Place) bool {
-	if a.Code == b.Code {
-		return true
-	}
-	reg := p.registry()
-	for _, x := range [2][2]regions.Place{{a, b}, {b, a}} {
-		if x[0].Level == schemas.LevelPrefecture {
-			if d, ok := reg.SoleCounty(x[0].Code); ok && d.Code == x[1].Code && reg.IsSoleCounty(d) {
-				return true
-			}
-		}
-	}
-	return false
-}
+// sameBody reports whether two places are the same division for a body (regions.SameBody).
+func (p *parser) sameBody(a, b regions.Place) bool { return p.registry().SameBody(a.Code, b.Code) }
 
-// named returns what the body's name, else the title, says of the body's division.
+// namedPlace returns what the body's name, else the title, says of the body's division.
 func (p *parser) namedPlace() (regions.NameMatch, string) {
 	if p.named.Found || p.named.Ambiguous() {
 		return p.named, p.r.Body

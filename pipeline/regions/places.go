@@ -104,6 +104,22 @@ func (r *Registry) IsSoleCounty(d Division) bool {
 	return ok && s.Code == d.Code && d.Name == d.Prefecture
 }
 
+// SameBody reports whether two codes name the same division for a body: equal, or a
+// prefecture without districts and its one county-level entry (4419 and 441900 东莞市).
+func (r *Registry) SameBody(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) == 6 {
+		a, b = b, a
+	}
+	if len(a) != 4 || len(b) != 6 {
+		return false
+	}
+	d, ok := r.SoleCounty(a)
+	return ok && d.Code == b && r.IsSoleCounty(d)
+}
+
 // ---- names ----
 
 // nameRef is one place a name (or one of its short forms) stands for.
@@ -148,9 +164,9 @@ func nationalitiesOnly(s string) bool {
 	return true
 }
 
-// autonomousShort returns the short form of an autonomous division's name: the name before its
+// AutonomousShort returns the short form of an autonomous division's name: the name before its
 // nationalities, with the kind of division (楚雄彝族自治州 → 楚雄州, 龙胜各族自治县 → 龙胜县), or "".
-func autonomousShort(name string) string {
+func AutonomousShort(name string) string {
 	for _, kind := range []string{"自治州", "自治县", "自治旗"} {
 		if !strings.HasSuffix(name, kind) {
 			continue
@@ -168,7 +184,7 @@ func autonomousShort(name string) string {
 // bareName is a prefecture's or province's name without its suffix (沈阳市 → 沈阳, 楚雄彝族自治州
 // → 楚雄, 阿克苏地区 → 阿克苏), or "" when that would leave fewer than two runes.
 func bareName(name string) string {
-	if s := autonomousShort(name); s != "" {
+	if s := AutonomousShort(name); s != "" {
 		name = s
 	}
 	for _, suf := range []string{"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "地区", "省", "市", "州", "盟"} {
@@ -225,7 +241,7 @@ func (r *Registry) buildNames() {
 		}
 		name := r.prefPlaces[i].Name
 		add(name, nameRef{level: schemas.LevelPrefecture, idx: i})
-		if s := autonomousShort(name); s != "" && !full[s] {
+		if s := AutonomousShort(name); s != "" && !full[s] {
 			add(s, nameRef{level: schemas.LevelPrefecture, idx: i})
 		}
 		if b := bareName(name); b != "" && !full[b] {
@@ -234,7 +250,7 @@ func (r *Registry) buildNames() {
 	}
 	for i, d := range r.Counties {
 		add(d.Name, nameRef{level: schemas.LevelCounty, idx: i})
-		if s := autonomousShort(d.Name); s != "" && !full[s] {
+		if s := AutonomousShort(d.Name); s != "" && !full[s] {
 			add(s, nameRef{level: schemas.LevelCounty, idx: i})
 		}
 	}
@@ -556,9 +572,13 @@ func (r *Registry) FindPlaceInPath(path string) PathMatch {
 	}
 	joined := strings.Join(comps, "/")
 	marker := schemas.LevelUnknown
+	town := false // the file is named after a town or street (杏洼镇人民政府2022年…)
 	for i := len(comps) - 1; i >= 0; i-- {
 		c := comps[i]
 		file := i == len(comps)-1
+		if file {
+			town = TownLike(pathKey(c))
+		}
 		if lvl, ok := levelFolders[c]; ok {
 			marker = lvl
 			continue
@@ -574,6 +594,10 @@ func (r *Registry) FindPlaceInPath(path string) PathMatch {
 			m := r.ResolveName(key, joined)
 			if m.Found {
 				exact := file || m.Rest != "" || m.Place.Level == schemas.LevelCounty || marker == m.Place.Level
+				if d, ok := r.SoleCounty(m.Place.Code); ok && !exact && town && m.Place.Level == schemas.LevelPrefecture {
+					// a town's report in the folder of a prefecture without districts: its one county
+					return PathMatch{Place: d.Place(), Found: true, Exact: true, Evidence: comps[i]}
+				}
 				return PathMatch{Place: m.Place, Found: true, Exact: exact, Evidence: comps[i]}
 			}
 			if m.Ambiguous() {

@@ -245,7 +245,8 @@ func TestFindPlaceInPath(t *testing.T) {
 		{"flat/2023/沈阳市教育局2023年政府信息公开工作年度报告.html", "2101", true},
 		{"reports/21/2113/211321/2021/朝阳县人民政府.txt", "211321", true},
 		{"辽宁/朝阳市/朝阳县/2021.txt", "211321", true},
-		{"广东省/东莞市/东莞市/2023/虎门镇人民政府2023.txt", "4419", false},
+		{"广东省/东莞市/东莞市/2023/虎门镇人民政府2023.txt", "441900", true}, // a town of a city without districts
+		{"广东省/东莞市/2023/报告.txt", "4419", false},
 		{"misc/report.txt", "", false},
 	}
 	for _, c := range cases {
