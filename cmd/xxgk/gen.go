@@ -18,7 +18,7 @@ func init() {
 }
 
 func newGenCmd() *cobra.Command {
-	cfg := gen.Defaults()
+	cfg := gen.Whole()
 	var (
 		provinces string
 		years     string
@@ -106,7 +106,7 @@ the flags and the seed, never on the number of workers.`,
 		fmt.Sprintf("department reports per prefecture (市教育局 …; at most %d)", gen.MaxPrefectureDepartments))
 	f.Float64Var(&cfg.AreaShare, "area-share", cfg.AreaShare, "share of years with a consolidated report (全省/全市汇总) of the province and of each prefecture")
 	f.Float64Var(&cfg.NoBodyShare, "no-body-share", cfg.NoBodyShare, "share of reports whose text names no issuing body (their gold carries a problem, not a guess)")
-	f.StringVar(&levels, "levels", "", "only bodies of these levels, comma-separated: province, prefecture, county (default: all)")
+	f.StringVar(&levels, "levels", "province,prefecture,county", "bodies of these levels, comma-separated: province, prefecture, county")
 	f.Float64Var(&cfg.MissingShare, "missing-share", cfg.MissingShare, "share of counties publishing nothing in a year")
 	f.Float64Var(&cfg.OldTemplateShare, "old-template-share", cfg.OldTemplateShare, "share of reports from 2021 on printed in the 2019 template")
 	f.Float64Var(&cfg.FaultShare, "fault-share", cfg.FaultShare, "share of reports with one injected rule violation")

@@ -23,7 +23,7 @@ import (
 
 // small is a configuration of about two thousand reports: 朝阳市 and 葫芦岛市, 2019–2024.
 func small() Config {
-	c := Defaults()
+	c := Whole() // the prefectures' own bodies too
 	c.Provinces = []string{"2113", "2114"}
 	c.FaultShare = 0.08
 	c.MissingShare = 0.1
@@ -97,7 +97,7 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 }
 
 func TestCoverage(t *testing.T) {
-	cfg := Defaults()
+	cfg := Whole()
 	cfg.MissingShare = 0.2
 	cfg.Departments, cfg.Townships = 2, 1
 	reg := regions.Default()

@@ -1,9 +1,15 @@
-// Package gen writes realistic sample corpora of 政府信息公开工作年度报告: every county of one
-// or more provinces, its government, departments, townships and development zone, over a run
-// of years, in every text shape and encoding the pipeline reads, each report with a gold file
-// holding its true numbers in the canonical JSON (schemas.Report) and exactly the rule
-// violations that were injected on purpose. Output is a pure function of the configuration
-// and the seed: the number of workers changes only the speed.
+// Package gen writes realistic sample corpora of 政府信息公开工作年度报告: every body of one or
+// more provinces at every level — the province's government office, departments, other bodies
+// (public institutions, a state company) and consolidated report (全省汇总, some years); each
+// prefecture's government, office, departments, other bodies and consolidated report (全市汇总);
+// each county's government, departments, townships and development zone — over a run of years,
+// in every text shape and encoding the pipeline reads. Each report states its body the ways
+// real reports do (title, first sentence, 本报告由…编制, signature; a few nowhere) and often gives
+// a contact address in a district of the seat city. Each has a gold file holding its true body,
+// level, scope, region and numbers in the canonical JSON (schemas.Report), exactly the rule
+// violations injected on purpose, and the problems the text must raise (a report naming no
+// body; a file named as scraped whose text gives no division). Output is a pure function of the
+// configuration and the seed: the number of workers changes only the speed.
 package gen
 
 import (
@@ -72,12 +78,26 @@ type Config struct {
 	Registry *regions.Registry
 }
 
-// Defaults returns the default configuration: 辽宁省 (21), 2019–2024.
+// Defaults returns the default configuration of the library: 辽宁省 (21), 2019–2024, the bodies
+// of its counties, every report naming its body — the corpora other packages' tests build.
+// Whole is the configuration of `xxgk gen`: every level.
 func Defaults() Config {
 	return Config{Provinces: []string{"21"}, FirstYear: 2019, LastYear: 2024, Seed: 1, Departments: 12,
-		Townships: 10, ProvinceDepartments: 30, PrefectureDepartments: 12, AreaShare: 0.5, NoBodyShare: 0.01,
-		MissingShare: 0.05, OldTemplateShare: 0.05, FaultShare: 0.03, Layout: LayoutTree, Workers: 2}
+		Townships: 10, ProvinceDepartments: 30, PrefectureDepartments: 12, AreaShare: 0.5,
+		MissingShare: 0.05, OldTemplateShare: 0.05, FaultShare: 0.03, Layout: LayoutTree, Workers: 2,
+		Levels: []schemas.Level{schemas.LevelCounty}}
 }
+
+// Whole returns the configuration of whole provinces (`xxgk gen`'s defaults): Defaults with
+// the bodies of every level and 1% of the reports naming no body.
+func Whole() Config {
+	c := Defaults()
+	c.Levels, c.NoBodyShare = AllLevels, 0.01
+	return c
+}
+
+// AllLevels is the value of Config.Levels for whole provinces: every level.
+var AllLevels = []schemas.Level(nil)
 
 // Validate checks a configuration and fills the registry.
 func (c *Config) validate() error {

@@ -25,7 +25,7 @@ import (
 // in its log; it also logs, per printing variant (Doc.Traits), how many reports with it were
 // equal. XXGK_STRICT=1 demands 100% whatever the floor.
 func TestRoundTrip(t *testing.T) {
-	cfg := gen.Defaults()
+	cfg := gen.Whole()
 	cfg.Provinces = []string{"2113", "2114"}
 	cfg.FaultShare = 0.08
 	cfg.Layout = gen.LayoutMixed

@@ -82,6 +82,7 @@ func (p *parser) titleBody() string {
 // 政府信息公开. "XX关于印发YY…的通知" gives YY, the body whose report it is.
 func bodyOfTitle(t string) string {
 	body := ""
+	t = squeezeYear(t)
 	y, k := firstYear(t)
 	end := -1
 	for _, w := range []string{"政府信息公开", "信息公开", "政务公开"} {
@@ -116,8 +117,44 @@ func bodyOfTitle(t string) string {
 			body = body[:i]
 		}
 	}
-	body = strings.Trim(body, " ,，、:：《》<>\"“”")
-	return trimSpace(body)
+	body = strings.Trim(body, " ,，、:：《》<>\"“”【】[]")
+	return cleanBody(body)
+}
+
+// squeezeYear writes a year in Chinese numerals (二〇二三年) and a year spaced out by a PDF
+// ("2023 年") as 2023年, so that the year of a title is found.
+func squeezeYear(t string) string {
+	if strings.Contains(t, " 年") {
+		t = strings.ReplaceAll(t, " 年", "年")
+	}
+	const digits = "〇一二三四五六七八九"
+	if !strings.ContainsAny(t, "〇○零") {
+		return t
+	}
+	rs := []rune(t)
+	for i := 0; i+4 < len(rs); i++ {
+		if rs[i+4] != '年' {
+			continue
+		}
+		var y [4]rune
+		ok := true
+		for j := range 4 {
+			c := rs[i+j]
+			if c == '○' || c == '零' {
+				c = '〇'
+			}
+			d := strings.IndexRune(digits, c)
+			if d < 0 {
+				ok = false
+				break
+			}
+			y[j] = rune('0' + utf8.RuneCountInString(digits[:d]))
+		}
+		if ok {
+			return string(rs[:i]) + string(y[:]) + string(rs[i+4:])
+		}
+	}
+	return t
 }
 
 // isProse: a sentence, not a title ("例》)和《…年度报告格式》要求编制。报告中所列数据…").
@@ -137,12 +174,25 @@ func (p *parser) intro() string {
 	}
 	end := min(p.first, len(p.lines), from+12)
 	var b strings.Builder
-	for i := from; i < end; i++ {
+	for i := from; i < end && b.Len() < maxIntro; i++ {
 		b.WriteString(trimCell(p.line(i)))
 	}
-	p.introText, p.introDone = b.String(), true
+	in := b.String()
+	if len(in) > maxIntro {
+		// an intro is a few sentences: a longer one is cut (at a character), which bounds the
+		// searches in it
+		k := maxIntro
+		for k > 0 && !utf8.RuneStart(in[k]) {
+			k--
+		}
+		in = in[:k]
+	}
+	p.introText, p.introDone = in, true
 	return p.introText
 }
+
+// maxIntro is the most of the intro read for the body (bytes).
+const maxIntro = 4096
 
 // reportWords end the name of the report in a sentence.
 var reportWords = []string{"工作年度报告", "年度报告"}
@@ -194,21 +244,47 @@ func (p *parser) sentenceBody() string {
 			return b
 		}
 	}
+	// a clause that starts with the body and goes on to compile the report ("甘肃省地震局根据…
+	// 编制本报告", "依据…要求，沈阳市教育局编制了…年度报告", "沈阳市教育局对2023年度…进行了梳理")
 	for _, sent := range strings.FieldsFunc(s, func(c rune) bool { return c == '。' || c == '；' || c == ';' }) {
 		if !strings.Contains(sent, "编制") && !strings.Contains(sent, "报告") {
 			continue
 		}
-		e := -1
-		for _, v := range []string{"根据", "依据", "按照", "结合"} {
-			if j := strings.Index(sent, v); j > 0 && (e < 0 || j < e) {
-				e = j
+		for _, cl := range strings.FieldsFunc(sent, func(c rune) bool { return c == '，' || c == ',' }) {
+			e := -1
+			for _, v := range compileVerbs {
+				if j := strings.Index(cl, v); j > 0 && (e < 0 || j < e) {
+					e = j
+				}
 			}
-		}
-		if e > 0 && isIssuingBody(sent[:e]) {
-			return trimSpace(sent[:e])
+			if e > 0 {
+				if b := cleanBody(cl[:e]); isIssuingBody(b) {
+					return b
+				}
+			}
 		}
 	}
 	return ""
+}
+
+// compileVerbs follow the body at the start of the clause that says it compiled the report.
+var compileVerbs = []string{"根据", "依据", "按照", "结合", "编制", "编写", "对", "现将", "特"}
+
+// cleanBody trims what surrounds a body's name in a sentence: white space, a verb after it
+// ("沈阳市教育局编制了"), a name in brackets after it ("XX市人民政府办公室（XX市政务服务中心）").
+func cleanBody(b string) string {
+	b = trimSpace(b)
+	for _, w := range []string{"编制了", "编制", "编写了", "撰写了", "形成了", "发布了", "特此发布", "发布", "公布"} {
+		b = strings.TrimSuffix(b, w)
+	}
+	for _, br := range [][2]string{{"（", "）"}, {"(", ")"}} {
+		if strings.HasSuffix(b, br[1]) {
+			if k := strings.LastIndex(b, br[0]); k > 0 && isIssuingBody(b[:k]) {
+				b = b[:k]
+			}
+		}
+	}
+	return trimSpace(b)
 }
 
 // signatureBody reads the signature at the end: the body's name on the line above the closing
@@ -242,8 +318,8 @@ func (p *parser) signatureBody() string {
 		if l == "" {
 			continue
 		}
-		if isIssuingBody(l) {
-			return trimSpace(l)
+		if b := cleanBody(l); isIssuingBody(b) {
+			return b
 		}
 		return ""
 	}
@@ -263,6 +339,9 @@ func isTrailer(l string) bool {
 
 // bodyAndDate splits "双塔区教育局 2021年1月12日" into the body and a date.
 func bodyAndDate(l string) (string, bool) {
+	if len(l) > 160 {
+		return "", false // a body's name and a date: a short line
+	}
 	sq := squeeze(l)
 	if !strings.HasSuffix(sq, "日") {
 		return "", false
@@ -300,12 +379,18 @@ func squeeze(l string) string {
 // isDateLine: a short line holding a date and nothing much else: "2021年1月12日", "2021 年 1 月",
 // "二〇二一年一月十二日".
 func isDateLine(l string) bool {
-	l = squeeze(l)
-	if len(l) > 40 || !strings.HasSuffix(l, "日") && !strings.HasSuffix(l, "月") {
+	if len(l) > 120 {
 		return false
 	}
-	if !strings.Contains(l, "月") {
+	l = squeeze(l)
+	if len(l) > 40 {
 		return false
+	}
+	if !strings.HasSuffix(l, "日") && !strings.HasSuffix(l, "月") {
+		return isNumericDate(l)
+	}
+	if !strings.Contains(l, "月") {
+		return isNumericDate(l)
 	}
 	if y, k := firstYear(l); y != 0 && k >= 0 && k <= 3 {
 		return true
@@ -322,8 +407,26 @@ func isDateLine(l string) bool {
 	return false
 }
 
+// isNumericDate: 2024-01-20, 2024.1.20, 2024/01/20.
+func isNumericDate(l string) bool {
+	parts := strings.FieldsFunc(l, func(c rune) bool { return c == '-' || c == '.' || c == '/' })
+	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) > 2 || len(parts[2]) > 2 {
+		return false
+	}
+	for _, x := range parts {
+		if x == "" || strings.Trim(x, "0123456789") != "" {
+			return false
+		}
+	}
+	y := 0
+	for _, c := range parts[0] {
+		y = y*10 + int(c-'0')
+	}
+	return y >= minYear && y <= maxYear+1
+}
+
 // compiledPrefixes open the sentence that says who compiled the report.
-var compiledPrefixes = []string{"本报告由", "本报告是由", "本报告系由", "本年度报告由", "本年报由", "该报告由"}
+var compiledPrefixes = []string{"本报告由", "本报告是由", "本报告系由", "本年度报告由", "本年报由", "该报告由", "本报告是", "本报告系"}
 
 // compiledBody reads "本报告由双塔区教育局根据…编制" in the intro.
 func (p *parser) compiledBody() string {
@@ -342,8 +445,11 @@ func (p *parser) compiledBody() string {
 					e = j
 				}
 			}
-			if e > 0 && isIssuingBody(rest[:e]) {
-				return trimSpace(rest[:e])
+			if e <= 0 {
+				continue
+			}
+			if b := cleanBody(rest[:e]); isIssuingBody(b) {
+				return b
 			}
 		}
 	}
@@ -445,7 +551,7 @@ func (p *parser) resolveBody() {
 	if p.r.Body == "" {
 		return
 	}
-	p.named = p.registry().ResolveName(p.r.Body, p.context()...)
+	p.named = p.resolve(p.r.Body)
 }
 
 // findScope sets r.Scope from the body's name: the division's own name is its consolidated

@@ -22,6 +22,16 @@ func (p *parser) registry() *regions.Registry {
 	return regions.Default()
 }
 
+// resolve reads the divisions a name starts with; the context is read only for a name that
+// several divisions share.
+func (p *parser) resolve(name string) regions.NameMatch {
+	m := p.registry().ResolveName(name)
+	if m.Ambiguous() {
+		m = p.registry().ResolveName(name, p.context()...)
+	}
+	return m
+}
+
 // context is what settles a name shared by several divisions (和平区 of 沈阳市 or 天津市): the
 // path, the title and the prose, contact clauses left out.
 func (p *parser) context() []string {
@@ -105,10 +115,12 @@ var upperSelf = []string{"我厅", "本厅", "省直各部门", "全省各级行
 // the prose names none; within limits when given.
 func (p *parser) textCounty(title string, within regions.Place) regions.Match {
 	reg := p.registry()
-	head := p.regionProse()
-	m := reg.FindInText(title, head)
-	if !m.Found && !m.Ambiguous() && len(head) < len(withoutContacts(p.text)) {
-		m = reg.FindInText(title, withoutContacts(p.text))
+	m := reg.FindInText(title, p.regionProse())
+	if !m.Found && !m.Ambiguous() && p.sec[2] > 0 {
+		if !p.wholeDone { // the prose was the text before section 二: now all of it
+			p.wholeText, p.wholeDone = withoutContacts(p.text), true
+		}
+		m = reg.FindInText(title, p.wholeText)
 	}
 	if within.Code == "" {
 		return m
@@ -162,7 +174,7 @@ func (p *parser) namedPlace() (regions.NameMatch, string) {
 	}
 	if t := p.r.Title; t != "" && !isProse(t) {
 		if b := bodyOfTitle(t); b != "" && b != p.r.Body {
-			if m := p.registry().ResolveName(b, p.context()...); m.Found || m.Ambiguous() {
+			if m := p.resolve(b); m.Found || m.Ambiguous() {
 				return m, b
 			}
 		}

@@ -1,7 +1,22 @@
 // Package regions is the administrative division registry: province → prefecture → county,
-// with the 6-digit codes of the National Bureau of Statistics (configs/regions/*.csv). It finds
-// a report's county from a code, a file path or the report's text, and says when it cannot
-// tell (never guessing silently).
+// with the codes of the National Bureau of Statistics (configs/regions/*.csv: 2 digits a
+// province, 4 a prefecture, 6 a county). It finds a report's division at every level and says
+// when it cannot tell (never guessing silently):
+//
+//   - Place: a division by its code at any level (21, 2113, 211321; 210100 and 210000 read as
+//     2101 and 21). The groups the registry lists where there is no prefecture (the 市辖区 and 县
+//     of the four municipalities, a province's 省直辖县级行政区划) are not places.
+//   - ResolveName: the divisions a body's name starts with (辽宁省教育厅 → 21, 沈阳市和平区教育局
+//     → 210102, 楚雄州人民政府 → 5323, 重庆市万州区 → 500101, 东莞市虎门镇人民政府 → 441900,
+//     成都市公安局锦江区分局 → 510104), with the short forms of autonomous divisions.
+//   - FindPlaceInPath: a file path's division (a code, 省直/市直 folders, a file named after its
+//     body, a county's folder; a province's or prefecture's folder as a container).
+//   - FindInPath, FindInText: the county-only searches (a county named in a path; the county the
+//     prose names most), used when a report's body names no division.
+//
+// A prefecture without districts (东莞市, 中山市, 嘉峪关市, 儋州市) is listed with one county-level
+// entry under its own name, holding its towns and streets (SoleCounty): the city's own bodies
+// are the prefecture's, its towns the entry's.
 package regions
 
 import (
