@@ -135,7 +135,14 @@ func printSummary(w io.Writer, r *schemas.Report) {
 	fmt.Fprintf(w, "标题 %s\n发布机关 %s  年度 %d  格式 %s  范围 %s  状态 %s\n",
 		orDash(r.Title), orDash(r.Body), r.Year, orDash(string(r.Format)), orDash(string(r.Scope)), r.Status)
 	if r.Region.Code != "" {
-		fmt.Fprintf(w, "地区 %s %s（%s；%s，%s；%s）\n", r.Region.Code, r.Region.Name, levelName(string(r.Region.Level))+"级", r.Region.Prefecture, r.Region.Province, r.Region.Method)
+		// 地区 2113 朝阳市（地级，辽宁省；manifest）, 211321 朝阳县（县级，朝阳市，辽宁省；text）
+		parts := []string{levelName(string(r.Region.Level)) + "级"}
+		for _, up := range []string{r.Region.Prefecture, r.Region.Province} {
+			if up != "" && up != r.Region.Name && up != parts[len(parts)-1] {
+				parts = append(parts, up)
+			}
+		}
+		fmt.Fprintf(w, "地区 %s %s（%s；%s）\n", r.Region.Code, r.Region.Name, strings.Join(parts, "，"), r.Region.Method)
 	} else {
 		fmt.Fprintln(w, "地区 未确定")
 	}

@@ -227,15 +227,15 @@ func (p *parser) findRegion() {
 	}
 
 	// 2. the body's name (or the title) names its division
-	if named.Found && named.Place.Level == level || named.Found && level == schemas.LevelUnknown {
+	if named.Found && (named.Place.Level == level || level == schemas.LevelUnknown) {
 		pl := named.Place
 		switch {
 		case !pm.Found:
 			set(pl, schemas.RegionText)
 		case p.sameBody(pm.Place, pl):
 			set(pl, schemas.RegionPath)
-		case pm.Place.Contains(pl) && (!pm.Exact || pm.Place.Level == schemas.LevelCounty && pl.Level == schemas.LevelCounty):
-			set(pl, schemas.RegionText) // a folder holding it
+		case pm.Place.Contains(pl) && !pm.Exact:
+			set(pl, schemas.RegionText) // a province's or prefecture's folder holding it
 		default:
 			conflict(pl)
 		}
