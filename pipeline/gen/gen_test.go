@@ -785,3 +785,52 @@ func TestRegenerate(t *testing.T) {
 		t.Error("wrote into a reports/ directory gen did not create")
 	}
 }
+
+// TestContactAddresses: a provincial body's contact address is in a district of the
+// province's seat (沈阳市和平区), a prefecture body's in a district of its city, or in the city
+// itself when it has none (嘉峪关市); a county body's in its county. These are the addresses the
+// parser must never take a region from (the round trip shows it does not).
+func TestContactAddresses(t *testing.T) {
+	cfg := Whole()
+	cfg.Provinces = []string{"21", "6202"}
+	cfg.FirstYear, cfg.Departments, cfg.Townships, cfg.PrefectureDepartments = 2023, 1, 1, 2
+	seen := map[schemas.Level]int{}
+	if err := Docs(cfg, func(d *Doc) error {
+		if !d.Prose.Contact {
+			return nil
+		}
+		var contact string
+		for _, p := range append(append([]string{}, d.Prose.Intro...), d.Prose.Sections[5]...) {
+			if strings.Contains(p, "地址") {
+				contact = p
+			}
+		}
+		var want string
+		switch b := d.Body; {
+		case b.Level() == schemas.LevelProvince:
+			want = "地址：沈阳市和平区"
+		case b.Level() == schemas.LevelPrefecture && b.Place.Code == "6202":
+			want = "地址：嘉峪关市"
+		case b.Level() == schemas.LevelPrefecture:
+			want = "地址：" + b.Place.Name
+		default:
+			want = "地址：" + b.County.Name
+		}
+		if !strings.Contains(contact, want) {
+			t.Errorf("%s: contact %q, want %q", d.Path, contact, want)
+		}
+		if d.Body.Level() == schemas.LevelPrefecture && d.Body.Place.Code != "6202" {
+			// a district of the city
+			if m := regions.Default().FindInText("", contact); !m.Found || m.Division.PrefectureCode != d.Body.Place.Code {
+				t.Errorf("%s: contact %q names no district of %s", d.Path, contact, d.Body.Place.Name)
+			}
+		}
+		seen[d.Body.Level()]++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if seen[schemas.LevelProvince] == 0 || seen[schemas.LevelPrefecture] == 0 || seen[schemas.LevelCounty] == 0 {
+		t.Errorf("contact paragraphs by level: %v", seen)
+	}
+}
