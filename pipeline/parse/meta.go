@@ -3,6 +3,7 @@ package parse
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"xxgk/schemas"
 )
@@ -205,17 +206,35 @@ func readNumber(s string) (schemas.Dec, bool, string, bool) {
 	return d, approx, rest, true
 }
 
-// clauseAround returns the clause of line holding byte k, and its start offset.
+// maxClause bounds how far clauseAround looks for the ends of a clause on either side of a word:
+// a clause of prose is a few dozen characters, and a line without punctuation (a hostile file, or
+// a table run into one line) must not make every occurrence of a word scan the whole line.
+const maxClause = 512
+
+// clauseSeps end a clause.
+var clauseSeps = []string{"，", "。", "；", ",", ";", "！", "？"}
+
+// clauseAround returns the clause of line holding byte k, and its start offset. A clause longer
+// than maxClause bytes on either side of k is cut there (at a character boundary), so the cost
+// of a call is bounded whatever the line's length.
 func clauseAround(line string, k int) (string, int) {
-	s := 0
-	for _, b := range []string{"，", "。", "；", ",", ";", "！", "？"} {
-		if j := strings.LastIndex(line[:k], b); j >= 0 && j+len(b) > s {
-			s = j + len(b)
+	lo := max(0, k-maxClause)
+	for lo > 0 && lo < len(line) && !utf8.RuneStart(line[lo]) {
+		lo++
+	}
+	hi := min(len(line), k+maxClause)
+	for hi < len(line) && !utf8.RuneStart(line[hi]) {
+		hi--
+	}
+	s := lo
+	for _, b := range clauseSeps {
+		if j := strings.LastIndex(line[lo:k], b); j >= 0 && lo+j+len(b) > s {
+			s = lo + j + len(b)
 		}
 	}
-	e := len(line)
-	for _, b := range []string{"，", "。", "；", ",", ";", "！", "？"} {
-		if j := strings.Index(line[k:], b); j >= 0 && k+j < e {
+	e := hi
+	for _, b := range clauseSeps {
+		if j := strings.Index(line[k:hi], b); j >= 0 && k+j < e {
 			e = k + j
 		}
 	}
