@@ -101,6 +101,8 @@ func Decode(name string, b []byte) (*Doc, error) {
 		page := extractHTML(text)
 		text = page.text
 		d.Title = page.title
+		d.Spans = page.spans
+		d.Notes = append(d.Notes, page.notes...)
 		if page.unclosed && !d.Truncated {
 			d.Truncated = true
 			d.Notes = append(d.Notes, "HTML 页面没有结束标记 </html>，可能不完整")
