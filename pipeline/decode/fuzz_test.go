@@ -11,8 +11,10 @@ import (
 
 // FuzzDecode checks that Decode never panics, that it either fails with an InputError that
 // names the file or returns valid UTF-8, that every '|' line of an HTML page is a well
-// formed grid row, and that decoding plain text again changes nothing. Seeds live in
-// testdata/fuzz/FuzzDecode (HTML pages, GBK and Big5 text, UTF-16, broken tables).
+// formed grid row whose Doc.Spans entry describes its slots (and no other line has one), and
+// that decoding plain text again changes nothing. Seeds live in testdata/fuzz/FuzzDecode
+// (HTML pages, GBK and Big5 text, UTF-16, broken tables, deep nesting, huge spans, runs of
+// empty elements, misnested tags, the table of issue 11).
 func FuzzDecode(f *testing.F) {
 	f.Add("a.txt", []byte("一、总体情况\n商业 企业 |\n|||\n"))
 	f.Add("a.html", []byte(`<table><tr><td rowspan=2 colspan=3>a</td><td>0</td></tr><tr><td>&nbsp;</td></tr></table>`))
@@ -44,7 +46,11 @@ func FuzzDecode(f *testing.F) {
 		}
 		if d.Kind == KindHTML {
 			checkGrid(t, d.Text)
+			checkSpans(t, d)
 			return
+		}
+		if d.Spans != nil && d.Kind != KindDOCX {
+			t.Fatalf("spans on a %s document", d.Kind)
 		}
 		again, err := Decode(name, []byte(d.Text))
 		if err != nil {

@@ -24,6 +24,7 @@ package decode
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -39,7 +40,7 @@ const (
 	maxSlots    = 4 << 20 // grid slots a page may print; a table beyond is read as lines of text
 	maxDepth    = 400     // open elements; deeper elements are read as plain text
 	maxTables   = 32      // tables open inside each other; deeper tables are read as plain text
-	maxZombies  = 8       // <form>s closed while elements inside them are open
+	maxZombies  = 32      // elements closed while elements inside them are open (</form>, misnested </b>)
 	maxSameScan = 64      // elements of an unknown tag searched for an end tag
 	// A table is a layout table (its cells rendered as blocks, inner tables as grids) when a
 	// cell holds more text than this or a nested table of several rows.
@@ -167,7 +168,7 @@ func init() {
 		atom.Td, atom.Template, atom.Textarea, atom.Tfoot, atom.Th, atom.Thead, atom.Title,
 		atom.Tr, atom.Track, atom.Ul, atom.Wbr, atom.Xmp)
 	add(pScope, atom.Applet, atom.Caption, atom.Html, atom.Table, atom.Td, atom.Th, atom.Marquee,
-		atom.Object, atom.Template)
+		atom.Object, atom.Template, atom.Select)
 	add(pButton, atom.Button)
 	add(pList, atom.Ol, atom.Ul)
 	add(pClosesP, atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center,
@@ -215,6 +216,7 @@ type elem struct {
 	props    uint32
 	name     [2]int32 // the name in x.names when a == 0
 	prevSame int32    // the next open element of the same tag below, or -1
+	afe      int32    // its entry in x.afe, or -1
 }
 
 type chromeEnt struct {
@@ -225,7 +227,8 @@ type chromeEnt struct {
 
 type candEnt struct {
 	flatStart int
-	keep      int // chrome entries its title keeps
+	keep      int    // chrome entries its title keeps
+	tab       *table // the table before which it is shown (flatStart is in tab.fosterFlat), or nil
 }
 
 // tagTok is a start or end tag as read from the tokenizer's raw bytes.
@@ -242,10 +245,12 @@ type tagTok struct {
 }
 
 type extractor struct {
-	z      *html.Tokenizer
-	quirks bool
-	seen   bool // a token other than a doctype, comment or white space
-	body   bool // the <body> has begun
+	z          *html.Tokenizer
+	quirks     bool
+	seen       bool // a token other than a doctype, comment or white space
+	body       bool // the <body> has begun
+	bodyMark   bufMark
+	tablesSeen int
 
 	stack     []elem
 	names     []byte
@@ -259,7 +264,6 @@ type extractor struct {
 	formOpen  bool  // the form element pointer is set
 	foreign   int32 // index of the open <svg>/<math>, or -1
 	integ     int   // integration points open inside it
-	selects   int   // open <select>s
 	plainAt   int   // ≥ 0: elements above this many are read as plain text
 	rawNext   atom.Atom
 	preNL     bool // drop a line feed that starts the next token
@@ -276,6 +280,7 @@ type extractor struct {
 	flat     []byte
 	textSize int // trimmed text bytes read, for layout detection
 
+	afe       []afeEntry
 	tables    []*table
 	freeTabs  []*table
 	freeBufs  []*textBuf
@@ -319,10 +324,12 @@ func (x *extractor) run(s string) {
 		case html.TextToken:
 			x.onText(x.z.Text())
 		case html.StartTagToken, html.SelfClosingTagToken:
+			x.seen = true // a doctype after this is ignored (quirks mode)
 			if x.readTag(x.z.Raw(), false, tt == html.SelfClosingTagToken) {
 				x.startTag(&x.tok)
 			}
 		case html.EndTagToken:
+			x.seen = true
 			if x.readTag(x.z.Raw(), true, false) {
 				x.endTag(&x.tok)
 			}
@@ -625,8 +632,18 @@ func (x *extractor) onText(b []byte) {
 		if t := x.innermost(); t != nil && t.cell < 0 && t.caption < 0 && isTablePart(top.a) && top.flags&fForeign == 0 {
 			if len(bytes.Trim(b, " \t\n\r\f")) == 0 {
 				x.feed(b)
+				if top.a == atom.Tr && x.pre > 0 && t.render {
+					// a layout table shows the white space between cells, which
+					// inside <pre> ends lines
+					t.home.newline()
+					t.home.text(b, true)
+					t.home.newline()
+				}
 				return // white space between rows: not shown
 			}
+		}
+		if (x.foreign < 0 || x.integ > 0) && !raw(top.a) {
+			x.reconstruct()
 		}
 	}
 	x.feed(b)
@@ -664,18 +681,33 @@ func (x *extractor) feed(b []byte) {
 		x.findSection(n)
 	}
 	if x.flatSkip == 0 && x.flatOn() {
+		if t := x.innermost(); t != nil && t.cell < 0 && t.caption < 0 {
+			n := len(t.fosterFlat)
+			t.fosterFlat = append(t.fosterFlat, b...) // shown before the table
+			if len(x.cands) > 0 {
+				x.findTitle(t.fosterFlat, n, t)
+			}
+			return
+		}
 		n := len(x.flat)
 		x.flat = append(x.flat, b...)
 		if len(x.cands) > 0 {
-			x.findTitle(n)
+			x.findTitle(x.flat, n, nil)
 		}
 	}
 }
 
 func (x *extractor) flatOn() bool { return len(x.tables) > 0 || len(x.cands) > 0 }
 
-func (x *extractor) flatSpace() {
+func (x *extractor) flatSpace() { x.flatSep(false) }
+
+// flatSep adds a space to flat text; table parts (tablePart) never stand before their table.
+func (x *extractor) flatSep(tablePart bool) {
 	if x.flatSkip == 0 && x.flatOn() {
+		if t := x.innermost(); !tablePart && t != nil && t.cell < 0 && t.caption < 0 {
+			t.fosterFlat = append(t.fosterFlat, ' ')
+			return
+		}
 		x.flat = append(x.flat, ' ')
 	}
 }
@@ -697,16 +729,17 @@ func (x *extractor) findSection(n int) {
 	}
 }
 
-// findTitle looks for title words in the flat text added from n inside a heading or title
-// element: the chrome elements around that element hold report content.
-func (x *extractor) findTitle(n int) {
+// findTitle looks for title words in the flat text added to flat from n inside a heading or
+// title element: the chrome elements around that element hold report content. flat is x.flat
+// (tab nil) or the text shown before table tab, which the elements open before tab contain.
+func (x *extractor) findTitle(flat []byte, n int, tab *table) {
 	from := max(0, n-maxTitleWord+1)
-	win := x.flat[from:]
+	win := flat[from:]
 	for _, w := range titleWords {
 		if i := bytes.LastIndex(win, w); i >= 0 {
 			s := from + i
 			j := len(x.cands) - 1
-			for j >= 0 && x.cands[j].flatStart > s {
+			for j >= 0 && x.cands[j].tab == tab && x.cands[j].flatStart > s {
 				j--
 			}
 			if j >= 0 {
@@ -747,11 +780,35 @@ func (x *extractor) startBody(t *tagTok) {
 	x.ensureHTML(nil)
 	x.popTo(1)
 	x.body = true
+	x.bodyMark = x.main.mark()
 	if t != nil && t.a == atom.Body {
 		x.push(t)
 		return
 	}
 	x.push(&tagTok{a: atom.Body, info: tagInfos[atom.Body]})
+}
+
+// mergeBody takes the attributes of a second <body> tag, as browsers do: when they make the
+// body page chrome, what it held so far is kept if it holds report content.
+func (x *extractor) mergeBody(t *tagTok) {
+	if !t.chrome || len(x.stack) < 2 || x.stack[1].a != atom.Body || x.stack[1].flags&(fChrome|fRender) != fRender {
+		return
+	}
+	text := x.main.b[x.bodyMark.n:]
+	kept := x.keptUpTo > 0 || x.tablesSeen > 0
+	for _, w := range append(sectionWords[:len(sectionWords):len(sectionWords)], titleWords...) {
+		kept = kept || bytes.Contains(text, w)
+	}
+	x.stack[1].flags |= fChrome
+	x.chrome = append(x.chrome, chromeEnt{})
+	copy(x.chrome[1:], x.chrome)
+	x.chrome[0] = chromeEnt{buf: &x.main, mark: x.bodyMark}
+	for i := range x.cands {
+		x.cands[i].keep++
+	}
+	if kept {
+		x.keptUpTo++
+	}
 }
 
 // headStart handles a start tag before the body; false means the body begins with it.
@@ -808,7 +865,7 @@ func (x *extractor) headEnd(t *tagTok) bool {
 // push opens the element of t on the stack and does what its start means for the text.
 func (x *extractor) push(t *tagTok) *elem {
 	idx := int32(len(x.stack))
-	e := elem{a: t.a, id: t.info.id, props: t.info.props, prevSame: -1}
+	e := elem{a: t.a, id: t.info.id, props: t.info.props, prevSame: -1, afe: -1}
 	if t.a == 0 {
 		e.name = [2]int32{int32(len(x.names)), int32(len(t.name))}
 		x.names = append(x.names, t.name...)
@@ -847,22 +904,20 @@ func (x *extractor) push(t *tagTok) *elem {
 		ep.flags |= fChrome
 		x.chrome = append(x.chrome, chromeEnt{buf: x.cur, mark: x.cur.mark(), rawStart: len(x.raw)})
 	}
-	if len(x.chrome) > 0 {
-		switch {
-		case p&pTitleHead != 0:
-			ep.flags |= fCand
-			x.cands = append(x.cands, candEnt{flatStart: len(x.flat), keep: len(x.chrome)})
-		case t.titleClass:
-			keep := len(x.chrome)
-			if ep.flags&fChrome != 0 {
-				keep--
-			}
-			ep.flags |= fCand
-			x.cands = append(x.cands, candEnt{flatStart: len(x.flat), keep: keep})
+	if len(x.chrome) > 0 && (p&pTitleHead != 0 || t.titleClass) {
+		keep := len(x.chrome)
+		if p&pTitleHead == 0 && ep.flags&fChrome != 0 {
+			keep-- // a title class keeps the chrome around it, not itself
 		}
+		c := candEnt{flatStart: len(x.flat), keep: keep}
+		if tb := x.innermost(); tb != nil && tb.cell < 0 && tb.caption < 0 {
+			c.tab, c.flatStart = tb, len(tb.fosterFlat)
+		}
+		ep.flags |= fCand
+		x.cands = append(x.cands, c)
 	}
 	if p&pBlock != 0 {
-		x.flatSpace()
+		x.flatSep(p&pNoChrome != 0)
 		if render && p&pNoChrome == 0 {
 			x.cur.newline()
 		}
@@ -879,9 +934,6 @@ func (x *extractor) push(t *tagTok) *elem {
 	if t.a == atom.Pre && ep.flags&fForeign == 0 {
 		x.pre++
 	}
-	if t.a == atom.Select && ep.flags&fForeign == 0 {
-		x.selects++
-	}
 	if ep.flags&fForeign != 0 && p&pIntegration != 0 {
 		x.integ++
 	}
@@ -892,7 +944,6 @@ func (x *extractor) push(t *tagTok) *elem {
 func (x *extractor) pop() {
 	x.pop1()
 	for n := len(x.stack); n > 0 && x.stack[n-1].flags&fZombie != 0; n = len(x.stack) {
-		x.zombies--
 		x.pop1()
 	}
 }
@@ -903,6 +954,15 @@ func (x *extractor) pop1() {
 	p := e.props
 	if e.flags&fPlain != 0 {
 		x.plainAt = -1
+	}
+	if e.flags&fZombie != 0 {
+		x.zombies--
+	}
+	if e.afe >= 0 && int(e.afe) < len(x.afe) && x.afe[e.afe].idx == idx {
+		x.afe[e.afe].idx = -1 // closed, still listed: re-opened before later content
+	}
+	if e.flags&fForeign == 0 && (e.a == atom.Applet || e.a == atom.Marquee || e.a == atom.Object || e.a == atom.Template) {
+		x.afeClear()
 	}
 	if p&pSkip != 0 {
 		x.skip--
@@ -916,9 +976,6 @@ func (x *extractor) pop1() {
 	if e.a == atom.Pre && e.flags&fForeign == 0 {
 		x.pre--
 	}
-	if e.a == atom.Select && e.flags&fForeign == 0 {
-		x.selects--
-	}
 	if e.flags&fForeign != 0 && p&pIntegration != 0 {
 		x.integ--
 	}
@@ -930,7 +987,7 @@ func (x *extractor) pop1() {
 		x.tablePop(t, idx)
 	}
 	if p&pBlock != 0 {
-		x.flatSpace()
+		x.flatSep(p&pNoChrome != 0)
 	}
 	if e.flags&fCand != 0 {
 		x.cands = x.cands[:len(x.cands)-1]
@@ -1067,9 +1124,6 @@ func (x *extractor) startTag(t *tagTok) {
 		}
 		x.popTo(int(x.foreign))
 	}
-	if x.selects > 0 && x.selectStart(t) {
-		return
-	}
 	for range 4 { // a table rule may close something and look at the tag again
 		tb := x.innermost()
 		if tb == nil {
@@ -1103,22 +1157,37 @@ func (x *extractor) bodyStart(t *tagTok) {
 		return
 	}
 	switch a {
-	case atom.Html, atom.Body, atom.Head, atom.Frameset, atom.Frame,
-		atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead, atom.Tr:
+	case atom.Body:
+		x.mergeBody(t)
 		return
-	case atom.Base, atom.Basefont, atom.Bgsound, atom.Link, atom.Meta, atom.Input, atom.Param,
-		atom.Source, atom.Track, atom.Area, atom.Embed, atom.Keygen, atom.Wbr:
+	case atom.Html, atom.Head, atom.Frameset, atom.Frame,
+		atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead, atom.Tr,
+		atom.Base, atom.Basefont, atom.Bgsound, atom.Link, atom.Meta, atom.Param, atom.Source, atom.Track:
+		return
+	case atom.Area, atom.Embed, atom.Keygen, atom.Wbr:
+		x.reconstruct()
+		return
+	case atom.Input:
+		if i := x.lastOf[tagInfos[atom.Select].id]; x.inScope(i, false, false) {
+			x.popTo(int(i))
+		}
+		x.reconstruct()
 		return
 	case atom.Br:
+		x.reconstruct()
 		x.br()
 		return
 	case atom.Img, atom.Image:
+		x.reconstruct()
 		if x.rendering() {
 			x.cur.images++
 		}
 		return
 	case atom.Hr:
 		x.closeP()
+		if x.inScope(x.lastOf[tagInfos[atom.Select].id], false, false) {
+			x.impliedEnd(false)
+		}
 		x.flatSpace()
 		x.flatSpace()
 		if x.rendering() {
@@ -1141,20 +1210,55 @@ func (x *extractor) bodyStart(t *tagTok) {
 		if i := x.lastNamed(t); x.inScope(i, false, false) {
 			x.popTo(int(i))
 		}
-	case atom.A, atom.Nobr:
-		if i := x.lastNamed(t); x.inScope(i, false, false) && lastOf(x.special) < i {
-			x.popTo(int(i))
+		x.reconstruct()
+	case atom.A:
+		for k := len(x.afe) - 1; k >= 0 && !x.afe[k].marker; k-- {
+			if x.afe[k].tag.a == atom.A {
+				x.adoption(t)
+				if k < len(x.afe) && x.afe[k].tag.a == atom.A && !x.afe[k].marker {
+					x.afeRemove(k) // a browser takes it out of the stack and the list
+				}
+				break
+			}
+		}
+		x.reconstruct()
+	case atom.Nobr:
+		x.reconstruct()
+		if i := x.lastNamed(t); x.inScope(i, false, false) {
+			x.adoption(t)
+			x.reconstruct()
 		}
 	case atom.Option, atom.Optgroup:
-		if x.top().a == atom.Option {
+		if x.inScope(x.lastOf[tagInfos[atom.Select].id], false, false) {
+			x.impliedEnd(a == atom.Option)
+		} else if x.top().a == atom.Option {
 			x.pop()
 		}
+		x.reconstruct()
+	case atom.Select:
+		if i := x.lastOf[tagInfos[atom.Select].id]; x.inScope(i, false, false) {
+			x.popTo(int(i))
+			return
+		}
+		x.reconstruct()
 	case atom.Table:
 		if !x.quirks {
 			x.closeP()
 		}
 		x.tableStartTag(t)
 		return
+	case atom.Xmp:
+		x.closeP()
+		x.reconstruct()
+	case atom.Applet, atom.Marquee, atom.Object, atom.Svg, atom.Math:
+		x.reconstruct()
+	case atom.Title, atom.Script, atom.Style, atom.Template, atom.Noframes, atom.Pre, atom.Listing,
+		atom.Plaintext, atom.Textarea, atom.Iframe, atom.Noembed, atom.Noscript,
+		atom.Rb, atom.Rtc, atom.Rp, atom.Rt:
+	default:
+		if t.info.props&(pClosesP|pHeading) == 0 {
+			x.reconstruct() // any other element, formatting ones too
+		}
 	}
 	if t.info.props&pClosesP != 0 {
 		x.closeP()
@@ -1162,7 +1266,7 @@ func (x *extractor) bodyStart(t *tagTok) {
 	if t.info.props&pHeading != 0 && x.top().props&pHeading != 0 && x.top().flags&fForeign == 0 {
 		x.pop()
 	}
-	x.push(t)
+	e := x.push(t)
 	switch a {
 	case atom.Pre, atom.Listing, atom.Textarea:
 		x.preNL = true
@@ -1173,6 +1277,201 @@ func (x *extractor) bodyStart(t *tagTok) {
 		}
 		x.foreign = int32(len(x.stack) - 1)
 		x.integ = 0
+	case atom.Applet, atom.Marquee, atom.Object, atom.Template:
+		x.afe = append(x.afe, afeEntry{marker: true, idx: -1})
+	}
+	if t.info.props&pFormatting != 0 && e.flags&fForeign == 0 {
+		x.afeAdd(t)
+	}
+}
+
+// ---- active formatting elements ----
+
+// afeEntry is an entry of HTML's list of active formatting elements: a formatting element
+// (<a>, <b>, <font>…) that a browser re-opens where a page left it open across the end of an
+// element around it, or a marker (a cell, a caption…) that bounds the list.
+type afeEntry struct {
+	marker bool
+	tag    tagTok // name not kept: formatting tags are all known
+	idx    int32  // its element's stack index, or -1 when it is closed
+}
+
+// maxAFE bounds the list after its last marker; the oldest entries go first.
+const maxAFE = 64
+
+// afeAdd lists the formatting element just pushed (the Noah's ark rule: at most three alike
+// after the last marker — alike here meaning the same tag and the same chrome attributes).
+func (x *extractor) afeAdd(t *tagTok) {
+	idx := int32(len(x.stack) - 1)
+	same, first, n := 0, -1, 0
+	for k := len(x.afe) - 1; k >= 0 && !x.afe[k].marker; k-- {
+		n++
+		if e := &x.afe[k].tag; e.a == t.a && e.chrome == t.chrome && e.titleClass == t.titleClass && e.fontAttr == t.fontAttr {
+			same++
+			first = k
+		}
+	}
+	if same >= 3 {
+		x.afeRemove(first)
+	} else if n >= maxAFE {
+		x.afeRemove(len(x.afe) - n)
+	}
+	tag := *t
+	tag.name = nil
+	x.afe = append(x.afe, afeEntry{tag: tag, idx: idx})
+	x.stack[idx].afe = int32(len(x.afe) - 1)
+}
+
+func (x *extractor) afeRemove(k int) {
+	if i := x.afe[k].idx; i >= 0 {
+		x.stack[i].afe = -1
+	}
+	copy(x.afe[k:], x.afe[k+1:])
+	x.afe = x.afe[:len(x.afe)-1]
+	for ; k < len(x.afe); k++ {
+		if i := x.afe[k].idx; i >= 0 {
+			x.stack[i].afe = int32(k)
+		}
+	}
+}
+
+// afeClear empties the list back to its last marker (a cell, a caption… has closed).
+func (x *extractor) afeClear() {
+	for n := len(x.afe); n > 0; n = len(x.afe) {
+		e := x.afe[n-1]
+		x.afe = x.afe[:n-1]
+		if e.marker {
+			return
+		}
+		if e.idx >= 0 {
+			x.stack[e.idx].afe = -1
+		}
+	}
+}
+
+// reconstruct re-opens the formatting elements a page left open but an element around them
+// closed, before content that a browser would put inside them.
+func (x *extractor) reconstruct() {
+	n := len(x.afe)
+	if n == 0 || x.afe[n-1].marker || x.afe[n-1].idx >= 0 || x.plainAt >= 0 {
+		return
+	}
+	k := n - 1
+	for k > 0 && !x.afe[k-1].marker && x.afe[k-1].idx < 0 {
+		k--
+	}
+	for ; k < n; k++ {
+		if len(x.stack) >= maxDepth {
+			return
+		}
+		tag := x.afe[k].tag
+		x.push(&tag)
+		idx := int32(len(x.stack) - 1)
+		x.afe[k].idx = idx
+		x.stack[idx].afe = int32(k)
+	}
+}
+
+// adoption closes a formatting element at its end tag (HTML's adoption agency, simplified):
+// when no special element was opened inside it, it and what is open inside it close. When
+// one was (a <div> inside a <font>), a browser closes it there, moves that element out of it
+// and wraps what the element holds so far in a copy of it: what was written since it began
+// belongs to it, what comes next does not. Here it leaves the stack's matching (a zombie
+// that closes with the element) and, if it is page chrome, is decided at once.
+func (x *extractor) adoption(t *tagTok) {
+	if top := x.top(); top.a == t.a && top.afe < 0 && top.flags&fForeign == 0 {
+		x.pop()
+		return
+	}
+	k := len(x.afe) - 1
+	for ; k >= 0 && !x.afe[k].marker; k-- {
+		if x.afe[k].tag.a == t.a {
+			break
+		}
+	}
+	if k < 0 || x.afe[k].marker {
+		if i := x.lastNamed(t); i >= 0 && lastOf(x.special) <= i { // any other end tag
+			x.popTo(int(i))
+		}
+		return
+	}
+	i := x.afe[k].idx
+	switch {
+	case i < 0:
+		x.afeRemove(k)
+	case !x.inScope(i, false, false):
+	case lastOf(x.special) < i:
+		x.popTo(int(i))
+		x.afeRemove(k)
+	case x.zombies < maxZombies && x.stack[i].flags&fZombie == 0:
+		fb := x.special[sort.Search(len(x.special), func(k int) bool { return x.special[k] > i })]
+		x.afeRemove(k)
+		// it and the elements between it and fb that are not formatting elements leave the
+		// stack; the formatting ones go on around fb (a browser re-creates them there)
+		for j := i; j < fb && x.zombies < maxZombies; j++ {
+			e := &x.stack[j]
+			if j > i && (e.afe >= 0 || e.flags&fZombie != 0) {
+				continue
+			}
+			e.flags |= fZombie
+			x.zombies++
+			if e.flags&fChrome != 0 {
+				x.closeChromeAt(j, fb)
+			}
+		}
+	}
+}
+
+// closeChromeAt decides now the chrome element at stack index i, which the element at fb
+// (open inside it) leaves: dropped, everything written since it began goes, except that fb
+// still begins a line.
+func (x *extractor) closeChromeAt(i, fb int32) {
+	k := 0 // its chrome entry: chrome elements below it
+	for j := int32(0); j < i; j++ {
+		if x.stack[j].flags&fChrome != 0 {
+			k++
+		}
+	}
+	c := x.chrome[k]
+	x.stack[i].flags &^= fChrome
+	copy(x.chrome[k:], x.chrome[k+1:])
+	x.chrome = x.chrome[:len(x.chrome)-1]
+	if k < x.keptUpTo {
+		x.keptUpTo--
+		return
+	}
+	x.keptUpTo = min(x.keptUpTo, k)
+	if c.buf != x.cur {
+		return
+	}
+	c.buf.restore(c.mark)
+	for j := k; j < len(x.chrome); j++ { // chrome opened inside it began where it began
+		x.chrome[j].mark = c.mark
+	}
+	c.buf.space = true
+	if e := &x.stack[fb]; e.props&pBlock != 0 && e.flags&fRender != 0 {
+		c.buf.newline()
+		c.buf.space = true
+	}
+}
+
+// impliedEnd closes the elements whose end tags a page may leave out (<p>, <li>, <option>…)
+// at the top of the stack; with keepOptgroup an <optgroup> stays open.
+func (x *extractor) impliedEnd(keepOptgroup bool) {
+	for len(x.stack) > 1 {
+		switch x.top().a {
+		case atom.Dd, atom.Dt, atom.Li, atom.Option, atom.P, atom.Rb, atom.Rp, atom.Rt, atom.Rtc:
+		case atom.Optgroup:
+			if keepOptgroup {
+				return
+			}
+		default:
+			return
+		}
+		if x.top().flags&fForeign != 0 {
+			return
+		}
+		x.pop()
 	}
 }
 
@@ -1200,48 +1499,6 @@ func (x *extractor) br() {
 	}
 }
 
-// selectStart applies the rules inside a <select>: only options are elements there.
-func (x *extractor) selectStart(t *tagTok) bool {
-	sel := x.lastOf[tagInfos[atom.Select].id]
-	if sel < 0 {
-		return false
-	}
-	switch t.a {
-	case atom.Option:
-		if x.top().a == atom.Option {
-			x.pop()
-		}
-		x.push(t)
-	case atom.Optgroup:
-		if x.top().a == atom.Option {
-			x.pop()
-		}
-		if x.top().a == atom.Optgroup {
-			x.pop()
-		}
-		x.push(t)
-	case atom.Hr:
-		x.flatSpace()
-		x.flatSpace()
-		if x.rendering() {
-			x.cur.newline()
-		}
-	case atom.Select:
-		x.popTo(int(sel))
-	case atom.Input, atom.Keygen, atom.Textarea:
-		x.popTo(int(sel))
-		return false
-	case atom.Caption, atom.Table, atom.Tbody, atom.Tfoot, atom.Thead, atom.Tr, atom.Td, atom.Th:
-		if x.innermost() != nil {
-			x.popTo(int(sel))
-			return false
-		}
-	case atom.Script, atom.Template, atom.Style:
-		x.push(t)
-	}
-	return true
-}
-
 // ---- end tags ----
 
 func (x *extractor) endTag(t *tagTok) {
@@ -1257,27 +1514,6 @@ func (x *extractor) endTag(t *tagTok) {
 		if i := x.lastNamed(t); i >= x.foreign {
 			x.popTo(int(i))
 			return
-		}
-	}
-	if x.selects > 0 {
-		if sel := x.lastOf[tagInfos[atom.Select].id]; sel >= 0 && (x.innermost() == nil || x.innermost().elem < sel) {
-			switch t.a {
-			case atom.Option, atom.Optgroup:
-				if x.top().a == t.a {
-					x.pop()
-				}
-				return
-			case atom.Select:
-				x.popTo(int(sel))
-				return
-			case atom.Caption, atom.Table, atom.Tbody, atom.Tfoot, atom.Thead, atom.Tr, atom.Td, atom.Th:
-				if x.innermost() == nil {
-					return
-				}
-				x.popTo(int(sel))
-			default:
-				return
-			}
 		}
 	}
 	for range 4 {
@@ -1302,12 +1538,18 @@ func (x *extractor) bodyEnd(t *tagTok) {
 	case atom.Body, atom.Html:
 		return
 	case atom.Br:
+		if x.foreign >= 0 { // a <br> ends <svg>/<math> content
+			x.popTo(int(x.foreign))
+		}
 		x.br()
 		return
 	case atom.P:
 		if i := x.lastNamed(t); x.inScope(i, true, false) {
 			x.popTo(int(i))
 			return
+		}
+		if x.foreign >= 0 { // the <p> this makes ends <svg>/<math> content
+			x.popTo(int(x.foreign))
 		}
 		x.flatSpace() // an empty paragraph
 		x.flatSpace()
@@ -1334,6 +1576,10 @@ func (x *extractor) bodyEnd(t *tagTok) {
 		return
 	}
 	props := t.info.props
+	if props&pFormatting != 0 {
+		x.adoption(t)
+		return
+	}
 	i := x.lastNamed(t)
 	if i < 0 {
 		return
@@ -1344,11 +1590,7 @@ func (x *extractor) bodyEnd(t *tagTok) {
 			x.popTo(int(i))
 		}
 	case props&pFormatting != 0:
-		// a formatting element is closed when nothing special was opened inside it; a
-		// browser would re-open it around that block, which changes no text
-		if x.inScope(i, false, false) && lastOf(x.special) < i {
-			x.popTo(int(i))
-		}
+		x.adoption(t)
 	default:
 		if lastOf(x.special) <= i {
 			x.popTo(int(i))
@@ -1370,6 +1612,7 @@ func (x *extractor) formEnd() {
 	if !x.inScope(i, false, false) {
 		return
 	}
+	x.impliedEnd(false)
 	if int(i) == len(x.stack)-1 {
 		x.pop()
 		return

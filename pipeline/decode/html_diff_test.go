@@ -99,8 +99,21 @@ func TestHTMLReference(t *testing.T) {
 		}
 		sameAsReference(t, f, b)
 	}
+	// Seeds on which the readers differ on purpose (tested in TestHTMLSpans and TestHTMLHostile).
+	differ := map[string]string{
+		// more than 512 open elements: x/net/html's Parse fails and the reference reader
+		// printed the page's source, tags and all
+		"html-deep-nesting": "source printed",
+		// cells past the 256th column: the reference wrote them into the last slot (span
+		// padding), the streaming reader joins them to the last cell of their row
+		"html-issue11-columns": "overflow cell",
+		"html-huge-spans":      "overflow cell",
+	}
 	seeds, _ := filepath.Glob("testdata/fuzz/FuzzDecode/html-*")
 	for _, f := range seeds {
+		if differ[filepath.Base(f)] != "" {
+			continue
+		}
 		name, b := readSeed(t, f)
 		sameAsReference(t, name, b)
 	}
@@ -150,13 +163,29 @@ func TestHTMLReferenceRandom(t *testing.T) {
 	}
 }
 
+// TestHTMLReferenceOmitted does the same with pages that leave out the end tags HTML lets
+// them leave out (</p>, </li>, </td>, </tr>, </tbody>, </option>…), as many published pages do.
+func TestHTMLReferenceOmitted(t *testing.T) {
+	n := 2000
+	if testing.Short() {
+		n = 200
+	}
+	for i := range n {
+		page := genPage(uint64(i), true)
+		if !sameAsReference(t, "o"+strconv.Itoa(i)+".html", []byte(page)) {
+			t.Logf("page %d:\n%s", i, page)
+			break
+		}
+	}
+}
+
 // FuzzHTMLReference compares the two readers on random well-formed pages drawn from a seed.
 func FuzzHTMLReference(f *testing.F) {
 	for i := range 8 {
 		f.Add(uint64(i))
 	}
 	f.Fuzz(func(t *testing.T, seed uint64) {
-		page := randomPage(seed)
+		page := genPage(seed, seed&1 == 1)
 		if !sameAsReference(t, "r.html", []byte(page)) {
 			t.Logf("page:\n%s", page)
 		}
@@ -188,6 +217,7 @@ func readSeed(t *testing.T, f string) (string, []byte) {
 // may stand, so that a browser's tree is the nesting as written.
 type pageGen struct {
 	r      *rand.Rand
+	omit   bool // leave out the end tags HTML lets a page leave out
 	b      strings.Builder
 	depth  int
 	inA    bool
@@ -195,8 +225,10 @@ type pageGen struct {
 	inForm bool
 }
 
-func randomPage(seed uint64) string {
-	g := &pageGen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+func randomPage(seed uint64) string { return genPage(seed, false) }
+
+func genPage(seed uint64, omit bool) string {
+	g := &pageGen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), omit: omit}
 	g.b.WriteString("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">")
 	if g.r.IntN(4) > 0 {
 		g.b.WriteString("<title>")
@@ -247,6 +279,17 @@ func (g *pageGen) attrs() {
 	}
 }
 
+// end closes tag, or leaves its end tag out when that is allowed and g.omit says so.
+func (g *pageGen) end(tag string) {
+	switch tag {
+	case "p", "li", "td", "th", "tr", "tbody", "thead", "option", "dt", "dd", "caption":
+		if g.omit && g.r.IntN(2) == 0 {
+			return
+		}
+	}
+	g.b.WriteString("</" + tag + ">")
+}
+
 func (g *pageGen) open(tag string) {
 	g.b.WriteString("<" + tag)
 	g.attrs()
@@ -270,7 +313,7 @@ func (g *pageGen) flowItem(depth int) {
 	case 2, 3:
 		g.open("p")
 		g.phrasing(depth + 1)
-		g.b.WriteString("</p>")
+		g.end("p")
 	case 4, 5:
 		tags := []string{"div", "section", "blockquote", "center", "nav", "header", "footer", "article"}
 		tag := tags[g.r.IntN(len(tags))]
@@ -288,7 +331,7 @@ func (g *pageGen) flowItem(depth int) {
 		for range 1 + g.r.IntN(3) {
 			g.open("li")
 			g.flow(depth + 1)
-			g.b.WriteString("</li>")
+			g.end("li")
 		}
 		g.b.WriteString("</" + tag + ">")
 	case 8, 9, 10:
@@ -306,9 +349,17 @@ func (g *pageGen) flowItem(depth int) {
 			g.inForm = false
 		}
 	case 14:
-		g.b.WriteString("<select><option>" + g.words(2) + "</option><option>" + g.words(1) + "</option></select>")
+		g.b.WriteString("<select><option>" + g.words(2))
+		g.end("option")
+		g.b.WriteString("<option>" + g.words(1))
+		g.end("option")
+		g.b.WriteString("</select>")
 	case 15:
-		g.b.WriteString("<dl><dt>" + g.words(1) + "</dt><dd>" + g.words(2) + "</dd></dl>")
+		g.b.WriteString("<dl><dt>" + g.words(1))
+		g.end("dt")
+		g.b.WriteString("<dd>" + g.words(2))
+		g.end("dd")
+		g.b.WriteString("</dl>")
 	case 16:
 		g.b.WriteString("<svg><g><text>" + g.words(1) + "</text></g></svg>")
 	default:
@@ -360,7 +411,12 @@ func (g *pageGen) table(depth int) {
 		g.b.WriteString("</caption>")
 	}
 	if g.r.IntN(4) == 0 {
-		g.b.WriteString("<thead><tr><th>" + g.words(1) + "</th><th colspan=2>" + g.words(1) + "</th></tr></thead>")
+		g.b.WriteString("<thead><tr><th>" + g.words(1))
+		g.end("th")
+		g.b.WriteString("<th colspan=2>" + g.words(1))
+		g.end("th")
+		g.end("tr")
+		g.end("thead")
 	}
 	body := g.r.IntN(2) == 0
 	if body {
@@ -396,12 +452,13 @@ func (g *pageGen) table(depth int) {
 			default:
 				g.phrasing(depth + 1)
 			}
-			g.b.WriteString("</" + tag + ">")
+			g.end(tag)
 		}
-		g.b.WriteString("</tr>\n")
+		g.end("tr")
+		g.b.WriteString("\n")
 	}
 	if body {
-		g.b.WriteString("</tbody>")
+		g.end("tbody")
 	}
 	g.b.WriteString("</table>")
 }

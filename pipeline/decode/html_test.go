@@ -1,13 +1,17 @@
 package decode
 
 import (
+	"errors"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
+
+	"xxgk/pipeline"
 )
 
 // pageWant is testdata/page.html as text: chrome gone, the article's title kept although
@@ -367,5 +371,83 @@ func TestHTMLSpansLines(t *testing.T) {
 		if !strings.Contains(d.Text, w) {
 			t.Errorf("text lacks %q:\n%s", w, d.Text)
 		}
+	}
+}
+
+// TestHTMLHostile reads pages built to break a reader — deep nesting, huge spans, long runs
+// of empty elements, stray end tags — each a few megabytes, built here rather than kept in
+// testdata. Each must decode (or fail with an InputError), keep its grid lines well formed,
+// and stay within bounds that only a linear reader meets: the text at most a few times the
+// input plus the grid slots a page may print, and the bytes allocated at most a constant
+// times the input (a quadratic reader would take minutes here, or run out of memory).
+func TestHTMLHostile(t *testing.T) {
+	rep := strings.Repeat
+	const n = 200_000
+	cases := []struct{ name, in, want string }{
+		{"issue 11: cells past the last column", `<table><tr><td colspan=64>a<td colspan=64>b<td colspan=64>c<td colspan=64>d<td>e</table>`, "d e"},
+		{"deep divs", rep("<div>", n) + "深处" + rep("</div>", n), "深处"},
+		{"deep spans, stray end tags", rep("<span>", 1000) + rep("</x></div></p>", n) + "尾", "尾"},
+		{"deep tables", rep("<table><tr><td>", n/4) + "格", "格"},
+		{"deep tables closed", rep("<table><tr><td>a", 40) + rep("</td></tr></table>", 40) + rep("<table><tr><td>x</td></tr></table>", n/10), "| x |"},
+		{"chrome around a table", rep(`<div class="nav">`, maxDepth-10) + "<table><tr><td>留</td></tr></table>" + rep("</div>", maxDepth), "| 留 |"},
+		{"deep chrome around a table", rep(`<div class="nav">`, n) + "<table><tr><td>留</td></tr></table>" + rep("</div>", n), "留"},
+		{"deep chrome dropped", rep(`<div class="nav"><p>首页</p>`, n/2) + rep("</div>", n/2) + "正文", "正文"},
+		{"deep title candidates in chrome", `<div class="header">` + rep(`<div class="title">`, n) + "2021年度报告" + rep("</div>", n) + "</div>", "年度报告"},
+		{"deep formatting", rep("<b><i><a class=nav>", n/3) + "字", ""},
+		{"deep lists", rep("<ul><li>", n/2) + "项", "项"},
+		{"deep svg", "<svg>" + rep("<g>", n) + "</svg>后", "后"},
+		{"forms misnested", rep("<form><div></form>", n/2) + "文", ""},
+		{"selects", rep("<select><option>", n/2) + "<p>文", ""},
+		{"empty paragraphs", rep("<p></p>", n) + "文", "文"},
+		{"line breaks", rep("<br>", n) + "文", "文"},
+		{"empty cells in one row", "<table><tr>" + rep("<td></td>", n) + "<td>末</td></tr></table>", ""},
+		{"empty rows", "<table><tr><td colspan=64>a</td></tr>" + rep("<tr></tr>", n) + "</table>", "表格过大"},
+		{"huge spans", "<table>" + rep(`<tr><td colspan=99999 rowspan=99999>x</td>`, n/4) + "</table>", ""},
+		{"rowspan to the end", "<table>" + rep(`<tr><td rowspan=0>x</td><td>y</td>`, n/4) + "</table>", ""},
+		{"rows without cells", "<table>" + rep("<tr>", n) + "<td>z</td></table>", "| z |"},
+		{"cells without rows", "<table>" + rep("<td>1", n) + "</table>", ""},
+		{"text between rows", "<table>" + rep("<tr>前<td>1</td>后", n/4) + "</table>", "前"},
+		{"captions", "<table>" + rep("<caption>题<table><tr><td>1</td></tr></table></caption>", n/20) + "<tr><td>2</td></tr></table>", "题"},
+		{"layout table of layout tables", rep(`<table><tr><td>`+rep("长", 250)+`<table><tr><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr></table>`, 30) + "末", "末"},
+		{"many attributes", "<table><tr><td" + rep(` a="1"`, n/2) + ` colspan=2>x</td></tr></table>`, "| x |  |"},
+		{"one long cell", "<table><tr><td>" + rep("数", 1<<20) + "</td></tr></table>", "数数"},
+		{"pre of spaces", "<pre>" + rep(" \n", n) + "</pre>文", "文"},
+		{"unclosed comment", "<p>文</p><!--" + rep("x", n), "文"},
+		{"unclosed script", "<p>文</p><script>" + rep("<p>x", n), "文"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := []byte("<html><body>" + c.in)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			d, err := Decode("h.html", in)
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				var ie *pipeline.InputError
+				if !errors.As(err, &ie) {
+					t.Fatalf("error %v is no InputError", err)
+				}
+				return
+			}
+			checkSpans(t, d)
+			checkGrid(t, d.Text)
+			slots, other := 0, 0
+			for _, line := range strings.Split(d.Text, "\n") {
+				if strings.HasPrefix(line, "| ") {
+					slots += strings.Count(line, "|") - 1
+				} else {
+					other += len(line) + 1
+				}
+			}
+			if slots > maxSlots || other > 3*len(in)+64 {
+				t.Errorf("%d grid slots (at most %d) and %d bytes of other text from %d bytes", slots, maxSlots, other, len(in))
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(60*len(in)+128<<20) {
+				t.Errorf("allocated %d MB for %d KB", alloc>>20, len(in)>>10)
+			}
+			if !strings.Contains(d.Text+strings.Join(d.Notes, "\n"), c.want) {
+				t.Errorf("text lacks %q: %.300q", c.want, d.Text)
+			}
+		})
 	}
 }

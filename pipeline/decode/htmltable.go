@@ -18,7 +18,6 @@ type table struct {
 	elem   int32 // stack index of the <table>
 	home   *textBuf
 	start  bufMark // home when the table began
-	homeNL bool    // home was empty or ended a line then
 	render bool    // the table is shown
 	layout bool    // known to be a layout table
 
@@ -27,11 +26,13 @@ type table struct {
 	nrows                       int
 	cells                       []cellRec
 
-	capBuf    *textBuf // the last caption
-	capCtx    int
-	capSeen   bool
-	foster    *textBuf
-	fosterCtx int
+	capBuf     *textBuf // the last caption
+	capCtx     int
+	flatStart  int    // len(x.flat) when the table began
+	fosterFlat []byte // flat text of what is shown before the table
+	capSeen    bool
+	foster     *textBuf
+	fosterCtx  int
 }
 
 // cellRec is a cell of a table: its flat text x.flat[a:b] and its spans as written; col and
@@ -134,6 +135,7 @@ func (x *extractor) setCur() {
 // tableStartTag opens a table (the body's rules for <table>).
 func (x *extractor) tableStartTag(tag *tagTok) {
 	x.keptUpTo = len(x.chrome) // a table is report content
+	x.tablesSeen++
 	if len(x.tables) >= maxTables {
 		e := x.push(tag)
 		e.flags |= fPlain
@@ -145,16 +147,16 @@ func (x *extractor) tableStartTag(tag *tagTok) {
 	if n := len(x.freeTabs); n > 0 {
 		t = x.freeTabs[n-1]
 		x.freeTabs = x.freeTabs[:n-1]
-		*t = table{cells: t.cells[:0]}
+		*t = table{cells: t.cells[:0], fosterFlat: t.fosterFlat[:0]}
 	} else {
 		t = &table{}
 	}
 	t.home = x.cur
 	t.start = x.cur.mark()
-	t.homeNL = len(x.cur.b) == 0 || x.cur.b[len(x.cur.b)-1] == '\n'
 	t.render = x.rendering()
 	t.section, t.row, t.cell, t.caption = -1, -1, -1, -1
 	t.elem = int32(len(x.stack))
+	t.flatStart = len(x.flat)
 	x.push(tag)
 	x.tables = append(x.tables, t)
 	x.setCur()
@@ -172,7 +174,7 @@ func (x *extractor) tableStart(t *table, tag *tagTok) int {
 		}
 		return body
 	case mCaption:
-		if tableStructure(tag.a) {
+		if tableStructure(tag.a) && tag.a != atom.Th { // as x/net/html does
 			x.popTo(int(t.caption))
 			return again
 		}
@@ -226,7 +228,15 @@ func (x *extractor) tableStart(t *table, tag *tagTok) int {
 	case atom.Input:
 		return done
 	case atom.Form:
-		x.formOpen = true // a form inside a table holds nothing
+		// a form inside a table holds nothing; inside an element shown before the table it
+		// is an empty form there
+		if !x.formOpen {
+			x.formOpen = true
+			if !isTablePart(x.top().a) {
+				x.push(tag)
+				x.pop()
+			}
+		}
 		return done
 	}
 	return body // script, style, template; anything else is shown before the table
@@ -349,6 +359,7 @@ func (x *extractor) cellStart(t *table, tag *tagTok) {
 	t.cellSize = x.textSize
 	x.setCur()
 	x.push(tag)
+	x.afe = append(x.afe, afeEntry{marker: true, idx: -1})
 	cs, rs := tag.colspan, tag.rowspan
 	if cs < 0 {
 		cs = 1
@@ -364,6 +375,7 @@ func (x *extractor) cellStart(t *table, tag *tagTok) {
 func (x *extractor) cellEnd(t *table) {
 	t.cells[len(t.cells)-1].b = int32(len(x.flat))
 	t.cell = -1
+	x.afeClear()
 	if t.render {
 		t.home.newline()
 	}
@@ -381,6 +393,7 @@ func (x *extractor) captionStart(t *table, tag *tagTok) {
 	t.capSeen = true
 	t.caption = int32(len(x.stack))
 	x.push(tag)
+	x.afe = append(x.afe, afeEntry{marker: true, idx: -1})
 	x.setCur()
 }
 
@@ -394,6 +407,7 @@ func (x *extractor) tablePop(t *table, idx int32) {
 	case t.caption:
 		t.capBuf.newline()
 		t.caption = -1
+		x.afeClear()
 		x.setCur()
 	}
 }
@@ -420,11 +434,17 @@ func (x *extractor) tableEnd(t *table) {
 			rows.space = home.space
 			home.restore(t.start)
 			home.join(t.foster, t.fosterCtx)
+			// the rows began with line ends for the text before the table: write them again
+			// for the text now before them (a blank line before a grid, else a line end)
 			skip := 0
-			if !t.homeNL && len(rows.b) > 0 && rows.b[0] == '\n' {
-				skip = 1
+			for skip < len(rows.b) && rows.b[skip] == '\n' {
+				skip++
 			}
-			home.newline()
+			if len(rows.grid) > 0 && rows.grid[0].off == skip {
+				home.blank()
+			} else {
+				home.newline()
+			}
 			home.join(rows, skip)
 			x.putBuf(rows)
 		}
@@ -439,6 +459,13 @@ func (x *extractor) tableEnd(t *table) {
 			home.join(t.capBuf, t.capCtx)
 		}
 		x.writeGrid(t, home)
+	}
+	if len(t.fosterFlat) > 0 && x.flatOn() {
+		// the flat text of a cell around the table reads what is shown before it first
+		n := len(t.fosterFlat)
+		x.flat = append(x.flat, t.fosterFlat...)
+		copy(x.flat[t.flatStart+n:], x.flat[t.flatStart:len(x.flat)-n])
+		copy(x.flat[t.flatStart:], t.fosterFlat)
 	}
 	x.putBuf(t.foster)
 	x.putBuf(t.capBuf)
