@@ -26,6 +26,7 @@ import (
 	"bytes"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -60,8 +61,9 @@ type page struct {
 }
 
 // Class and id fragments of page chrome (case-insensitive).
-var chromeWords = []string{"nav", "menu", "footer", "header", "breadcrumb", "crumb", "sidebar",
-	"share", "toolbar", "login", "search", "copyright"}
+var chromeWords = [][]byte{[]byte("nav"), []byte("menu"), []byte("footer"), []byte("header"),
+	[]byte("breadcrumb"), []byte("crumb"), []byte("sidebar"), []byte("share"), []byte("toolbar"),
+	[]byte("login"), []byte("search"), []byte("copyright")}
 
 // Words whose presence keeps page chrome: the report's section headings.
 var sectionWords = [][]byte{[]byte("总体情况"), []byte("總體情況"), []byte("主动公开政府信息情况"), []byte("主動公開政府信息情況"),
@@ -83,7 +85,10 @@ func longest(ws [][]byte) int {
 // extractHTML renders an HTML page as text: chrome dropped, blocks on their own lines,
 // tables as grids (see Doc.Text and Doc.Spans).
 func extractHTML(s string) page {
-	x := newExtractor()
+	plainOnce.Do(buildPlain) // for appendCell
+	x := extractors.Get().(*extractor)
+	x.reset()
+	defer extractors.Put(x)
 	x.run(s)
 	out := x.main.b
 	for len(out) > 1 && out[len(out)-2] == '\n' { // end with one line feed
@@ -91,11 +96,30 @@ func extractHTML(s string) page {
 	}
 	p := page{text: string(out), title: x.main.title, tables: x.main.tables, images: x.main.images, notes: x.notes}
 	p.spans = lineNumbers(out, x.main.grid)
-	if indexFold([]byte(s[:min(len(s), 8192)]), "<html") >= 0 {
-		tail := []byte(s[max(0, len(s)-16384):])
-		p.unclosed = indexFold(tail, "</html") < 0 && indexFold(tail, "</body") < 0
+	if hasTag(s[:min(len(s), 8192)], "<html") {
+		tail := s[max(0, len(s)-16384):]
+		p.unclosed = !hasTag(tail, "</html") && !hasTag(tail, "</body")
 	}
 	return p
+}
+
+// hasTag says whether s holds w (a lower-case tag opening such as "</body"), ignoring case.
+func hasTag(s, w string) bool {
+	lead := w[:2] // "<h" or "</"
+	if lead[1] != '/' {
+		lead = w[:1]
+	}
+	for i := strings.Index(s, lead); i >= 0; {
+		if hasPrefixFold(s[i:], w) {
+			return true
+		}
+		j := strings.Index(s[i+1:], lead)
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // Properties of tags.
@@ -125,6 +149,28 @@ type tagInfo struct {
 }
 
 var tagInfos map[atom.Atom]tagInfo
+
+// Ids of tags looked up often.
+var idP, idSelect, idForm uint8
+
+// tagTable is tagInfos as an open-addressed table, read for every tag.
+var tagTable [1024]struct {
+	a    atom.Atom
+	info tagInfo
+}
+
+func tagSlot(a atom.Atom) uint32 { return (uint32(a) * 0x9E3779B1) >> 22 }
+
+func tagInfoOf(a atom.Atom) tagInfo {
+	for i := tagSlot(a); ; i = (i + 1) & 1023 {
+		switch tagTable[i].a {
+		case a:
+			return tagTable[i].info
+		case 0:
+			return tagInfo{}
+		}
+	}
+}
 
 const nTagIDs = 160
 
@@ -196,6 +242,14 @@ func init() {
 	if len(tagInfos) >= nTagIDs {
 		panic("decode: too many tag ids")
 	}
+	for a, ti := range tagInfos {
+		i := tagSlot(a)
+		for tagTable[i].a != 0 {
+			i = (i + 1) & 1023
+		}
+		tagTable[i].a, tagTable[i].info = a, ti
+	}
+	idP, idSelect, idForm = tagInfos[atom.P].id, tagInfos[atom.Select].id, tagInfos[atom.Form].id
 }
 
 // Flags of an open element.
@@ -217,6 +271,12 @@ type elem struct {
 	name     [2]int32 // the name in x.names when a == 0
 	prevSame int32    // the next open element of the same tag below, or -1
 	afe      int32    // its entry in x.afe, or -1
+}
+
+// attrMemo is the last class (or style) value read and what it says.
+type attrMemo struct {
+	val           []byte
+	chrome, title bool
 }
 
 type chromeEnt struct {
@@ -288,18 +348,76 @@ type extractor struct {
 	slots     int // grid slots printed on this page
 	tok       tagTok
 	scratch   []byte
+	attrBuf   []byte
+	classMemo attrMemo
+	styleMemo attrMemo
 	notes     []string
 	noteSeen  map[string]bool
 	tableRuns int
 }
 
-func newExtractor() *extractor {
-	x := &extractor{foreign: -1, plainAt: -1, lastOther: -1, quirks: true}
+// extractors are reused: a page's reader keeps its buffers for the next page.
+var extractors = sync.Pool{New: func() any { return new(extractor) }}
+
+// maxPooled is the largest buffer an extractor keeps for the next page.
+const maxPooled = 1 << 20
+
+// keep returns s emptied for reuse, or nil when it is too large to keep; what s held is
+// cleared so that it does not keep other memory alive.
+func keep[T any](s []T) []T {
+	if cap(s) > maxPooled {
+		return nil
+	}
+	clear(s[:cap(s)])
+	return s[:0]
+}
+
+// keepFlat is keep for buffers that hold no pointers.
+func keepFlat[T any](s []T) []T {
+	if cap(s) > maxPooled {
+		return nil
+	}
+	return s[:0]
+}
+
+// reset readies x for a page, keeping its buffers.
+func (x *extractor) reset() {
+	*x = extractor{
+		main:      textBuf{b: keepFlat(x.main.b), grid: keep(x.main.grid)},
+		stack:     keepFlat(x.stack),
+		names:     keepFlat(x.names),
+		special:   keepFlat(x.special),
+		scope:     keepFlat(x.scope),
+		button:    keepFlat(x.button),
+		list:      keepFlat(x.list),
+		chrome:    keep(x.chrome),
+		raw:       keepFlat(x.raw),
+		cands:     keep(x.cands),
+		flat:      keepFlat(x.flat),
+		afe:       keep(x.afe),
+		tables:    keep(x.tables),
+		freeTabs:  x.freeTabs,
+		freeBufs:  x.freeBufs,
+		scratch:   keepFlat(x.scratch),
+		attrBuf:   keepFlat(x.attrBuf),
+		classMemo: attrMemo{val: keepFlat(x.classMemo.val)},
+		styleMemo: attrMemo{val: keepFlat(x.styleMemo.val)},
+		foreign:   -1,
+		plainAt:   -1,
+		lastOther: -1,
+		quirks:    true,
+	}
 	for i := range x.lastOf {
 		x.lastOf[i] = -1
 	}
 	x.cur = &x.main
-	return x
+	for _, t := range x.freeTabs {
+		t.cells = keepFlat(t.cells)
+		t.fosterFlat = keepFlat(t.fosterFlat)
+	}
+	for _, b := range x.freeBufs {
+		b.b, b.grid, b.title = keepFlat(b.b), keep(b.grid), ""
+	}
 }
 
 func (x *extractor) note(s string) {
@@ -313,7 +431,9 @@ func (x *extractor) note(s string) {
 }
 
 func (x *extractor) run(s string) {
-	x.main.b = make([]byte, 0, len(s)/2)
+	if cap(x.main.b) < len(s)/2 {
+		x.main.b = make([]byte, 0, len(s)/2)
+	}
 	x.z = html.NewTokenizer(strings.NewReader(s))
 	for {
 		tt := x.z.Next()
@@ -375,23 +495,13 @@ func (x *extractor) readTag(raw []byte, end, selfClosing bool) bool {
 	}
 	t.a = atom.Lookup(t.name)
 	if t.a != 0 {
-		t.info = tagInfos[t.a]
+		t.info = tagInfoOf(t.a)
 	}
 	if end {
 		return true
 	}
 	var seen uint8 // class, id, style, hidden, colspan, rowspan
-	skipWS := func() {
-		for i < len(raw) {
-			switch raw[i] {
-			case ' ', '\n', '\r', '\t', '\f':
-				i++
-				continue
-			}
-			return
-		}
-	}
-	skipWS()
+	i = skipSpace(raw, i)
 	for i < len(raw) && raw[i] != '>' {
 		ks := i
 		for i < len(raw) {
@@ -407,26 +517,21 @@ func (x *extractor) readTag(raw []byte, end, selfClosing bool) bool {
 		}
 		key := raw[ks:i]
 		var val []byte
-		skipWS()
-		if i < len(raw) {
+		if i = skipSpace(raw, i); i < len(raw) {
 			switch raw[i] {
 			case '/':
 				i++
 			case '=':
-				i++
-				skipWS()
-				if i < len(raw) {
+				if i = skipSpace(raw, i+1); i < len(raw) {
 					switch q := raw[i]; q {
 					case '>':
 					case '\'', '"':
-						i++
-						vs := i
-						for i < len(raw) && raw[i] != q {
-							i++
-						}
-						val = raw[vs:i]
-						if i < len(raw) {
-							i++
+						vs := i + 1
+						e := bytes.IndexByte(raw[vs:], q)
+						if e < 0 {
+							val, i = raw[vs:], len(raw)
+						} else {
+							val, i = raw[vs:vs+e], vs+e+1
 						}
 					default:
 						vs := i
@@ -445,35 +550,59 @@ func (x *extractor) readTag(raw []byte, end, selfClosing bool) bool {
 		if len(key) > 0 {
 			x.attr(t, key, val, &seen)
 		}
-		skipWS()
+		i = skipSpace(raw, i)
 	}
 	return true
+}
+
+func skipSpace(raw []byte, i int) int {
+	for i < len(raw) {
+		switch raw[i] {
+		case ' ', '\n', '\r', '\t', '\f':
+			i++
+			continue
+		}
+		return i
+	}
+	return i
 }
 
 // attr records an attribute the reader uses; a repeated attribute is ignored, as the
 // tokenizer does.
 func (x *extractor) attr(t *tagTok, key, val []byte, seen *uint8) {
 	var bit uint8
-	switch {
-	case equalFold(key, "class"):
-		bit = 1
-	case equalFold(key, "id"):
-		bit = 2
-	case equalFold(key, "style"):
-		bit = 4
-	case equalFold(key, "hidden"):
-		bit = 8
-	case equalFold(key, "colspan"):
-		bit = 16
-	case equalFold(key, "rowspan"):
-		bit = 32
-	case equalFold(key, "color"), equalFold(key, "face"), equalFold(key, "size"):
-		t.fontAttr = true
+	switch len(key) {
+	case 2:
+		if equalFold(key, "id") {
+			bit = 2
+		}
+	case 4:
+		if equalFold(key, "face") || equalFold(key, "size") {
+			t.fontAttr = true
+		}
 		return
-	default:
-		return
+	case 5:
+		switch {
+		case equalFold(key, "class"):
+			bit = 1
+		case equalFold(key, "style"):
+			bit = 4
+		case equalFold(key, "color"):
+			t.fontAttr = true
+		}
+	case 6:
+		if equalFold(key, "hidden") {
+			bit = 8
+		}
+	case 7:
+		switch {
+		case equalFold(key, "colspan"):
+			bit = 16
+		case equalFold(key, "rowspan"):
+			bit = 32
+		}
 	}
-	if *seen&bit != 0 {
+	if bit == 0 || *seen&bit != 0 {
 		return
 	}
 	*seen |= bit
@@ -482,19 +611,33 @@ func (x *extractor) attr(t *tagTok, key, val []byte, seen *uint8) {
 	}
 	switch bit {
 	case 1, 2:
-		for _, w := range chromeWords {
-			if containsFold(val, w) {
-				t.chrome = true
-				break
+		c := &x.classMemo // pages repeat their classes and styles: remember the last
+		if !bytes.Equal(val, c.val) {
+			c.val = append(c.val[:0], val...)
+			low := lowerASCII(x.attrBuf[:0], val, false)
+			x.attrBuf = low
+			c.chrome, c.title = false, bytes.Contains(low, []byte("title"))
+			for _, w := range chromeWords {
+				if bytes.Contains(low, w) {
+					c.chrome = true
+					break
+				}
 			}
 		}
-		if containsFold(val, "title") {
-			t.titleClass = true
-		}
+		t.chrome = t.chrome || c.chrome
+		t.titleClass = t.titleClass || c.title
 	case 4:
-		if hiddenStyle(val) {
-			t.chrome = true
+		c := &x.styleMemo
+		if !bytes.Equal(val, c.val) {
+			c.val = append(c.val[:0], val...)
+			c.chrome = false
+			if mayHide(val) {
+				low := lowerASCII(x.attrBuf[:0], val, true)
+				x.attrBuf = low
+				c.chrome = bytes.Contains(low, []byte("display:none")) || bytes.Contains(low, []byte("visibility:hidden"))
+			}
 		}
+		t.chrome = t.chrome || c.chrome
 	case 8:
 		t.chrome = true
 	case 16:
@@ -502,6 +645,39 @@ func (x *extractor) attr(t *tagTok, key, val []byte, seen *uint8) {
 	case 32:
 		t.rowspan = spanValue(val)
 	}
+}
+
+// mayHide says whether a style value holds "none" or "hidden" (in any case), without which
+// it hides nothing.
+func mayHide(v []byte) bool {
+	for i, c := range v {
+		switch c | 0x20 {
+		case 'n':
+			if i+4 <= len(v) && equalFold(v[i:i+4], "none") {
+				return true
+			}
+		case 'h':
+			if i+6 <= len(v) && equalFold(v[i:i+6], "hidden") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lowerASCII appends v to dst with ASCII letters in lower case (and, with noSpace, without
+// its spaces).
+func lowerASCII(dst, v []byte, noSpace bool) []byte {
+	for _, c := range v {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == ' ' && noSpace:
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func equalFold(b []byte, w string) bool {
@@ -518,47 +694,6 @@ func equalFold(b []byte, w string) bool {
 		}
 	}
 	return true
-}
-
-// containsFold says whether b holds the lower-case ASCII word w, ignoring ASCII case.
-func containsFold(b []byte, w string) bool {
-	for i := 0; i+len(w) <= len(b); i++ {
-		if equalFold(b[i:i+len(w)], w) {
-			return true
-		}
-	}
-	return false
-}
-
-// hiddenStyle says whether a style attribute hides its element.
-func hiddenStyle(v []byte) bool {
-	return containsNoSpace(v, "display:none") || containsNoSpace(v, "visibility:hidden")
-}
-
-// containsNoSpace says whether v holds the lower-case ASCII word w once its spaces are
-// removed, ignoring ASCII case.
-func containsNoSpace(v []byte, w string) bool {
-	for i := range v {
-		k, j := 0, i
-		for k < len(w) && j < len(v) {
-			c := v[j]
-			j++
-			if c == ' ' {
-				continue
-			}
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != w[k] {
-				break
-			}
-			k++
-		}
-		if k == len(w) {
-			return true
-		}
-	}
-	return false
 }
 
 // spanValue reads a rowspan or colspan value the way browsers do: leading digits count, an
@@ -769,7 +904,7 @@ func (x *extractor) ensureHTML(t *tagTok) {
 		if t != nil && t.a == atom.Html {
 			x.push(t)
 		} else {
-			x.push(&tagTok{a: atom.Html, info: tagInfos[atom.Html]})
+			x.push(&tagTok{a: atom.Html, info: tagInfoOf(atom.Html)})
 		}
 	}
 }
@@ -785,7 +920,7 @@ func (x *extractor) startBody(t *tagTok) {
 		x.push(t)
 		return
 	}
-	x.push(&tagTok{a: atom.Body, info: tagInfos[atom.Body]})
+	x.push(&tagTok{a: atom.Body, info: tagInfoOf(atom.Body)})
 }
 
 // mergeBody takes the attributes of a second <body> tag, as browsers do: when they make the
@@ -1095,7 +1230,7 @@ func (x *extractor) inScope(i int32, button, list bool) bool {
 }
 
 func (x *extractor) closeP() {
-	if i := x.lastOf[tagInfos[atom.P].id]; x.inScope(i, true, false) {
+	if i := x.lastOf[idP]; x.inScope(i, true, false) {
 		x.popTo(int(i))
 	}
 }
@@ -1168,7 +1303,7 @@ func (x *extractor) bodyStart(t *tagTok) {
 		x.reconstruct()
 		return
 	case atom.Input:
-		if i := x.lastOf[tagInfos[atom.Select].id]; x.inScope(i, false, false) {
+		if i := x.lastOf[idSelect]; x.inScope(i, false, false) {
 			x.popTo(int(i))
 		}
 		x.reconstruct()
@@ -1185,7 +1320,7 @@ func (x *extractor) bodyStart(t *tagTok) {
 		return
 	case atom.Hr:
 		x.closeP()
-		if x.inScope(x.lastOf[tagInfos[atom.Select].id], false, false) {
+		if x.inScope(x.lastOf[idSelect], false, false) {
 			x.impliedEnd(false)
 		}
 		x.flatSpace()
@@ -1229,14 +1364,14 @@ func (x *extractor) bodyStart(t *tagTok) {
 			x.reconstruct()
 		}
 	case atom.Option, atom.Optgroup:
-		if x.inScope(x.lastOf[tagInfos[atom.Select].id], false, false) {
+		if x.inScope(x.lastOf[idSelect], false, false) {
 			x.impliedEnd(a == atom.Option)
 		} else if x.top().a == atom.Option {
 			x.pop()
 		}
 		x.reconstruct()
 	case atom.Select:
-		if i := x.lastOf[tagInfos[atom.Select].id]; x.inScope(i, false, false) {
+		if i := x.lastOf[idSelect]; x.inScope(i, false, false) {
 			x.popTo(int(i))
 			return
 		}
@@ -1568,7 +1703,7 @@ func (x *extractor) bodyEnd(t *tagTok) {
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		i := int32(-1)
 		for _, h := range [...]atom.Atom{atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6} {
-			i = max(i, x.lastOf[tagInfos[h].id])
+			i = max(i, x.lastOf[tagInfoOf(h).id])
 		}
 		if x.inScope(i, false, false) {
 			x.popTo(int(i))
@@ -1605,7 +1740,7 @@ func (x *extractor) formEnd() {
 		return
 	}
 	x.formOpen = false
-	i := x.lastOf[tagInfos[atom.Form].id]
+	i := x.lastOf[idForm]
 	for i >= 0 && x.stack[i].flags&fZombie != 0 {
 		i = x.stack[i].prevSame
 	}

@@ -1,11 +1,13 @@
 package decode
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -461,4 +463,49 @@ func (g *pageGen) table(depth int) {
 		g.end("tbody")
 	}
 	g.b.WriteString("</table>")
+}
+
+// TestHTMLReaderReuse checks that a reader reused from the pool keeps nothing of the page
+// before: pages read one after another, in the opposite order and from several goroutines at
+// once give the same text, title, counts and spans as each read first.
+func TestHTMLReaderReuse(t *testing.T) {
+	var pages []string
+	for i := range 40 {
+		pages = append(pages, genPage(uint64(1000+i), i%2 == 1))
+	}
+	for _, f := range []string{"testdata/page.html", "testdata/report.html"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, string(b))
+	}
+	pages = append(pages, "<p>正文<a class=nav>首页<b><font class=share>分享", // left open at the end
+		"<table><caption>题<tr><td>1<table><tr><td rowspan=3>2", // tables left open
+		"<table><tr><td colspan=64>a<td colspan=64>b<td colspan=64>c<td colspan=64>d<td>e</table>",
+		strings.Repeat("<div class=nav>", 500)+"<table><tr><td>x"+strings.Repeat("<b><p>", 300))
+	first := make([]string, len(pages))
+	for i, p := range pages {
+		extractors.Put(new(extractor)) // a fresh reader
+		first[i] = fmt.Sprint(extractHTML(p))
+	}
+	check := func(i int) {
+		if got := fmt.Sprint(extractHTML(pages[i])); got != first[i] {
+			t.Errorf("page %d read again differs: %s", i, firstDiff(got, first[i]))
+		}
+	}
+	for i := len(pages) - 1; i >= 0; i-- {
+		check(i)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range pages {
+				check((k + g*7) % len(pages))
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -127,9 +127,13 @@ func (t *textBuf) text(s []byte, pre bool) {
 			i += len(fullBar)
 			continue
 		}
-		// copy the run of ordinary bytes at once
+		// copy the run of ordinary bytes at once (up to a space, a '|', or a character that
+		// may be NBSP, U+3000 or '｜')
 		j := i + 1
-		for j < len(s) && s[j] > ' ' && s[j] != '|' && s[j] < 0xC2 {
+		for j < len(s) {
+			if c := s[j]; c <= ' ' || c == '|' || c == 0xC2 || c == 0xE3 || c == 0xEF {
+				break
+			}
 			j++
 		}
 		t.b = append(t.b, s[i:j]...)
@@ -163,6 +167,55 @@ func cleanCell(s string) string {
 	}
 	return s
 }
+
+// appendCell appends the clean text of a cell (cleanCell of s) to dst. Most cells are
+// digits, Chinese characters and punctuation that normalisation leaves as they are: for
+// those it only collapses the white space, without allocating.
+func appendCell(dst, s []byte) []byte {
+	start := len(dst)
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+				space = len(dst) > start
+				continue
+			case c < 0x20 || c == 0x7F:
+				return slowCell(dst[:start], s)
+			}
+			if space {
+				dst = append(dst, ' ')
+				space = false
+			}
+			if c == '|' {
+				dst = append(dst, "¦"...)
+			} else {
+				dst = append(dst, c)
+			}
+			continue
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		if unicode.IsSpace(r) {
+			space = len(dst) > start
+			i += n
+			continue
+		}
+		if r > 0xFFFF || !plainSet.has(r) {
+			return slowCell(dst[:start], s)
+		}
+		if space {
+			dst = append(dst, ' ')
+			space = false
+		}
+		dst = append(dst, s[i:i+n]...)
+		i += n
+	}
+	return dst
+}
+
+func slowCell(dst, s []byte) []byte { return append(dst, cleanCell(string(s))...) }
 
 // plainASCII says whether s is printable ASCII only, which normalize leaves as it is once
 // its spaces are collapsed.
@@ -214,7 +267,14 @@ func lineNumbers(text []byte, grid []gridLine) [][]uint16 {
 	}
 	line, pos := 0, 0
 	var spans [][]uint16
+	// the other line ends are rare: count "\n" alone when there are none
+	other := bytes.IndexByte(text, '\v') >= 0 || bytes.IndexByte(text, '\f') >= 0 ||
+		bytes.Contains(text, []byte("\u0085")) || bytes.Contains(text, []byte("\u2028")) || bytes.Contains(text, []byte("\u2029"))
 	for _, g := range grid {
+		if !other {
+			line += bytes.Count(text[pos:g.off], []byte{'\n'})
+			pos = g.off
+		}
 		for pos < g.off {
 			switch c := text[pos]; {
 			case c == '\n', c == '\v', c == '\f':

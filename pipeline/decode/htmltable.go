@@ -2,7 +2,6 @@ package decode
 
 import (
 	"fmt"
-	"unsafe"
 
 	"golang.org/x/net/html/atom"
 )
@@ -197,7 +196,7 @@ func (x *extractor) tableStart(t *table, tag *tagTok) int {
 			return done
 		case atom.Td, atom.Th:
 			x.popTo(int(t.section) + 1)
-			x.rowStart(t, &tagTok{a: atom.Tr, info: tagInfos[atom.Tr]})
+			x.rowStart(t, &tagTok{a: atom.Tr, info: tagInfoOf(atom.Tr)})
 			return again
 		case atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Tfoot, atom.Thead:
 			x.popTo(int(t.section))
@@ -220,7 +219,7 @@ func (x *extractor) tableStart(t *table, tag *tagTok) int {
 	case atom.Td, atom.Th, atom.Tr:
 		x.popTo(int(t.elem) + 1)
 		t.section = int32(len(x.stack))
-		x.push(&tagTok{a: atom.Tbody, info: tagInfos[atom.Tbody]})
+		x.push(&tagTok{a: atom.Tbody, info: tagInfoOf(atom.Tbody)})
 		return again
 	case atom.Table:
 		x.popTo(int(t.elem))
@@ -591,14 +590,15 @@ func (x *extractor) appendCellText(b []byte, t *table, i int32) []byte {
 	first := true
 	for ; i >= 0; i = t.cells[i].next {
 		c := &t.cells[i]
-		s := cleanCell(unsafe.String(unsafe.SliceData(x.flat[c.a:c.b]), int(c.b-c.a)))
-		if s == "" {
-			continue
-		}
+		n := len(b)
 		if !first {
 			b = append(b, ' ')
 		}
-		b = append(b, s...)
+		m := len(b)
+		if b = appendCell(b, x.flat[c.a:c.b]); len(b) == m {
+			b = b[:n] // empty
+			continue
+		}
 		first = false
 	}
 	return b
