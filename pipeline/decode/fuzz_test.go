@@ -2,6 +2,8 @@ package decode
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -81,4 +83,45 @@ func checkGrid(t *testing.T, text string) {
 		}
 		slots = n
 	}
+}
+
+// FuzzHTML fuzzes the HTML reader alone: every input is decoded as a web page, and must give
+// a text whose grid rows are well formed and described by Doc.Spans, within the bounds of a
+// linear reader (other text at most a few times the input, at most maxSlots grid slots). Its
+// seeds are the HTML seeds of FuzzDecode and the test pages.
+func FuzzHTML(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/fuzz/FuzzDecode/html-*")
+	for _, s := range seeds {
+		_, b := readSeedFile(f, s)
+		f.Add(b)
+	}
+	for _, p := range []string{"testdata/page.html", "testdata/report.html"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Decode("f.html", data)
+		if err != nil {
+			return
+		}
+		if d.Kind != KindHTML {
+			return
+		}
+		checkGrid(t, d.Text)
+		checkSpans(t, d)
+		slots, other := 0, 0
+		for _, line := range strings.Split(d.Text, "\n") {
+			if strings.HasPrefix(line, "| ") {
+				slots += strings.Count(line, "|") - 1
+			} else {
+				other += len(line) + 1
+			}
+		}
+		if slots > maxSlots || other > 3*len(data)+64 {
+			t.Fatalf("%d grid slots and %d bytes of other text from %d bytes", slots, other, len(data))
+		}
+	})
 }

@@ -1,26 +1,32 @@
 package decode
 
-// The HTML reader streams a page through x/net/html's tokenizer and never builds a tree. It
-// keeps a stack of the open elements and applies the HTML5 tree-construction rules that
-// decide where an element ends — implied end tags (<p>, <li>, <td>, <tr>…), scopes, table
-// modes, content a page puts between a table's rows (shown before the table), <form>,
-// <select> and <svg>/<math> content — so that on the pages governments publish it reads what
-// a browser's tree would hold. The rules it simplifies (formatting elements closed across
-// blocks, which a browser re-opens) change no text of a well-formed page; tests compare the
-// reader with the tree-walking reader it replaced (html_ref_test.go).
+// The HTML reader streams a page through x/net/html's tokenizer and never builds a tree.
+// It keeps the stack of open elements and applies the tree-construction rules of x/net/html
+// (the parser the reader replaced, HTML5's rules) that decide which element text belongs to:
+// implied end tags (<p>, <li>, <td>, <tr>…), scopes, the table modes, content a page puts
+// between a table's rows (shown before the table), <form>, <select>, <svg>/<math>, and the
+// list of active formatting elements (a <font> or <a> left open is re-opened around later
+// content). One rule is simplified: a formatting element closed across a block (<b><div>x
+// </b>) ends there instead of being split into copies, which moves no text of any page but
+// can decide page chrome differently (see TestHTMLReference*: the test pages, a generated
+// province and random well-formed pages read exactly as the tree-walking reader read them).
 //
 // What is written where:
 //   - text is written as it streams, blocks on their own lines;
-//   - page chrome (navigation, headers, footers, forms, hidden elements — isChrome) is written
-//     too, and taken back when the element ends unless it held report content (a table, a
-//     section heading, a title naming the report);
-//   - a table is written as a layout table (its cells as blocks) while it streams; when it
-//     ends, a data table's text is taken back and its grid is written instead (htmltable.go).
-//     Every cell's flat text (flatText) is kept on the side for that.
+//   - page chrome (navigation, headers, footers, forms, hidden elements: pChrome and the class,
+//     id and style attributes) is written too, and taken back when the element ends unless it
+//     held report content: a table, a section heading (sectionWords, searched in x.raw) or a
+//     heading or title element naming the report (titleWords, searched in x.flat);
+//   - a table is written as a layout table (a line per row, its cells as blocks) while it
+//     streams, its caption and what stands between its rows to buffers of their own; when it
+//     ends, a data table's text is taken back and its caption and grid are written instead
+//     (htmltable.go), from each cell's flat text (x.flat: text with blocks as spaces).
 //
-// Every input is read in time linear in its size: the stack is capped at maxDepth (deeper
-// elements are read as plain text), tables nest at most maxTables deep, a table's grid, its
-// spans and the page's grid slots are capped, and nothing is searched twice.
+// Every input is read in time and memory linear in its size: the stack is capped at
+// maxDepth (deeper elements are read as plain text), tables nest at most maxTables deep,
+// end tags find their element through per-tag chains, searches look only at new text, a
+// grid is built column by column (spans cost their width, not their area), and the grid
+// slots a page may print are capped (maxSlots; a larger table is read as lines of text).
 
 import (
 	"bytes"
@@ -344,7 +350,6 @@ type extractor struct {
 	tables    []*table
 	freeTabs  []*table
 	freeBufs  []*textBuf
-	marks     int // grid slots marked by spans on this page
 	slots     int // grid slots printed on this page
 	tok       tagTok
 	scratch   []byte
@@ -353,7 +358,6 @@ type extractor struct {
 	styleMemo attrMemo
 	notes     []string
 	noteSeen  map[string]bool
-	tableRuns int
 }
 
 // extractors are reused: a page's reader keeps its buffers for the next page.

@@ -194,7 +194,10 @@ func FuzzHTMLReference(f *testing.F) {
 	})
 }
 
-func readSeed(t *testing.T, f string) (string, []byte) {
+func readSeed(t *testing.T, f string) (string, []byte) { return readSeedFile(t, f) }
+
+// readSeedFile reads a fuzz seed file of FuzzDecode: the file name and the bytes.
+func readSeedFile(t testing.TB, f string) (string, []byte) {
 	t.Helper()
 	raw, err := os.ReadFile(f)
 	if err != nil {
@@ -221,7 +224,6 @@ type pageGen struct {
 	r      *rand.Rand
 	omit   bool // leave out the end tags HTML lets a page leave out
 	b      strings.Builder
-	depth  int
 	inA    bool
 	inBtn  bool
 	inForm bool
