@@ -857,7 +857,7 @@ func (x *extractor) findSection(n int) {
 	from := max(0, n-maxSectionWord+1)
 	win := x.raw[from:]
 	for _, w := range sectionWords {
-		if i := bytes.LastIndex(win, w); i >= 0 {
+		if i := lastIndex(win, w); i >= 0 {
 			s := from + i
 			k := x.keptUpTo
 			for k < len(x.chrome) && x.chrome[k].rawStart <= s {
@@ -868,6 +868,19 @@ func (x *extractor) findSection(n int) {
 	}
 }
 
+// lastIndex is bytes.LastIndex for short windows that rarely hold w (bytes.Index is faster).
+func lastIndex(b, w []byte) int {
+	last := -1
+	for off := 0; ; {
+		i := bytes.Index(b[off:], w)
+		if i < 0 {
+			return last
+		}
+		last = off + i
+		off = last + 1
+	}
+}
+
 // findTitle looks for title words in the flat text added to flat from n inside a heading or
 // title element: the chrome elements around that element hold report content. flat is x.flat
 // (tab nil) or the text shown before table tab, which the elements open before tab contain.
@@ -875,7 +888,7 @@ func (x *extractor) findTitle(flat []byte, n int, tab *table) {
 	from := max(0, n-maxTitleWord+1)
 	win := flat[from:]
 	for _, w := range titleWords {
-		if i := bytes.LastIndex(win, w); i >= 0 {
+		if i := lastIndex(win, w); i >= 0 {
 			s := from + i
 			j := len(x.cands) - 1
 			for j >= 0 && x.cands[j].tab == tab && x.cands[j].flatStart > s {
