@@ -266,6 +266,7 @@ const (
 	fForeign             // inside <svg>/<math>: only its name counts
 	fPlain               // an element whose content is read as plain text (a table too deep)
 	fRender              // shown: no element around it hides its content
+	fChild               // has a child (text, element, comment)
 )
 
 // elem is an open element.
@@ -328,11 +329,11 @@ type extractor struct {
 	list      []int32
 	zombies   int
 	formOpen  bool  // the form element pointer is set
+	formIdx   int32 // … to this open <form>, or -1
 	foreign   int32 // index of the open <svg>/<math>, or -1
 	integ     int   // integration points open inside it
 	plainAt   int   // ≥ 0: elements above this many are read as plain text
 	rawNext   atom.Atom
-	preNL     bool // drop a line feed that starts the next token
 
 	skip, flatSkip, rawSkip, pre int
 
@@ -407,6 +408,7 @@ func (x *extractor) reset() {
 		classMemo: attrMemo{val: keepFlat(x.classMemo.val)},
 		styleMemo: attrMemo{val: keepFlat(x.styleMemo.val)},
 		foreign:   -1,
+		formIdx:   -1,
 		plainAt:   -1,
 		lastOther: -1,
 		quirks:    true,
@@ -458,9 +460,8 @@ func (x *extractor) run(s string) {
 				x.endTag(&x.tok)
 			}
 		case html.CommentToken:
-			x.preNL = false
+			x.child()
 		case html.DoctypeToken:
-			x.preNL = false
 			if !x.seen {
 				x.quirks = quirksDoctype(string(x.z.Text()))
 				x.seen = true
@@ -723,12 +724,19 @@ func (x *extractor) rendering() bool { return x.skip == 0 }
 
 func (x *extractor) top() *elem { return &x.stack[len(x.stack)-1] }
 
+// child notes that the current element has a child now.
+func (x *extractor) child() {
+	if n := len(x.stack); n > 0 {
+		x.stack[n-1].flags |= fChild
+	}
+}
+
 // ---- text ----
 
 func (x *extractor) onText(b []byte) {
-	if x.preNL {
-		x.preNL = false
-		if len(b) > 0 && b[0] == '\n' {
+	if n := len(x.stack); n > 0 && len(b) > 0 && b[0] == '\n' {
+		// a line feed that begins a <pre>, <listing> or <textarea> is not part of it
+		if top := &x.stack[n-1]; top.flags&(fChild|fForeign) == 0 && (top.a == atom.Pre || top.a == atom.Listing || top.a == atom.Textarea) {
 			b = b[1:]
 		}
 	}
@@ -737,6 +745,9 @@ func (x *extractor) onText(b []byte) {
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
 		b = bytes.ReplaceAll(b, []byte{0}, nil)
+	}
+	if x.body && x.plainAt < 0 {
+		x.child()
 	}
 	if x.plainAt >= 0 {
 		x.plainText(b)
@@ -1050,6 +1061,7 @@ func (x *extractor) push(t *tagTok) *elem {
 	if render {
 		e.flags |= fRender
 	}
+	x.child()
 	x.stack = append(x.stack, e)
 	ep := &x.stack[idx]
 	if render && p&(pNoChrome|pSkip) == 0 && (t.chrome || p&pChrome != 0) {
@@ -1109,6 +1121,9 @@ func (x *extractor) pop1() {
 	}
 	if e.flags&fZombie != 0 {
 		x.zombies--
+	}
+	if idx == x.formIdx {
+		x.formIdx = -1
 	}
 	if e.afe >= 0 && int(e.afe) < len(x.afe) && x.afe[e.afe].idx == idx {
 		x.afe[e.afe].idx = -1 // closed, still listed: re-opened before later content
@@ -1255,7 +1270,6 @@ func (x *extractor) closeP() {
 // ---- start tags ----
 
 func (x *extractor) startTag(t *tagTok) {
-	x.preNL = false
 	if x.plainAt >= 0 {
 		x.plainStart(t)
 		return
@@ -1313,24 +1327,30 @@ func (x *extractor) bodyStart(t *tagTok) {
 		x.mergeBody(t)
 		return
 	case atom.Html, atom.Head, atom.Frameset, atom.Frame,
-		atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead, atom.Tr,
-		atom.Base, atom.Basefont, atom.Bgsound, atom.Link, atom.Meta, atom.Param, atom.Source, atom.Track:
+		atom.Caption, atom.Col, atom.Colgroup, atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead, atom.Tr:
+		return // ignored
+	case atom.Base, atom.Basefont, atom.Bgsound, atom.Link, atom.Meta, atom.Param, atom.Source, atom.Track:
+		x.child() // empty elements that show nothing
 		return
 	case atom.Area, atom.Embed, atom.Keygen, atom.Wbr:
 		x.reconstruct()
+		x.child()
 		return
 	case atom.Input:
 		if i := x.lastOf[idSelect]; x.inScope(i, false, false) {
 			x.popTo(int(i))
 		}
 		x.reconstruct()
+		x.child()
 		return
 	case atom.Br:
 		x.reconstruct()
+		x.child()
 		x.br()
 		return
 	case atom.Img, atom.Image:
 		x.reconstruct()
+		x.child()
 		if x.rendering() {
 			x.cur.images++
 		}
@@ -1340,6 +1360,7 @@ func (x *extractor) bodyStart(t *tagTok) {
 		if x.inScope(x.lastOf[idSelect], false, false) {
 			x.impliedEnd(false)
 		}
+		x.child()
 		x.flatSpace()
 		x.flatSpace()
 		if x.rendering() {
@@ -1353,6 +1374,7 @@ func (x *extractor) bodyStart(t *tagTok) {
 		x.closeP()
 		x.push(t)
 		x.formOpen = true
+		x.formIdx = int32(len(x.stack) - 1)
 		return
 	case atom.Li:
 		x.closeListItem(func(a atom.Atom) bool { return a == atom.Li })
@@ -1420,8 +1442,6 @@ func (x *extractor) bodyStart(t *tagTok) {
 	}
 	e := x.push(t)
 	switch a {
-	case atom.Pre, atom.Listing, atom.Textarea:
-		x.preNL = true
 	case atom.Svg, atom.Math:
 		if t.selfEnd {
 			x.pop()
@@ -1654,7 +1674,6 @@ func (x *extractor) br() {
 // ---- end tags ----
 
 func (x *extractor) endTag(t *tagTok) {
-	x.preNL = false
 	if x.plainAt >= 0 {
 		x.plainEnd(t)
 		return
@@ -1761,7 +1780,7 @@ func (x *extractor) formEnd() {
 	for i >= 0 && x.stack[i].flags&fZombie != 0 {
 		i = x.stack[i].prevSame
 	}
-	if !x.inScope(i, false, false) {
+	if !x.inScope(i, false, false) || i != x.formIdx { // the form of the pointer, open
 		return
 	}
 	x.impliedEnd(false)

@@ -235,6 +235,7 @@ func (x *extractor) tableStart(t *table, tag *tagTok) int {
 				x.push(tag)
 				x.pop()
 			}
+			x.formIdx = -1
 		}
 		return done
 	}
