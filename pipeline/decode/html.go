@@ -278,7 +278,13 @@ type elem struct {
 	name     [2]int32 // the name in x.names when a == 0
 	prevSame int32    // the next open element of the same tag below, or -1
 	afe      int32    // its entry in x.afe, or -1
+	start    elemMark // x.cur when it began (before its line end), and after
+	inner    int32    // len(x.cur.b) after its line end
 }
+
+// elemMark is where an element began in the buffer text went to: for the adoption agency,
+// which ends elements short of what was written inside them.
+type elemMark struct{ n, grid, images, tables, raw int32 }
 
 // attrMemo is the last class (or style) value read and what it says.
 type attrMemo struct {
@@ -781,7 +787,7 @@ func (x *extractor) onText(b []byte) {
 		}
 		if t := x.innermost(); t != nil && t.cell < 0 && t.caption < 0 && isTablePart(top.a) && top.flags&fForeign == 0 {
 			if len(bytes.Trim(b, " \t\n\r\f")) == 0 {
-				x.feed(b)
+				x.feedTable(b, true)
 				if top.a == atom.Tr && x.pre > 0 && t.render {
 					// a layout table shows the white space between cells, which
 					// inside <pre> ends lines
@@ -813,7 +819,11 @@ func isTablePart(a atom.Atom) bool {
 }
 
 // feed passes text to what watches it: layout detection, chrome's section words, flat text.
-func (x *extractor) feed(b []byte) {
+func (x *extractor) feed(b []byte) { x.feedTable(b, false) }
+
+// feedTable is feed; with inTable the text belongs to the table it stands in, even between
+// rows (white space there is not moved before the table).
+func (x *extractor) feedTable(b []byte, inTable bool) {
 	if x.rawSkip > 0 {
 		return
 	}
@@ -825,13 +835,15 @@ func (x *extractor) feed(b []byte) {
 			}
 		}
 	}
-	if len(x.chrome) > x.keptUpTo {
+	if len(x.chrome) > 0 { // (kept also once decided, for the adoption agency's splits)
 		n := len(x.raw)
 		x.raw = append(x.raw, b...)
-		x.findSection(n)
+		if len(x.chrome) > x.keptUpTo {
+			x.findSection(n)
+		}
 	}
 	if x.flatSkip == 0 && x.flatOn() {
-		if t := x.innermost(); t != nil && t.cell < 0 && t.caption < 0 {
+		if t := x.innermost(); !inTable && t != nil && t.cell < 0 && t.caption < 0 {
 			n := len(t.fosterFlat)
 			t.fosterFlat = append(t.fosterFlat, b...) // shown before the table
 			if len(x.cands) > 0 {
@@ -1035,7 +1047,7 @@ func (x *extractor) push(t *tagTok) *elem {
 	}
 	if x.foreign >= 0 && x.integ == 0 && t.a != atom.Svg && t.a != atom.Math {
 		e.flags |= fForeign
-		e.props &= pIntegration
+		e.props &= pIntegration | pBlock // (blocks for flat text: its tree kept the tag's atom)
 	}
 	if e.id != 0 {
 		e.prevSame = x.lastOf[e.id]
@@ -1062,6 +1074,7 @@ func (x *extractor) push(t *tagTok) *elem {
 		e.flags |= fRender
 	}
 	x.child()
+	e.start = elemMark{int32(len(x.cur.b)), int32(len(x.cur.grid)), int32(x.cur.images), int32(x.cur.tables), int32(len(x.raw))}
 	x.stack = append(x.stack, e)
 	ep := &x.stack[idx]
 	if render && p&(pNoChrome|pSkip) == 0 && (t.chrome || p&pChrome != 0) {
@@ -1086,6 +1099,7 @@ func (x *extractor) push(t *tagTok) *elem {
 			x.cur.newline()
 		}
 	}
+	ep.inner = int32(len(x.cur.b))
 	if p&pSkip != 0 {
 		x.skip++
 	}
@@ -1578,52 +1592,202 @@ func (x *extractor) adoption(t *tagTok) {
 	case x.zombies < maxZombies && x.stack[i].flags&fZombie == 0:
 		fb := x.special[sort.Search(len(x.special), func(k int) bool { return x.special[k] > i })]
 		x.afeRemove(k)
-		// it and the elements between it and fb that are not formatting elements leave the
-		// stack; the formatting ones go on around fb (a browser re-creates them there)
+		// A browser closes it and the elements between it and fb that are no formatting
+		// elements (they leave the stack: zombies here), moves fb out of them, and wraps
+		// what fb holds in a copy of it; the formatting elements between go on around fb
+		// (as copies). For page chrome that means: what each wrote before fb is decided now,
+		// on its own; what fb holds so far goes with the copy of the element.
+		f := x.stack[i]
 		for j := i; j < fb && x.zombies < maxZombies; j++ {
 			e := &x.stack[j]
-			if j > i && (e.afe >= 0 || e.flags&fZombie != 0) {
+			if j > i && e.flags&fZombie != 0 {
+				continue
+			}
+			if j > i && e.afe >= 0 {
+				if e.flags&fChrome != 0 {
+					x.splitChrome(j, fb, true)
+				}
 				continue
 			}
 			e.flags |= fZombie
 			x.zombies++
 			if e.flags&fChrome != 0 {
-				x.closeChromeAt(j, fb)
+				x.splitChrome(j, fb, false)
 			}
+		}
+		if f.flags&fChrome != 0 {
+			x.cloneRegion(fb)
 		}
 	}
 }
 
-// closeChromeAt decides now the chrome element at stack index i, which the element at fb
-// (open inside it) leaves: dropped, everything written since it began goes, except that fb
-// still begins a line.
-func (x *extractor) closeChromeAt(i, fb int32) {
-	k := 0 // its chrome entry: chrome elements below it
+// chromeIndex returns the entry in x.chrome of the chrome element at stack index i.
+func (x *extractor) chromeIndex(i int32) int {
+	k := 0
 	for j := int32(0); j < i; j++ {
 		if x.stack[j].flags&fChrome != 0 {
 			k++
 		}
 	}
+	return k
+}
+
+// splitChrome decides the chrome element at stack index i on what it wrote before the
+// element at fb began; that part goes when it holds no report content. With goesOn the
+// element goes on around fb (a formatting element's copy) as new chrome from there.
+func (x *extractor) splitChrome(i, fb int32, goesOn bool) {
+	k := x.chromeIndex(i)
 	c := x.chrome[k]
-	x.stack[i].flags &^= fChrome
-	copy(x.chrome[k:], x.chrome[k+1:])
-	x.chrome = x.chrome[:len(x.chrome)-1]
-	if k < x.keptUpTo {
-		x.keptUpTo--
-		return
-	}
-	x.keptUpTo = min(x.keptUpTo, k)
 	if c.buf != x.cur {
 		return
 	}
-	c.buf.restore(c.mark)
-	for j := k; j < len(x.chrome); j++ { // chrome opened inside it began where it began
-		x.chrome[j].mark = c.mark
+	a, b := c.mark.n, int(x.stack[fb].start.n)
+	ra, rb := min(c.rawStart, len(x.raw)), min(int(x.stack[fb].start.raw), len(x.raw))
+	drop := a < b && !holdsReport(x.raw[ra:max(ra, rb)], c.buf.grid[c.mark.grid:x.stack[fb].start.grid])
+	if goesOn {
+		x.chrome[k].rawStart = int(x.stack[fb].start.raw)
+	} else {
+		x.stack[i].flags &^= fChrome
+		copy(x.chrome[k:], x.chrome[k+1:])
+		x.chrome = x.chrome[:len(x.chrome)-1]
+		if x.keptUpTo > k {
+			x.keptUpTo--
+		}
 	}
-	c.buf.space = true
-	if e := &x.stack[fb]; e.props&pBlock != 0 && e.flags&fRender != 0 {
-		c.buf.newline()
-		c.buf.space = true
+	if drop {
+		x.cutBefore(i, fb)
+	}
+	if goesOn {
+		s := x.stack[fb].start
+		x.chrome[k].mark = bufMark{n: int(s.n), grid: int(s.grid), images: int(s.images), tables: int(s.tables), title: c.buf.title}
+	}
+}
+
+// cloneRegion decides the copy of a chrome formatting element that a browser wraps around
+// what the element at fb holds so far: that goes when it holds no report content.
+func (x *extractor) cloneRegion(fb int32) {
+	e := &x.stack[fb]
+	buf := x.cur
+	a, g := int(e.inner), int(e.start.grid)
+	if a > len(buf.b) || g > len(buf.grid) || holdsReport(x.raw[min(int(e.start.raw), len(x.raw)):], buf.grid[g:]) {
+		return
+	}
+	buf.restore(bufMark{n: a, grid: g, images: int(e.start.images), tables: int(e.start.tables), title: buf.title, space: true})
+	for k := range x.chrome { // chrome opened inside fb began where fb's content begins
+		if m := &x.chrome[k].mark; m.n > a {
+			m.n, m.grid, m.images, m.tables = a, g, int(e.start.images), int(e.start.tables)
+		}
+	}
+	for k := fb + 1; int(k) < len(x.stack); k++ {
+		if se := &x.stack[k]; int(se.start.n) > a {
+			se.start = elemMark{int32(a), int32(g), e.start.images, e.start.tables, se.start.raw}
+			se.inner = int32(a)
+		}
+	}
+}
+
+// holdsReport says whether part of a chrome element holds report content: a table (grid
+// lines written) or a section heading in its text (raw). (The report's title, which counts
+// inside headings, is left out: a heading is a block, which the part ends before.)
+func holdsReport(raw []byte, grid []gridLine) bool {
+	if len(grid) > 0 {
+		return true
+	}
+	for _, w := range sectionWords {
+		if bytes.Contains(raw, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// cutBefore takes out of x.cur what was written from a up to where the element at fb began
+// (a chrome element's part before fb), and keeps fb beginning a line.
+func (x *extractor) cutBefore(i, fb int32) {
+	buf := x.cur
+	from, s := x.stack[i].start, x.stack[fb].start
+	a, b := int(from.n), int(s.n)
+	if a >= b || b > len(buf.b) {
+		return
+	}
+	ga, gb := int(from.grid), int(s.grid)
+	if ga > gb || gb > len(buf.grid) {
+		return
+	}
+	dn, dg := b-a, gb-ga
+	di, dt := int(s.images-from.images), int(s.tables-from.tables)
+	buf.b = append(buf.b[:a], buf.b[b:]...)
+	for k := gb; k < len(buf.grid); k++ {
+		buf.grid[k].off -= dn
+	}
+	buf.grid = append(buf.grid[:ga], buf.grid[gb:]...)
+	clear(buf.grid[len(buf.grid):min(cap(buf.grid), len(buf.grid)+dg)])
+	buf.images -= di
+	buf.tables -= dt
+	for k := range x.chrome {
+		m := &x.chrome[k].mark
+		switch {
+		case m.n >= b:
+			m.n, m.grid, m.images, m.tables = m.n-dn, m.grid-dg, m.images-di, m.tables-dt
+		case m.n > a:
+			m.n, m.grid, m.images, m.tables = a, ga, int(from.images), int(from.tables)
+		}
+	}
+	for k := range x.stack {
+		e := &x.stack[k]
+		switch {
+		case int(e.start.n) >= b:
+			e.start.n -= int32(dn)
+			e.start.grid -= int32(dg)
+			e.start.images -= int32(di)
+			e.start.tables -= int32(dt)
+			e.inner -= int32(dn)
+		case int(e.start.n) > a:
+			e.start = elemMark{int32(a), int32(ga), from.images, from.tables, e.start.raw}
+			e.inner = max(e.inner-int32(dn), int32(a))
+		}
+	}
+	// fb began a line where it began: it still does, after what is left before it
+	fbe := &x.stack[fb]
+	hadNL := fbe.inner > fbe.start.n && a < len(buf.b) && buf.b[a] == '\n'
+	needNL := fbe.props&pBlock != 0 && fbe.flags&fRender != 0 && a > 0 && buf.b[a-1] != '\n'
+	switch {
+	case hadNL && !needNL:
+		x.shiftAt(a, -1)
+	case !hadNL && needNL:
+		x.shiftAt(a, 1)
+	}
+}
+
+// shiftAt takes out (d = -1) the byte at offset a of x.cur, or puts a line end there (d = 1),
+// moving what follows.
+func (x *extractor) shiftAt(a, d int) {
+	buf := x.cur
+	if d < 0 {
+		buf.b = append(buf.b[:a], buf.b[a+1:]...)
+	} else {
+		buf.b = append(buf.b, 0)
+		copy(buf.b[a+1:], buf.b[a:])
+		buf.b[a] = '\n'
+	}
+	for k := range buf.grid {
+		if buf.grid[k].off > a || buf.grid[k].off == a && d > 0 {
+			buf.grid[k].off += d
+		}
+	}
+	for k := range x.chrome {
+		if m := &x.chrome[k].mark; m.n > a {
+			m.n += d
+		}
+	}
+	for k := range x.stack {
+		e := &x.stack[k]
+		if int(e.start.n) > a {
+			e.start.n += int32(d)
+		}
+		if int(e.inner) > a {
+			e.inner += int32(d)
+		}
 	}
 }
 
