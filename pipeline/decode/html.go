@@ -353,18 +353,19 @@ type extractor struct {
 	flat     []byte
 	textSize int // trimmed text bytes read, for layout detection
 
-	afe       []afeEntry
-	tables    []*table
-	freeTabs  []*table
-	freeBufs  []*textBuf
-	slots     int // grid slots printed on this page
-	tok       tagTok
-	scratch   []byte
-	attrBuf   []byte
-	classMemo attrMemo
-	styleMemo attrMemo
-	notes     []string
-	noteSeen  map[string]bool
+	afe        []afeEntry
+	tables     []*table
+	freeTabs   []*table
+	freeBufs   []*textBuf
+	slots      int // grid slots printed on this page
+	moveBudget int // bytes the adoption agency's cuts may still move
+	tok        tagTok
+	scratch    []byte
+	attrBuf    []byte
+	classMemo  attrMemo
+	styleMemo  attrMemo
+	notes      []string
+	noteSeen   map[string]bool
 }
 
 // extractors are reused: a page's reader keeps its buffers for the next page.
@@ -443,6 +444,7 @@ func (x *extractor) note(s string) {
 }
 
 func (x *extractor) run(s string) {
+	x.moveBudget = 4*len(s) + 1<<16
 	if cap(x.main.b) < len(s)/2 {
 		x.main.b = make([]byte, 0, len(s)/2)
 	}
@@ -1707,9 +1709,10 @@ func (x *extractor) cutBefore(i, fb int32) {
 	buf := x.cur
 	from, s := x.stack[i].start, x.stack[fb].start
 	a, b := int(from.n), int(s.n)
-	if a >= b || b > len(buf.b) {
-		return
+	if a >= b || b > len(buf.b) || len(buf.b)-a > x.moveBudget {
+		return // (a page of many misnested elements keeps the rest as it is)
 	}
+	x.moveBudget -= len(buf.b) - a
 	ga, gb := int(from.grid), int(s.grid)
 	if ga > gb || gb > len(buf.grid) {
 		return

@@ -394,6 +394,8 @@ func TestHTMLHostile(t *testing.T) {
 		{"deep chrome dropped", rep(`<div class="nav"><p>首页</p>`, n/2) + rep("</div>", n/2) + "正文", "正文"},
 		{"deep title candidates in chrome", `<div class="header">` + rep(`<div class="title">`, n) + "2021年度报告" + rep("</div>", n) + "</div>", "年度报告"},
 		{"deep formatting", rep("<b><i><a class=nav>", n/3) + "字", ""},
+		{"misnested chrome formatting", rep(`<b class="nav">x<div>`+rep("文", 30000)+`</b></div>`, 40) + "尾", "尾"},
+		{"nested misnested chrome formatting", rep(`<b class="nav">x<div>`, 300) + rep("文", 300000) + rep(`</b>`, 300) + "尾", ""},
 		{"deep lists", rep("<ul><li>", n/2) + "项", "项"},
 		{"deep svg", "<svg>" + rep("<g>", n) + "</svg>后", "后"},
 		{"forms misnested", rep("<form><div></form>", n/2) + "文", ""},
