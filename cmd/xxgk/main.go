@@ -12,6 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"xxgk/pipeline/config"
+	"xxgk/pipeline/extract"
 )
 
 // Exit statuses (documented in the README).
@@ -124,6 +127,20 @@ func applyConfig(cmd *cobra.Command) error {
 		if err := f.Value.Set(values[key]); err != nil {
 			return &exitError{exitFailed, fmt.Errorf("配置项 %s=%q: %w", key, values[key], err)}
 		}
+	}
+	return applyLimits(c.Limits)
+}
+
+// applyLimits makes the configured per-file limits those of every read (ingest, run, parse).
+func applyLimits(l config.Limits) error {
+	mem, err := l.WorkerMemoryBytes()
+	if err != nil {
+		return &exitError{exitFailed, err}
+	}
+	lim := extract.CurrentLimits()
+	lim.Isolate, lim.CPU, lim.Wall, lim.InProcess, lim.Memory = l.Isolate, l.CPUPerFile, l.WallPerFile, l.InProcess, mem
+	if lim != extract.CurrentLimits() {
+		extract.SetLimits(lim)
 	}
 	return nil
 }

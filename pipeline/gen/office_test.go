@@ -70,6 +70,10 @@ func officeDocs(t *testing.T, f func(d *gen.Doc, prev *schemas.Report)) {
 	golds := map[key]*schemas.Report{}
 	err := gen.Docs(cfg, func(d *gen.Doc) error {
 		g := d.Gold
+		if g.Body == "" { // a report naming no body is linked to no other year
+			f(d, nil)
+			return nil
+		}
 		golds[key{g.Region.Code, g.Body, g.Year}] = g
 		f(d, golds[key{g.Region.Code, g.Body, g.Year - 1}])
 		return nil

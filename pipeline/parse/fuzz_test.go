@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"xxgk/pipeline/regions"
 	"xxgk/schemas"
 )
 
@@ -37,6 +38,21 @@ func FuzzParse(f *testing.F) {
 		}
 		if r.Status != "" {
 			t.Fatalf("status set by parse")
+		}
+		// the body is strictly a body's name or nothing; the region a registered division at
+		// the body's level, or nothing with a problem saying why
+		if r.Body != "" && !isIssuingBody(r.Body) {
+			t.Fatalf("body %q is not a body's name", r.Body)
+		}
+		if c := r.Region.Code; c != "" {
+			if len(c) != r.Region.Level.CodeLen() {
+				t.Fatalf("region %s at level %q", c, r.Region.Level)
+			}
+			if _, ok := regions.Default().Place(c); !ok {
+				t.Fatalf("region %s is not a registered division", c)
+			}
+		} else if !hasProblem(r, schemas.ProblemRegion, "", "") && !hasProblem(r, schemas.ProblemNotReport, "", "") {
+			t.Fatalf("no region and no region problem: %v", problemCodes(r))
 		}
 	})
 }

@@ -4,6 +4,15 @@
 // format (from marker labels, never from the year), year, title, body, scope, region, the
 // 信息处理费 and the figures stated in the prose.
 //
+// The issuing body is read from the title, the first sentence (现公布…年度报告, 现将…公布如下,
+// {body}根据…编制), the signature above the closing date and the 本报告由…编制 sentence, in that
+// order (body.go); its level (province, prefecture, county) and scope (area, government,
+// department, township, dev_zone, other) follow from its name. The region is the division at
+// the body's own level, from a flag or the manifest, the file path, the body's name and the
+// title, and only then the county names in the prose — never from a contact or postal address,
+// a telephone line or a web site (region.go). Conflicting or missing evidence leaves the region
+// empty with a region problem saying what was seen.
+//
 // Exact or flagged: a number the parser is not sure of becomes a Problem naming the file,
 // table, row, column, line and the text seen, and its cell is left StateMissing; no zero is
 // ever put in place of an unreadable value. Parse runs no consistency rule and derives no
@@ -22,7 +31,7 @@ import (
 // Options carries what the caller already knows about a report; each set field wins over
 // what the text says.
 type Options struct {
-	Region       string // 6-digit county code
+	Region       string // division code at the body's level: 2 (province), 4 (prefecture) or 6 digits (county; 210100 and 210000 read as 2101 and 21)
 	RegionMethod string // schemas.RegionFlag or schemas.RegionManifest (default flag)
 	Year         int
 	Scope        schemas.Scope
@@ -44,6 +53,14 @@ type parser struct {
 	nsec     int
 	titleIdx int // line index of the title, -1
 	first    int // line index of the first section heading (or len(lines))
+
+	// the body (body.go, region.go)
+	bodyFrom             string            // where the body's name was read: title, sentence, signature, compiled, option
+	named                regions.NameMatch // the division the body's name starts with
+	introText, proseText string            // cached: the intro before section 一; the prose without contact clauses
+	introDone, proseDone bool
+	wholeText            string // cached: the whole text without contact clauses
+	wholeDone            bool
 
 	t3found  map[string]bool
 	appendix bool // the tables were found after section 六
