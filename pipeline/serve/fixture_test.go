@@ -71,10 +71,12 @@ func buildFixture() (*fixture, error) {
 		return nil, err
 	}
 	f := &fixture{dir: dir, db: filepath.Join(dir, "w.duckdb"), gold: map[string]*schemas.Report{}}
-	cfg := gen.Defaults()
+	cfg := gen.Whole() // bodies of every level: the province's, the prefecture's, the counties'
 	cfg.Provinces = []string{"2113"}
 	cfg.FirstYear, cfg.LastYear = 2023, 2024
 	cfg.Departments, cfg.Townships = 2, 1
+	cfg.ProvinceDepartments, cfg.PrefectureDepartments = 2, 2
+	cfg.NoBodyShare = 0
 	cfg.MissingShare = 0.15
 	cfg.OldTemplateShare = 0.2
 	cfg.FaultShare = 0.25
@@ -89,31 +91,6 @@ func buildFixture() (*fixture, error) {
 	run := func() error {
 		_, err := ingest.Run(ctx, ingest.Options{Roots: []string{f.reports}, DB: f.db, Workers: 2, Threads: 2, MemoryLimit: "1GB"})
 		return err
-	}
-
-	// hold back the 2024 reports of the last county that has them
-	var held string
-	err = filepath.WalkDir(f.reports, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() && d.Name() == "2024" {
-			held = p
-		}
-		return err
-	})
-	if err != nil || held == "" {
-		return f, fmt.Errorf("no 2024 directory to hold back: %v", err)
-	}
-	aside := filepath.Join(dir, "held")
-	if err := os.Rename(held, aside); err != nil {
-		return f, err
-	}
-	if err := run(); err != nil {
-		return f, fmt.Errorf("ingest 1: %w", err)
-	}
-	if err := os.Rename(aside, held); err != nil {
-		return f, err
-	}
-	if err := run(); err != nil {
-		return f, fmt.Errorf("ingest 2: %w", err)
 	}
 
 	// the gold files, keyed by the path the warehouse stores
@@ -135,10 +112,34 @@ func buildFixture() (*fixture, error) {
 	if err != nil {
 		return f, err
 	}
+
+	// hold back the 2024 reports of the last county that has them (their directory)
+	var held string
 	for path, g := range f.gold {
-		if strings.HasPrefix(path, filepath.ToSlash(held)+"/") {
-			f.late = g.Region.Code
+		if g.Year == 2024 && len(g.Region.Code) == 6 && g.Region.Code >= f.late {
+			f.late, held = g.Region.Code, filepath.Dir(filepath.FromSlash(path))
 		}
+	}
+	for path, g := range f.gold {
+		if strings.HasPrefix(filepath.FromSlash(path), held+string(filepath.Separator)) && g.Region.Code != f.late {
+			return f, fmt.Errorf("the held-back directory %s holds %s of %s", held, path, g.Region.Code)
+		}
+	}
+	if held == "" {
+		return f, fmt.Errorf("no county report of 2024 to hold back")
+	}
+	aside := filepath.Join(dir, "held")
+	if err := os.Rename(held, aside); err != nil {
+		return f, err
+	}
+	if err := run(); err != nil {
+		return f, fmt.Errorf("ingest 1: %w", err)
+	}
+	if err := os.Rename(aside, held); err != nil {
+		return f, err
+	}
+	if err := run(); err != nil {
+		return f, fmt.Errorf("ingest 2: %w", err)
 	}
 
 	// correct one complete text report of 2023: a line appended, the numbers unchanged

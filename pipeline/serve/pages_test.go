@@ -453,22 +453,31 @@ func TestSourcePanel(t *testing.T) {
 func TestDivisions(t *testing.T) {
 	f := getFixture(t)
 	_, hs := testServer(t, Options{})
-	county := f.late
-	var want []string
-	for _, g := range f.gold {
-		if g.Region.Code == county && g.Year == 2024 && g.Status != "failed" {
-			want = append(want, g.Body)
+	// the own bodies of a county, of the prefecture and of the province
+	upper := 0
+	for _, code := range []string{f.late, "2113", "21"} {
+		var want []string
+		for _, g := range f.gold {
+			if g.Region.Code == code && g.Year == 2024 && g.Status != "failed" {
+				want = append(want, g.Body)
+			}
+		}
+		sort.Strings(want)
+		if len(code) < 6 {
+			upper += len(want)
+		}
+		p := parsePage(t, mustGet(t, hs, "/divisions?region="+code+"&year=2024"))
+		var got []string
+		for _, r := range p.tableRows("body-table") {
+			got = append(got, r[0])
+		}
+		sort.Strings(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("bodies of %s 2024:\n got %v\nwant %v", code, got, want)
 		}
 	}
-	sort.Strings(want)
-	p := parsePage(t, mustGet(t, hs, "/divisions?region="+county+"&year=2024"))
-	var got []string
-	for _, r := range p.tableRows("body-table") {
-		got = append(got, r[0])
-	}
-	sort.Strings(got)
-	if !slices.Equal(got, want) {
-		t.Errorf("bodies of %s 2024:\n got %v\nwant %v", county, got, want)
+	if upper == 0 {
+		t.Error("the fixture has no body above county level")
 	}
 
 	// a county whose figure is the sum of its bodies: requests = the gold sum of new_received
@@ -489,7 +498,7 @@ func TestDivisions(t *testing.T) {
 			}
 		}
 	}
-	p = parsePage(t, mustGet(t, hs, "/divisions?region=2113&year=2024"))
+	p := parsePage(t, mustGet(t, hs, "/divisions?region=2113&year=2024"))
 	rows := p.tableRows("division-table")
 	if len(rows) == 0 {
 		t.Fatal("no county rows")
