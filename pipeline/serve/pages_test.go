@@ -154,6 +154,8 @@ func TestPagesAnswer(t *testing.T) {
 		{"/divisions?region=" + county + "&year=2024&format=csv&part=bodies", "text/csv", "report_id"},
 		{"/report/" + anyID, "text/html", "三、收到和处理政府信息公开申请情况"},
 		{"/report/" + anyID + "/source?line=1", "text/html", "src"},
+		{"/report/" + anyID + "/versions", "text/html", "version-reasons"},
+		{"/body?region=" + county + "&body=" + url.QueryEscape(bodyOf(f, county)), "text/html", "versions"},
 		{"/coverage", "text/html", "coverage-grid"},
 		{"/coverage?region=21&prefecture=2113", "text/html", "coverage-grid"},
 		{"/quality", "text/html", "quality-table"},
@@ -636,4 +638,16 @@ func TestQuality(t *testing.T) {
 			t.Errorf("%s: the SQL-paged answer differs from the one in memory", q)
 		}
 	}
+}
+
+// bodyOf returns the body of one of a division's gold reports of 2024.
+func bodyOf(f *fixture, code string) string {
+	var bodies []string
+	for _, g := range f.gold {
+		if g.Region.Code == code && g.Year == 2024 {
+			bodies = append(bodies, g.Body)
+		}
+	}
+	sort.Strings(bodies)
+	return bodies[0]
 }

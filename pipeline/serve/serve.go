@@ -464,7 +464,9 @@ func (s *Server) warm(g *generation) {
 	q := &req{Request: r, l: l, start: start}
 	c, err := q.basic()
 	if err != nil {
-		s.log.Warn("warm-up", "err", err)
+		if g.ctx.Err() == nil {
+			s.log.Warn("warm-up", "err", err)
+		}
 		return
 	}
 	steps := []func() error{
