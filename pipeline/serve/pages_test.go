@@ -651,3 +651,57 @@ func bodyOf(f *fixture, code string) string {
 	sort.Strings(bodies)
 	return bodies[0]
 }
+
+// Search finds the bodies whose names contain the text or are typed by its pinyin, and the
+// reports by their file names; % and _ are plain characters.
+func TestSearch(t *testing.T) {
+	f := getFixture(t)
+	_, hs := testServer(t, Options{})
+	bodiesOf := func(q string) map[string]bool {
+		p := parsePage(t, mustGet(t, hs, "/search?q="+url.QueryEscape(q)))
+		out := map[string]bool{}
+		for _, r := range p.tableRows("hit-bodies") {
+			out[r[0]] = true
+		}
+		return out
+	}
+	want := map[string]bool{}
+	for _, g := range f.gold {
+		if strings.Contains(g.Body, "教育局") && g.Status != "failed" {
+			want[g.Body] = true
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no 教育局 in the fixture")
+	}
+	for _, q := range []string{"教育局", "jyj", "jiaoyuju", "JYJ"} {
+		got := bodiesOf(q)
+		for b := range want {
+			if !got[b] {
+				t.Errorf("search %q: %s missing", q, b)
+			}
+		}
+		if q == "教育局" && len(got) != len(want) {
+			t.Errorf("search 教育局: %d bodies, the gold files have %d", len(got), len(want))
+		}
+	}
+	files := func(q string) [][]string {
+		return parsePage(t, mustGet(t, hs, "/search?q="+url.QueryEscape(q))).tableRows("hit-files")
+	}
+	for _, r := range files(".HTML") {
+		if !strings.HasSuffix(strings.ToLower(r[0]), ".html") {
+			t.Errorf("search .HTML found %s", r[0])
+		}
+	}
+	if len(files(".HTML")) == 0 {
+		t.Error("no .html file found")
+	}
+	for _, q := range []string{"%", "_", `\`, "2023年%报告"} {
+		if rows := files(q); len(rows) != 0 {
+			t.Errorf("search %q matched %d files: %v", q, len(rows), rows[0])
+		}
+	}
+	if rows := files("工作年度报告"); len(rows) == 0 {
+		t.Error("no file found by a part of its name")
+	}
+}

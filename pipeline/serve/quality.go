@@ -157,16 +157,17 @@ func (s *Server) quality(q *req) error {
 	}
 	if all, ok := qc.items[b.Kind]; ok {
 		// the version's items are in memory: filter and page them here
-		var match []qualityItem
-		for _, it := range all {
+		var match []int32 // indexes: the items themselves are not copied
+		for i := range all {
+			it := &all[i]
 			if (b.Rule == "" || it.Rule == b.Rule) && (b.Severity == "" || it.Severity == b.Severity) && (b.Level == "" || it.Level == b.Level) &&
 				(b.Prefecture == "" || it.PrefCode != nil && *it.PrefCode == b.Prefecture) && (b.Year == 0 || it.Year == int64(b.Year)) {
-				match = append(match, it)
+				match = append(match, int32(i))
 			}
 		}
 		b.Total = int64(len(match))
-		if offset < len(match) {
-			b.Items = match[offset:min(offset+limit, len(match))]
+		for _, i := range match[min(offset, len(match)):min(offset+limit, len(match))] {
+			b.Items = append(b.Items, all[i])
 		}
 	} else {
 		rows, err := s.qualityItems(q.ctx(), q, b.Kind, []any{b.Rule, b.Severity, b.Level, b.Prefecture, b.Year, limit, offset})

@@ -29,11 +29,52 @@ type bodyEntry struct {
 	LastReportID int64  `col:"last_report_id"`
 
 	syl [][]string
+	key nameKey
 }
 
 type divisionEntry struct {
 	division
 	syl [][]string
+	key nameKey
+}
+
+// nameKey is what a search compares a name with, computed once per name: the lowercase
+// name, and the set of letters its readings use (a query with another letter cannot match).
+type nameKey struct {
+	lower   string
+	letters uint64
+}
+
+func keyOf(name string, syl [][]string) nameKey {
+	k := nameKey{lower: strings.ToLower(name)}
+	for _, opts := range syl {
+		for _, o := range opts {
+			for i := 0; i < len(o); i++ {
+				k.letters |= letterBit(o[i])
+			}
+		}
+	}
+	return k
+}
+
+// letterBit is the bit of an ASCII letter or digit (0 for anything else).
+func letterBit(c byte) uint64 {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return 1 << (c - 'a')
+	case c >= '0' && c <= '9':
+		return 1 << (26 + c - '0')
+	}
+	return 0
+}
+
+// queryLetters is the set of letters of a lowercase ASCII query.
+func queryLetters(lq string) uint64 {
+	var m uint64
+	for i := 0; i < len(lq); i++ {
+		m |= letterBit(lq[i])
+	}
+	return m
 }
 
 type searchIndex struct {
@@ -124,6 +165,10 @@ func isPinyinQuery(q string) bool {
 // nameMatch says whether a name matches the query and how well (lower is better: 0 the name
 // starts with it, 1 contains it, 2 pinyin from the first character, 3 pinyin elsewhere).
 func nameMatch(name string, syl [][]string, q, lq string, py bool) (int, bool) {
+	return keyedMatch(name, syl, keyOf(name, syl), q, lq, queryLetters(lq), py)
+}
+
+func keyedMatch(name string, syl [][]string, k nameKey, q, lq string, ql uint64, py bool) (int, bool) {
 	if i := strings.Index(name, q); i >= 0 {
 		if i == 0 {
 			return 0, true
@@ -131,8 +176,11 @@ func nameMatch(name string, syl [][]string, q, lq string, py bool) (int, bool) {
 		return 1, true
 	}
 	if py {
-		if strings.Contains(strings.ToLower(name), lq) {
+		if strings.Contains(k.lower, lq) {
 			return 1, true
+		}
+		if ql&^k.letters != 0 {
+			return 0, false // a letter no reading of the name has
 		}
 		if at, ok := pinyinMatch(syl, lq); ok {
 			if at == 0 {
@@ -161,14 +209,16 @@ func (q *req) searchIndex() (*searchIndex, error) {
 		}
 		ix := &searchIndex{bodies: bodies}
 		cache := map[string][][]string{}
+		keys := map[string]nameKey{}
 		for i := range ix.bodies {
 			b := &ix.bodies[i]
 			if s, ok := cache[b.Body]; ok {
-				b.syl = s
+				b.syl, b.key = s, keys[b.Body]
 				continue
 			}
 			b.syl = syllables(b.Body)
-			cache[b.Body] = b.syl
+			b.key = keyOf(b.Body, b.syl)
+			cache[b.Body], keys[b.Body] = b.syl, b.key
 		}
 		codes := make([]string, 0, len(basic.byCode))
 		for code, d := range basic.byCode {
@@ -179,7 +229,8 @@ func (q *req) searchIndex() (*searchIndex, error) {
 		sort.Strings(codes)
 		for _, code := range codes {
 			d := basic.byCode[code]
-			ix.divisions = append(ix.divisions, divisionEntry{division: d, syl: syllables(d.Name)})
+			syl := syllables(d.Name)
+			ix.divisions = append(ix.divisions, divisionEntry{division: d, syl: syl, key: keyOf(d.Name, syl)})
 		}
 		return ix, nil
 	})
@@ -218,13 +269,14 @@ func (s *Server) search(q *req) error {
 			return err
 		}
 		lq, py := strings.ToLower(text), isPinyinQuery(text)
+		ql := queryLetters(lq)
 		type ranked struct {
 			rank int
 			i    int
 		}
 		var hits []ranked
 		for i := range ix.bodies {
-			if r, ok := nameMatch(ix.bodies[i].Body, ix.bodies[i].syl, text, lq, py); ok {
+			if r, ok := keyedMatch(ix.bodies[i].Body, ix.bodies[i].syl, ix.bodies[i].key, text, lq, ql, py); ok {
 				hits = append(hits, ranked{r, i})
 			}
 		}
@@ -237,7 +289,7 @@ func (s *Server) search(q *req) error {
 		}
 		var dhits []ranked
 		for i := range ix.divisions {
-			if r, ok := nameMatch(ix.divisions[i].Name, ix.divisions[i].syl, text, lq, py); ok {
+			if r, ok := keyedMatch(ix.divisions[i].Name, ix.divisions[i].syl, ix.divisions[i].key, text, lq, ql, py); ok {
 				dhits = append(dhits, ranked{r, i})
 			}
 		}
@@ -248,13 +300,19 @@ func (s *Server) search(q *req) error {
 			}
 			b.Divisions = append(b.Divisions, ix.divisions[h.i].division)
 		}
+		// a cheap filter on the whole path first (no lower-casing of a million paths when the
+		// query has no letter to fold), then the file name itself
+		pathFilter := `contains(r.source_path, $1)`
+		if strings.ToLower(text) != strings.ToUpper(text) {
+			pathFilter = `r.source_path ilike '%' || replace(replace(replace($1, '\', '\\'), '%', '\%'), '_', '\_') || '%' escape '\'`
+		}
 		files, err := scan[fileHit](q.ctx(), q.session(), `select r.report_id, r.source_path, r.body, r.year, g.name as region_name,
 				r.status, r.is_current
 			from main.reports as r
 			left join main.regions as g on g.code = r.region_code
-			where contains(lower(string_split(r.source_path, '/')[-1]), lower(?))
+			where `+pathFilter+` and contains(lower(string_split(r.source_path, '/')[-1]), lower($1))
 			order by r.is_current desc, r.source_path, r.report_id
-			limit ?`, text, searchLimit+1)
+			limit $2`, text, searchLimit+1)
 		if err != nil {
 			return err
 		}
