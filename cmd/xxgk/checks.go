@@ -8,6 +8,7 @@ import (
 
 	"xxgk/pipeline/console"
 	"xxgk/pipeline/rollup"
+	"xxgk/pipeline/store"
 )
 
 func init() {
@@ -47,10 +48,13 @@ province's own bodies and everything below it; --region 2113 a prefecture's.`,
 			}
 			out := cmd.OutOrStdout()
 			if f == console.Table || f == console.Markdown {
+				vs, err := store.ScanAll[rollup.Violation](t)
+				if err != nil {
+					return &exitError{exitFailed, fmt.Errorf("checks: %w", err)}
+				}
 				by := map[string]int{}
-				ri := t.Col("rule")
-				for _, row := range t.Rows {
-					by[fmt.Sprint(row[ri])]++
+				for _, v := range vs {
+					by[v.Rule]++
 				}
 				var keys []string
 				for k := range by {

@@ -73,7 +73,11 @@ counted from its 全市汇总 one year and from its bodies the next deserves a l
 				}
 				return console.WriteJSON(out, doc)
 			case console.CSV:
-				return printTable(cmd, withMoverRank(all, movers), f, console.PrintOptions{})
+				ranked, err := withMoverRank(all, movers)
+				if err != nil {
+					return &exitError{exitFailed, fmt.Errorf("compare: %w", err)}
+				}
+				return printTable(cmd, ranked, f, console.PrintOptions{})
 			}
 			po := console.PrintOptions{Header: func(c string) string {
 				if h, ok := compareHeaders[c]; ok {
@@ -119,25 +123,32 @@ func levelName(l string) string {
 // withMoverRank is the side-by-side table with a last column mover_rank: the rank of the row
 // among the largest movers of its measure (1 = largest), empty for the others. CSV holds one
 // table, so the movers are marked in it rather than printed after it.
-func withMoverRank(all, movers *store.Rows) *store.Rows {
+func withMoverRank(all, movers *store.Rows) (*store.Rows, error) {
 	out := &store.Rows{Columns: append(append([]string{}, all.Columns...), "mover_rank"),
 		Types: append(append([]string{}, all.Types...), "BIGINT"), ColumnTypes: append(append([]*store.Type{}, all.ColumnTypes...), &store.Type{Name: "BIGINT", Kind: store.KindInt})}
-	rank := map[[2]any]int64{}
+	type key struct{ region, measure string }
+	rank := map[key]int64{}
 	if movers != nil {
-		rc, mc := movers.Col("region_code"), movers.Col("measure")
-		seen := map[any]int64{}
-		for _, row := range movers.Rows {
-			seen[row[mc]]++
-			rank[[2]any{row[rc], row[mc]}] = seen[row[mc]]
+		ms, err := store.ScanAll[rollup.Change](movers)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]int64{}
+		for _, m := range ms {
+			seen[m.Measure]++
+			rank[key{m.RegionCode, m.Measure}] = seen[m.Measure]
 		}
 	}
-	rc, mc := all.Col("region_code"), all.Col("measure")
-	for _, row := range all.Rows {
+	changes, err := store.ScanAll[rollup.Change](all)
+	if err != nil {
+		return nil, err
+	}
+	for i, row := range all.Rows {
 		var r any
-		if n, ok := rank[[2]any{row[rc], row[mc]}]; ok {
+		if n, ok := rank[key{changes[i].RegionCode, changes[i].Measure}]; ok {
 			r = n
 		}
 		out.Rows = append(out.Rows, append(append([]any{}, row...), r))
 	}
-	return out
+	return out, nil
 }

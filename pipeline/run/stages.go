@@ -79,12 +79,11 @@ func (r *runner) plan(ctx context.Context, rd *reader) (*plan, error) {
 	if c.Region != "" {
 		p.regions = []string{c.Region}
 	} else {
-		t, err := rd.Query(ctx, `select distinct region_code from analytics.region_years where level = 'province' order by region_code`)
+		var err error
+		p.regions, err = store.QueryColumn[string](ctx, rd.Session, `select distinct region_code from analytics.region_years
+			where level = 'province' order by region_code`)
 		if err != nil {
 			return nil, fmt.Errorf("run: %w", err)
-		}
-		for _, row := range t.Rows {
-			p.regions = append(p.regions, fmt.Sprint(row[0]))
 		}
 	}
 	for _, reg := range p.regions {
@@ -93,14 +92,11 @@ func (r *runner) plan(ctx context.Context, rd *reader) (*plan, error) {
 			sort.Ints(p.years[reg])
 			continue
 		}
-		t, err := rd.Query(ctx, `select distinct year from analytics.region_years where region_code = ? order by year`, reg)
+		ys, err := store.QueryColumn[int](ctx, rd.Session, `select distinct year from analytics.region_years where region_code = ? order by year`, reg)
 		if err != nil {
 			return nil, fmt.Errorf("run: %w", err)
 		}
-		for _, row := range t.Rows {
-			y, _ := strconv.Atoi(fmt.Sprint(row[0]))
-			p.years[reg] = append(p.years[reg], y)
-		}
+		p.years[reg] = append(p.years[reg], ys...)
 		if len(p.years[reg]) == 0 {
 			r.problem("region %s: no report of record in the warehouse", reg)
 		}
@@ -176,13 +172,31 @@ func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
 			r.problem("data test %s %s: %d rows", f.Model, f.Test, f.Rows)
 		}
 	}
-	t, err := rd.Query(ctx, `select count(*) from analytics.rule_violations where `+inScope(p, "region_code", "year"))
+	n, err := store.QueryValue[int64](ctx, rd.Session, `select count(*) from analytics.rule_violations where `+inScope(p, "region_code", "year"))
 	if err != nil {
 		return fmt.Errorf("run: validate: %w", err)
 	}
-	n, _ := strconv.Atoi(fmt.Sprint(t.Rows[0][0]))
-	r.rec.Violations = n
+	r.rec.Violations = int(n)
 	return nil
+}
+
+// headline is what the run logs of a region's year (analytics.region_years).
+type headline struct {
+	_              struct{} `view:"analytics.region_years"`
+	RegionName     *string  `col:"region_name"`
+	CountyCount    int64    `col:"county_count"`
+	ReportCount    int64    `col:"report_count"`
+	RequestsCount  *int64   `col:"requests_count"`
+	HandledCount   *int64   `col:"handled_count"`
+	DisclosureRate *float64 `col:"disclosure_rate"`
+}
+
+// logged is a nullable column as logged: its value, or "" for NULL.
+func logged[T any](p *T) any {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // rollups logs the headline figures of each region and year, and notes a configured year
@@ -190,18 +204,17 @@ func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
 func (r *runner) rollups(ctx context.Context, rd *reader, p *plan) error {
 	for _, reg := range p.regions {
 		for _, y := range p.years[reg] {
-			t, err := rd.Query(ctx, `select region_name, county_count, report_count, requests_count, handled_count, disclosure_rate
-				from analytics.region_years where region_code = ? and year = ?`, reg, y)
+			hs, err := store.Select[headline](ctx, rd.Session, `where region_code = ? and year = ?`, reg, y)
 			if err != nil {
 				return fmt.Errorf("run: rollups: %w", err)
 			}
-			if len(t.Rows) == 0 {
+			if len(hs) == 0 {
 				r.problem("region %s year %d: no report of record", reg, y)
 				continue
 			}
-			row := t.Rows[0]
-			r.log.Info("rollup", "region", reg, "name", store.Text(row[0]), "year", y, "counties", store.Text(row[1]), "reports", store.Text(row[2]),
-				"requests", store.Text(row[3]), "handled", store.Text(row[4]), "disclosure_rate", store.Text(row[5]))
+			h := hs[0]
+			r.log.Info("rollup", "region", reg, "name", logged(h.RegionName), "year", y, "counties", h.CountyCount, "reports", h.ReportCount,
+				"requests", logged(h.RequestsCount), "handled", logged(h.HandledCount), "disclosure_rate", logged(h.DisclosureRate))
 		}
 	}
 	return nil
