@@ -59,15 +59,16 @@ func (l *lazy[T]) get(ctx context.Context, fill func(context.Context) (T, error)
 
 // division is one row of main.regions.
 type division struct {
-	Code           string  `col:"code"`
-	Level          string  `col:"level"`
-	Name           string  `col:"name"`
-	ParentCode     *string `col:"parent_code"`
-	ProvinceCode   string  `col:"province_code"`
-	ProvinceName   string  `col:"province_name"`
-	PrefectureCode *string `col:"prefecture_code"`
-	PrefectureName *string `col:"prefecture_name"`
-	HasFigures     bool    `col:"has_figures"`
+	_              struct{} `query:"serve/divisions"` // main.regions with has_figures
+	Code           string   `col:"code"`
+	Level          string   `col:"level"`
+	Name           string   `col:"name"`
+	ParentCode     *string  `col:"parent_code"`
+	ProvinceCode   string   `col:"province_code"`
+	ProvinceName   string   `col:"province_name"`
+	PrefectureCode *string  `col:"prefecture_code"`
+	PrefectureName *string  `col:"prefecture_name"`
+	HasFigures     bool     `col:"has_figures"`
 }
 
 // Parent returns the parent code ("" for a province).
@@ -101,7 +102,8 @@ func (q *req) basic() (*basicData, error) {
 		}
 		c := &basicData{}
 		type yearRow struct {
-			Year int `col:"year"`
+			_    struct{} `view:"analytics.region_years"`
+			Year int      `col:"year"`
 		}
 		ys, err := scan[yearRow](ctx, q.l.s, `select distinct year from analytics.region_years order by year`)
 		if err != nil {
@@ -223,9 +225,10 @@ type viewDoc struct {
 }
 
 type columnDoc struct {
-	Name    string `col:"column_name"`
-	Type    string `col:"data_type"`
-	Comment string `col:"comment"`
+	_       struct{} `query:"serve/views"` // duckdb_columns()
+	Name    string   `col:"column_name"`
+	Type    string   `col:"data_type"`
+	Comment string   `col:"comment"`
 }
 
 // viewDocs returns the analytics views with their columns and comments (the analysts'
@@ -233,8 +236,9 @@ type columnDoc struct {
 func (q *req) viewDocs() ([]viewDoc, error) {
 	return q.l.g.cache.views.get(q.ctx(), func(ctx context.Context) ([]viewDoc, error) {
 		type viewRow struct {
-			Name    string `col:"view_name"`
-			Comment string `col:"comment"`
+			_       struct{} `query:"serve/views"` // duckdb_views()
+			Name    string   `col:"view_name"`
+			Comment string   `col:"comment"`
 		}
 		vs, err := scan[viewRow](ctx, q.l.s, `select view_name, coalesce(comment, '') as comment from duckdb_views()
 			where database_name = current_database() and schema_name = 'analytics' order by view_name`)
@@ -242,10 +246,11 @@ func (q *req) viewDocs() ([]viewDoc, error) {
 			return nil, err
 		}
 		cols, err := scan[struct {
-			View    string `col:"table_name"`
-			Name    string `col:"column_name"`
-			Type    string `col:"data_type"`
-			Comment string `col:"comment"`
+			_       struct{} `query:"serve/views"` // duckdb_columns()
+			View    string   `col:"table_name"`
+			Name    string   `col:"column_name"`
+			Type    string   `col:"data_type"`
+			Comment string   `col:"comment"`
 		}](ctx, q.l.s, `select table_name, column_name, data_type, coalesce(comment, '') as comment from duckdb_columns()
 			where database_name = current_database() and schema_name = 'analytics' order by table_name, column_index`)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"xxgk/pipeline/export"
 	"xxgk/pipeline/rollup"
+	"xxgk/pipeline/store"
 )
 
 // The compare page sets two years side by side at a chosen level within a province or
@@ -17,6 +18,7 @@ import (
 
 // compareRow is one division and measure of reports/compare.
 type compareRow struct {
+	_           struct{} `query:"reports/compare"`
 	Code        string   `col:"region_code"`
 	Name        string   `col:"region_name"`
 	Measure     string   `col:"measure"`
@@ -146,7 +148,7 @@ func (s *Server) compare(q *req) error {
 	if err != nil {
 		return err
 	}
-	if b.Rows, err = scanRows[compareRow](all); err != nil {
+	if b.Rows, err = store.ScanAll[compareRow](all); err != nil {
 		return err
 	}
 	b.MeasureLabel = export.Label("analytics.region_years", b.Measure)

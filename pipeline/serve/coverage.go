@@ -15,19 +15,20 @@ import (
 
 // coverageRow is one division and year of analytics.coverage, with its late reports.
 type coverageRow struct {
-	Code            string  `col:"region_code"`
-	Name            string  `col:"region_name"`
-	Level           string  `col:"level"`
-	PrefectureCode  *string `col:"prefecture_code"`
-	PrefectureName  *string `col:"prefecture_name"`
-	Year            int64   `col:"year"`
-	Reported        bool    `col:"reported"`
-	Basis           string  `col:"basis"`
-	ReportCount     int64   `col:"report_count"`
-	IncompleteCount int64   `col:"incomplete_report_count"`
-	BelowCount      int64   `col:"below_report_count"`
-	MissingBodies   int64   `col:"missing_body_count"`
-	LateCount       int64   `col:"-"` // see lateReports
+	_               struct{} `query:"serve/coverage"` // analytics.coverage, the name never NULL
+	Code            string   `col:"region_code"`
+	Name            string   `col:"region_name"`
+	Level           string   `col:"level"`
+	PrefectureCode  *string  `col:"prefecture_code"`
+	PrefectureName  *string  `col:"prefecture_name"`
+	Year            int64    `col:"year"`
+	Reported        bool     `col:"reported"`
+	Basis           string   `col:"basis"`
+	ReportCount     int64    `col:"report_count"`
+	IncompleteCount int64    `col:"incomplete_report_count"`
+	BelowCount      int64    `col:"below_report_count"`
+	MissingBodies   int64    `col:"missing_body_count"`
+	LateCount       int64    `col:"-"` // see lateReports
 }
 
 // coverageCell is one division and year in the grid.
@@ -149,9 +150,10 @@ type lateKey struct {
 func (q *req) lateReports() (map[lateKey]int64, error) {
 	return q.l.g.cache.late.get(q.ctx(), func(ctx context.Context) (map[lateKey]int64, error) {
 		type row struct {
-			Code string `col:"region_code"`
-			Year int64  `col:"year"`
-			N    int64  `col:"late_count"`
+			_    struct{} `query:"serve/late"`
+			Code string   `col:"region_code"`
+			Year int64    `col:"year"`
+			N    int64    `col:"late_count"`
 		}
 		rows, err := scan[row](ctx, q.session(), `with first_load as (
 				select identity_key, min(run_id) as run_id from main.reports group by identity_key

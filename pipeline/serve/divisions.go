@@ -19,9 +19,10 @@ import (
 
 // figures is one division's row of analytics.region_years.
 type figures struct {
+	_               struct{} `view:"analytics.region_years"`
 	Level           string   `col:"level"`
 	Code            string   `col:"region_code"`
-	Name            string   `col:"region_name"`
+	Name            *string  `col:"region_name"`
 	Parent          *string  `col:"parent_code"`
 	Year            int64    `col:"year"`
 	Basis           string   `col:"basis"`
@@ -56,6 +57,14 @@ const figuresCols = `level, region_code, region_name, parent_code, year, basis, 
 	own_requests_count, own_handled_count, own_granted_count, own_partially_granted_count, own_withheld_count,
 	own_review_count, own_litigation_count`
 
+// NameText is the division's name (its code when the registry has no name).
+func (f figures) NameText() string {
+	if f.Name == nil {
+		return f.Code
+	}
+	return *f.Name
+}
+
 // BasisText says how the figure was counted.
 func (f figures) BasisText() string {
 	switch f.Basis {
@@ -83,19 +92,20 @@ func areaWord(level string) string {
 
 // bodyReport is one report of record of a division's own bodies (analytics.reports).
 type bodyReport struct {
-	ReportID     int64  `col:"report_id"`
-	Body         string `col:"body"`
-	Scope        string `col:"scope"`
-	Year         int64  `col:"year"`
-	Format       string `col:"format"`
-	Status       string `col:"status"`
-	Counted      bool   `col:"counted"`
-	CountedIn    string `col:"-"` // levels whose figure holds it (marts.report_levels)
-	CheckCount   int64  `col:"check_count"`
-	ProblemCount int64  `col:"problem_count"`
-	Requests     *int64 `col:"requests_count"`
-	Handled      *int64 `col:"handled_count"`
-	SourcePath   string `col:"source_path"`
+	_            struct{} `query:"serve/bodies"` // marts.reports_of_record with its measures
+	ReportID     int64    `col:"report_id"`
+	Body         string   `col:"body"`
+	Scope        string   `col:"scope"`
+	Year         int64    `col:"year"`
+	Format       string   `col:"format"`
+	Status       string   `col:"status"`
+	Counted      bool     `col:"counted"`
+	CountedIn    string   `col:"-"` // levels whose figure holds it (marts.report_levels)
+	CheckCount   int64    `col:"check_count"`
+	ProblemCount int64    `col:"problem_count"`
+	Requests     *int64   `col:"requests_count"`
+	Handled      *int64   `col:"handled_count"`
+	SourcePath   string   `col:"source_path"`
 }
 
 // column is a sortable column of the divisions table.
@@ -141,7 +151,7 @@ func lessPtr[T int64 | float64](a, b *T) bool {
 
 var divisionColumns = []column{
 	{Key: "region_code", Label: "区划代码", value: func(f *figures) string { return f.Code }, less: func(a, b *figures) bool { return a.Code < b.Code }},
-	{Key: "region_name", Label: "名称", value: func(f *figures) string { return f.Name }, less: func(a, b *figures) bool { return a.Name < b.Name }},
+	{Key: "region_name", Label: "名称", value: func(f *figures) string { return f.NameText() }, less: func(a, b *figures) bool { return a.NameText() < b.NameText() }},
 	{Key: "basis", Label: "汇总口径", value: func(f *figures) string { return f.Basis }, less: func(a, b *figures) bool { return a.Basis < b.Basis }},
 	intCol("report_count", "报告数", func(f *figures) *int64 { return &f.ReportCount }),
 	intCol("counted_report_count", "计入报告数", func(f *figures) *int64 { return f.CountedCount }),
@@ -350,19 +360,20 @@ func nonEmpty(a, b string) string {
 
 // bodyVersion is one report version of a body (main.reports with its measures).
 type bodyVersion struct {
-	ReportID   int64   `col:"report_id"`
-	Year       *int64  `col:"year"`
-	Scope      *string `col:"scope"`
-	Format     *string `col:"format"`
-	Status     string  `col:"status"`
-	Version    int64   `col:"version"`
-	IsCurrent  bool    `col:"is_current"`
-	Checks     int64   `col:"check_count"`
-	Problems   int64   `col:"problem_count"`
-	SourcePath string  `col:"source_path"`
-	Requests   *int64  `col:"requests_count"`
-	Handled    *int64  `col:"handled_count"`
-	Counted    *bool   `col:"counted"`
+	_          struct{} `query:"serve/body"` // main.reports with its measures
+	ReportID   int64    `col:"report_id"`
+	Year       *int64   `col:"year"`
+	Scope      *string  `col:"scope"`
+	Format     *string  `col:"format"`
+	Status     string   `col:"status"`
+	Version    int64    `col:"version"`
+	IsCurrent  bool     `col:"is_current"`
+	Checks     int64    `col:"check_count"`
+	Problems   int64    `col:"problem_count"`
+	SourcePath string   `col:"source_path"`
+	Requests   *int64   `col:"requests_count"`
+	Handled    *int64   `col:"handled_count"`
+	Counted    *bool    `col:"counted"`
 }
 
 type bodyBody struct {
@@ -425,8 +436,9 @@ func ownBodies(q *req, code string, year int) ([]bodyReport, error) {
 		return nil, err
 	}
 	type levelRow struct {
-		ID    int64  `col:"report_id"`
-		Level string `col:"level"`
+		_     struct{} `view:"marts.report_levels"`
+		ID    int64    `col:"report_id"`
+		Level string   `col:"level"`
 	}
 	levels, err := scan[levelRow](ctx, ss, `select report_id, level from marts.report_levels
 		where report_id in (select report_id from marts.reports_of_record where region_code = ? and year = ?)`, code, year)

@@ -218,7 +218,7 @@ func writeColumn(cw file.ColumnChunkWriter, c pqColumn, rows [][]any, i int) err
 				n = t.UnixMicro()
 			default:
 				var e error
-				if n, e = toInt64(row[i]); e != nil {
+				if n, e = intOf(row[i]); e != nil {
 					return e
 				}
 			}
@@ -287,7 +287,7 @@ func unscaled16(v any) (parquet.FixedLenByteArray, error) {
 	case int64:
 		n.SetInt64(x)
 	default:
-		i, err := toInt64(v)
+		i, err := intOf(v)
 		if err != nil {
 			return nil, err
 		}
@@ -303,4 +303,35 @@ func unscaled16(v any) (parquet.FixedLenByteArray, error) {
 	out := make([]byte, 16)
 	n.FillBytes(out)
 	return out, nil
+}
+
+// intOf converts an integer value of a result (any width) to int64.
+func intOf(v any) (int64, error) {
+	switch x := v.(type) {
+	case int64:
+		return x, nil
+	case int32:
+		return int64(x), nil
+	case int16:
+		return int64(x), nil
+	case int8:
+		return int64(x), nil
+	case int:
+		return int64(x), nil
+	case uint8:
+		return int64(x), nil
+	case uint16:
+		return int64(x), nil
+	case uint32:
+		return int64(x), nil
+	case uint64:
+		if x <= 1<<63-1 {
+			return int64(x), nil
+		}
+	case *big.Int:
+		if x.IsInt64() {
+			return x.Int64(), nil
+		}
+	}
+	return 0, fmt.Errorf("%T (%v) in an integer column", v, v)
 }

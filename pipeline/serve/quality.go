@@ -19,6 +19,7 @@ import (
 
 // qualityItem is one violation or problem.
 type qualityItem struct {
+	_          struct{}     `query:"serve/quality"` // analytics.rule_violations or main.problems
 	ReportID   int64        `col:"report_id"`
 	Level      string       `col:"level"`
 	RegionCode string       `col:"region_code"`
@@ -50,16 +51,18 @@ func (i qualityItem) Anchor() string {
 
 // failedInput is a file that could not be read as a report.
 type failedInput struct {
-	Path   string  `col:"path"`
-	Reason string  `col:"reason"`
-	Detail *string `col:"detail"`
-	Size   *int64  `col:"size_bytes"`
+	_      struct{} `view:"main.failed_inputs"`
+	Path   string   `col:"path"`
+	Reason string   `col:"reason"`
+	Detail *string  `col:"detail"`
+	Size   *int64   `col:"size_bytes"`
 }
 
 type facet struct {
-	Value string `col:"value"`
-	Label string `col:"label"`
-	N     int64  `col:"n"`
+	_     struct{} `query:"serve/quality-facets"`
+	Value string   `col:"value"`
+	Label string   `col:"label"`
+	N     int64    `col:"n"`
 }
 
 type qualityBody struct {
@@ -227,6 +230,7 @@ type qualityRows struct {
 // evaluation of the views: the count is a window over the same rows).
 func (s *Server) qualityItems(ctx context.Context, q *req, kind string, args []any) (qualityRows, error) {
 	type row struct {
+		_          struct{}     `query:"serve/quality"`
 		ReportID   int64        `col:"report_id"`
 		Level      string       `col:"level"`
 		RegionCode string       `col:"region_code"`
@@ -263,7 +267,8 @@ func (s *Server) qualityItems(ctx context.Context, q *req, kind string, args []a
 	if len(rows) == 0 && args[6].(int) > 0 {
 		// past the last page: count without it
 		type n struct {
-			N int64 `col:"n"`
+			_ struct{} `query:"serve/quality-count"`
+			N int64    `col:"n"`
 		}
 		c, _, err := scanOne[n](ctx, q.session(), `select count(*) as n from (`+qualitySQL[kind]+`)`, args[:5]...)
 		if err != nil {
@@ -280,9 +285,10 @@ func (s *Server) qualityItems(ctx context.Context, q *req, kind string, args []a
 // by SQL on each request (qualityItems).
 type qualityCache struct {
 	counts struct {
-		V int64 `col:"v"`
-		P int64 `col:"p"`
-		F int64 `col:"f"`
+		_ struct{} `query:"serve/quality-counts"`
+		V int64    `col:"v"`
+		P int64    `col:"p"`
+		F int64    `col:"f"`
 	}
 	facets map[string]qualityFacets
 	items  map[string][]qualityItem
@@ -302,9 +308,10 @@ func (s *Server) qualityFacets(q *req) (*qualityCache, error) {
 		ss := q.session()
 		qc := &qualityCache{facets: map[string]qualityFacets{}, items: map[string][]qualityItem{}}
 		type counts = struct {
-			V int64 `col:"v"`
-			P int64 `col:"p"`
-			F int64 `col:"f"`
+			_ struct{} `query:"serve/quality-counts"`
+			V int64    `col:"v"`
+			P int64    `col:"p"`
+			F int64    `col:"f"`
 		}
 		n, _, err := scanOne[counts](ctx, ss, `select (select count(*) from analytics.rule_violations) as v,
 			(select count(*) from main.problems where report_id in (select report_id from marts.reports_of_record)) as p,
@@ -341,10 +348,11 @@ func (s *Server) qualityFacets(q *req) (*qualityCache, error) {
 				continue
 			}
 			type g struct {
-				Dim   string  `col:"dim"`
-				Value *string `col:"value"`
-				Label *string `col:"label"`
-				N     int64   `col:"n"`
+				_     struct{} `query:"serve/quality-facets"`
+				Dim   string   `col:"dim"`
+				Value *string  `col:"value"`
+				Label *string  `col:"label"`
+				N     int64    `col:"n"`
 			}
 			rows, err := scan[g](ctx, ss, `select case when grouping(rule) = 0 then 'rule' when grouping(severity) = 0 then 'severity'
 					when grouping(level) = 0 then 'level' else 'prefecture' end as dim,

@@ -15,6 +15,7 @@ import (
 
 // reportMeta is the report's row of main.reports with its division.
 type reportMeta struct {
+	_             struct{}   `query:"serve/report"` // main.reports with its division and run
 	ID            int64      `col:"report_id"`
 	Identity      string     `col:"identity_key"`
 	RegionCode    *string    `col:"region_code"`
@@ -44,6 +45,7 @@ type reportMeta struct {
 
 // cellRow is one row of main.cells.
 type cellRow struct {
+	_     struct{}     `view:"main.cells"`
 	Table string       `col:"table_name"`
 	Row   string       `col:"row_key"`
 	Col   string       `col:"col_key"`
@@ -57,6 +59,7 @@ type cellRow struct {
 // violation is a rule violation of the report: main.checks, and for a report of record the
 // carry-over chain breaks across years (R6) of analytics.rule_violations.
 type violation struct {
+	_        struct{}     `query:"serve/violations"` // main.checks and the chains of analytics.rule_violations
 	Source   string       `col:"source"`
 	Seq      int64        `col:"seq"`
 	Rule     string       `col:"rule"`
@@ -81,16 +84,17 @@ func cellAnchor(table, row, col string) string { return "c-" + table + "-" + row
 
 // problem is a parse problem of the report (main.problems).
 type problem struct {
-	Seq      int64   `col:"seq"`
-	Code     string  `col:"code"`
-	Severity string  `col:"severity"`
-	Table    *string `col:"table_name"`
-	Row      *string `col:"row_key"`
-	Col      *string `col:"col_key"`
-	Line     *int64  `col:"line"`
-	Page     *int64  `col:"page"`
-	Text     *string `col:"text"`
-	Message  string  `col:"message"`
+	_        struct{} `view:"main.problems"`
+	Seq      int64    `col:"seq"`
+	Code     string   `col:"code"`
+	Severity string   `col:"severity"`
+	Table    *string  `col:"table_name"`
+	Row      *string  `col:"row_key"`
+	Col      *string  `col:"col_key"`
+	Line     *int64   `col:"line"`
+	Page     *int64   `col:"page"`
+	Text     *string  `col:"text"`
+	Message  string   `col:"message"`
 }
 
 // Anchor is the id of the cell the problem concerns ("" when it names none).
@@ -103,6 +107,7 @@ func (p problem) Anchor() string {
 
 // versionRow is one version of the report (main.reports of the same identity).
 type versionRow struct {
+	_            struct{}   `view:"main.reports"`
 	ID           int64      `col:"report_id"`
 	Version      int64      `col:"version"`
 	Status       string     `col:"status"`
@@ -117,10 +122,11 @@ type versionRow struct {
 // versionReason is why a version is, or is not, the report of record
 // (analytics.report_versions).
 type versionReason struct {
-	ID        int64  `col:"report_id"`
-	Choice    string `col:"choice"`
-	Reason    string `col:"reason"`
-	Contested bool   `col:"contested"`
+	_         struct{} `view:"analytics.report_versions"`
+	ID        int64    `col:"report_id"`
+	Choice    string   `col:"choice"`
+	Reason    string   `col:"reason"`
+	Contested bool     `col:"contested"`
 }
 
 // cellView is one cell as shown.
@@ -207,6 +213,7 @@ type reportBody struct {
 
 // feeRow is the information processing fee stated in section 6 (main.fees).
 type feeRow struct {
+	_     struct{}     `view:"main.fees"`
 	Value *schemas.Dec `col:"value_yuan"`
 	State string       `col:"state"`
 	Line  *int64       `col:"line"`
@@ -415,9 +422,10 @@ type sourceLine struct {
 
 // storedText is a text the warehouse stored for a line (a cell, a problem, the fee).
 type storedText struct {
-	What string  `col:"what"`
-	Text *string `col:"text"`
-	Page *int64  `col:"page"`
+	_    struct{} `query:"serve/stored-text"`
+	What string   `col:"what"`
+	Text *string  `col:"text"`
+	Page *int64   `col:"page"`
 }
 
 // reportSource answers the source panel: the decoded text of the report's file with the line
@@ -434,8 +442,9 @@ func (s *Server) reportSource(q *req) error {
 		return err
 	}
 	type fileRow struct {
-		Path string `col:"source_path"`
-		SHA  string `col:"sha256"`
+		_    struct{} `view:"main.reports"`
+		Path string   `col:"source_path"`
+		SHA  string   `col:"sha256"`
 	}
 	f, ok, err := scanOne[fileRow](q.ctx(), q.session(), `select source_path, sha256 from main.reports where report_id = ?`, id)
 	if err != nil {
@@ -480,7 +489,8 @@ func (s *Server) reportVersions(q *req) error {
 		return notFound("没有这份报告 / no such report: %q", q.PathValue("id"))
 	}
 	type ident struct {
-		Identity string `col:"identity_key"`
+		_        struct{} `view:"main.reports"`
+		Identity string   `col:"identity_key"`
 	}
 	r, ok, err := scanOne[ident](q.ctx(), q.session(), `select identity_key from main.reports where report_id = ?`, id)
 	if err != nil {

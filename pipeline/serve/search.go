@@ -20,13 +20,14 @@ import (
 // record; the pinyin of each distinct name); a search scans the index in memory.
 
 type bodyEntry struct {
-	RegionCode   string `col:"region_code"`
-	RegionName   string `col:"region_name"`
-	Body         string `col:"body"`
-	Reports      int64  `col:"report_count"`
-	FirstYear    int64  `col:"first_year"`
-	LastYear     int64  `col:"last_year"`
-	LastReportID int64  `col:"last_report_id"`
+	_            struct{} `query:"serve/search-bodies"` // analytics.reports by body
+	RegionCode   string   `col:"region_code"`
+	RegionName   string   `col:"region_name"`
+	Body         string   `col:"body"`
+	Reports      int64    `col:"report_count"`
+	FirstYear    int64    `col:"first_year"`
+	LastYear     int64    `col:"last_year"`
+	LastReportID int64    `col:"last_report_id"`
 
 	syl [][]string
 	key nameKey
@@ -238,13 +239,14 @@ func (q *req) searchIndex() (*searchIndex, error) {
 
 // fileHit is a report found by its file path.
 type fileHit struct {
-	ReportID   int64   `col:"report_id"`
-	SourcePath string  `col:"source_path"`
-	Body       *string `col:"body"`
-	Year       *int64  `col:"year"`
-	RegionName *string `col:"region_name"`
-	Status     string  `col:"status"`
-	IsCurrent  bool    `col:"is_current"`
+	_          struct{} `query:"serve/search-files"`
+	ReportID   int64    `col:"report_id"`
+	SourcePath string   `col:"source_path"`
+	Body       *string  `col:"body"`
+	Year       *int64   `col:"year"`
+	RegionName *string  `col:"region_name"`
+	Status     string   `col:"status"`
+	IsCurrent  bool     `col:"is_current"`
 }
 
 type searchBody struct {

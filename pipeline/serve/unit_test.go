@@ -1,54 +1,11 @@
 package serve
 
 import (
-	"math/big"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"xxgk/pipeline/store"
-	"xxgk/schemas"
 )
-
-// scan reads typed rows and refuses what would print wrong: a column without a field, a field
-// without a column, NULL where a value is required, a decimal with more places than Dec keeps.
-func TestScan(t *testing.T) {
-	type row struct {
-		Name  string       `col:"name"`
-		N     int64        `col:"n"`
-		Sum   int64        `col:"sum"`
-		Money schemas.Dec  `col:"money"`
-		Opt   *schemas.Dec `col:"opt"`
-		Rate  *float64     `col:"rate"`
-		OK    bool         `col:"ok"`
-		At    time.Time    `col:"at"`
-	}
-	at := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
-	good := &store.Rows{Columns: []string{"name", "n", "sum", "money", "opt", "rate", "ok", "at"},
-		Rows: [][]any{{"朝阳县", int32(7), big.NewInt(123456789012), store.Decimal{Value: "123450", Scale: 4}, nil, 0.5, true, at}}}
-	out, err := scanRows[row](good)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := out[0]
-	if r.Name != "朝阳县" || r.N != 7 || r.Sum != 123456789012 || r.Money.String() != "12.345" || r.Opt != nil || *r.Rate != 0.5 || !r.OK || !r.At.Equal(at) {
-		t.Errorf("%+v", r)
-	}
-	for name, bad := range map[string]*store.Rows{
-		"extra column":   {Columns: append(good.Columns, "typo"), Rows: [][]any{append(good.Rows[0], 1)}},
-		"missing column": {Columns: good.Columns[:7], Rows: [][]any{good.Rows[0][:7]}},
-		"NULL count":     {Columns: good.Columns, Rows: [][]any{{"x", nil, int64(1), store.Decimal{Value: "1", Scale: 0}, nil, nil, true, at}}},
-		"float money":    {Columns: good.Columns, Rows: [][]any{{"x", int64(1), int64(1), 1.5, nil, nil, true, at}}},
-		"too precise":    {Columns: good.Columns, Rows: [][]any{{"x", int64(1), int64(1), store.Decimal{Value: "123456", Scale: 5}, nil, nil, true, at}}},
-		"huge":           {Columns: good.Columns, Rows: [][]any{{"x", int64(1), new(big.Int).Lsh(big.NewInt(1), 70), store.Decimal{Value: "1", Scale: 0}, nil, nil, true, at}}},
-		"text as int":    {Columns: good.Columns, Rows: [][]any{{"x", "7", int64(1), store.Decimal{Value: "1", Scale: 0}, nil, nil, true, at}}},
-	} {
-		if _, err := scanRows[row](bad); err == nil {
-			t.Errorf("%s: no error", name)
-		}
-	}
-}
 
 // Bodies are found by characters, pinyin initials, syllables or a mix; polyphonic characters
 // by any reading.

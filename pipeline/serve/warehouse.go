@@ -337,6 +337,7 @@ func (w *warehouse) close() {
 func readVersion(ctx context.Context, s *store.Session) (Version, error) {
 	var v Version
 	type runRow struct {
+		_        struct{}  `view:"main.ingest_runs"`
 		RunID    int64     `col:"run_id"`
 		Finished time.Time `col:"finished_at"`
 		XXGK     string    `col:"xxgk_version"`
@@ -349,8 +350,9 @@ func readVersion(ctx context.Context, s *store.Session) (Version, error) {
 		v.RunID, v.RunAt, v.XXGK = runs[0].RunID, runs[0].Finished, runs[0].XXGK
 	}
 	type countRow struct {
-		Reports int64 `col:"reports"`
-		Models  int64 `col:"models"`
+		_       struct{} `query:"serve/version"`
+		Reports int64    `col:"reports"`
+		Models  int64    `col:"models"`
 	}
 	c, err := scan[countRow](ctx, s, `select (select count(*) from main.reports) as reports,
 		(select count(*) from duckdb_views() where database_name = current_database() and schema_name = 'analytics') as models`)
