@@ -112,10 +112,26 @@ func syllables(s string) [][]string {
 // of a name, each contributing a non-empty prefix of one of its readings (an initial, a
 // syllable, or the beginning of one); where is the index of the first such character.
 func pinyinMatch(syl [][]string, q string) (int, bool) {
-	if q == "" {
+	return pinyinMatchBuf(syl, q, nil)
+}
+
+// pinyinMatchBuf is pinyinMatch with a reusable memo (grown as needed): 0 unknown, 1 no,
+// 2 yes, for each character and query position.
+func pinyinMatchBuf(syl [][]string, q string, memo *[]byte) (int, bool) {
+	if q == "" || len(syl) == 0 {
 		return 0, false
 	}
-	memo := map[[2]int]bool{}
+	var buf []byte
+	if memo == nil {
+		memo = &buf
+	}
+	w := len(q) + 1
+	need := (len(syl) + 1) * w
+	if cap(*memo) < need {
+		*memo = make([]byte, need)
+	}
+	m := (*memo)[:need]
+	clear(m)
 	var match func(i, j int) bool
 	match = func(i, j int) bool {
 		if j == len(q) {
@@ -124,9 +140,8 @@ func pinyinMatch(syl [][]string, q string) (int, bool) {
 		if i == len(syl) {
 			return false
 		}
-		k := [2]int{i, j}
-		if v, ok := memo[k]; ok {
-			return v
+		if v := m[i*w+j]; v != 0 {
+			return v == 2
 		}
 		ok := false
 		for _, s := range syl[i] {
@@ -139,7 +154,10 @@ func pinyinMatch(syl [][]string, q string) (int, bool) {
 				break
 			}
 		}
-		memo[k] = ok
+		m[i*w+j] = 1
+		if ok {
+			m[i*w+j] = 2
+		}
 		return ok
 	}
 	for start := range syl {
@@ -170,6 +188,10 @@ func nameMatch(name string, syl [][]string, q, lq string, py bool) (int, bool) {
 }
 
 func keyedMatch(name string, syl [][]string, k nameKey, q, lq string, ql uint64, py bool) (int, bool) {
+	return keyedMatchBuf(name, syl, k, q, lq, ql, py, nil)
+}
+
+func keyedMatchBuf(name string, syl [][]string, k nameKey, q, lq string, ql uint64, py bool, memo *[]byte) (int, bool) {
 	if i := strings.Index(name, q); i >= 0 {
 		if i == 0 {
 			return 0, true
@@ -183,7 +205,7 @@ func keyedMatch(name string, syl [][]string, k nameKey, q, lq string, ql uint64,
 		if ql&^k.letters != 0 {
 			return 0, false // a letter no reading of the name has
 		}
-		if at, ok := pinyinMatch(syl, lq); ok {
+		if at, ok := pinyinMatchBuf(syl, lq, memo); ok {
 			if at == 0 {
 				return 2, true
 			}
@@ -277,9 +299,21 @@ func (s *Server) search(q *req) error {
 			i    int
 		}
 		var hits []ranked
+		var memo []byte
+		type result struct {
+			rank int
+			ok   bool
+		}
+		byName := map[string]result{} // bodies of the same name in many divisions match alike
 		for i := range ix.bodies {
-			if r, ok := keyedMatch(ix.bodies[i].Body, ix.bodies[i].syl, ix.bodies[i].key, text, lq, ql, py); ok {
-				hits = append(hits, ranked{r, i})
+			b := &ix.bodies[i]
+			res, seen := byName[b.Body]
+			if !seen {
+				res.rank, res.ok = keyedMatchBuf(b.Body, b.syl, b.key, text, lq, ql, py, &memo)
+				byName[b.Body] = res
+			}
+			if res.ok {
+				hits = append(hits, ranked{res.rank, i})
 			}
 		}
 		sort.SliceStable(hits, func(a, c int) bool { return hits[a].rank < hits[c].rank })
@@ -302,19 +336,18 @@ func (s *Server) search(q *req) error {
 			}
 			b.Divisions = append(b.Divisions, ix.divisions[h.i].division)
 		}
-		// a cheap filter on the whole path first (no lower-casing of a million paths when the
-		// query has no letter to fold), then the file name itself
-		pathFilter := `contains(r.source_path, $1)`
-		if strings.ToLower(text) != strings.ToUpper(text) {
-			pathFilter = `r.source_path ilike '%' || replace(replace(replace($1, '\', '\\'), '%', '\%'), '_', '\_') || '%' escape '\'`
-		}
+		// a cheap filter on the whole path first — the text as typed, in lower case or in upper
+		// case (lower-casing a million paths costs more than the page may take) — then the
+		// file name itself, any case; contains() has no wildcard: % and _ are plain characters
+		lq = strings.ToLower(text)
+		pathFilter := `(contains(r.source_path, $1) or contains(r.source_path, $2) or contains(r.source_path, $3))`
 		files, err := scan[fileHit](q.ctx(), q.session(), `select r.report_id, r.source_path, r.body, r.year, g.name as region_name,
 				r.status, r.is_current
 			from main.reports as r
 			left join main.regions as g on g.code = r.region_code
-			where `+pathFilter+` and contains(lower(string_split(r.source_path, '/')[-1]), lower($1))
+			where `+pathFilter+` and contains(lower(string_split(r.source_path, '/')[-1]), $2)
 			order by r.is_current desc, r.source_path, r.report_id
-			limit $2`, text, searchLimit+1)
+			limit $4`, text, lq, strings.ToUpper(text), searchLimit+1)
 		if err != nil {
 			return err
 		}
