@@ -126,8 +126,11 @@ func (c *sourceCache) load(ctx context.Context, path, sha string) *sourceDoc {
 	d := &sourceDoc{Path: p}
 	b, st, err := source.Read(ctx, p, source.Limits{MaxSize: maxSourceBytes, Timeout: 20 * time.Second})
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, pipeline.ErrNotRegular):
+	case errors.Is(err, fs.ErrNotExist):
 		d.State, d.Reason = sourceGone, "文件已不在原路径 / the file is no longer at its path"
+		return d
+	case errors.Is(err, pipeline.ErrNotRegular):
+		d.State, d.Reason = sourceUnread, "原路径上已不是普通文件，不读取 / the path no longer holds a regular file: not read"
 		return d
 	case errors.Is(err, pipeline.ErrTooLarge):
 		d.State, d.Reason = sourceTooLarge, err.Error()

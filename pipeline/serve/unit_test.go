@@ -1,7 +1,13 @@
 package serve
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -66,4 +72,55 @@ func FuzzNameMatch(f *testing.F) {
 			t.Fatalf("%s for %d runes", d, utf8.RuneCountInString(name))
 		}
 	})
+}
+
+// The source cache shows a file only while its bytes are the ones the warehouse read, and
+// says why not otherwise; it never opens what is not a regular file.
+func TestSourceCache(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.txt")
+	body := "第一行\n表三 | 1 | 2\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(body))
+	sha := hex.EncodeToString(sum[:])
+	c := newSourceCache(dir, 2)
+	ctx := context.Background()
+	d := c.read(ctx, "r.txt", sha) // relative: under the cache's root
+	if d.State != sourceOK || len(d.Lines) < 2 || d.Lines[1] != "表三 | 1 | 2" {
+		t.Fatalf("ok: %+v", d)
+	}
+	if err := os.WriteFile(path, []byte(body+"改\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d := c.read(ctx, "r.txt", sha); d.State != sourceChanged || d.Lines != nil {
+		t.Errorf("changed: %+v", d)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if d := c.read(ctx, path, sha); d.State != sourceGone {
+		t.Errorf("gone: %+v", d)
+	}
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if d := c.read(ctx, path, sha); d.State != sourceUnread || d.Lines != nil {
+		t.Errorf("a directory: %+v", d)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *sourceDoc, 1)
+	go func() { done <- c.read(ctx, fifo, sha) }()
+	select {
+	case d := <-done:
+		if d.State != sourceUnread {
+			t.Errorf("a FIFO: %+v", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading a FIFO blocked")
+	}
 }

@@ -155,10 +155,9 @@ func (w *warehouse) acquireGen(ctx context.Context, g *generation) (*lease, erro
 
 // lease is one request's session on one generation.
 type lease struct {
-	w   *warehouse
-	g   *generation
-	s   *store.Session
-	bad bool // the session failed in a way that may have left it unusable: close it
+	w *warehouse
+	g *generation
+	s *store.Session
 }
 
 // ErrUnavailable is returned when the warehouse cannot be opened.
@@ -289,16 +288,11 @@ func (l *lease) release() {
 	defer w.mu.Unlock()
 	g := l.g
 	g.inUse--
-	switch {
-	case l.bad || g.draining || w.cur != g:
+	if g.draining || w.cur != g {
 		if err := l.s.Close(); err != nil {
 			w.log.Warn("close session", "err", err)
 		}
-		if l.bad && !g.draining && w.cur == g && g.inUse == 0 && len(g.idle) == 0 {
-			// its last session failed: start afresh on the next request
-			g.drain()
-		}
-	default:
+	} else {
 		g.idle = append(g.idle, l.s)
 	}
 	if g.draining && g.inUse == 0 {
@@ -310,8 +304,8 @@ func (l *lease) release() {
 	w.cond.Broadcast()
 }
 
-// current returns the file identity of the current generation and whether the file at the
-// path is now another one (a newer version was published).
+// newer reports whether the file at the path is no longer the version the token names (a
+// newer version was published).
 func (w *warehouse) newer(token string) (bool, error) {
 	id, err := w.statFn(w.path)
 	if err != nil {
