@@ -362,10 +362,31 @@ func (r *Reader) Checks(ctx context.Context, o ChecksOptions) (*Table, error) {
 		}
 	}
 	return r.Query(ctx, `select region_code, region_name, body, year, rule, severity, source, table_name, row_key, col_key,
-		expected, found, counted, message
+		expected, found, counted, message, problem_id, acknowledged, ack_note, ack_by
 		from analytics.rule_violations
 		where (? = 0 or year = ?) and (? = '' or rule = ?) and starts_with(region_code, ?)
 		order by region_code, year, body, rule, seq`, o.Year, o.Year, o.Rule, o.Rule, o.Region)
+}
+
+// ProblemsOptions filter Problems.
+type ProblemsOptions struct {
+	Year   int    // 0: every year (files without a year too)
+	Kind   string // violation, incomplete, failed; "" for all
+	Region string // divisions within this code ("" also lists files without a region)
+	All    bool   // also the readings of files replaced since (latest_reading false)
+}
+
+// Problems returns analytics.problems filtered: every problem to review with its id for xxgk
+// ack and whether it was acknowledged.
+func (r *Reader) Problems(ctx context.Context, o ProblemsOptions) (*Table, error) {
+	if err := r.requireModels(ctx); err != nil {
+		return nil, err
+	}
+	return r.Query(ctx, `select problem_id, kind, code, severity, region_code, region_name, body, year, cell, expected, found, path,
+		message, acknowledged, ack_id, ack_note, ack_by, ack_at
+		from analytics.problems
+		where (? = 0 or year = ?) and (? = '' or kind = ?) and (? = '' or starts_with(region_code, ?)) and (? or latest_reading)
+		order by kind, region_code, year, path, problem_id`, o.Year, o.Year, o.Kind, o.Kind, o.Region, o.Region, o.All)
 }
 
 // View describes one view or table of the warehouse.

@@ -158,22 +158,24 @@ func digits(s string) string {
 // validate runs the data tests and audits of the SQL models and counts the rule violations of
 // the reports of record in scope.
 func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
-	if last := r.st.last; !r.rec.Changed && last != nil && last.IngestRunID == r.st.ingestRun && last.Version == r.rec.Version {
-		// the same warehouse and the same xxgk: the same results as the last run's
+	var fails []rollup.Failure
+	last := r.st.last
+	reuse := !r.rec.Changed && last != nil && last.IngestRunID == r.st.ingestRun && last.Version == r.rec.Version &&
+		last.ProblemCount >= 0
+	if reuse {
+		// the same warehouse and the same xxgk: the same results as the last run's (its failing
+		// tests are read back from ops.problem_sightings)
 		r.rec.TestFailures = last.TestFailures
 		r.log.Info("data tests not rerun: the warehouse is the one run "+strconv.FormatInt(last.ID, 10)+" tested",
 			"test_failures", last.TestFailures)
-		if last.TestFailures > 0 {
-			r.problem("%d data tests failed (run %d; xxgk views --test lists them)", last.TestFailures, last.ID)
-		}
 	} else {
-		fails, err := rollup.RunTests(ctx, rd)
-		if err != nil {
+		var err error
+		if fails, err = rollup.RunTests(ctx, rd); err != nil {
 			return fmt.Errorf("run: validate: %w", err)
 		}
 		r.rec.TestFailures = len(fails)
 		for _, f := range fails {
-			r.problem("data test %s %s: %d rows", f.Model, f.Test, f.Rows)
+			r.log.Warn("data test failed", "model", f.Model, "test", f.Test, "rows", f.Rows)
 		}
 	}
 	t, err := rd.Query(ctx, `select count(*) from analytics.rule_violations where `+inScope(p, "region_code", "year"))
@@ -182,6 +184,11 @@ func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
 	}
 	n, _ := strconv.Atoi(fmt.Sprint(t.Rows[0][0]))
 	r.rec.Violations = n
+	if err := r.problems(ctx, rd, p, fails, reuse); err != nil {
+		return err
+	}
+	r.assessed = true
+	r.logProblems()
 	return nil
 }
 
@@ -221,6 +228,8 @@ func (r *runner) outputsStale() (bool, string) {
 		return true, "the configuration changed"
 	case last.Version != r.rec.Version:
 		return true, "xxgk was upgraded (" + last.Version + ")"
+	case last.AcksSHA256 != r.rec.AcksSHA256:
+		return true, "the acknowledgements changed (xxgk ack): the outputs show them"
 	case len(last.Outputs) == 0:
 		return true, "the last run wrote no output"
 	}
