@@ -213,8 +213,10 @@ type CompareOptions struct {
 	Top      int      // largest movers per measure (0: none)
 }
 
-// Compare returns the two years side by side (reports/compare.sql) and, with Top > 0, the
-// largest movers of each measure by absolute difference.
+// Compare returns the two years side by side (reports/compare.sql), in both forms — all the
+// reports of each year and like for like (lfl_*: the units that reported in both years) — and,
+// with Top > 0, the largest movers of each measure by the absolute like-for-like difference (a
+// division whose units merely started or stopped reporting is not a mover).
 func (r *Reader) Compare(ctx context.Context, o CompareOptions) (all, movers *Table, err error) {
 	if o.Level == "" {
 		o.Level = "county"
@@ -252,9 +254,9 @@ func (r *Reader) Compare(ctx context.Context, o CompareOptions) (all, movers *Ta
 		return nil, nil, err
 	}
 	if o.Top > 0 {
-		movers, err = r.Query(ctx, `select * from (`+q+`) where delta is not null
-			qualify row_number() over (partition by measure order by abs(delta) desc, region_code) <= $6
-			order by measure, abs(delta) desc, region_code`, o.From, o.To, o.Level, o.Region, strings.Join(o.Measures, ","), o.Top)
+		movers, err = r.Query(ctx, `select * from (`+q+`) where lfl_delta is not null
+			qualify row_number() over (partition by measure order by abs(lfl_delta) desc, region_code) <= $6
+			order by measure, abs(lfl_delta) desc, region_code`, o.From, o.To, o.Level, o.Region, strings.Join(o.Measures, ","), o.Top)
 		if err != nil {
 			return nil, nil, err
 		}
