@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 	"xxgk/pipeline/textgrid"
@@ -79,13 +78,10 @@ done (not a success: the systemd unit reports it as skipped).`,
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
 			opts := annual.Options{Config: c, Version: "xxgk " + pipeline.Version, Extract: testExtract}
-			var bar *progressBar
-			if isTerminal(os.Stderr) {
-				bar = &progressBar{w: os.Stderr}
-				opts.Progress = bar.update
-			}
+			display := newDisplay()
+			opts.Progress = display.Update
 			rec, err := annual.Run(ctx, opts)
-			bar.clear()
+			display.Close()
 			var busy *annual.BusyError
 			if errors.As(err, &busy) {
 				return &exitError{code: exitBusy, err: err}

@@ -41,6 +41,7 @@ import (
 	"xxgk/pipeline"
 	"xxgk/pipeline/config"
 	"xxgk/pipeline/ingest"
+	"xxgk/pipeline/progress"
 	"xxgk/pipeline/regions"
 	"xxgk/pipeline/source"
 	"xxgk/pipeline/store"
@@ -71,8 +72,9 @@ type Options struct {
 	Logger *slog.Logger  // nil: slog.Default()
 	// Version names the program in the record and the outputs (default "xxgk " + pipeline.Version).
 	Version string
-	// Progress receives the ingest's progress (a terminal bar).
-	Progress func(ingest.Progress)
+	// Progress receives how far the ingest, validate and export stages have got (a terminal bar,
+	// or progress log lines: package progress). Nil: none.
+	Progress func(progress.Update)
 	// Hook, when set, is called at the start of each stage (tests stop or kill a run there).
 	Hook func(stage string)
 	// Extract replaces the ingest's decode → parse → validate (tests). Nil: the real one.
@@ -225,6 +227,13 @@ func (r *runner) stage(name string) {
 	}
 }
 
+// progress reports how far a stage has got (Options.Progress).
+func (r *runner) progress(stage string, done, total int, unit string, finished bool) {
+	if r.o.Progress != nil {
+		r.o.Progress(progress.Update{Stage: stage, Done: done, Total: total, Unit: unit, Finished: finished})
+	}
+}
+
 func (r *runner) warehouseExists() bool {
 	_, err := os.Stat(r.c.Warehouse)
 	return err == nil
@@ -274,8 +283,12 @@ func (r *runner) run(ctx context.Context) error {
 	r.stage(StageIngest)
 	t = time.Now()
 	if changed {
-		sum, err := ingest.Run(ctx, ingest.Options{Roots: c.Inputs, DB: c.Warehouse, Manifest: c.Manifest, Workers: c.Workers,
-			MemoryLimit: c.DuckDB.MemoryLimit, Threads: c.DuckDB.Threads, Registry: reg, Progress: r.o.Progress, Extract: r.o.Extract})
+		in := ingest.Options{Roots: c.Inputs, DB: c.Warehouse, Manifest: c.Manifest, Workers: c.Workers,
+			MemoryLimit: c.DuckDB.MemoryLimit, Threads: c.DuckDB.Threads, Registry: reg, Extract: r.o.Extract, Total: len(r.files)}
+		if r.o.Progress != nil {
+			in.Progress = func(p ingest.Progress) { r.o.Progress(p.Update()) }
+		}
+		sum, err := ingest.Run(ctx, in)
 		if err != nil {
 			if errors.Is(err, store.ErrLocked) {
 				return errors.Join(holder(c.Warehouse+".lock", "xxgk ingest"), err)

@@ -16,6 +16,7 @@ import (
 	"xxgk/pipeline/store"
 
 	"xxgk/pipeline/export"
+	"xxgk/pipeline/progress"
 	"xxgk/pipeline/rollup"
 )
 
@@ -170,7 +171,13 @@ func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
 			"test_failures", last.TestFailures)
 	} else {
 		var err error
-		if fails, err = rollup.RunTests(ctx, rd); err != nil {
+		var ran, tests int
+		fails, err = rollup.RunTestsProgress(ctx, rd, func(done, total int) {
+			ran, tests = done, total
+			r.progress(progress.StageValidate, done, total, "项", false)
+		})
+		r.progress(progress.StageValidate, ran, tests, "项", true)
+		if err != nil {
 			return fmt.Errorf("run: validate: %w", err)
 		}
 		r.rec.TestFailures = len(fails)
@@ -269,6 +276,17 @@ func (r *runner) outputs(ctx context.Context, rd *reader, p *plan) (err error) {
 	}
 	defer func() { err = errors.Join(err, os.RemoveAll(staging)) }()
 
+	// progress: every comparison and every region-year's export
+	steps, done := 0, 0
+	for _, reg := range p.regions {
+		steps += len(p.pairs) + len(p.years[reg])
+	}
+	step := func() {
+		done++
+		r.progress(progress.StageExport, done, steps, "个", false)
+	}
+	defer func() { r.progress(progress.StageExport, done, steps, "个", true) }()
+
 	r.stage(StageCompare)
 	t := time.Now()
 	n := 0
@@ -286,6 +304,7 @@ func (r *runner) outputs(ctx context.Context, rd *reader, p *plan) (err error) {
 				return fmt.Errorf("run: compare: %w", err)
 			}
 			n++
+			step()
 		}
 	}
 	r.log.Info("stage done", "stage", StageCompare, "pairs", n, "elapsed", since(t))
@@ -307,8 +326,10 @@ func (r *runner) outputs(ctx context.Context, rd *reader, p *plan) (err error) {
 					return fmt.Errorf("run: export: %w", err)
 				}
 				r.problem("export %s %d: %v", reg, y, err)
+				step()
 				continue
 			}
+			step()
 			r.log.Info("exported", "region", reg, "name", res.Name, "year", y, "files", len(res.Files), "elapsed", since(ty))
 		}
 	}

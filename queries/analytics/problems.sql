@@ -66,9 +66,9 @@ files as (
         x.report_id,
         x.message
     from (
-        select * from failed_files
+        select kind, code, path, sha256, report_id, message from failed_files
         union all
-        select * from report_files
+        select kind, code, path, sha256, report_id, message from report_files
     ) as x
 ),
 file_problems as (
@@ -129,9 +129,11 @@ violation_problems as (
     qualify row_number() over (partition by v.problem_key, v.source_path order by v.source, v.seq) = 1
 ),
 all_problems as (
-    select * from file_problems
+    select problem_key, problem_id, kind, code, severity, path, sha256, report_id, level, region_code, region_name, body, year, cell, expected, found, message, ack_id, ack_note, ack_by, ack_at
+    from file_problems
     union all
-    select * from violation_problems
+    select problem_key, problem_id, kind, code, severity, path, sha256, report_id, level, region_code, region_name, body, year, cell, expected, found, message, ack_id, ack_note, ack_by, ack_at
+    from violation_problems
 )
 select
     p.problem_key,
