@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -327,24 +326,4 @@ func scan(ctx context.Context, rd *reader, each func(*sql.Rows) error, q string,
 		}
 	}
 	return errors.Join(rows.Err(), rows.Close())
-}
-
-// sortProblems orders problems by kind, region, year, path and key.
-func sortProblems(ps []Problem) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		a, b := ps[i], ps[j]
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		if a.Region != b.Region {
-			return a.Region < b.Region
-		}
-		if a.Year != b.Year {
-			return a.Year < b.Year
-		}
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		return a.Key < b.Key
-	})
 }
