@@ -43,6 +43,7 @@ import (
 	"xxgk/pipeline/ingest"
 	"xxgk/pipeline/progress"
 	"xxgk/pipeline/regions"
+	"xxgk/pipeline/rollup"
 	"xxgk/pipeline/source"
 	"xxgk/pipeline/store"
 )
@@ -315,6 +316,23 @@ func (r *runner) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if stale, err := modelsStale(ctx, rd); err != nil {
+		rd.close()
+		return fmt.Errorf("run: %w", err)
+	} else if stale {
+		// built by an older xxgk (no ingest since): migrate and rebuild the models, as
+		// `xxgk views --refresh` does, under the run lock we hold
+		rd.close()
+		t := time.Now()
+		if err := store.Refresh(ctx, store.Options{Path: c.Warehouse, MemoryLimit: c.DuckDB.MemoryLimit, Threads: c.DuckDB.Threads},
+			rollup.Apply); err != nil {
+			return fmt.Errorf("run: rebuild the models of a warehouse built by an older xxgk: %w", err)
+		}
+		r.log.Info("models rebuilt", "reason", "the warehouse's models were built by an older xxgk", "elapsed", since(t))
+		if rd, err = openReader(ctx, c.Warehouse, c.DuckDB.Threads); err != nil {
+			return err
+		}
+	}
 	defer rd.close()
 
 	// validate: the data tests and audits of the SQL models, rule violations in scope
@@ -531,4 +549,13 @@ func joinYears(ys []int) string {
 		s[i] = strconv.Itoa(y)
 	}
 	return strings.Join(s, ",")
+}
+
+// modelsStale reports whether the warehouse has analytics views but not the newest ones (the
+// problems to review, the like-for-like figures): its models were built by an older xxgk.
+func modelsStale(ctx context.Context, rd *reader) (bool, error) {
+	var all, current int
+	err := rd.QueryRowContext(ctx, `select count(*), count(*) filter (where view_name in ('problems', 'like_for_like'))
+		from duckdb_views() where database_name = current_database() and schema_name = 'analytics'`).Scan(&all, &current)
+	return all > 0 && current < 2, err
 }
