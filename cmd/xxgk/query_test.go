@@ -276,6 +276,7 @@ func TestAnalystCommands(t *testing.T) {
 		for _, r := range rules {
 			line += fmt.Sprintf(" %s %d", r, byRule[r])
 		}
+		line += "；已核实 0 / acknowledged 0" // nothing is acknowledged in this warehouse
 		if first, _, _ := strings.Cut(out, "\n"); code != exitOK || first != line {
 			t.Errorf("checks summary: %q, want %q", first, line)
 		}

@@ -206,8 +206,10 @@ type CompareOptions struct {
 	Top      int      // largest movers per measure (0: none)
 }
 
-// Compare returns the two years side by side (reports/compare.sql) and, with Top > 0, the
-// largest movers of each measure by absolute difference.
+// Compare returns the two years side by side (reports/compare.sql), in both forms — all the
+// reports of each year and like for like (lfl_*: the units that reported in both years) — and,
+// with Top > 0, the largest movers of each measure by the absolute like-for-like difference (a
+// division whose units merely started or stopped reporting is not a mover).
 func (r *Reader) Compare(ctx context.Context, o CompareOptions) (all, movers *Table, err error) {
 	if o.Level == "" {
 		o.Level = "county"
@@ -245,9 +247,9 @@ func (r *Reader) Compare(ctx context.Context, o CompareOptions) (all, movers *Ta
 		return nil, nil, err
 	}
 	if o.Top > 0 {
-		movers, err = r.Query(ctx, `select * from (`+q+`) where delta is not null
-			qualify row_number() over (partition by measure order by abs(delta) desc, region_code) <= $6
-			order by measure, abs(delta) desc, region_code`, o.From, o.To, o.Level, o.Region, strings.Join(o.Measures, ","), o.Top)
+		movers, err = r.Query(ctx, `select * from (`+q+`) where lfl_delta is not null
+			qualify row_number() over (partition by measure order by abs(lfl_delta) desc, region_code) <= $6
+			order by measure, abs(lfl_delta) desc, region_code`, o.From, o.To, o.Level, o.Region, strings.Join(o.Measures, ","), o.Top)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -345,6 +347,25 @@ func (r *Reader) Checks(ctx context.Context, o ChecksOptions) (*Table, error) {
 	return r.Query(ctx, `select `+selectList[Violation]()+` from analytics.rule_violations
 		where (? = 0 or year = ?) and (? = '' or rule = ?) and starts_with(region_code, ?)
 		order by region_code, year, body, rule, seq`, o.Year, o.Year, o.Rule, o.Rule, o.Region)
+}
+
+// ProblemsOptions filter Problems.
+type ProblemsOptions struct {
+	Year   int    // 0: every year (files without a year too)
+	Kind   string // violation, incomplete, failed; "" for all
+	Region string // divisions within this code ("" also lists files without a region)
+	All    bool   // also the readings of files replaced since (latest_reading false)
+}
+
+// Problems returns analytics.problems filtered: every problem to review with its id for xxgk
+// ack and whether it was acknowledged.
+func (r *Reader) Problems(ctx context.Context, o ProblemsOptions) (*Table, error) {
+	if err := r.requireModels(ctx); err != nil {
+		return nil, err
+	}
+	return r.Query(ctx, `select `+selectList[Problem]()+` from analytics.problems
+		where (? = 0 or year = ?) and (? = '' or kind = ?) and (? = '' or starts_with(region_code, ?)) and (? or latest_reading)
+		order by kind, region_code, year, path, problem_id`, o.Year, o.Year, o.Kind, o.Kind, o.Region, o.Region, o.All)
 }
 
 // View describes one view or table of the warehouse (DuckDB's catalogue).

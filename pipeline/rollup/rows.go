@@ -77,6 +77,35 @@ type Violation struct {
 	Found      *schemas.Dec `col:"found"`
 	Counted    bool         `col:"counted"`
 	Message    string       `col:"message"`
+	// the problem's id for xxgk ack, and the acknowledgement when there is one
+	ProblemID    string  `col:"problem_id"`
+	Acknowledged bool    `col:"acknowledged"`
+	AckNote      *string `col:"ack_note"`
+	AckBy        *string `col:"ack_by"`
+}
+
+// Problem is a row of Problems (analytics.problems): a problem to review with its id for xxgk
+// ack and its acknowledgement.
+type Problem struct {
+	_            struct{}     `view:"analytics.problems"`
+	ProblemID    string       `col:"problem_id"`
+	Kind         string       `col:"kind"`
+	Code         string       `col:"code"`
+	Severity     string       `col:"severity"`
+	RegionCode   *string      `col:"region_code"`
+	RegionName   *string      `col:"region_name"`
+	Body         *string      `col:"body"`
+	Year         *int         `col:"year"`
+	Cell         *string      `col:"cell"`
+	Expected     *schemas.Dec `col:"expected"`
+	Found        *schemas.Dec `col:"found"`
+	Path         *string      `col:"path"`
+	Message      string       `col:"message"`
+	Acknowledged bool         `col:"acknowledged"`
+	AckID        *int64       `col:"ack_id"`
+	AckNote      *string      `col:"ack_note"`
+	AckBy        *string      `col:"ack_by"`
+	AckAt        *time.Time   `col:"ack_at"`
 }
 
 // Change is a row of Compare (reports/compare.sql): one division and measure in two years.
@@ -96,6 +125,21 @@ type Change struct {
 	SeriesBreak *bool    `col:"series_break"`
 	BasisFrom   *string  `col:"basis_from"`
 	BasisTo     *string  `col:"basis_to"`
+	// like for like (同口径): over the units that reported in both years, and how many did
+	LflFrom           *float64 `col:"lfl_from"`
+	LflTo             *float64 `col:"lfl_to"`
+	LflDelta          *float64 `col:"lfl_delta"`
+	LflPct            *float64 `col:"lfl_pct"`
+	LflCountyCount    *int64   `col:"lfl_county_count"`
+	NewCountyCount    *int64   `col:"new_county_count"`
+	GoneCountyCount   *int64   `col:"gone_county_count"`
+	LflBodyCount      *int64   `col:"lfl_body_count"`
+	NewBodyCount      *int64   `col:"new_body_count"`
+	GoneBodyCount     *int64   `col:"gone_body_count"`
+	LflWholeCount     *int64   `col:"lfl_whole_count"`
+	NewWholeCount     *int64   `col:"new_whole_count"`
+	GoneWholeCount    *int64   `col:"gone_whole_count"`
+	BasisChangedCount *int64   `col:"basis_changed_count"`
 }
 
 // regionRow is a division of the registry (main.regions).

@@ -16,6 +16,7 @@ import (
 	"xxgk/pipeline/store"
 
 	"xxgk/pipeline/export"
+	"xxgk/pipeline/progress"
 	"xxgk/pipeline/rollup"
 )
 
@@ -154,22 +155,30 @@ func digits(s string) string {
 // validate runs the data tests and audits of the SQL models and counts the rule violations of
 // the reports of record in scope.
 func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
-	if last := r.st.last; !r.rec.Changed && last != nil && last.IngestRunID == r.st.ingestRun && last.Version == r.rec.Version {
-		// the same warehouse and the same xxgk: the same results as the last run's
+	var fails []rollup.Failure
+	last := r.st.last
+	reuse := !r.rec.Changed && last != nil && last.IngestRunID == r.st.ingestRun && last.Version == r.rec.Version &&
+		last.ProblemCount >= 0
+	if reuse {
+		// the same warehouse and the same xxgk: the same results as the last run's (its failing
+		// tests are read back from ops.problem_sightings)
 		r.rec.TestFailures = last.TestFailures
 		r.log.Info("data tests not rerun: the warehouse is the one run "+strconv.FormatInt(last.ID, 10)+" tested",
 			"test_failures", last.TestFailures)
-		if last.TestFailures > 0 {
-			r.problem("%d data tests failed (run %d; xxgk views --test lists them)", last.TestFailures, last.ID)
-		}
 	} else {
-		fails, err := rollup.RunTests(ctx, rd)
+		var err error
+		var ran, tests int
+		fails, err = rollup.RunTestsProgress(ctx, rd, func(done, total int) {
+			ran, tests = done, total
+			r.progress(progress.StageValidate, done, total, "项", false)
+		})
+		r.progress(progress.StageValidate, ran, tests, "项", true)
 		if err != nil {
 			return fmt.Errorf("run: validate: %w", err)
 		}
 		r.rec.TestFailures = len(fails)
 		for _, f := range fails {
-			r.problem("data test %s %s: %d rows", f.Model, f.Test, f.Rows)
+			r.log.Warn("data test failed", "model", f.Model, "test", f.Test, "rows", f.Rows)
 		}
 	}
 	n, err := store.QueryValue[int64](ctx, rd.Session, `select count(*) from analytics.rule_violations where `+inScope(p, "region_code", "year"))
@@ -177,6 +186,11 @@ func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
 		return fmt.Errorf("run: validate: %w", err)
 	}
 	r.rec.Violations = int(n)
+	if err := r.problems(ctx, rd, p, fails, reuse); err != nil {
+		return err
+	}
+	r.assessed = true
+	r.logProblems()
 	return nil
 }
 
@@ -234,6 +248,8 @@ func (r *runner) outputsStale() (bool, string) {
 		return true, "the configuration changed"
 	case last.Version != r.rec.Version:
 		return true, "xxgk was upgraded (" + last.Version + ")"
+	case last.AcksSHA256 != r.rec.AcksSHA256:
+		return true, "the acknowledgements changed (xxgk ack): the outputs show them"
 	case len(last.Outputs) == 0:
 		return true, "the last run wrote no output"
 	}
@@ -273,6 +289,17 @@ func (r *runner) outputs(ctx context.Context, rd *reader, p *plan) (err error) {
 	}
 	defer func() { err = errors.Join(err, os.RemoveAll(staging)) }()
 
+	// progress: every comparison and every region-year's export
+	steps, done := 0, 0
+	for _, reg := range p.regions {
+		steps += len(p.pairs) + len(p.years[reg])
+	}
+	step := func() {
+		done++
+		r.progress(progress.StageExport, done, steps, "个", false)
+	}
+	defer func() { r.progress(progress.StageExport, done, steps, "个", true) }()
+
 	r.stage(StageCompare)
 	t := time.Now()
 	n := 0
@@ -290,6 +317,7 @@ func (r *runner) outputs(ctx context.Context, rd *reader, p *plan) (err error) {
 				return fmt.Errorf("run: compare: %w", err)
 			}
 			n++
+			step()
 		}
 	}
 	r.log.Info("stage done", "stage", StageCompare, "pairs", n, "elapsed", since(t))
@@ -311,8 +339,10 @@ func (r *runner) outputs(ctx context.Context, rd *reader, p *plan) (err error) {
 					return fmt.Errorf("run: export: %w", err)
 				}
 				r.problem("export %s %d: %v", reg, y, err)
+				step()
 				continue
 			}
+			step()
 			r.log.Info("exported", "region", reg, "name", res.Name, "year", y, "files", len(res.Files), "elapsed", since(ty))
 		}
 	}
