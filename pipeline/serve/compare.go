@@ -2,6 +2,7 @@ package serve
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -32,6 +33,45 @@ type compareRow struct {
 	SeriesBreak bool     `col:"series_break"`
 	BasisFrom   *string  `col:"basis_from"`
 	BasisTo     *string  `col:"basis_to"`
+	// like for like: the same bodies (and divisions counted whole) in both years
+	LflFrom           *float64 `col:"lfl_from"`
+	LflTo             *float64 `col:"lfl_to"`
+	LflDelta          *float64 `col:"lfl_delta"`
+	LflPct            *float64 `col:"lfl_pct"`
+	LflCountyCount    *int64   `col:"lfl_county_count"`
+	NewCountyCount    *int64   `col:"new_county_count"`
+	GoneCountyCount   *int64   `col:"gone_county_count"`
+	LflBodyCount      *int64   `col:"lfl_body_count"`
+	NewBodyCount      *int64   `col:"new_body_count"`
+	GoneBodyCount     *int64   `col:"gone_body_count"`
+	LflWholeCount     *int64   `col:"lfl_whole_count"`
+	NewWholeCount     *int64   `col:"new_whole_count"`
+	GoneWholeCount    *int64   `col:"gone_whole_count"`
+	BasisChangedCount *int64   `col:"basis_changed_count"`
+}
+
+// LflChange formats the like-for-like difference (percentage points for a rate).
+func (r compareRow) LflChange() string {
+	if r.LflDelta == nil {
+		return "—"
+	}
+	if r.Kind == "rate" {
+		d := *r.LflDelta / 100
+		return fmtPP(&d)
+	}
+	return fmtDelta(r.LflDelta)
+}
+
+// LflNote says what the like-for-like figure leaves out.
+func (r compareRow) LflNote() string {
+	n := func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	return fmt.Sprintf("两年都报送的机关 %d 个（新增 %d、不再报送 %d），按汇总报告计的区划 %d 个（新增 %d、不再 %d）",
+		n(r.LflBodyCount), n(r.NewBodyCount), n(r.GoneBodyCount), n(r.LflWholeCount), n(r.NewWholeCount), n(r.GoneWholeCount))
 }
 
 // BasisChanged reports whether the division was counted differently in the two years (its

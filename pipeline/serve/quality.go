@@ -15,7 +15,8 @@ import (
 // (analytics.rule_violations, R1–R8 with the carry-over chains across years) and every parse
 // problem of them (main.problems), filterable by rule or problem code, severity, level,
 // prefecture and year, each linking to its report and cell; and the files that could not be
-// read at all (main.failed_inputs).
+// read at all (analytics.problems, kind failed). Acknowledged ones (xxgk ack) are marked and
+// can be filtered; each shows the problem id xxgk ack takes.
 
 // qualityItem is one violation or problem.
 type qualityItem struct {
@@ -39,6 +40,10 @@ type qualityItem struct {
 	Found      *schemas.Dec `col:"found"`
 	Line       *int64       `col:"line"`
 	Message    string       `col:"message"`
+	// acknowledged (xxgk ack): reviewed, still listed
+	Acknowledged bool    `col:"acknowledged"`
+	AckNote      *string `col:"ack_note"`
+	ProblemID    *string `col:"problem_id"` // what xxgk ack takes
 }
 
 // Anchor is the cell (or row) the item concerns, for the link to the report page.
@@ -49,13 +54,15 @@ func (i qualityItem) Anchor() string {
 	return cellAnchor(*i.Table, *i.Row, *i.Col)
 }
 
-// failedInput is a file that could not be read as a report.
+// failedInput is a file that could not be read as a report (analytics.problems, kind failed).
 type failedInput struct {
-	_      struct{} `view:"main.failed_inputs"`
-	Path   string   `col:"path"`
-	Reason string   `col:"reason"`
-	Detail *string  `col:"detail"`
-	Size   *int64   `col:"size_bytes"`
+	_            struct{} `view:"analytics.problems"`
+	Path         *string  `col:"path"`
+	Code         string   `col:"code"`
+	Message      string   `col:"message"`
+	Acknowledged bool     `col:"acknowledged"`
+	AckNote      *string  `col:"ack_note"`
+	ProblemID    string   `col:"problem_id"`
 }
 
 type facet struct {
@@ -68,6 +75,7 @@ type facet struct {
 type qualityBody struct {
 	Kind                                string // violations, problems, failed
 	Rule, Severity, Level, Prefecture   string
+	Ack                                 string // "", open, acked
 	Year                                int
 	Years                               []int
 	Rules, Severities, Levels, Prefs    []facet
@@ -85,17 +93,27 @@ const qualityPageSize = 200
 // all).
 var qualitySQL = map[string]string{
 	"violations": `select v.report_id, v.level, v.region_code, v.region_name, p.name as prefecture_name, v.prefecture_code, v.body, v.year, v.source, v.seq, v.rule, v.severity, v.table_name, v.row_key, v.col_key,
-			v.expected, v.found, null::integer as line, v.message
+			v.expected, v.found, null::integer as line, v.message, v.acknowledged, v.ack_note, v.problem_id
 		from analytics.rule_violations as v
 		left join main.regions as p on p.code = v.prefecture_code
 		where ($1 = '' or v.rule = $1) and ($2 = '' or v.severity = $2) and ($3 = '' or v.level = $3)
-			and ($4 = '' or v.prefecture_code = $4) and ($5 = 0 or v.year = $5)`,
+			and ($4 = '' or v.prefecture_code = $4) and ($5 = 0 or v.year = $5)
+			and ($6 = '' or v.acknowledged = ($6 = 'acked'))`,
 	"problems": `select r.report_id, r.level, r.region_code, r.region_name, r.prefecture_name, r.prefecture_code, r.body, r.year, 'report' as source, p.seq, p.code as rule, p.severity, p.table_name, p.row_key, p.col_key,
-			null::decimal(18,4) as expected, null::decimal(18,4) as found, p.line, p.message
+			null::decimal(18,4) as expected, null::decimal(18,4) as found, p.line, p.message,
+			coalesce(a.acknowledged, false) as acknowledged, a.ack_note, a.problem_id
 		from main.problems as p
 		join marts.reports_of_record as r on r.report_id = p.report_id
+		-- a file read incompletely is acknowledged as a whole (analytics.problems, kind incomplete)
+		left join (
+			select report_id, bool_or(acknowledged) as acknowledged, any_value(ack_note) as ack_note, any_value(problem_id) as problem_id
+			from analytics.problems
+			where kind = 'incomplete' and report_id is not null
+			group by report_id
+		) as a on a.report_id = p.report_id
 		where ($1 = '' or p.code = $1) and ($2 = '' or p.severity = $2) and ($3 = '' or r.level = $3)
-			and ($4 = '' or r.prefecture_code = $4) and ($5 = 0 or r.year = $5)`,
+			and ($4 = '' or r.prefecture_code = $4) and ($5 = 0 or r.year = $5)
+			and ($6 = '' or coalesce(a.acknowledged, false) = ($6 = 'acked'))`,
 }
 
 func (s *Server) quality(q *req) error {
@@ -129,6 +147,9 @@ func (s *Server) quality(q *req) error {
 			return err
 		}
 	}
+	if b.Ack, err = oneOf(q, "ack", "", "open", "acked"); err != nil {
+		return err
+	}
 	if b.Page, err = intParam(q, "page", 1); err != nil {
 		return err
 	}
@@ -146,7 +167,9 @@ func (s *Server) quality(q *req) error {
 	}
 	b.ViolationCount, b.ProblemCount, b.Fails = qc.counts.V, qc.counts.P, qc.counts.F
 	if b.Kind == "failed" {
-		if b.Failed, err = scan[failedInput](ctx, ss, `select path, reason, detail, size_bytes from main.failed_inputs order by path limit 1000`); err != nil {
+		if b.Failed, err = scan[failedInput](ctx, ss, `select path, code, message, acknowledged, ack_note, problem_id
+			from analytics.problems where kind = 'failed' and ($1 = '' or acknowledged = ($1 = 'acked'))
+			order by path limit 1000`, b.Ack); err != nil {
 			return err
 		}
 		s.render(q, "quality", "数据质量", "quality", b)
@@ -164,7 +187,8 @@ func (s *Server) quality(q *req) error {
 		for i := range all {
 			it := &all[i]
 			if (b.Rule == "" || it.Rule == b.Rule) && (b.Severity == "" || it.Severity == b.Severity) && (b.Level == "" || it.Level == b.Level) &&
-				(b.Prefecture == "" || it.PrefCode != nil && *it.PrefCode == b.Prefecture) && (b.Year == 0 || it.Year == int64(b.Year)) {
+				(b.Prefecture == "" || it.PrefCode != nil && *it.PrefCode == b.Prefecture) && (b.Year == 0 || it.Year == int64(b.Year)) &&
+				(b.Ack == "" || it.Acknowledged == (b.Ack == "acked")) {
 				match = append(match, int32(i))
 			}
 		}
@@ -173,7 +197,7 @@ func (s *Server) quality(q *req) error {
 			b.Items = append(b.Items, all[i])
 		}
 	} else {
-		rows, err := s.qualityItems(q.ctx(), q, b.Kind, []any{b.Rule, b.Severity, b.Level, b.Prefecture, b.Year, limit, offset})
+		rows, err := s.qualityItems(q.ctx(), q, b.Kind, []any{b.Rule, b.Severity, b.Level, b.Prefecture, b.Year, b.Ack, limit, offset})
 		if err != nil {
 			return err
 		}
@@ -193,7 +217,7 @@ func qualityCSV(q *req, b *qualityBody) error {
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
 	_ = w.Write([]string{"report_id", "level", "region_code", "region_name", "body", "year", "source", "rule", "severity",
-		"table_name", "row_key", "col_key", "expected", "found", "line", "message"})
+		"table_name", "row_key", "col_key", "expected", "found", "line", "message", "acknowledged", "ack_note", "problem_id"})
 	str := func(p *string) string {
 		if p == nil {
 			return ""
@@ -209,7 +233,7 @@ func qualityCSV(q *req, b *qualityBody) error {
 	for _, it := range b.Items {
 		_ = w.Write([]string{strconv.FormatInt(it.ReportID, 10), it.Level, it.RegionCode, str(it.RegionName), it.Body,
 			strconv.FormatInt(it.Year, 10), it.Source, it.Rule, it.Severity, str(it.Table), str(it.Row), str(it.Col),
-			dec(it.Expected), dec(it.Found), ptrText(it.Line), it.Message})
+			dec(it.Expected), dec(it.Found), ptrText(it.Line), it.Message, strconv.FormatBool(it.Acknowledged), str(it.AckNote), str(it.ProblemID)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
@@ -250,10 +274,13 @@ func (s *Server) qualityItems(ctx context.Context, q *req, kind string, args []a
 		Found      *schemas.Dec `col:"found"`
 		Line       *int64       `col:"line"`
 		Message    string       `col:"message"`
+		Ack        bool         `col:"acknowledged"`
+		AckNote    *string      `col:"ack_note"`
+		ProblemID  *string      `col:"problem_id"`
 		Total      int64        `col:"total"`
 	}
 	rows, err := scan[row](ctx, q.session(), `select *, count(*) over () as total from (`+qualitySQL[kind]+`)
-		order by year desc, region_code, body, rule, source, report_id, seq limit $6 offset $7`, args...)
+		order by year desc, region_code, body, rule, source, report_id, seq limit $7 offset $8`, args...)
 	if err != nil {
 		return qualityRows{}, err
 	}
@@ -262,15 +289,16 @@ func (s *Server) qualityItems(ctx context.Context, q *req, kind string, args []a
 		out.total = r.Total
 		out.items = append(out.items, qualityItem{ReportID: r.ReportID, Level: r.Level, RegionCode: r.RegionCode, RegionName: r.RegionName,
 			PrefName: r.PrefName, PrefCode: r.PrefCode, Body: r.Body, Year: r.Year, Source: r.Source, Seq: r.Seq, Rule: r.Rule, Severity: r.Severity,
-			Table: r.Table, Row: r.Row, Col: r.Col, Expected: r.Expected, Found: r.Found, Line: r.Line, Message: r.Message})
+			Table: r.Table, Row: r.Row, Col: r.Col, Expected: r.Expected, Found: r.Found, Line: r.Line, Message: r.Message,
+			Acknowledged: r.Ack, AckNote: r.AckNote, ProblemID: r.ProblemID})
 	}
-	if len(rows) == 0 && args[6].(int) > 0 {
+	if len(rows) == 0 && args[7].(int) > 0 {
 		// past the last page: count without it
 		type n struct {
 			_ struct{} `query:"serve/quality-count"`
 			N int64    `col:"n"`
 		}
-		c, _, err := scanOne[n](ctx, q.session(), `select count(*) as n from (`+qualitySQL[kind]+`)`, args[:5]...)
+		c, _, err := scanOne[n](ctx, q.session(), `select count(*) as n from (`+qualitySQL[kind]+`)`, args[:6]...)
 		if err != nil {
 			return out, err
 		}
@@ -315,7 +343,7 @@ func (s *Server) qualityFacets(q *req) (*qualityCache, error) {
 		}
 		n, _, err := scanOne[counts](ctx, ss, `select (select count(*) from analytics.rule_violations) as v,
 			(select count(*) from main.problems where report_id in (select report_id from marts.reports_of_record)) as p,
-			(select count(*) from main.failed_inputs) as f`)
+			(select count(*) from analytics.problems where kind = 'failed') as f`)
 		if err != nil {
 			return nil, err
 		}
@@ -328,7 +356,7 @@ func (s *Server) qualityFacets(q *req) (*qualityCache, error) {
 			if total > qualityMemoryItems {
 				continue
 			}
-			rows, err := s.qualityItems(ctx, q, kind, []any{"", "", "", "", 0, total + 1, 0})
+			rows, err := s.qualityItems(ctx, q, kind, []any{"", "", "", "", 0, "", total + 1, 0})
 			if err != nil {
 				return nil, err
 			}
@@ -361,7 +389,7 @@ func (s *Server) qualityFacets(q *req) (*qualityCache, error) {
 				count(*) as n
 				from (`+base+`)
 				group by grouping sets ((rule), (severity), (level), (prefecture_code))
-				order by dim, value`, "", "", "", "", 0)
+				order by dim, value`, "", "", "", "", 0, "")
 			if err != nil {
 				return nil, err
 			}

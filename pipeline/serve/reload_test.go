@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"xxgk/pipeline/rollup"
+	"xxgk/pipeline/run"
 	"xxgk/pipeline/store"
 )
 
@@ -267,5 +268,36 @@ func TestConcurrentPublish(t *testing.T) {
 	}
 	if perVersion[3] == 0 {
 		t.Error("no page of the last version")
+	}
+}
+
+// Acknowledged problems (xxgk ack) stay listed on the quality page, marked, and can be
+// filtered apart from the open ones.
+func TestAcknowledged(t *testing.T) {
+	path := copyWarehouse(t)
+	acks, err := run.Acknowledge(context.Background(), run.AckOptions{Warehouse: path, Filter: run.ProblemFilter{Kind: "violation", Code: "R1"},
+		Note: "核对原件：印刷错误", By: "测试", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acks) == 0 {
+		t.Fatal("no R1 violation to acknowledge")
+	}
+	_, hs := testServer(t, Options{DB: path})
+	total := func(q string) int {
+		p := parsePage(t, mustGet(t, hs, q))
+		n, err := strconv.Atoi(strings.TrimSpace(text(p.byID("quality-total"))))
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	r1, acked, open := total("/quality?rule=R1"), total("/quality?ack=acked"), total("/quality?rule=R1&ack=open")
+	if r1 != len(acks) || acked != len(acks) || open != 0 {
+		t.Errorf("R1 %d, acknowledged %d, R1 open %d; %d acknowledged", r1, acked, open, len(acks))
+	}
+	body := mustGet(t, hs, "/quality?rule=R1")
+	if strings.Count(body, `class="ack"`) != len(acks) || !strings.Contains(body, "核对原件：印刷错误") {
+		t.Errorf("the acknowledged violations are not marked with their note")
 	}
 }
