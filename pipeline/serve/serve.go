@@ -26,6 +26,17 @@
 //   - Offline: templates, CSS, JavaScript (a few hundred lines, no framework) and the charts
 //     (the server-rendered SVG of pipeline/export) are embedded in the binary; nothing is
 //     fetched from elsewhere.
+//   - Fast on a national warehouse (a million reports): what does not change within a version
+//     and costs more than a page may take — the years and divisions, the coverage grid with its
+//     late reports, the quality lists (up to 500,000 items of each kind, else paged by SQL), each
+//     region's overview, the search index — is read once per version (cache.go), in the
+//     background when the version is opened (Options.NoWarmUp turns that off); pages read the
+//     materialised marts (region_years, reports_of_record, report_measures, report_levels) where
+//     the analytics views would rank every report at each query. Figures in bench_test.go.
+//
+// Pages: /overview, /divisions (and /body), /report/{id} (with /report/{id}/source and
+// /report/{id}/versions, fragments its page loads), /coverage, /quality, /compare, /search,
+// /sql (with /sql/download), /api/sql, /api/version; static files under /static/.
 package serve
 
 import (
