@@ -271,7 +271,8 @@ func BenchmarkPages(b *testing.B) {
 	province := county[:2]
 	prefecture := county[:4]
 	body := pick(`select body from main.reports where report_id = ` + report)
-	for _, cold := range []string{"/search?q=jg", "/quality", "/coverage?region=" + province, "/overview?region=" + province + "&year=2024"} {
+	for _, cold := range []string{"/search?q=jg", "/quality", "/coverage?region=" + province, "/overview?region=" + province + "&year=2024",
+		"/compare?region=" + province + "&from=2023&to=2024&level=county"} {
 		start := time.Now()
 		get(cold)
 		b.Logf("first %s (builds the per-version cache): %s", cold, time.Since(start).Round(time.Millisecond))

@@ -25,6 +25,9 @@ type versionCache struct {
 
 	overviewMu sync.Mutex
 	overviews  map[string]*lazy[*overviewBody] // by region and year
+
+	compareMu sync.Mutex
+	compares  map[string]*lazy[[]compareRow] // by years, level, region and measure
 }
 
 // basicData is what every page needs: the years and the divisions.

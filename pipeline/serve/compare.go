@@ -1,11 +1,13 @@
 package serve
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"xxgk/pipeline/export"
 	"xxgk/pipeline/rollup"
@@ -180,15 +182,8 @@ func (s *Server) compare(q *req) error {
 	if b.Measure, err = oneOf(q, "measure", "requests_count", b.Measures...); err != nil {
 		return err
 	}
-	all, _, err := reader.Compare(q.ctx(), rollup.CompareOptions{From: b.From, To: b.To, Level: b.Level, Region: b.Region.Code,
-		Measures: []string{b.Measure}})
-	if errors.Is(err, rollup.ErrNotFound) {
-		return notFound("%s", err.Error())
-	}
-	if err != nil {
-		return err
-	}
-	if b.Rows, err = store.ScanAll[compareRow](all); err != nil {
+	if b.Rows, err = q.compareRows(reader, rollup.CompareOptions{From: b.From, To: b.To, Level: b.Level, Region: b.Region.Code,
+		Measures: []string{b.Measure}}); err != nil {
 		return err
 	}
 	b.MeasureLabel = export.Label("analytics.region_years", b.Measure)
@@ -212,3 +207,33 @@ func (s *Server) compare(q *req) error {
 	s.render(q, "compare", "比较", "compare", b)
 	return nil
 }
+
+// compareRows runs reports/compare once per version and choice of years, level, region and
+// measure (its like-for-like part reads analytics.like_for_like, which compares every unit of
+// the two years at each query: about a second on a million reports), and keeps the result.
+func (q *req) compareRows(reader *rollup.Reader, o rollup.CompareOptions) ([]compareRow, error) {
+	c := &q.l.g.cache
+	key := fmt.Sprintf("%d|%d|%s|%s|%s", o.From, o.To, o.Level, o.Region, strings.Join(o.Measures, ","))
+	c.compareMu.Lock()
+	if c.compares == nil || len(c.compares) >= maxCompares {
+		c.compares = map[string]*lazy[[]compareRow]{}
+	}
+	l := c.compares[key]
+	if l == nil {
+		l = &lazy[[]compareRow]{}
+		c.compares[key] = l
+	}
+	c.compareMu.Unlock()
+	return l.get(q.ctx(), func(ctx context.Context) ([]compareRow, error) {
+		all, _, err := reader.Compare(ctx, o)
+		if errors.Is(err, rollup.ErrNotFound) {
+			return nil, notFound("%s", err.Error())
+		}
+		if err != nil {
+			return nil, err
+		}
+		return store.ScanAll[compareRow](all)
+	})
+}
+
+const maxCompares = 64

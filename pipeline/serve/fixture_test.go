@@ -173,9 +173,8 @@ func buildFixture() (*fixture, error) {
 // testServer returns a workbench on the fixture's warehouse behind an httptest server.
 func testServer(t testing.TB, o Options) (*Server, *httptest.Server) {
 	t.Helper()
-	f := getFixture(t)
 	if o.DB == "" {
-		o.DB = f.db
+		o.DB = getFixture(t).db
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
