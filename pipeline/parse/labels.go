@@ -96,6 +96,13 @@ type t2item struct {
 	label    *schemas.Label
 	measures []*schemas.Label
 	name     string
+	format   schemas.Format
+}
+
+// t2measure is a table 2 measure with the words its header cell is known by.
+type t2measure struct {
+	key   string
+	words []string
 }
 
 type catalogue struct {
@@ -103,6 +110,8 @@ type catalogue struct {
 	t3          []t3target // rows and groups in printed order
 	t3cols      []string
 	t2          map[schemas.Format][]t2item
+	t2all       []t2item // the items of both formats, in printed order (gb2019's, with gb2021's labels matched too)
+	t2measures  []t2measure
 	t2header    []string
 	t4groups    []string
 	t4outcomes  []string
@@ -176,7 +185,7 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	for _, f := range []schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021} {
 		items := c.Table2Items(f)
 		for i := range items {
-			it := t2item{key: items[i].Key, label: &items[i], name: items[i].Label}
+			it := t2item{key: items[i].Key, label: &items[i], name: items[i].Label, format: f}
 			for _, m := range items[i].Measures {
 				it.measures = append(it.measures, c.Measure(m))
 			}
@@ -190,11 +199,61 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	}
 	for _, m := range c.Table2.Measures {
 		k.t2header = append(k.t2header, m.Match...)
+		k.t2measures = append(k.t2measures, t2measure{key: m.Key, words: m.Match})
 	}
+	// the union of both formats' items in printed order: gb2019 has every item key (gb2021
+	// drops other_services and procurement), and both formats' labels share their match words
+	k.t2all = k.t2[schemas.FormatGB2019]
 	k.t2header = append(k.t2header, "第二十条", "信息内容", "单位")
 	k.t4groups = c.Table4GroupKeys()
 	k.t4outcomes = c.Table4OutcomeKeys()
 	return k
+}
+
+// t2byKey returns the table 2 item of format f with the key, or nil.
+func (k *catalogue) t2byKey(f schemas.Format, key string) *t2item {
+	items := k.t2[f]
+	for i := range items {
+		if items[i].key == key {
+			return &items[i]
+		}
+	}
+	return nil
+}
+
+// measuresIn lists the table 2 measures whose header words occur in the normalised text n, in
+// the order they occur ("信息内容本年制发件数本年废止件数现行有效件数" names three).
+func (k *catalogue) measuresIn(n string) []string {
+	// every measure word has one of these characters: a cheap test first
+	if len(n) < 6 || !strings.Contains(n, "数") && !strings.Contains(n, "额") && !strings.Contains(n, "减") && !strings.Contains(n, "效") {
+		return nil
+	}
+	var at [8]int
+	var keys [8]string
+	cnt := 0
+	for _, m := range k.t2measures {
+		best := -1
+		for _, w := range m.words {
+			if i := strings.Index(n, w); i >= 0 && (best < 0 || i < best) {
+				best = i
+			}
+		}
+		if best < 0 || cnt == len(at) {
+			continue
+		}
+		// insert in order of position
+		j := cnt
+		for j > 0 && at[j-1] > best {
+			at[j], keys[j] = at[j-1], keys[j-1]
+			j--
+		}
+		at[j], keys[j] = best, m.key
+		cnt++
+	}
+	if cnt == 0 {
+		return nil
+	}
+	return append([]string(nil), keys[:cnt]...)
 }
 
 func containsAny(n string, words []string) bool {

@@ -337,11 +337,10 @@ func (p *parser) isPre2019(toks2, toks4 []tok, sh4 Shape, ok4 bool) bool {
 // walkTable2Probe reports whether any table 2 item label of format f appears as a label.
 func (p *parser) walkTable2Probe(toks []tok, f schemas.Format) (bool, int) {
 	for i := range toks {
-		t := &toks[i]
-		if t.empty || !labelLike(t.text) || valueLike(t) {
+		n, _, ok := labelOf(&toks[i])
+		if !ok {
 			continue
 		}
-		n := t.normOf()
 		for _, it := range p.c.t2[f] {
 			if it.label.Matches(n) && len(n) < len(it.label.Label)+30 {
 				return true, i
