@@ -83,12 +83,12 @@ func TestSplitRunExamples(t *testing.T) {
 		k, group int
 		want     string // splits joined by ";", or an outcome
 	}{
-		{"312010034", 7, 7, "31|2|0|1|0|0|34"},  // the row
-		{"0000000", 7, 7, "0|0|0|0|0|0|0"},      // zeros are cells of their own
-		{"1100002", 7, 7, "1|1|0|0|0|0|2"},      // one digit a cell
-		{"1100003", 7, 7, "none"},               // the row breaks R2: no split is chosen
+		{"312010034", 7, 7, "31|2|0|1|0|0|34"},                 // the row
+		{"0000000", 7, 7, "0|0|0|0|0|0|0"},                     // zeros are cells of their own
+		{"1100002", 7, 7, "1|1|0|0|0|0|2"},                     // one digit a cell
+		{"1100003", 7, 7, "none"},                              // the row breaks R2: no split is chosen
 		{"110000011", 7, 7, "11|0|0|0|0|0|11;1|10|0|0|0|0|11"}, // R2 leaves two
-		{"1010000011", 7, 7, "none"},                            // 01 is no cell: 8 cells needed
+		{"1010000011", 7, 7, "none"},                           // 01 is no cell: 8 cells needed
 		{"101000011", 7, 7, "10|1|0|0|0|0|11;1|0|10|0|0|0|11"},
 		{"005", 3, 0, "0|0|5"},
 		{"1005", 3, 0, "10|0|5"},

@@ -101,7 +101,7 @@ func (p *parser) detectShape(sp span) Shape {
 		return ShapeLayout
 	}
 	var cells, rows, md, single int
-	terminated := 0 // rows lines ending in a pipe: "a |  | b |"
+	terminated := 0           // rows lines ending in a pipe: "a |  | b |"
 	open, openLen := false, 0 // inside a markdown row whose cell breaks across lines
 	for i := sp.from; i < sp.to; i++ {
 		t := trimSpace(p.line(i))
