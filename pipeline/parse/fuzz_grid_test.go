@@ -149,10 +149,10 @@ func bruteAssign(cells []spanCell, h *hdr) map[string][]int {
 // FuzzPlaceSpans: placeSpans never panics, and it assigns a row exactly when the brute force
 // finds assignments that all give each filled cell the same column.
 func FuzzPlaceSpans(f *testing.F) {
-	f.Add([]byte{2, 1, 1}, []byte{1, 1, 1, 2, 1}, []byte{1, 1, 1})       // 行政许可 | 0@2 | 0 | 0
-	f.Add([]byte{1, 3}, []byte{2, 2}, []byte{0, 1})                      // blank, then 251000元@3
-	f.Add([]byte{4}, []byte{4}, []byte{1})                               // one value over four columns
-	f.Add([]byte{1, 1, 1, 1}, []byte{1, 2, 1}, []byte{1, 1, 1, 0})       // a trailing empty cell
+	f.Add([]byte{2, 1, 1}, []byte{1, 1, 1, 2, 1}, []byte{1, 1, 1}) // 行政许可 | 0@2 | 0 | 0
+	f.Add([]byte{1, 3}, []byte{2, 2}, []byte{0, 1})                // blank, then 251000元@3
+	f.Add([]byte{4}, []byte{4}, []byte{1})                         // one value over four columns
+	f.Add([]byte{1, 1, 1, 1}, []byte{1, 2, 1}, []byte{1, 1, 1, 0}) // a trailing empty cell
 	f.Fuzz(func(t *testing.T, cellSpans, headSpans, fill []byte) {
 		if len(cellSpans) > 8 || len(headSpans) > 6 {
 			return
