@@ -16,8 +16,11 @@ import (
 
 // TestRoundTrip is the end-to-end accuracy test: every generated report, rendered in its shape
 // and encoding, is decoded, parsed and validated, and must give back exactly its gold: year,
-// format, scope, body, region, every number and cell state of tables 2–4 and the fee, and
-// exactly the rule violations that were injected (rule, table, row, column). Plain `go test`
+// format, scope, body, region, every number and cell state of tables 2–4 and the fee, exactly
+// the rule violations that were injected or that the gold's unreadable cells cause (rule,
+// table, row, column), and exactly the gold's error problems (code, table, row): a row of
+// cells run together that the rules do not force must be flagged, one they force must be
+// split. Every shape (gen.Shapes) and printing variant must occur. Plain `go test`
 // reads about two thousand reports; XXGK_LONG=1 reads a whole province (about 15,000).
 //
 // The test fails when the share of reports equal to their gold falls below minRoundTrip (now
@@ -43,7 +46,7 @@ func TestRoundTrip(t *testing.T) {
 	byShape := map[string][2]int{} // shape → ok, failed
 	byTrait := map[string]int{}    // printing variant → failed reports with it
 	traitN := map[string][2]int{}  // printing variant → reports equal to their gold, reports
-	n := 0
+	n, splitCells, flaggedCells := 0, 0, 0
 	err := gen.Docs(cfg, func(d *gen.Doc) error {
 		n++
 		b := gen.Render(d.Gold, d.Prose, d.Shape, d.Opts)
@@ -92,6 +95,25 @@ func TestRoundTrip(t *testing.T) {
 		if w, gg := checkSet(g.Checks), checkSet(r.Checks); w != gg {
 			note("checks", fmt.Sprintf("want [%s], got [%s]", w, gg))
 		}
+		// what could not be read is flagged exactly where the gold says (cells run together
+		// that the rules do not split, an injected missing row), and nowhere else
+		if w, gg := problemSet(g.Problems), problemSet(r.Problems); w != gg {
+			note("problems", fmt.Sprintf("want [%s], got [%s]", w, gg))
+		}
+		for _, cells := range []schemas.Grid{g.Table2, g.Table3, g.Table4} {
+			for _, row := range cells {
+				for _, c := range row {
+					switch c.State {
+					case schemas.StateSplit:
+						splitCells++
+					case schemas.StateMissing:
+						if c.Text != "" {
+							flaggedCells++
+						}
+					}
+				}
+			}
+		}
 		for _, tr := range d.Traits {
 			c := traitN[tr]
 			if len(why) == 0 {
@@ -123,10 +145,21 @@ func TestRoundTrip(t *testing.T) {
 	sort.Strings(traits)
 	t.Logf("equal by variant: %s", strings.Join(traits, ", "))
 	for _, tr := range []string{"blank-totals", "blank-zeros", "subtotals", "untitled", "units", "dash-t3", "dash-t4",
-		"signed", "double-spaced", "split-lines", "mixed-brackets", "enum-comma", "row-comma", "split-title"} {
+		"signed", "double-spaced", "split-lines", "mixed-brackets", "enum-comma", "row-comma", "split-title", "mixed-t2"} {
 		if traitN[tr][1] == 0 {
 			t.Errorf("no report with the printing variant %s: the round trip does not prove it", tr)
 		}
+	}
+	for _, sh := range gen.Shapes {
+		k := sh.String()
+		if byShape[k][0]+byShape[k][1] == 0 {
+			t.Errorf("no report in shape %s: the round trip does not prove it", k)
+		}
+	}
+	// cells run together: the gold must hold both kinds, split by rule and flagged
+	t.Logf("cells run together: %d split by rule, %d flagged as not forced", splitCells, flaggedCells)
+	if splitCells == 0 || flaggedCells == 0 {
+		t.Errorf("the run-together reports must hold forced splits and flagged rows (%d split, %d flagged)", splitCells, flaggedCells)
 	}
 	if len(fails) == 0 {
 		t.Logf("%d reports, all equal to their gold", n)
@@ -173,6 +206,19 @@ func shapeKey(d *gen.Doc) string {
 		k += "/trad"
 	}
 	return k
+}
+
+// problemSet lists the error problems by code, table and row (warnings, such as a scope read
+// from the manifest, are not part of the gold).
+func problemSet(ps []schemas.Problem) string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		if p.Severity == schemas.SeverityError || p.Severity == "" {
+			out = append(out, p.Code+" "+p.Table+" "+p.Row)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "; ")
 }
 
 func checkSet(cs []schemas.Check) string {
