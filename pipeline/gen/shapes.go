@@ -42,10 +42,11 @@ func moreShapes(rng *rand.Rand, d *Doc, vr variant, traits []string) []string {
 	text := d.Shape >= ShapeCells && d.Shape <= ShapeMarkdown
 	d.Opts.SpanSeed = rng.Uint64()
 	x := rng.Float64()
+	fits := text && runTogetherFits(d.Gold, vr, traits)
 	switch {
 	case text && x < sharePadded:
 		d.Shape = ShapePadded
-	case text && x < sharePadded+shareRunTogether && runTogetherFits(d.Gold, vr, traits):
+	case fits && x < sharePadded+shareRunTogether:
 		d.Shape = ShapeRunTogether
 	case d.Shape == ShapeHTML && x < shareOfficial:
 		d.Shape = ShapeHTMLOfficial
@@ -55,7 +56,8 @@ func moreShapes(rng *rand.Rand, d *Doc, vr variant, traits []string) []string {
 		out = append(out, "mixed-t2")
 	}
 	if d.Shape == ShapeRunTogether {
-		if rng.IntN(3) == 0 && ambiguate(rng, d.Gold) {
+		if rng.IntN(2) == 0 {
+			ambiguate(rng, d)
 			out = append(out, "run-ambiguous")
 		}
 		runTogetherGold(d.Gold)
@@ -65,75 +67,74 @@ func moreShapes(rng *rand.Rand, d *Doc, vr variant, traits []string) []string {
 
 // ambiguate gives a report to be printed run together rows whose splits the rules cannot
 // decide, as real tables sometimes have: two result rows of table 3 whose cells in a pair of
-// neighbouring columns read 1 | 1z and 11 | w (run together "11z…" and "11w…": each also splits
-// as 11 | z and 1 | 1w, and those two other splits together give the same column sums), the
-// columns' sums kept by taking the difference from the other result rows; and table 4's review
-// group 1 | 0 | 0 | 10 | 11 (also 10 | 0 | 1 | 0 | 11). The tables stay consistent. It reports
-// whether table 3 could be changed (enough requests in the two columns, no printed subtotals).
-func ambiguate(rng *rand.Rand, r *schemas.Report) bool {
+// neighbouring columns read 1 | 10 and 11 | 0 (run together "110…" both: each also splits as
+// 11 | 0 and 1 | 10, and those two other splits together give the same column sums); and
+// table 4's review group 1 | 0 | 0 | 10 | 11 (also 10 | 0 | 1 | 0 | 11). The tables stay
+// consistent: the other result rows give up what the two rows gain, as far as they hold it,
+// and the rest is added to 本年新收 (and to the request count the prose states).
+func ambiguate(rng *rand.Rand, d *Doc) {
+	r := d.Gold
 	ko := catKeys()
-	for i, v := range []int64{1, 0, 0, 10, 11} {
-		r.Table4.Set(ko.t4groups[0], ko.t4cols[i], schemas.Cell{State: schemas.StateNumber, Value: schemas.DecInt(v)})
-	}
-	for _, st := range ko.subOrder {
-		if _, ok := r.Table3[st]; ok {
-			return false
+	results := ko.outcomes[:ko.nResults]
+	if ko.subtotals != nil {
+		for _, st := range ko.subOrder {
+			delete(r.Table3, st) // subtotals are not printed here: the rows change
 		}
 	}
-	results := ko.outcomes[:ko.nResults]
 	get := func(row, col string) int64 { v, _ := r.Table3.Get(row, col); return v.Value.Int() }
 	set := func(row, col string, v int64) {
 		r.Table3.Set(row, col, schemas.Cell{State: schemas.StateNumber, Value: schemas.DecInt(v)})
 	}
 	c := rng.IntN(len(ko.applicant) - 1)
 	cols := [2]string{ko.applicant[c], ko.applicant[c+1]}
-	a, b := results[rng.IntN(len(results))], results[rng.IntN(len(results))]
-	if a == b {
-		return false
-	}
-	z, w := int64(rng.IntN(3)), int64(rng.IntN(3))
-	want := map[string][2]int64{a: {1, 10 + z}, b: {11, w}}
-	// what the other rows must give up (or take), column by column
+	ia := rng.IntN(len(results))
+	ib := (ia + 1 + rng.IntN(len(results)-1)) % len(results)
+	a, b := results[ia], results[ib]
+	want := map[string][2]int64{a: {1, 10}, b: {11, 0}}
+	oldReq := get(schemas.RowNewReceived, schemas.ColTotal)
 	for k, col := range cols {
-		d := want[a][k] + want[b][k] - get(a, col) - get(b, col)
-		var avail int64
-		for _, row := range results {
-			if row != a && row != b {
-				avail += get(row, col)
-			}
-		}
-		if d > avail {
-			return false
-		}
-	}
-	for k, col := range cols {
-		d := want[a][k] + want[b][k] - get(a, col) - get(b, col)
+		diff := want[a][k] + want[b][k] - get(a, col) - get(b, col) // what the two rows gain
 		set(a, col, want[a][k])
 		set(b, col, want[b][k])
 		for _, row := range results {
-			if row == a || row == b {
+			if row == a || row == b || diff == 0 {
 				continue
 			}
 			v := get(row, col)
-			switch {
-			case d > 0:
-				t := min(v, d)
-				set(row, col, v-t)
-				d -= t
-			case d < 0:
-				set(row, col, v-d) // the first other row takes what a and b gave up
-				d = 0
-			}
+			t := min(v, diff) // diff < 0: the row takes it all
+			set(row, col, v-t)
+			diff -= t
 		}
+		// what the others could not give: more requests handled, and so received
+		set(schemas.RowTotalHandled, col, get(schemas.RowTotalHandled, col)+diff)
+		set(schemas.RowNewReceived, col, get(schemas.RowNewReceived, col)+diff)
 	}
-	for _, row := range results {
+	for _, row := range append([]string{schemas.RowTotalHandled, schemas.RowNewReceived}, results...) {
 		var t int64
 		for _, col := range ko.applicant {
 			t += get(row, col)
 		}
 		set(row, schemas.ColTotal, t)
 	}
-	return true
+	if req := get(schemas.RowNewReceived, schemas.ColTotal); req != oldReq {
+		for i := range r.Statements {
+			if r.Statements[i].Measure == schemas.StatedRequests {
+				r.Statements[i].Value = schemas.DecInt(req)
+			}
+		}
+		from, to := "申请"+strconv.FormatInt(oldReq, 10)+"件", "申请"+strconv.FormatInt(req, 10)+"件"
+		for i := range d.Prose.Sections {
+			for j, p := range d.Prose.Sections[i] {
+				d.Prose.Sections[i][j] = strings.ReplaceAll(p, from, to)
+			}
+		}
+		for j, p := range d.Prose.Intro {
+			d.Prose.Intro[j] = strings.ReplaceAll(p, from, to)
+		}
+	}
+	for i, v := range []int64{1, 0, 0, 10, 11} {
+		r.Table4.Set(ko.t4groups[0], ko.t4cols[i], schemas.Cell{State: schemas.StateNumber, Value: schemas.DecInt(v)})
+	}
 }
 
 // runTogetherFits says whether a report can be printed with its cells run together: every
