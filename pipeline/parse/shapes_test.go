@@ -267,6 +267,20 @@ func TestMixedBlocks(t *testing.T) {
 	if errs := errorsOf(r); len(errs) > 0 {
 		t.Errorf("problems %+v", errs)
 	}
+	// a 2019 header that is not read whole: the rows are not read under the 2021 measures
+	// (that would be silently wrong) but flagged
+	partial := strings.Replace(string(b), old, "信息内容 | 本年新制作数量 | 本年新公开数量 | 总数\n规章 | 0 | 0 | 3\n规范性文件 | 2 | 2 | 15\n", 1)
+	r = parseText("mixed-partial.txt", partial, Options{})
+	for _, item := range []string{"rules", "normative_documents"} {
+		for m, c := range r.Table2[item] {
+			if c.State != schemas.StateMissing {
+				t.Errorf("%s.%s = %+v under a header it does not have", item, m, c)
+			}
+		}
+		if !hasProblem(r, schemas.ProblemRowMissing, schemas.Table2, item) {
+			t.Errorf("%s not flagged: %v", item, problemCodes(r))
+		}
+	}
 	// the reverse: a gb2019 report with the 2021 (五) block
 	b, err = os.ReadFile("testdata/shapes/gb2019_rows.txt")
 	if err != nil {

@@ -855,16 +855,47 @@ func (w *walk) t2header(i int) (*t2head, int) {
 // t2item returns the item of table 2 a row label names under the block header h in a report
 // of format f: the item of f or of the other format whose measures are exactly the header's
 // (a block printed in the other template), else the item of f. fromHead says the header
-// decided.
+// decided. A header that belongs to the item (one format's item has all its measures) but
+// names a measure f's item lacks, without matching the other format's exactly, leaves the
+// columns unknown: nil, and the row is not read (never read under the wrong measures). A
+// header of another block (its measures no item of this key has) is ignored.
 func (p *parser) t2item(key string, h *t2head, f schemas.Format) (*t2item, bool) {
-	if h != nil {
-		for _, fm := range [2]schemas.Format{f, otherFormat(f)} {
-			if it := p.c.t2byKey(fm, key); it != nil && sameMeasures(it, h.measures) {
-				return it, true
+	own := p.c.t2byKey(f, key)
+	if h == nil || len(h.measures) == 0 {
+		return own, false
+	}
+	relevant := false
+	for _, fm := range [2]schemas.Format{f, otherFormat(f)} {
+		it := p.c.t2byKey(fm, key)
+		if it == nil {
+			continue
+		}
+		if sameMeasures(it, h.measures) {
+			return it, true
+		}
+		relevant = relevant || hasMeasures(it, h.measures)
+	}
+	if relevant && (own == nil || !hasMeasures(own, h.measures)) {
+		return nil, false
+	}
+	return own, false
+}
+
+// hasMeasures reports whether the item has every measure in ms.
+func hasMeasures(it *t2item, ms []string) bool {
+	for _, m := range ms {
+		found := false
+		for _, x := range it.measures {
+			if x.Key == m {
+				found = true
+				break
 			}
 		}
+		if !found {
+			return false
+		}
 	}
-	return p.c.t2byKey(f, key), false
+	return true
 }
 
 func sameMeasures(it *t2item, ms []string) bool {
