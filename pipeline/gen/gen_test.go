@@ -738,6 +738,13 @@ func TestRenderShapes(t *testing.T) {
 		ShapeParagraphs: {"\n自然人\n法人或其他组织\n总计\n"},
 		ShapeMarkdown:   {"| 自然人 |"},
 		ShapeHTML:       {"<!DOCTYPE html>", "colspan=\"5\"", "rowspan=\"8\"", "&nbsp;", "申请人情况"},
+		// every grid slot a cell ending in " |", covered slots empty
+		ShapePadded: {"\n|  |  | 自然人 | 法人或其他组织 |  |  |  |  | 总计 |\n", "\n一、本年新收政府信息公开申请数量 |  |  | ",
+			"\n第二十条第（一）项 |  |  |  |  |\n"},
+		// no cell boundary at all
+		ShapeRunTogether: {"\n自然人法人或其他组织总计\n", "\n商业企业科研机构社会公益组织法律服务机构其他\n", "\n信息内容本年"},
+		// table 2 over five columns: the article row spans them all
+		ShapeHTMLOfficial: {"<td colspan=\"5\" style=\"text-align:center;\"><p><span style=\"font-family:宋体;\">第二十条第（一）项"},
 	}
 	for s, ms := range marks {
 		out := string(Render(doc.Gold, doc.Prose, s, opts))
@@ -820,5 +827,73 @@ func TestRegenerate(t *testing.T) {
 	}
 	if _, err := Generate(context.Background(), cfg, foreign); err == nil {
 		t.Error("wrote into a reports/ directory gen did not create")
+	}
+}
+
+// The official table 2 grid: five columns; each value row's cells, in order, overlap the
+// header cells of their block (the rule the parser reads them by); a row with a blank cell has
+// its header's spreads (so that the text without spans still places it); and over many
+// reports some rows spread differently from their header.
+func TestTable2Official(t *testing.T) {
+	differ, rows := 0, 0
+	err := Docs(small(), func(d *Doc) error {
+		if rows > 20000 {
+			return nil
+		}
+		m := table2Official(d.Gold, labelStyle{}, d.Opts.SpanSeed+uint64(rows))
+		if m.cols != 5 {
+			t.Fatalf("%d columns", m.cols)
+		}
+		var head []tcell
+		for _, row := range m.rows {
+			if len(row) == 1 && row[0].colspan() == 5 {
+				continue // the article row
+			}
+			if row[0].text == "信息内容" {
+				head = row
+				continue
+			}
+			rows++
+			// intervals over the value columns 1..4
+			span := func(cells []tcell) [][2]int {
+				var out [][2]int
+				at := 1
+				for _, c := range cells[1:] {
+					out = append(out, [2]int{at, at + c.colspan() - 1})
+					at += c.colspan()
+				}
+				if at != 5 {
+					t.Errorf("%s: row %v covers %d columns", d.Path, cells, at-1)
+				}
+				return out
+			}
+			hs, vs := span(head), span(row)
+			blank := false // a value cell left empty (not an extra empty cell after the values)
+			for _, c := range row[1:min(len(row), len(head))] {
+				blank = blank || c.text == ""
+			}
+			for i := range hs {
+				if i >= len(vs) || vs[i][0] > hs[i][1] || vs[i][1] < hs[i][0] {
+					t.Errorf("%s: value %d of %v does not overlap header %v", d.Path, i, row, head)
+				}
+			}
+			same := len(hs) == len(vs)
+			for i := 0; same && i < len(hs); i++ {
+				same = hs[i] == vs[i]
+			}
+			switch {
+			case blank && !same:
+				t.Errorf("%s: a row with a blank cell spreads unlike its header: %v under %v", d.Path, row, head)
+			case !same:
+				differ++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if differ == 0 || differ == rows {
+		t.Errorf("%d of %d rows spread unlike their header: want some, not all", differ, rows)
 	}
 }
