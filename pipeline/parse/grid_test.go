@@ -307,3 +307,36 @@ func TestPaddedIssueRow(t *testing.T) {
 		}
 	}
 }
+
+// Table 3 from an HTML page with its spans: the label cells span three columns or sit under a
+// group label spanning rows (covered slots are padding, never cells); a value cell spanning
+// two applicant columns cannot be put under one of them and its row is flagged.
+func TestTable3WithSpans(t *testing.T) {
+	t3 := []gridRow{
+		"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）@3 | 申请人情况@7",
+		"^ | ^ | ^ | 自然人 | 法人或其他组织@5 | 总计",
+		"^ | ^ | ^ | ^ | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | ^",
+		"一、本年新收政府信息公开申请数量@3 | 16 |  | 0 |  | 1 | 1 | 18",
+		"二、上年结转政府信息公开申请数量@3 | 1 | 0 | 0 | 0 | 0 | 0 | 1",
+		"三、本年度办理结果 | （一）予以公开@2 | 9 | 0@2 | 0 | 1 | 0 | 10",
+		"^ | （二）部分公开@2 | 2 | 0 | 0 | 0 | 0 | 0 | 2",
+	}
+	head := "朝阳县2021年政府信息公开工作年度报告\n一、总体情况\n无。\n三、收到和处理政府信息公开申请情况\n"
+	tail := "四、政府信息公开行政复议、行政诉讼情况\n"
+	r := Parse(gridDoc("t3.html", true, head, t3, tail), Options{})
+	want := map[string]string{
+		"new_received":      "16 b 0 b 1 1 18",
+		"carried_over":      "1 0 0 0 0 0 1",
+		"granted":           "? ? ? ? ? ? ?",
+		"partially_granted": "2 0 0 0 0 0 2",
+	}
+	checkRows(t, "table3", r.Table3, t3cols(want), want)
+	if !hasProblem(r, schemas.ProblemAmbiguous, schemas.Table3, "granted") {
+		t.Errorf("granted not flagged: %v", problemCodes(r))
+	}
+	for _, row := range []string{"new_received", "carried_over", "partially_granted"} {
+		if hasProblem(r, schemas.ProblemAmbiguous, schemas.Table3, row) {
+			t.Errorf("%s flagged", row)
+		}
+	}
+}

@@ -4,6 +4,21 @@
 // format (from marker labels, never from the year), year, title, body, scope, region, the
 // 信息处理费 and the figures stated in the prose.
 //
+// Tables as they are really published (grid.go, runs.go):
+//   - merged cells: with decode.Doc.Spans (HTML and Word tables) each cell's area is known and a
+//     value belongs to the header column its area overlaps, matched in order; span padding is
+//     never a blank cell;
+//   - rows flattened with their span padding ("… |  |  | 16 | 2 | … |"): a row that prints as
+//     many values as its table has columns has them in order; one with fewer is placed by the
+//     header rows' own padding when that is forced;
+//   - cells run together ("…申请数量312010034"): split only when the rules force one split
+//     (R2 per table 3 row, R4 per table 4 group, then R1/R3 over the whole table 3); such
+//     cells have state split;
+//   - table 2 is read block by block, each block by its own header words, so a block printed
+//     in the other template is read as such (validate reports it under R8).
+//
+// Anything these readings cannot decide is flagged with the candidates, never guessed.
+//
 // Exact or flagged: a number the parser is not sure of becomes a Problem naming the file,
 // table, row, column, line and the text seen, and its cell is left StateMissing; no zero is
 // ever put in place of an unreadable value. Parse runs no consistency rule and derives no
