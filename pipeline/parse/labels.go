@@ -221,12 +221,31 @@ func (k *catalogue) t2byKey(f schemas.Format, key string) *t2item {
 	return nil
 }
 
-// measuresIn lists the table 2 measures whose header words occur in the normalised text n, in
-// the order they occur ("信息内容本年制发件数本年废止件数现行有效件数" names three).
-func (k *catalogue) measuresIn(n string) []string {
-	// every measure word has one of these characters: a cheap test first
-	if len(n) < 6 || !strings.Contains(n, "数") && !strings.Contains(n, "额") && !strings.Contains(n, "减") && !strings.Contains(n, "效") {
-		return nil
+// measureChars are characters one of which every measure word has: a cheap test first.
+func measureChars(n string) bool {
+	return len(n) >= 6 && (strings.Contains(n, "数") || strings.Contains(n, "额") || strings.Contains(n, "减") || strings.Contains(n, "效"))
+}
+
+// hasMeasure reports whether the normalised text n names a table 2 measure.
+func (k *catalogue) hasMeasure(n string) bool {
+	if !measureChars(n) {
+		return false
+	}
+	for _, m := range k.t2measures {
+		for _, w := range m.words {
+			if strings.Contains(n, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// measuresIn appends to dst the table 2 measures whose header words occur in the normalised
+// text n, in the order they occur ("信息内容本年制发件数本年废止件数现行有效件数" names three).
+func (k *catalogue) measuresIn(n string, dst []string) []string {
+	if !measureChars(n) {
+		return dst
 	}
 	var at [8]int
 	var keys [8]string
@@ -250,10 +269,7 @@ func (k *catalogue) measuresIn(n string) []string {
 		at[j], keys[j] = best, m.key
 		cnt++
 	}
-	if cnt == 0 {
-		return nil
-	}
-	return append([]string(nil), keys[:cnt]...)
+	return append(dst, keys[:cnt]...)
 }
 
 func containsAny(n string, words []string) bool {

@@ -22,6 +22,9 @@ type walk struct {
 	// positional: the rows and markdown shapes, whose tokens carry their slot in the row, so
 	// that a header's layout places the values (grid.go).
 	positional bool
+	// scratch of place, reused row after row (fill consumes a placement before the next)
+	sel    []int
+	filled []bool
 }
 
 func newWalk(p *parser, toks []tok, sh Shape, table string) *walk {
@@ -216,18 +219,23 @@ func (w *walk) place(slots []int, k int, preferLeading bool, h *layout) ([]int, 
 		}
 	}
 	if ne := w.nonEmpty(slots); ne == k {
-		out := make([]int, 0, k)
+		if len(slots) == k {
+			return slots, true
+		}
+		out := w.sel[:0]
 		for _, i := range slots {
 			if !w.toks[i].empty {
 				out = append(out, i)
 			}
 		}
+		w.sel = out
 		return out, true
 	}
 	if h != nil && w.positional && len(slots) > 0 {
 		if ph := h.padded(); ph != nil {
 			base := int(w.toks[slots[0]].slot)
-			filled := make([]bool, len(slots))
+			w.filled = append(w.filled[:0], make([]bool, len(slots))...)
+			filled := w.filled
 			contiguous := true
 			for j, i := range slots {
 				t := &w.toks[i]
@@ -811,17 +819,17 @@ func (w *walk) t2header(i int) (*t2head, int) {
 			if t.empty || t.spanned && t.cs == 0 {
 				continue
 			}
-			ms := c.measuresIn(t.normOf())
-			switch {
-			case len(ms) == 0:
+			before := len(h.measures)
+			h.measures = c.measuresIn(t.normOf(), h.measures)
+			switch n := len(h.measures) - before; {
+			case n == 0:
 				if !strings.Contains(t.normOf(), "信息内容") {
 					posOK = false
 				}
 				continue
-			case len(ms) > 1:
+			case n > 1:
 				posOK = false
 			}
-			h.measures = append(h.measures, ms...)
 			from = append(from, int(t.slot))
 			if t.spanned {
 				spanTo = append(spanTo, int(t.slot)+int(t.cs)-1)
@@ -843,11 +851,13 @@ func (w *walk) t2header(i int) (*t2head, int) {
 		if t.empty {
 			continue
 		}
-		ms := c.measuresIn(t.normOf())
-		if len(ms) == 0 || valueLike(t) {
+		if valueLike(t) {
 			break
 		}
-		h.measures = append(h.measures, ms...)
+		before := len(h.measures)
+		if h.measures = c.measuresIn(t.normOf(), h.measures); len(h.measures) == before {
+			break
+		}
 	}
 	return h, j
 }
@@ -953,14 +963,15 @@ func (p *parser) walkTable2(toks []tok, sh Shape, f schemas.Format, g schemas.Gr
 			i++
 			continue
 		}
-		if len(t.text) <= 150 && !valueLike(t) && len(p.c.measuresIn(t.normOf())) > 0 {
-			var next int
-			head, next = w.t2header(i)
-			i = max(next, i+1)
-			continue
-		}
 		mi, tail := match(t)
 		if mi < 0 {
+			// a block's header row (item labels never name a measure)
+			if len(t.text) <= 150 && !valueLike(t) && p.c.hasMeasure(t.normOf()) {
+				var next int
+				head, next = w.t2header(i)
+				i = max(next, i+1)
+				continue
+			}
 			i++
 			continue
 		}

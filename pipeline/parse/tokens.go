@@ -28,12 +28,17 @@ func (s Shape) String() string {
 // so a row's value slots are positional.
 func (s Shape) grid() bool { return s == ShapeRows || s == ShapeMarkdown || s == ShapeLayout }
 
-// tok is one cell of a table region.
+// tok is one cell of a table region. (Fields ordered so that the small ones pack: tokens are
+// made by the thousand.)
 type tok struct {
-	text  string // trimmed raw text ("" for an empty cell)
-	line  int    // 1-based line in doc.Text
-	row   int    // grid shapes: the row it belongs to (1-based); stream shapes: 0
-	empty bool
+	text string // trimmed raw text ("" for an empty cell)
+	line int    // 1-based line in doc.Text
+	row  int    // grid shapes: the row it belongs to (1-based); stream shapes: 0
+
+	// cached classification
+	n string // normalised text (valid when hasN)
+	v parsed // the lenient reading, when vKnown
+
 	// slot is the token's position in its row (0-based) in the rows and markdown shapes, where
 	// a row keeps one slot per grid column (a spanned cell's padding included).
 	slot int32
@@ -41,13 +46,10 @@ type tok struct {
 	// for span padding, which is never a cell of its own.
 	cs      uint16
 	spanned bool
-
-	// cached classification
-	n      string // normalised text (valid when hasN)
-	hasN   bool
-	vKnown bool
-	vOK    bool   // Value(text, true, true) succeeds
-	v      parsed // the lenient reading, when vKnown
+	empty   bool
+	hasN    bool
+	vKnown  bool
+	vOK     bool // Value(text, true, true) succeeds
 }
 
 // normOf returns the cached normalised text of t.
