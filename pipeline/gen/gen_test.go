@@ -364,13 +364,8 @@ func recompute(r, prev *schemas.Report) []schemas.Check {
 	return out
 }
 
-// corpus generates cfg into a temporary directory and returns it with the documents' faults
-// by path (and, in docs, their shapes and traits).
-func corpus(t *testing.T, cfg Config) (string, Stats, map[string]Fault) {
-	dir, st, faults, _ := corpusDocs(t, cfg)
-	return dir, st, faults
-}
-
+// corpusDocs generates cfg into a temporary directory and returns it with the documents'
+// faults by path and, in docs, their shapes and traits.
 // docInfo is what a test needs to know of a generated document besides its gold file.
 type docInfo struct {
 	shape  Shape
