@@ -87,8 +87,9 @@ func newPaddedHdr(starts []int) *hdr {
 
 // placePadded places the values of a padded row. filled[j] says whether slot base+j holds text
 // (slots base … base+len(filled)-1 are the row's value region: after its label). It returns,
-// for each column of h, the index j of its value or -1 for a blank column; ok is false when no
-// cutting fits the header or when a value could belong to two columns.
+// for each column of h, the index j of its value; for a blank column the index of an empty slot
+// that starts it (the one under its header when it can), or -1 when the row has none there. ok
+// is false when no cutting fits the header or when a value could belong to two columns.
 func placePadded(filled []bool, base int, h *hdr) ([]int, bool) {
 	k, m := len(h.from), len(filled)
 	if k == 0 || m == 0 {
@@ -113,6 +114,12 @@ func placePadded(filled []bool, base int, h *hdr) ([]int, bool) {
 			out[i] = j
 		}
 		if direct && base+m-1 >= h.from[k-1] {
+			for i := range out {
+				// a blank column: its empty slot under the header, when the row has it
+				if j := h.from[i] - base; out[i] < 0 && j < m {
+					out[i] = j
+				}
+			}
 			return out, true
 		}
 	}
@@ -197,6 +204,17 @@ func placePadded(filled []bool, base int, h *hdr) ([]int, bool) {
 			return nil, false
 		}
 		out[col] = j
+	}
+	for i := range out {
+		// a blank column: an empty slot starting it in some cutting, under its header if can be
+		if out[i] >= 0 {
+			continue
+		}
+		for p := 0; p < m; p++ {
+			if F[i*m+p] && B[i*m+p] && (out[i] < 0 || base+p == h.from[i]) {
+				out[i] = p
+			}
+		}
 	}
 	return out, true
 }
