@@ -158,18 +158,32 @@ func TestSplitRunMatchesBrute(t *testing.T) {
 // The search stays far inside its budget on the worst runs within the digit limits, so the
 // budget never decides an outcome.
 func TestSplitBudget(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	worst := 0
 	for _, c := range []struct{ k, group int }{{7, 7}, {15, 5}, {3, 0}, {2, 0}} {
-		for _, digit := range []byte{'1', '9'} {
-			for n := c.k; n <= runLimit(c.k); n++ {
-				d := strings.Repeat(string(digit), n)
-				s := &splitter{d: d, k: c.k, group: c.group, cuts: make([]int, c.k+1)}
-				s.walk(0, 0, 0)
-				if s.nodes > splitBudget/2 {
-					t.Errorf("k %d, %d×%c: %d nodes", c.k, n, digit, s.nodes)
+		var runs []string
+		for n := c.k; n <= runLimit(c.k); n++ {
+			for _, digit := range "123456789" {
+				runs = append(runs, strings.Repeat(string(digit), n))
+			}
+			for range 20 {
+				var b strings.Builder
+				for range n {
+					b.WriteByte(byte('0' + rng.IntN(10)))
 				}
+				runs = append(runs, b.String())
+			}
+		}
+		for _, d := range runs {
+			s := &splitter{d: d, k: c.k, group: c.group, cuts: make([]int, c.k+1)}
+			s.walk(0, 0, 0)
+			worst = max(worst, s.nodes)
+			if s.nodes > splitBudget/8 {
+				t.Errorf("k %d, %q: %d nodes", c.k, d, s.nodes)
 			}
 		}
 	}
+	t.Logf("at most %d nodes a run (budget %d)", worst, splitBudget)
 }
 
 func TestSplitTail(t *testing.T) {
