@@ -210,6 +210,24 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	return k
 }
 
+// t2differs reports whether the table 2 item is printed with other measures in the two
+// formats (every item but those only gb2019 has).
+func (k *catalogue) t2differs(key string) bool {
+	a, b := k.t2byKey(schemas.FormatGB2019, key), k.t2byKey(schemas.FormatGB2021, key)
+	if a == nil || b == nil {
+		return false
+	}
+	return !sameMeasures(a, keysOf(b))
+}
+
+func keysOf(it *t2item) []string {
+	out := make([]string, len(it.measures))
+	for i, m := range it.measures {
+		out[i] = m.Key
+	}
+	return out
+}
+
 // t2byKey returns the table 2 item of format f with the key, or nil.
 func (k *catalogue) t2byKey(f schemas.Format, key string) *t2item {
 	items := k.t2[f]

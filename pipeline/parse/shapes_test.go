@@ -281,6 +281,21 @@ func TestMixedBlocks(t *testing.T) {
 			t.Errorf("%s not flagged: %v", item, problemCodes(r))
 		}
 	}
+	// a 2019 header broken into pieces no measure is read from: the table mixes templates
+	// (its words, joined, say so), so the rows under it are flagged, not read as 2021's
+	broken := strings.Replace(string(b), old, "信息内容 | 本年新制 | 作数量 | 本年新公 | 开数量 | 对外公开 | 总数量\n规章 | 0 | 0 | 3\n规范性文件 | 2 | 2 | 15\n", 1)
+	r = parseText("mixed-broken.txt", broken, Options{})
+	for _, item := range []string{"rules", "normative_documents"} {
+		for m, c := range r.Table2[item] {
+			if c.State != schemas.StateMissing {
+				t.Errorf("%s.%s = %+v under an unread header of the other template", item, m, c)
+			}
+		}
+		if !hasProblem(r, schemas.ProblemAmbiguous, schemas.Table2, item) {
+			t.Errorf("%s not flagged: %v", item, problemCodes(r))
+		}
+	}
+	checkRows(t, "table2", r.Table2, t2cols(schemas.FormatGB2021, rest), rest)
 	// the reverse: a gb2019 report with the 2021 (五) block
 	b, err = os.ReadFile("testdata/shapes/gb2019_rows.txt")
 	if err != nil {

@@ -942,6 +942,9 @@ func (p *parser) walkTable2(toks []tok, sh Shape, f schemas.Format, g schemas.Gr
 	clean := 0
 	last := -1
 	var head *t2head
+	// a table 2 that prints the other template's words somewhere mixes templates: a row whose
+	// block header was not read cannot be taken to be in f's template
+	mixed := p.otherWords(toks, f)
 	match := func(t *tok) (int, string) {
 		n, tail, ok := labelOf(t)
 		if !ok {
@@ -997,6 +1000,10 @@ func (p *parser) walkTable2(toks []tok, sh Shape, f schemas.Format, g schemas.Gr
 		}
 		before := len(p.r.Problems)
 		switch {
+		case mixed && !fromHead && p.c.t2differs(it.key):
+			p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: schemas.Table2, Row: it.key, Line: t.line, Text: t.text,
+				Message: "表二“" + it.name + "”行：所在栏目的表头未能识别，而表二混用2019年版和2021年版表头，无法确定各数对应的指标"})
+			w.missingRow(g, it.key, cols)
 		case tail == "":
 			w.fill(g, it.key, it.name, cols, slots, false, t.line, lay)
 		case w.nonEmpty(slots) > 0:
@@ -1016,6 +1023,35 @@ func (p *parser) walkTable2(toks []tok, sh Shape, f schemas.Format, g schemas.Gr
 		i = next
 	}
 	return found, clean
+}
+
+// otherWords reports whether the table 2 cells print a marker word of the format other than f
+// (本年新制作数量 in a gb2021 report …), in a cell or across two neighbouring cells ("本年新制"
+// "作数量").
+func (p *parser) otherWords(toks []tok, f schemas.Format) bool {
+	words := p.c.markers[otherFormat(f)]
+	if len(words) == 0 {
+		return false
+	}
+	prev := ""
+	for i := range toks {
+		t := &toks[i]
+		if t.empty {
+			continue
+		}
+		if len(t.text) > 150 || valueLike(t) {
+			prev = ""
+			continue
+		}
+		n := t.normOf()
+		for _, m := range words {
+			if strings.Contains(n, m) || prev != "" && strings.Contains(prev+n, m) {
+				return true
+			}
+		}
+		prev = n
+	}
+	return false
 }
 
 // t2run stores a table 2 row whose cells ran together: one cell is the run itself; several are
