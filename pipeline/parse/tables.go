@@ -623,6 +623,10 @@ func (p *parser) table3(toks []tok, sh Shape) {
 					p.t3other = true
 				}
 			}
+		case tail != "":
+			// a group label without a row of its own, with digits run onto it
+			p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: schemas.Table3,
+				Line: t.line, Text: t.text, Message: "表三“" + e.name + "”行带有数字，无法确定其含义"})
 		case e.isGroup && e.key == "other" && w.nonEmpty(slots) == 0 && len(slots) >= len(countCols3):
 			// gb2019 prints （六）其他处理 as a row; all blank, it is told from the gb2021
 			// group label only by the absence of the three rows under it (decided below)
