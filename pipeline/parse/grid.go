@@ -36,8 +36,11 @@ type hdr struct {
 type layout struct {
 	from   []int
 	spanTo []int // nil without spans
-	pad    *hdr
-	padOK  bool
+	// width is the number of slots of the header's rows: a row of another width is not laid
+	// out on the same grid (a malformed table), and the header does not place it
+	width int
+	pad   *hdr
+	padOK bool
 }
 
 // newLayout makes the layout of header cells at slots from (covering up to spanTo[i] when

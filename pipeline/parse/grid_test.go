@@ -340,3 +340,29 @@ func TestTable3WithSpans(t *testing.T) {
 		}
 	}
 }
+
+// A malformed table whose header rows have one slot more than its value rows (a colspan off
+// by one): the header's layout is not on the rows' grid and does not place them; the rows are
+// read as before, their leading empty slots taken for covered label cells.
+func TestMisalignedHeader(t *testing.T) {
+	b, err := os.ReadFile("testdata/shapes/gb2019_html.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	n := 0
+	for i, l := range lines {
+		if strings.Contains(l, "申请人情况") || strings.Contains(l, "| 自然人 |") || strings.Contains(l, "| 商业企业 |") {
+			lines[i] = "|  " + l
+			n++
+		}
+	}
+	if n != 3 {
+		t.Fatalf("fixture changed: %d header rows", n)
+	}
+	r := parseText("misaligned.txt", strings.Join(lines, "\n"), Options{})
+	checkRows(t, "table3", r.Table3, t3cols(gb2019Table3), gb2019Table3)
+	if errs := errorsOf(r); len(errs) > 0 {
+		t.Errorf("problems %+v", errs)
+	}
+}

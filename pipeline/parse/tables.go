@@ -205,7 +205,10 @@ var countCols3 = func() []column {
 // are padding; with a header layout, the padded reading (placePadded); else align. ok is
 // false when the row cannot be placed with certainty.
 func (w *walk) place(slots []int, k int, preferLeading bool, h *layout) ([]int, bool) {
-	if h != nil && h.spanTo != nil && len(slots) > 0 {
+	if h != nil && (len(slots) == 0 || w.rowWidth(slots[0]) != h.width) {
+		h = nil // a row not on the header's grid
+	}
+	if h != nil && h.spanTo != nil {
 		if cells, ok := w.spanCells(slots); ok {
 			sel, ok := placeSpans(cells, &hdr{from: h.from, to: h.spanTo})
 			if !ok {
@@ -231,7 +234,7 @@ func (w *walk) place(slots []int, k int, preferLeading bool, h *layout) ([]int, 
 		w.sel = out
 		return out, true
 	}
-	if h != nil && w.positional && len(slots) > 0 {
+	if h != nil && w.positional {
 		if ph := h.padded(); ph != nil {
 			base := int(w.toks[slots[0]].slot)
 			w.filled = append(w.filled[:0], make([]bool, len(slots))...)
@@ -259,6 +262,19 @@ func (w *walk) place(slots []int, k int, preferLeading bool, h *layout) ([]int, 
 		}
 	}
 	return w.align(slots, k, preferLeading)
+}
+
+// rowWidth is the number of tokens (slots) of the grid row token i belongs to.
+func (w *walk) rowWidth(i int) int {
+	row := w.toks[i].row
+	a, b := i, i
+	for a > 0 && w.toks[a-1].row == row {
+		a--
+	}
+	for b+1 < len(w.toks) && w.toks[b+1].row == row {
+		b++
+	}
+	return b - a + 1
 }
 
 // spanCells reads the slots of a row as cells with their spans; ok is false when a token has
@@ -431,7 +447,7 @@ func (w *walk) wordsLayout(words [][]string, ordered bool) *layout {
 	spanTo := make([]int, k)
 	found := make([]bool, k)
 	spans := true
-	next, n := 0, 0
+	next, n, width := 0, 0, 0
 	for i := range w.toks {
 		t := &w.toks[i]
 		if t.empty {
@@ -456,6 +472,12 @@ func (w *walk) wordsLayout(words [][]string, ordered bool) *layout {
 				continue
 			}
 			found[c], from[c] = true, int(t.slot)
+			switch rw := w.rowWidth(i); {
+			case width == 0:
+				width = rw
+			case width != rw:
+				return nil // header rows of different widths: no common grid
+			}
 			if t.spanned && t.cs > 0 {
 				spanTo[c] = int(t.slot) + int(t.cs) - 1
 			} else {
@@ -472,7 +494,11 @@ func (w *walk) wordsLayout(words [][]string, ordered bool) *layout {
 	if !spans {
 		spanTo = nil
 	}
-	return newLayout(from, spanTo)
+	l := newLayout(from, spanTo)
+	if l != nil {
+		l.width = width
+	}
+	return l
 }
 
 var (
@@ -845,7 +871,9 @@ func (w *walk) t2header(i int) (*t2head, int) {
 			if !spans {
 				spanTo = nil
 			}
-			h.lay = newLayout(from, spanTo)
+			if h.lay = newLayout(from, spanTo); h.lay != nil {
+				h.lay.width = j - a
+			}
 		}
 		return h, j
 	}
