@@ -601,6 +601,7 @@ func (p *parser) table3(toks []tok, sh Shape) {
 		tgt := mi
 		commit(mi)
 		j := i + 1
+		tailLine := t.line // the line of the token the digits ran onto
 		for tail == "" {
 			k := w.nextNonEmpty(j, row)
 			if k < 0 {
@@ -613,7 +614,7 @@ func (p *parser) table3(toks []tok, sh Shape) {
 					// blank （六）其他处理): the cells before the next label are its values
 					break
 				}
-				tgt, tail = m, mt
+				tgt, tail, tailLine = m, mt, tk.line
 				commit(m)
 				j = k + 1
 				continue
@@ -634,10 +635,10 @@ func (p *parser) table3(toks []tok, sh Shape) {
 		case tail != "" && key != "":
 			if w.nonEmpty(slots) > 0 {
 				p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: schemas.Table3, Row: key,
-					Line: t.line, Text: t.text, Message: "表三“" + name + "”行：行标签后紧跟数字“" + tail + "”，其后又有数字，无法确定各数对应的列"})
+					Line: tailLine, Text: tail, Message: "表三“" + name + "”行：行标签后紧跟数字“" + tail + "”，其后又有数字，无法确定各数对应的列"})
 				w.missingRow(p.r.Table3, key, countCols3)
 			} else {
-				runs = append(runs, &run3{row: key, name: name, line: toks[i].line, digits: tail})
+				runs = append(runs, &run3{row: key, name: name, line: tailLine, digits: tail})
 				next = i + 1
 			}
 			p.t3found[key] = true
