@@ -97,7 +97,11 @@ type t2item struct {
 	measures []*schemas.Label
 	name     string
 	format   schemas.Format
+	cols     []column // the value columns (read only)
 }
+
+// measureWord is one word a measure's header cell is known by.
+type measureWord struct{ word, key string }
 
 // t2measure is a table 2 measure with the words its header cell is known by.
 type t2measure struct {
@@ -112,9 +116,11 @@ type catalogue struct {
 	t2          map[schemas.Format][]t2item
 	t2all       []t2item // the items of both formats, in printed order (gb2019's, with gb2021's labels matched too)
 	t2measures  []t2measure
+	t2first     map[rune][]measureWord // the measure words by their first character
 	t2header    []string
 	t4groups    []string
 	t4outcomes  []string
+	t4flat      []column // the fifteen cells of table 4 as columns "group.outcome" (read only)
 	markers     map[schemas.Format][]string
 	markerBytes map[schemas.Format][][]byte
 	t3rows      map[schemas.Format][]schemas.Label // official printed rows per format
@@ -189,6 +195,7 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 			for _, m := range items[i].Measures {
 				it.measures = append(it.measures, c.Measure(m))
 			}
+			it.cols = itemCols(&it)
 			k.t2[f] = append(k.t2[f], it)
 		}
 		k.markers[f] = c.Formats[f].Markers
@@ -199,7 +206,27 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	}
 	for _, m := range c.Table2.Measures {
 		k.t2header = append(k.t2header, m.Match...)
-		k.t2measures = append(k.t2measures, t2measure{key: m.Key, words: m.Match})
+		// the words no other word of the measure is part of: 制发件数 finds 本年制发件数 too
+		var words []string
+		for _, w := range m.Match {
+			minimal := true
+			for _, o := range m.Match {
+				if o != w && strings.Contains(w, o) {
+					minimal = false
+				}
+			}
+			if minimal {
+				words = append(words, w)
+			}
+		}
+		k.t2measures = append(k.t2measures, t2measure{key: m.Key, words: words})
+		if k.t2first == nil {
+			k.t2first = map[rune][]measureWord{}
+		}
+		for _, w := range words {
+			r, _ := utf8.DecodeRuneInString(w)
+			k.t2first[r] = append(k.t2first[r], measureWord{word: w, key: m.Key})
+		}
 	}
 	// the union of both formats' items in printed order: gb2019 has every item key (gb2021
 	// drops other_services and procurement), and both formats' labels share their match words
@@ -207,6 +234,11 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	k.t2header = append(k.t2header, "第二十条", "信息内容", "单位")
 	k.t4groups = c.Table4GroupKeys()
 	k.t4outcomes = c.Table4OutcomeKeys()
+	for gi, g := range k.t4groups {
+		for oi, o := range k.t4outcomes {
+			k.t4flat = append(k.t4flat, column{key: g + "." + o, name: c.Table4.Groups[gi].Label + "·" + c.Table4.Outcomes[oi].Label})
+		}
+	}
 	return k
 }
 
@@ -261,33 +293,27 @@ func (k *catalogue) hasMeasure(n string) bool {
 
 // measuresIn appends to dst the table 2 measures whose header words occur in the normalised
 // text n, in the order they occur ("信息内容本年制发件数本年废止件数现行有效件数" names three).
+// It walks n once, trying the words that start with each character.
 func (k *catalogue) measuresIn(n string, dst []string) []string {
 	if !measureChars(n) {
 		return dst
 	}
-	var at [8]int
-	var keys [8]string
-	cnt := 0
-	for _, m := range k.t2measures {
-		best := -1
-		for _, w := range m.words {
-			if i := strings.Index(n, w); i >= 0 && (best < 0 || i < best) {
-				best = i
+	start := len(dst)
+	for i, r := range n {
+		for _, mw := range k.t2first[r] {
+			if !strings.HasPrefix(n[i:], mw.word) {
+				continue
+			}
+			dup := false
+			for _, d := range dst[start:] {
+				dup = dup || d == mw.key
+			}
+			if !dup {
+				dst = append(dst, mw.key)
 			}
 		}
-		if best < 0 || cnt == len(at) {
-			continue
-		}
-		// insert in order of position
-		j := cnt
-		for j > 0 && at[j-1] > best {
-			at[j], keys[j] = at[j-1], keys[j-1]
-			j--
-		}
-		at[j], keys[j] = best, m.key
-		cnt++
 	}
-	return append(dst, keys[:cnt]...)
+	return dst
 }
 
 func containsAny(n string, words []string) bool {

@@ -60,6 +60,10 @@ type parser struct {
 	titleIdx int // line index of the title, -1
 	first    int // line index of the first section heading (or len(lines))
 
+	// t2words says, per format (gb2019, gb2021), whether table 2's cells print one of its
+	// marker words (collectMarkers): a table 2 with the other format's words mixes templates
+	t2words [2]bool
+
 	t3found  map[string]bool
 	appendix bool // the tables were found after section 六
 	t3any    bool

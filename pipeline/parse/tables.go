@@ -443,9 +443,12 @@ func labelOf(t *tok) (n, tail string, ok bool) {
 // not found or the cells are out of order.
 func (w *walk) wordsLayout(words [][]string, ordered bool) *layout {
 	k := len(words)
-	from := make([]int, k)
-	spanTo := make([]int, k)
-	found := make([]bool, k)
+	if k > 16 {
+		return nil
+	}
+	var fromA, toA [16]int
+	var found [16]bool
+	from, spanTo := fromA[:k], toA[:k]
 	spans := true
 	next, n, width := 0, 0, 0
 	for i := range w.toks {
@@ -494,9 +497,12 @@ func (w *walk) wordsLayout(words [][]string, ordered bool) *layout {
 	if !spans {
 		spanTo = nil
 	}
-	l := newLayout(from, spanTo)
+	l := newLayout(append([]int(nil), from...), append([]int(nil), spanTo...))
 	if l != nil {
 		l.width = width
+		if !spans {
+			l.spanTo = nil
+		}
 	}
 	return l
 }
@@ -809,7 +815,10 @@ func clip(s string, n int) string {
 
 // ---- table 2 ----
 
-func (p *parser) table2Cols(it *t2item) []column {
+func (p *parser) table2Cols(it *t2item) []column { return it.cols }
+
+// itemCols makes the value columns of a table 2 item (once, in the catalogue).
+func itemCols(it *t2item) []column {
 	cols := make([]column, len(it.measures))
 	for k, m := range it.measures {
 		cols[k] = column{key: m.Key, name: m.Short(), decimal: m.Decimal, signed: m.Signed}
@@ -977,7 +986,7 @@ func (p *parser) walkTable2(toks []tok, sh Shape, f schemas.Format, g schemas.Gr
 	var head *t2head
 	// a table 2 that prints the other template's words somewhere mixes templates: a row whose
 	// block header was not read cannot be taken to be in f's template
-	mixed := p.otherWords(toks, f)
+	mixed := p.otherWords(f)
 	match := func(t *tok) (int, string) {
 		n, tail, ok := labelOf(t)
 		if !ok {
@@ -1058,31 +1067,14 @@ func (p *parser) walkTable2(toks []tok, sh Shape, f schemas.Format, g schemas.Gr
 	return found, clean
 }
 
-// otherWords reports whether the table 2 cells print a marker word of the format other than f
-// (本年新制作数量 in a gb2021 report …), in a cell or across two neighbouring cells ("本年新制"
-// "作数量").
-func (p *parser) otherWords(toks []tok, f schemas.Format) bool {
-	words := p.c.markers[otherFormat(f)]
-	if len(words) == 0 {
-		return false
-	}
-	prev := ""
-	for i := range toks {
-		t := &toks[i]
-		if t.empty {
-			continue
-		}
-		if len(t.text) > 150 || valueLike(t) {
-			prev = ""
-			continue
-		}
-		n := t.normOf()
-		for _, m := range words {
-			if strings.Contains(n, m) || prev != "" && strings.Contains(prev+n, m) {
-				return true
-			}
-		}
-		prev = n
+// otherWords reports whether table 2 prints a marker word of the format other than f
+// (本年新制作数量 in a gb2021 report …), as collectMarkers found them.
+func (p *parser) otherWords(f schemas.Format) bool {
+	switch f {
+	case schemas.FormatGB2019:
+		return p.t2words[1]
+	case schemas.FormatGB2021:
+		return p.t2words[0]
 	}
 	return false
 }
@@ -1174,13 +1166,7 @@ func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 	c := p.c
 	w := newWalk(p, toks, sh, schemas.Table4)
 	w.leading = sh == ShapeMarkdown
-	cols := make([]column, 0, 15)
-	lc := schemas.Labels()
-	for gi, g := range c.t4groups {
-		for oi, o := range c.t4outcomes {
-			cols = append(cols, column{key: g + "." + o, name: lc.Table4.Groups[gi].Label + "·" + lc.Table4.Outcomes[oi].Label})
-		}
-	}
+	cols := c.t4flat
 	var lay *layout
 	if w.positional {
 		lay = w.wordsLayout(t4words, true)
