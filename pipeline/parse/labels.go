@@ -115,6 +115,8 @@ type catalogue struct {
 	t3cols      []string
 	t2          map[schemas.Format][]t2item
 	t2all       []t2item // the items of both formats, in printed order (gb2019's, with gb2021's labels matched too)
+	t2by19      []t2item // t2[gb2019] and t2[gb2021], without the map lookup
+	t2by21      []t2item
 	t2measures  []t2measure
 	t2first     map[rune][]measureWord // the measure words by their first character
 	t2header    []string
@@ -231,6 +233,7 @@ func buildCatalogue(c *schemas.Catalogue) *catalogue {
 	// the union of both formats' items in printed order: gb2019 has every item key (gb2021
 	// drops other_services and procurement), and both formats' labels share their match words
 	k.t2all = k.t2[schemas.FormatGB2019]
+	k.t2by19, k.t2by21 = k.t2[schemas.FormatGB2019], k.t2[schemas.FormatGB2021]
 	k.t2header = append(k.t2header, "第二十条", "信息内容", "单位")
 	k.t4groups = c.Table4GroupKeys()
 	k.t4outcomes = c.Table4OutcomeKeys()
@@ -262,7 +265,13 @@ func keysOf(it *t2item) []string {
 
 // t2byKey returns the table 2 item of format f with the key, or nil.
 func (k *catalogue) t2byKey(f schemas.Format, key string) *t2item {
-	items := k.t2[f]
+	var items []t2item
+	switch f {
+	case schemas.FormatGB2019:
+		items = k.t2by19
+	case schemas.FormatGB2021:
+		items = k.t2by21
+	}
 	for i := range items {
 		if items[i].key == key {
 			return &items[i]

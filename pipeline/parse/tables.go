@@ -50,7 +50,10 @@ func valueLike(t *tok) bool {
 	if t.empty {
 		return false
 	}
-	return t.valueOK() || numericLooking(t.text)
+	if !t.likeKnown {
+		t.like, t.likeKnown = t.valueOK() || numericLooking(t.text), true
+	}
+	return t.like
 }
 
 // numericLooking reports whether short text is meant as a number: it is made of ASCII,

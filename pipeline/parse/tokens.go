@@ -50,6 +50,8 @@ type tok struct {
 	hasN    bool
 	vKnown  bool
 	vOK     bool // Value(text, true, true) succeeds
+	// like caches valueLike (a value, or short text meant as one), when likeKnown
+	like, likeKnown bool
 }
 
 // normOf returns the cached normalised text of t.
