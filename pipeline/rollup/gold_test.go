@@ -89,7 +89,7 @@ func goldMeasures(r *schemas.Report) map[string]opt {
 		m["other_count"] = sumOf(t3, "total", "other_no_correction", "other_no_fee", "other_other")
 	}
 	issued := "issued"
-	if r.Format == schemas.FormatGB2019 {
+	if _, ok := t2.Get("rules", "new_made"); ok { // gb2019, or a gb2021 report printing that block in the 2019 template
 		issued = "new_made"
 	}
 	// table 2 is a grid of items (rows) by measures (columns): the regulations and normative
