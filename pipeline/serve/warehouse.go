@@ -101,8 +101,11 @@ type warehouse struct {
 	nextID int64
 	log    *slog.Logger
 	statFn func(string) (fileID, error)
-	// onOpen, when set, is called (on its own goroutine) with each new generation.
+	// onOpen, when set, is called (on its own goroutine) with each new generation; close
+	// waits for those goroutines.
 	onOpen func(*generation)
+	bg     sync.WaitGroup
+	closed bool
 }
 
 func newWarehouse(path string, opts console.Options, maxOpen int, log *slog.Logger) *warehouse {
@@ -172,6 +175,9 @@ func (w *warehouse) acquire(ctx context.Context) (*lease, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if w.closed {
+			return nil, fmt.Errorf("%w: the server is shutting down", ErrUnavailable)
+		}
 		id, statErr := w.statFn(w.path)
 		g := w.cur
 		if g != nil && !g.draining && statErr == nil && id != g.id {
@@ -200,7 +206,11 @@ func (w *warehouse) acquire(ctx context.Context) (*lease, error) {
 			}
 			w.cur, g = ng, ng
 			if w.onOpen != nil {
-				go w.onOpen(ng)
+				w.bg.Add(1)
+				go func() {
+					defer w.bg.Done()
+					w.onOpen(ng)
+				}()
 			}
 		}
 		// the file is the generation's (or cannot be stat'ed just now: keep serving it)
@@ -314,17 +324,26 @@ func (w *warehouse) newer(token string) (bool, error) {
 	return id.token() != token, nil
 }
 
-// close closes every idle session (at shutdown, after the server stopped).
+// close ends the current generation at shutdown, after the server stopped: its background
+// work is cancelled, and close returns once every session of it is closed and the background
+// goroutines have ended. A session left open past close would keep the DuckDB instance alive
+// without its database handle, and the driver's instance cache then spins (busy, forever)
+// when the file is opened again in this process (duckdb/duckdb#25965).
 func (w *warehouse) close() {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.cur != nil {
-		w.cur.drain()
-		if w.cur.inUse == 0 {
-			w.closeGenLocked(w.cur)
+	w.closed = true
+	if g := w.cur; g != nil {
+		g.drain()
+		for g.inUse > 0 {
+			w.cond.Wait()
+		}
+		w.closeGenLocked(g)
+		if w.cur == g {
 			w.cur = nil
 		}
 	}
+	w.mu.Unlock()
+	w.bg.Wait()
 }
 
 // readVersion reads what the page header says about the version.
