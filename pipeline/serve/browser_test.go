@@ -5,16 +5,21 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"xxgk/pipeline/decode"
@@ -28,6 +33,7 @@ import (
 // Content-Security-Policy) or failed request fails the test. A screenshot of each page is
 // taken; with XXGK_SCREENSHOTS=1 they are written to docs/img/ (serve-*.png), for the docs.
 func TestBrowser(t *testing.T) {
+	const maxShot = 1600
 	if os.Getenv("XXGK_BROWSER") != "1" && os.Getenv("XXGK_SCREENSHOTS") != "1" {
 		t.Skip("set XXGK_BROWSER=1 to drive the workbench in headless Chromium")
 	}
@@ -105,20 +111,31 @@ func TestBrowser(t *testing.T) {
 	}
 	shot := func(name string) {
 		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		// the page from its top, at most maxShot pixels of it (the docs show what a page is
+		// like, not all of its rows)
+		h, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollHeight`))
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
-		if !bytes.HasPrefix(png, []byte("\x89PNG")) || len(png) < 5000 {
-			t.Fatalf("screenshot %s: %d bytes, not a PNG", name, len(png))
+		yes := true
+		r, err := chromedp.Call(ctx, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{FromSurface: &yes, CaptureBeyondViewport: &yes,
+			Clip: &cdppage.Viewport{Width: 1400, Height: min(h, maxShot), Scale: 1}})
+		img := r.Data
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
 		}
-		if err := os.WriteFile(filepath.Join(shots, "serve-"+name+".png"), png, 0o644); err != nil {
+		if !bytes.HasPrefix(img, []byte("\x89PNG")) || len(img) < 5000 {
+			t.Fatalf("screenshot %s: %d bytes, not a PNG", name, len(img))
+		}
+		if err := os.WriteFile(filepath.Join(shots, "serve-"+name+".png"), smallPNG(t, img), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
+		sctx, cancel := context.WithTimeout(ctx, 90*time.Second) // a step that never happens fails, not the whole run
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
 		check(step)
@@ -190,7 +207,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(shots, "serve-source.png"), pic, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(shots, "serve-source.png"), smallPNG(t, pic), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
@@ -236,14 +253,136 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("CSV: %d records for %d rows shown (%v)", len(recs)-1, rows, err)
 	}
 
-	// the other pages, for the pictures (and their scripts)
-	for _, p := range []struct{ name, path, wait string }{
-		{"coverage", "/coverage?region=21", "#coverage-grid"},
-		{"quality", "/quality", "#quality-table"},
-		{"compare", "/compare?region=21&level=county", "#compare-table"},
-		{"search", "/search?q=jyj", "#hit-bodies"},
-	} {
-		do(p.name, chromedp.Navigate(hs.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
-		shot(p.name)
+	count := func(sel string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+sel+"`"+`).length`))
+		if err != nil {
+			t.Fatalf("count %s: %v", sel, err)
+		}
+		return n
 	}
+
+	// coverage: the grid of the province's divisions by year, missing reports marked; the
+	// prefecture filter keeps that prefecture's lines only
+	do("coverage", chromedp.Navigate(hs.URL+"/coverage?region=21"), chromedp.WaitVisible(chromedp.CSS("#coverage-grid")))
+	if rows, missing := count("#coverage-grid tbody tr"), count("#coverage-grid td.cov-missing"); rows == 0 || missing == 0 {
+		t.Errorf("coverage: %d lines, %d missing cells (the warehouses pictured have missing reports)", rows, missing)
+	}
+	shot("coverage")
+	pref, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#pref-filter option:nth-child(2)").value`))
+	if err != nil || len(pref) != 4 {
+		t.Fatalf("coverage: no prefecture to filter by (%q, %v)", pref, err)
+	}
+	do("coverage of a prefecture", chromedp.Navigate(hs.URL+"/coverage?region=21&prefecture="+pref), chromedp.WaitVisible(chromedp.CSS("#coverage-grid")))
+	if sel, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("pref-filter").value`)); err != nil || sel != pref {
+		t.Errorf("coverage of %s: the filter shows %q (%v)", pref, sel, err)
+	}
+	codes, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#coverage-grid tbody tr td:first-child")].map(td => td.textContent.trim())`))
+	if err != nil || len(codes) == 0 {
+		t.Fatalf("coverage of %s: no lines (%v)", pref, err)
+	}
+	for _, c := range codes {
+		if !strings.HasPrefix(c, pref) {
+			t.Errorf("coverage filtered by %s shows %s", pref, c)
+		}
+	}
+
+	// quality: a violation's link opens its report at the cell, marked as violating a rule
+	do("quality", chromedp.Navigate(hs.URL+"/quality"), chromedp.WaitVisible(chromedp.CSS("#quality-table")))
+	if count("#quality-table tbody tr") == 0 {
+		t.Errorf("quality: no rule violations listed")
+	}
+	shot("quality")
+	link, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#quality-table a.to-report[href*="#c-"]`), "href"))
+	if err != nil || !link.Exists {
+		t.Fatalf("quality: no violation linking to a cell (%v)", err)
+	}
+	anchor := link.Value[strings.Index(link.Value, "#")+1:]
+	do("a violation's cell", chromedp.Click(chromedp.CSS(`#quality-table a.to-report[href*="#c-"]`)), chromedp.WaitVisible(chromedp.CSS("#table3")))
+	if cls, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.getElementById("`+anchor+`") || {className: "absent"}).className`)); err != nil || !strings.Contains(cls, "viol") {
+		t.Errorf("the report opened from the quality page: cell %s has class %q, want it marked viol (%v)", anchor, cls, err)
+	}
+
+	// compare: a rate between two years, in percentage points, movers up and down
+	do("compare", chromedp.Navigate(hs.URL+"/compare?region=21&level=county&measure=disclosure_rate"), chromedp.WaitVisible(chromedp.CSS("#compare-table")))
+	if title := text("#title"); !strings.Contains(title, "→") {
+		t.Errorf("compare: title %q", title)
+	}
+	changes, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#compare-table tbody tr td:nth-child(5)")].map(td => td.textContent.trim())`))
+	pp := 0
+	for _, c := range changes {
+		if strings.HasSuffix(c, "个百分点") {
+			pp++
+		}
+	}
+	if err != nil || pp == 0 || count("#movers-up tbody tr")+count("#movers-down tbody tr") == 0 {
+		t.Errorf("compare: %d changes in percentage points of %d, movers %d up %d down (%v)", pp, len(changes), count("#movers-up tbody tr"), count("#movers-down tbody tr"), err)
+	}
+	do("compare counts", chromedp.Navigate(hs.URL+"/compare?region=21&level=county"), chromedp.WaitVisible(chromedp.CSS("#compare-table")))
+	shot("compare")
+
+	// search: 拼音 initials find the education bureaus
+	do("search", chromedp.Navigate(hs.URL+"/search?q=jyj"), chromedp.WaitVisible(chromedp.CSS("#hit-bodies")))
+	hits, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#hit-bodies tbody tr td:first-child")].map(td => td.textContent.trim())`))
+	edu := 0
+	for _, h := range hits {
+		if strings.Contains(h, "教育局") {
+			edu++
+		}
+	}
+	if err != nil || edu == 0 {
+		t.Errorf("search jyj: %d bodies, none an 教育局: %q (%v)", len(hits), hits, err)
+	}
+	shot("search")
+}
+
+// smallPNG re-encodes a screenshot in the 256 colours it uses most (a page has a couple of
+// thousand, most of them the edges of letters), about a third of the size, for the docs.
+func smallPNG(t *testing.T, b []byte) []byte {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	r := img.Bounds()
+	rgba := func(x, y int) color.RGBA { return color.RGBAModel.Convert(img.At(x, y)).(color.RGBA) }
+	freq := map[color.RGBA]int{}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			freq[rgba(x, y)]++
+		}
+	}
+	cs := make([]color.RGBA, 0, len(freq))
+	for c := range freq {
+		cs = append(cs, c)
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		return freq[cs[i]] > freq[cs[j]] || freq[cs[i]] == freq[cs[j]] && colorKey(cs[i]) < colorKey(cs[j])
+	})
+	pal := make(color.Palette, 0, 256)
+	for _, c := range cs[:min(256, len(cs))] {
+		pal = append(pal, c)
+	}
+	out := image.NewPaletted(r, pal)
+	index := map[color.RGBA]uint8{}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := rgba(x, y)
+			i, ok := index[c]
+			if !ok {
+				i = uint8(pal.Index(c))
+				index[c] = i
+			}
+			out.Pix[(y-r.Min.Y)*out.Stride+(x-r.Min.X)] = i
+		}
+	}
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, out); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func colorKey(c color.RGBA) uint32 {
+	return uint32(c.R)<<24 | uint32(c.G)<<16 | uint32(c.B)<<8 | uint32(c.A)
 }

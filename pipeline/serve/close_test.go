@@ -16,9 +16,9 @@ import (
 // opening the file with other settings (one thread, not the server's two): DuckDB refuses
 // that while any session of the server's instance is open.
 func TestCloseEndsSessions(t *testing.T) {
-	f := getFixture(t)
+	db := linkWarehouse(t)
 	for i := range 4 {
-		s, err := New(Options{DB: f.db, Threads: 2, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		s, err := New(Options{DB: db, Threads: 2, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +31,7 @@ func TestCloseEndsSessions(t *testing.T) {
 			t.Fatalf("round %d: /overview %d", i, rec.Code)
 		}
 		s.Close()
-		ss, err := store.OpenSession(context.Background(), f.db, webOptions)
+		ss, err := store.OpenSession(context.Background(), db, webOptions)
 		if err != nil {
 			t.Fatalf("round %d: after Close a session of the server is still open: %v", i, err)
 		}

@@ -174,7 +174,7 @@ func buildFixture() (*fixture, error) {
 func testServer(t testing.TB, o Options) (*Server, *httptest.Server) {
 	t.Helper()
 	if o.DB == "" {
-		o.DB = getFixture(t).db
+		o.DB = linkWarehouse(t)
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -189,6 +189,20 @@ func testServer(t testing.TB, o Options) (*Server, *httptest.Server) {
 		s.Close()
 	})
 	return s, hs
+}
+
+// linkWarehouse returns the fixture's warehouse under a path of the test's own (a hard link,
+// else a copy). DuckDB keeps one instance per path and process; were an instance of an
+// earlier test still shutting down, opening the same path would spin in the driver's instance
+// cache (duckdb/duckdb#25965) and hang the test binary instead of failing one test.
+func linkWarehouse(t testing.TB) string {
+	t.Helper()
+	f := getFixture(t)
+	p := filepath.Join(t.TempDir(), "w.duckdb")
+	if err := os.Link(f.db, p); err == nil {
+		return p
+	}
+	return copyWarehouse(t)
 }
 
 // get fetches a path and returns the status and body.

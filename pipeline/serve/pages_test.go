@@ -601,7 +601,7 @@ func TestCoverage(t *testing.T) {
 // version's list is kept in memory or paged by SQL.
 func TestQuality(t *testing.T) {
 	f := getFixture(t)
-	_, hs := testServer(t, Options{})
+	s1, hs := testServer(t, Options{})
 	ids := reportIDs(t, hs.URL, hs.Client(), true)
 	want := 0
 	for path, g := range f.gold {
@@ -627,7 +627,7 @@ func TestQuality(t *testing.T) {
 	saved := qualityMemoryItems
 	qualityMemoryItems = 0
 	defer func() { qualityMemoryItems = saved }()
-	_, hs2 := testServer(t, Options{})
+	_, hs2 := testServer(t, Options{DB: s1.o.DB}) // the same file under the same path (the page names it)
 	for _, q := range queries {
 		got := mustGet(t, hs2, q)
 		// the pages differ only in their version token (another server, same file)
