@@ -121,9 +121,13 @@ func (p *parser) findTitle() {
 }
 
 // isSentence tells a line of prose that names the annual report ("…年度报告格式》要求编制。报告
-// 中所列数据…") from a title: a title has no sentence punctuation and does not speak of itself.
+// 中所列数据…", "现将XX2022年政府信息公开工作年度报告公布如下：") from a title: a title has no
+// sentence punctuation, does not speak of itself, does not announce the report and does not end
+// with a colon.
 func isSentence(t string) bool {
-	return strings.ContainsAny(t, "。；！？") || strings.Contains(t, "本报告") || strings.Contains(t, "编制")
+	return strings.ContainsAny(t, "。；！？") || strings.Contains(t, "本报告") || strings.Contains(t, "编制") ||
+		strings.Contains(t, "现将") || strings.Contains(t, "现公布") || strings.Contains(t, "公布如下") ||
+		strings.HasSuffix(t, "：") || strings.HasSuffix(t, ":")
 }
 
 // trimCell trims white space and the pipes of a table row around a line
