@@ -40,7 +40,7 @@ type Options struct {
 	Year    int      // year reported on
 	Out     string   // output directory
 	Formats []string // subset of Formats (empty: all)
-	CSVBOM  bool     // a UTF-8 BOM on CSV files
+	CSVBOM  bool     // CSV for Excel: a UTF-8 BOM, 64-bit ids as ="…" text (false: plain CSV for tools)
 	// Version names the program in the document properties (e.g. "xxgk 0.3.0").
 	Version string
 	// Now is the time stamped on the outputs (zero: time.Now()).
