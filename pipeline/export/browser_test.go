@@ -292,12 +292,12 @@ func htmlFile(t *testing.T, files []string) string {
 }
 
 // TestScreenshots (XXGK_SCREENSHOTS=1) renders the README pictures from the demo warehouse
-// given in XXGK_DEMO_DB and XXGK_DEMO_YEAR (default: the test fixture) into testdata/: the HTML
+// given in XXGK_DEMO_DB and XXGK_DEMO_YEAR (default: the test fixture) into docs/img/: the HTML
 // report at 1,400 px (report.png), the first page of its A4 print (report-print.png, through
 // pdftoppm) and the first sheet of the workbook, read back and drawn as HTML (workbook.png).
 func TestScreenshots(t *testing.T) {
 	if os.Getenv("XXGK_SCREENSHOTS") != "1" {
-		t.Skip("set XXGK_SCREENSHOTS=1 to render testdata/report.png, report-print.png and workbook.png")
+		t.Skip("set XXGK_SCREENSHOTS=1 to render docs/img/report.png, report-print.png and workbook.png")
 	}
 	files := getFixture(t).res["21"].Files
 	if db := os.Getenv("XXGK_DEMO_DB"); db != "" {
@@ -308,11 +308,12 @@ func TestScreenshots(t *testing.T) {
 		}
 		files = res
 	}
-	if err := os.MkdirAll("testdata", 0o755); err != nil {
+	img := filepath.Join("..", "..", "docs", "img")
+	if err := os.MkdirAll(img, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	page := htmlFile(t, files)
-	screenshot(t, page, filepath.Join("testdata", "report.png"), 1400, 1900, "--force-device-scale-factor=0.75")
+	screenshot(t, page, filepath.Join(img, "report.png"), 1400, 1900, "--force-device-scale-factor=0.75")
 	pdf := filepath.Join(t.TempDir(), "report.pdf")
 	printPDF(t, page, pdf)
 	png := filepath.Join(t.TempDir(), "page")
@@ -323,12 +324,12 @@ func TestScreenshots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join("testdata", "report-print.png"), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(img, "report-print.png"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sheet := filepath.Join(t.TempDir(), "sheet1.html")
 	if err := os.WriteFile(sheet, []byte(renderSheet(t, files[0], "汇总表")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	screenshot(t, sheet, filepath.Join("testdata", "workbook.png"), 1500, 2000, "--force-device-scale-factor=0.7")
+	screenshot(t, sheet, filepath.Join(img, "workbook.png"), 1500, 2000, "--force-device-scale-factor=0.7")
 }

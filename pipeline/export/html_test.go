@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -204,12 +205,17 @@ td.n{text-align:right}
 td.t{font-size:18px;font-weight:bold;text-align:center;border:none}
 .tab{background:#e8e8e8;padding:4px 10px;font-size:12px;border-top:1px solid #aaa}
 .tab b{background:#fff;padding:4px 10px;border:1px solid #aaa;border-top:none}
-</style></head><body><table><colgroup><col style="width:36px">`)
+</style></head><body>`)
+	// a fixed layout (the sheet's column widths, whatever the text) needs the table's width
+	var cols strings.Builder
+	total := 36.0
 	for c := 1; c <= ncol; c++ {
 		cn, _ := excelize.ColumnNumberToName(c)
 		w, _ := x.GetColWidth(name, cn)
-		fmt.Fprintf(&b, `<col style="width:%.0fpx">`, w*7.5)
+		fmt.Fprintf(&cols, `<col style="width:%.0fpx">`, w*7.5)
+		total += math.Round(w * 7.5)
 	}
+	fmt.Fprintf(&b, `<table style="width:%.0fpx"><colgroup><col style="width:36px">%s`, total, cols.String())
 	b.WriteString("</colgroup><tr><th></th>")
 	for c := 1; c <= ncol; c++ {
 		cn, _ := excelize.ColumnNumberToName(c)
@@ -241,8 +247,20 @@ td.t{font-size:18px;font-weight:bold;text-align:center;border:none}
 			case typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString && v != "":
 				cls = "n"
 			}
+			// as Excel shows it: text that does not wrap runs over into the empty cells to its
+			// right; bold and coloured fonts (the marks of rows that do not add up)
+			css := ""
+			if st == nil || st.Alignment == nil || !st.Alignment.WrapText {
+				css += "white-space:nowrap;overflow:visible;"
+			}
 			if st != nil && st.Font != nil && st.Font.Bold && cls == "" {
-				attr += ` style="font-weight:bold"`
+				css += "font-weight:bold;"
+			}
+			if st != nil && st.Font != nil && st.Font.Color != "" && cls == "" {
+				css += "color:#" + strings.TrimPrefix(st.Font.Color, "FF") + ";"
+			}
+			if css != "" {
+				attr += ` style="` + css + `"`
 			}
 			fmt.Fprintf(&b, `<td class="%s"%s>%s</td>`, cls, attr, html.EscapeString(v))
 		}
