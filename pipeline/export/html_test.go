@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"xxgk/pipeline/export"
+	"xxgk/schemas"
 )
 
 func readOutput(t *testing.T, f *fixture, region, ext string) string {
@@ -276,4 +277,106 @@ td.t{font-size:18px;font-weight:bold;text-align:center;border:none}
 	}
 	b.WriteString("</div></body></html>\n")
 	return b.String()
+}
+
+// TestDraftLikeForLike: the draft sentence on requests of prefecture 2113 states the
+// like-for-like change (同口径) computed here from the gold files alone: the counties that have a
+// figure in both years (a county's figure: its first consolidated report, else the sum of its
+// bodies) and the prefecture's own bodies that reported in both years, summed each year; and it
+// names how many of each there are, and how many reported in one year only.
+func TestDraftLikeForLike(t *testing.T) {
+	f := getFixture(t)
+	const region = "2113"
+	type unit map[string]float64 // unit key → requests
+	byYear := map[int]unit{}
+	for _, y := range []int{year - 1, year} {
+		counties := map[string][]*schemas.Report{}
+		own := unit{}
+		for _, r := range f.gold {
+			if r.Year != y || r.Status == schemas.StatusFailed || !strings.HasPrefix(r.Region.Code, region) || r.Body == "" ||
+				(r.Format != schemas.FormatGB2019 && r.Format != schemas.FormatGB2021) {
+				continue
+			}
+			if r.Region.Code == region {
+				if r.Scope == schemas.ScopeArea {
+					t.Fatalf("%d: %s has a consolidated report; the prefecture would be compared whole", y, region)
+				}
+				if r.Scope != schemas.ScopeOther {
+					c, _ := r.Table3.Get("new_received", "total")
+					own["body:"+r.Body] += c.Value.Float()
+				}
+				continue
+			}
+			counties[r.Region.Code] = append(counties[r.Region.Code], r)
+		}
+		for code, reps := range counties {
+			var area *schemas.Report
+			for _, r := range reps {
+				if r.Scope == schemas.ScopeArea && (area == nil || r.Body < area.Body) {
+					area = r
+				}
+			}
+			sum, any := 0.0, false
+			for _, r := range reps {
+				if (area != nil && r != area) || (area == nil && r.Scope == schemas.ScopeOther) {
+					continue
+				}
+				c, _ := r.Table3.Get("new_received", "total")
+				sum += c.Value.Float()
+				any = true
+			}
+			if any {
+				own["county:"+code] = sum
+			}
+		}
+		byYear[y] = own
+	}
+	var cur, prev float64
+	both, newCounties, goneCounties, bothCounties, bothBodies := 0, 0, 0, 0, 0
+	for k, v := range byYear[year] {
+		p, ok := byYear[year-1][k]
+		if !ok {
+			if strings.HasPrefix(k, "county:") {
+				newCounties++
+			}
+			continue
+		}
+		both++
+		if strings.HasPrefix(k, "county:") {
+			bothCounties++
+		} else {
+			bothBodies++
+		}
+		cur += v
+		prev += p
+	}
+	for k := range byYear[year-1] {
+		if _, ok := byYear[year][k]; !ok && strings.HasPrefix(k, "county:") {
+			goneCounties++
+		}
+	}
+	if prev == 0 || newCounties+goneCounties == 0 {
+		t.Fatalf("the fixture has no like-for-like case: %d units in both years, %d counties new, %d gone", both, newCounties, goneCounties)
+	}
+	pct := (cur - prev) / prev * 100
+	word := "增长"
+	if pct < 0 {
+		word = "下降"
+	}
+	page := readOutput(t, f, region, ".html")
+	m := regexp.MustCompile(`同口径（两年均报送的([0-9,]+)个县级区划(?:和([0-9,]+)个省市本级机关)?）(增长|下降)<span class="fig" data-view="analytics.region_yoy" data-column="lfl_yoy_pct（requests_count）"[^>]*>([0-9.,]+)%</span>`).FindStringSubmatch(page)
+	if m == nil {
+		i := strings.Index(page, "同口径（")
+		t.Fatalf("no like-for-like clause in the draft; near %q", page[max(0, i):min(len(page), i+400)])
+	}
+	if m[2] == "" {
+		m[2] = "0"
+	}
+	if want := fmt.Sprintf("%.1f", math.Abs(pct)); m[4] != want || m[3] != word || m[1] != strconv.Itoa(bothCounties) || m[2] != strconv.Itoa(bothBodies) {
+		t.Errorf("draft: 同口径（%s个县级区划和%s个本级机关）%s%s%%; gold: %d counties and %d bodies, %s %s%% (%.0f → %.0f)",
+			m[1], m[2], m[3], m[4], bothCounties, bothBodies, word, want, prev, cur)
+	}
+	if newCounties > 0 && !strings.Contains(page, fmt.Sprintf("另有%d个县级区划", newCounties)) {
+		t.Errorf("draft does not name the %d counties that reported in %d only", newCounties, year)
+	}
 }
