@@ -216,7 +216,8 @@ func printPDF(t *testing.T, page, pdf string) {
 	}
 }
 
-// TestHTMLRendered (XXGK_BROWSER=1, set in CI): the province page at 1,400 px and at A4 print
+// TestHTMLRendered (XXGK_BROWSER=1, set in CI; with XXGK_DEMO_DB and XXGK_DEMO_YEAR the demo
+// province instead of the fixture): the province page at 1,400 px and at A4 print
 // size fits its page, keeps every cell at least three characters wide and every name on one
 // line; printed to PDF it is A4 (portrait, the wide sections landscape), within a page bound
 // computed from its rows, and every column of the wide tables is in the printed text.
@@ -229,8 +230,19 @@ func TestHTMLRendered(t *testing.T) {
 			t.Fatalf("XXGK_BROWSER=1 needs %s (poppler-utils)", tool)
 		}
 	}
-	f := getFixture(t)
-	page := htmlFile(t, f.res["21"].Files)
+	var files []string
+	if db := os.Getenv("XXGK_DEMO_DB"); db != "" {
+		// the demo province (make demo) instead of the fixture
+		y, _ := strconv.Atoi(os.Getenv("XXGK_DEMO_YEAR"))
+		res, err := exportDemo(db, y, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = res
+	} else {
+		files = getFixture(t).res["21"].Files
+	}
+	page := htmlFile(t, files)
 	src, err := os.ReadFile(page)
 	if err != nil {
 		t.Fatal(err)

@@ -132,8 +132,9 @@ func heading(id string) string {
 	return id
 }
 
-// qualityShown is how many lines of 数据质量 the page lists (the workbook has all).
-const qualityShown = 200
+// qualityShown is how many lines of 数据质量 the page lists, the lines of rows that do not add up
+// first (the workbook has all): a page that can be handed on, not a listing of hundreds of lines.
+const qualityShown = 60
 
 func writeHTML(w *strings.Builder, s *Summary) {
 	e := esc
