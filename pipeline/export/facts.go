@@ -95,16 +95,18 @@ func DictionaryPath(out, region string, year int) string {
 
 // resultColumn is a column of a query's result (DESCRIBE).
 type resultColumn struct {
-	Name string `col:"column_name"`
-	Type string `col:"column_type"`
+	_    struct{} `query:"describe <dataset query>"`
+	Name string   `col:"column_name"`
+	Type string   `col:"column_type"`
 }
 
 // columnComment is a column's comment in the warehouse (duckdb_columns()).
 type columnComment struct {
-	Schema  string  `col:"schema_name"`
-	Table   string  `col:"table_name"`
-	Column  string  `col:"column_name"`
-	Comment *string `col:"comment"`
+	_       struct{} `query:"duckdb_columns()"`
+	Schema  string   `col:"schema_name"`
+	Table   string   `col:"table_name"`
+	Column  string   `col:"column_name"`
+	Comment *string  `col:"comment"`
 }
 
 // textID reports whether a column is an identifier Excel would round: a 64-bit integer *_id.
