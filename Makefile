@@ -77,7 +77,8 @@ demo: build deps check-tools
 
 ## bench: the figures of docs/performance.md. Per-core parsing figures first,
 ## then the whole ingest of BENCH_REPORTS generated reports against the read+hash floor, then the
-## rollups on a national warehouse of ROLLUP_REPORTS reports built in DuckDB.
+## rollups on a national warehouse of ROLLUP_REPORTS reports built in DuckDB, then the export of
+## province 21 from the demo warehouse (make demo; else the export tests' fixture).
 BENCH_REPORTS  ?= 100000
 ROLLUP_REPORTS ?= 1000000
 bench:
@@ -86,6 +87,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./pipeline/gen
 	XXGK_BENCH_REPORTS=$(BENCH_REPORTS) $(GO) test -run '^$$' -bench 'Ingest|ReadHash' -benchtime 1x -timeout 60m ./pipeline/ingest
 	XXGK_BENCH_REPORTS=$(ROLLUP_REPORTS) $(GO) test -run '^$$' -bench . -benchtime 5x -timeout 60m ./pipeline/rollup
+	XXGK_BENCH_DB=$(wildcard $(DEMO)/xxgk.duckdb) XXGK_BENCH_YEAR=2024 $(GO) test -run '^$$' -bench Export -benchtime 3x ./pipeline/export
 
 ## fuzz: every fuzz target for FUZZTIME each, whatever happens to the others, then a summary
 ## table (target, result, time). Results: ok; FAIL (a crasher was written to testdata/fuzz, or
