@@ -38,13 +38,15 @@ one year from the published warehouse, opened read-only (it never blocks an inge
                                 figures, the summed tables, charts, movers, coverage, data
                                 quality, draft sentences for the consolidated report
   <region>_<year>_<name>.md     the same without charts
-  csv/<region>_<year>_<dataset>.csv
+  csv/<region>_<year>_<dataset>.csv   for Excel by default (UTF-8 BOM, report_id as ="…" text)
+  csv/<region>_<year>_dictionary.csv  the data dictionary: every column of every CSV file
   parquet/<dataset>/year=<year>/province_code=<pp>/<region>_0.parquet
 
 A county is counted once: its consolidated (area) report, else the sum of its bodies
 (analytics.region_years, region_table2/3/4).`,
 		Example: `  xxgk export --region 21 --year 2024
-  xxgk export --region 2113 --year 2023 --out out/chaoyang --formats xlsx,html --csv-bom`,
+  xxgk export --region 2113 --year 2023 --out out/chaoyang --formats xlsx,html
+  xxgk export --region 21 --year 2024 --formats csv --csv-bom=false   # plain CSV for tools`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := loadConfig(cmd, map[string]string{"warehouse": "db", "export.out": "out", "export.formats": "formats",
@@ -82,7 +84,7 @@ A county is counted once: its consolidated (area) report, else the sum of its bo
 	f.StringVar(&db, "db", "data/xxgk.duckdb", "the published warehouse file (opened read-only)")
 	f.StringVar(&out, "out", "out", "output directory")
 	f.StringSliceVar(&formats, "formats", []string{strings.Join(export.Formats, ",")}, "formats to write: xlsx,html,md,csv,parquet")
-	f.BoolVar(&bom, "csv-bom", false, "start CSV files with a UTF-8 BOM (Excel on Windows)")
+	f.BoolVar(&bom, "csv-bom", true, "CSV for Excel: a UTF-8 BOM and 19-digit ids as =\"…\" text; --csv-bom=false writes plain CSV for tools")
 	f.IntVar(&threads, "threads", 0, "DuckDB threads (0: the configuration's duckdb.threads, else DuckDB's default)")
 	return cmd
 }

@@ -110,10 +110,10 @@ done (not a success: the systemd unit reports it as skipped).`,
 	f.StringSlice("compare", nil, "year pairs FROM-TO compared (compare; default each year against the one before)")
 	f.String("out", "out", "output directory (export.out)")
 	f.StringSlice("formats", nil, "export formats: xlsx,html,md,csv,parquet (export.formats)")
-	f.Bool("csv-bom", false, "a UTF-8 BOM on CSV files (export.csv_bom)")
+	f.Bool("csv-bom", true, "CSV for Excel: a UTF-8 BOM, long ids as text (export.csv_bom; --csv-bom=false: plain CSV)")
 	f.Int("workers", 0, "parse workers, 0: one per core (workers)")
 	f.Int("threads", 0, "DuckDB threads (duckdb.threads)")
-	f.String("memory-limit", "2GB", "DuckDB memory limit (duckdb.memory_limit)")
+	f.String("memory-limit", "", "DuckDB memory limit (default: duckdb.memory_limit of the configuration, 2GB)")
 	return cmd
 }
 

@@ -74,7 +74,7 @@ type DuckDB struct {
 type Export struct {
 	Formats []string `mapstructure:"formats" yaml:"formats"` // xlsx, html, md, csv, parquet
 	Out     string   `mapstructure:"out" yaml:"out"`         // output directory
-	CSVBOM  bool     `mapstructure:"csv_bom" yaml:"csv_bom"` // a UTF-8 BOM on CSV files (Excel on Windows)
+	CSVBOM  bool     `mapstructure:"csv_bom" yaml:"csv_bom"` // CSV for Excel: a UTF-8 BOM, 19-digit ids as ="…" text (false: plain CSV for tools)
 }
 
 // Default returns the configuration every key falls back to.
@@ -86,7 +86,7 @@ func Default() Config {
 		DuckDB:    DuckDB{MemoryLimit: "2GB"},
 		Years:     []int{},
 		Compare:   []string{},
-		Export:    Export{Formats: []string{"xlsx", "html", "md", "csv", "parquet"}, Out: "out"},
+		Export:    Export{Formats: []string{"xlsx", "html", "md", "csv", "parquet"}, Out: "out", CSVBOM: true},
 		Limits:    Limits{Isolate: true, CPUPerFile: 30 * time.Second, WallPerFile: 150 * time.Second, InProcess: 30 * time.Second},
 	}
 }

@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -10,9 +11,11 @@ import (
 // number in them is a fig naming the view, column, division and year it comes from, shown as
 // data attributes in HTML and as a footnote in both HTML and Markdown.
 
-// fig is one number of a sentence and its source.
+// fig is one number of a sentence and its source: in words (what an office reads) and as the
+// view, column, division and year (what an analyst queries).
 type fig struct {
 	text   string // as printed: 22,814 / 81.2% / 3.4
+	words  string // the source in words: 全省716份报告之和，表三“本年新收…”行“总计”列
 	view   string // analytics.region_years
 	column string // requests_count
 	region string
@@ -43,7 +46,7 @@ func (s *sentence) f(f fig) *sentence {
 	return s
 }
 
-// sources lists the distinct sources of the sentence's figures.
+// sources lists the distinct SQL sources of the sentence's figures.
 func (s *sentence) sources() []string {
 	seen := map[string]bool{}
 	var out []string
@@ -52,6 +55,29 @@ func (s *sentence) sources() []string {
 			seen[g.fig.source()] = true
 			out = append(out, g.fig.source())
 		}
+	}
+	return out
+}
+
+// words lists the sentence's figures with their sources in words, each source once:
+// 22,778件、2,003件：表三“本年新收…”行“总计”列.
+func (s *sentence) words() []string {
+	var order []string
+	figs := map[string][]string{}
+	for _, g := range s.segs {
+		if g.fig == nil || g.fig.words == "" {
+			continue
+		}
+		if _, ok := figs[g.fig.words]; !ok {
+			order = append(order, g.fig.words)
+		}
+		if t := g.fig.text; !slices.Contains(figs[g.fig.words], t) {
+			figs[g.fig.words] = append(figs[g.fig.words], t)
+		}
+	}
+	out := make([]string, len(order))
+	for i, w := range order {
+		out[i] = strings.Join(figs[w], "、") + "：" + w
 	}
 	return out
 }
@@ -66,67 +92,110 @@ func (s *Summary) yoyOf(region, measure string) *YoY {
 	return nil
 }
 
-// drafts writes the sentences for the consolidated report.
+// unit is the word after a count in a sentence.
+const unit = "件"
+
+// drafts writes the sentences for the consolidated report. Changes are stated like for like
+// (同口径: the units that reported in both years) with the coverage difference named; the change
+// of all reports is given beside it when the coverage differs.
 func (s *Summary) drafts() []*sentence {
 	R, Y := s.Region.Code, s.Year
+	// a figure of the region: this year's say only where they come from (the sources list
+	// states the counting once); another year's name their own counting
 	ry := func(col string, year int, rec *RegionYear) fig {
 		v := rec.Get(col)
 		text := fmtNum(v)
 		if strings.HasSuffix(col, "_rate") {
 			text = fmtRate(v)
 		}
-		return fig{text: text, view: "analytics.region_years", column: col, region: R, year: year}
+		words := measureWhere(col)
+		if year != Y {
+			words = fmt.Sprintf("%d年%s%s份报告之和，%s", year, s.Region.Whole(), fmtInt(rec.CountedReportCount), words)
+			if rec.Basis == "area" {
+				words = fmt.Sprintf("%d年%s汇总报告，%s", year, s.Region.Whole(), measureWhere(col))
+			}
+		}
+		return fig{text: text, words: words, view: "analytics.region_years", column: col, region: R, year: year}
 	}
 	cur := func(col string) fig { return ry(col, Y, s.Cur) }
-	yoy := func(measure string) (Val, Val) {
-		r := s.yoyOf(R, measure)
-		if r == nil {
-			return Val{}, Val{}
-		}
-		return rate(r.ValueYoYDelta), rate(r.ValueYoYPct)
+	yoyFig := func(measure, col, text, words string) fig {
+		return fig{text: text, words: words, view: "analytics.region_yoy", column: col + "（" + measure + "）", region: R, year: Y}
 	}
-	yoyFig := func(measure, col string, v Val) fig {
-		text := fmt.Sprintf("%.1f%%", math.Abs(v.V))
-		if col == "value_yoy_delta" {
-			text = fmt.Sprintf("%.1f", math.Abs(v.V))
-		}
-		return fig{text: text, view: "analytics.region_yoy", column: col + "（" + measure + "）", region: R, year: Y}
-	}
-	// change in % for a count: 同比增长X%
+	// change in % for a count: 同比增长X%（上年为N件）；同口径（…）增长Y%，另有…
 	growth := func(sn *sentence, measure string) {
-		_, pct := yoy(measure)
-		switch {
-		case s.Prev == nil || !pct.OK:
+		r := s.yoyOf(R, measure)
+		if s.Prev == nil || r == nil || !rate(r.ValueYoYPct).OK {
 			sn.t("（上年无可比数据）")
-		case math.Abs(pct.V) < 0.05:
+			return
+		}
+		all := rate(r.ValueYoYPct)
+		label := Label("analytics.region_years", measure)
+		allWords := fmt.Sprintf("%s本年与%d年全部计入报告之和相比的增减百分比", label, Y-1)
+		switch {
+		case math.Abs(all.V) < 0.05:
 			sn.t("，与上年基本持平")
-		case pct.V > 0:
-			sn.t("，同比增长").f(yoyFig(measure, "value_yoy_pct", pct))
+		case all.V > 0:
+			sn.t("，同比增长").f(yoyFig(measure, "value_yoy_pct", fmtAbsPct(all.V), allWords))
 		default:
-			sn.t("，同比下降").f(yoyFig(measure, "value_yoy_pct", pct))
+			sn.t("，同比下降").f(yoyFig(measure, "value_yoy_pct", fmtAbsPct(all.V), allWords))
+		}
+		sn.t("（%d年为", Y-1).f(ry(measure, Y-1, s.Prev)).t("%s）", unit)
+		if !r.coverageDiffers() {
+			if !s.wholeRegion(r) {
+				sn.t("，两年报送单位相同")
+			}
+			return
+		}
+		lfl := rate(r.LFLYoYPct)
+		if !lfl.OK {
+			if w := s.coverageWords(r); w != "" {
+				sn.t("；%s", w)
+			}
+			return
+		}
+		lflWords := fmt.Sprintf("%s同口径增减百分比：只计%s，两年之和相比", label, s.lflUnits(r))
+		sn.t("；同口径（%s）", s.lflUnits(r))
+		switch {
+		case math.Abs(lfl.V) < 0.05:
+			sn.t("基本持平")
+		case lfl.V > 0:
+			sn.t("增长").f(yoyFig(measure, "lfl_yoy_pct", fmtAbsPct(lfl.V), lflWords))
+		default:
+			sn.t("下降").f(yoyFig(measure, "lfl_yoy_pct", fmtAbsPct(lfl.V), lflWords))
+		}
+		if w := s.coverageWords(r); w != "" {
+			sn.t("，%s", w)
 		}
 	}
-	// change in percentage points for a rate
+	// change in percentage points for a rate, like for like
 	points := func(sn *sentence, measure string) {
-		d, _ := yoy(measure)
+		r := s.yoyOf(R, measure)
+		if s.Prev == nil || r == nil {
+			return
+		}
+		d, lfl := rate(r.ValueYoYDelta), rate(r.LFLYoYDelta)
+		label := Label("analytics.region_years", measure)
+		prefix, col, v := "", "value_yoy_delta", d
+		words := fmt.Sprintf("%s本年与%d年之差（百分点）", label, Y-1)
+		if r.coverageDiffers() && lfl.OK {
+			prefix, col, v = "同口径", "lfl_yoy_delta", lfl
+			words = fmt.Sprintf("%s同口径之差（百分点）：只计%s", label, s.lflUnits(r))
+		}
 		switch {
-		case s.Prev == nil || !d.OK:
-		case math.Abs(d.V) < 0.05:
-			sn.t("，与上年基本持平")
-		case d.V > 0:
-			sn.t("，较上年提高").f(yoyFig(measure, "value_yoy_delta", d)).t("个百分点")
+		case !v.OK:
+		case math.Abs(v.V) < 0.05:
+			sn.t("，%s与上年基本持平", prefix)
+		case v.V > 0:
+			sn.t("，%s较上年提高", prefix).f(yoyFig(measure, col, fmtAbs(v.V), words)).t("个百分点")
 		default:
-			sn.t("，较上年降低").f(yoyFig(measure, "value_yoy_delta", d)).t("个百分点")
+			sn.t("，%s较上年降低", prefix).f(yoyFig(measure, col, fmtAbs(v.V), words)).t("个百分点")
 		}
 	}
 	var out []*sentence
 
 	sn := &sentence{}
-	sn.t("%d年，%s共收到政府信息公开申请", Y, s.Region.Whole()).f(cur("requests_count")).t("件")
+	sn.t("%d年，%s共收到政府信息公开申请", Y, s.Region.Whole()).f(cur("requests_count")).t(unit)
 	growth(sn, "requests_count")
-	if s.Prev != nil {
-		sn.t("（%d年为", Y-1).f(ry("requests_count", Y-1, s.Prev)).t("件）")
-	}
 	sn.t("；上年结转政府信息公开申请").f(cur("carried_over_count")).t("件。")
 	out = append(out, sn)
 
@@ -170,33 +239,47 @@ func (s *Summary) drafts() []*sentence {
 			missing[c.Level]++
 		}
 	}
-	cov := func(n int, col string) fig {
-		return fig{text: fmtInt(int64(n)), view: "analytics.coverage", column: col, region: R, year: Y}
+	cov := func(n int, col, words string) fig {
+		return fig{text: fmtInt(int64(n)), words: words, view: "analytics.coverage", column: col, region: R, year: Y}
+	}
+	count := func(col, words string) fig {
+		f := cur(col)
+		f.words = words
+		return f
 	}
 	sn = &sentence{}
-	sn.t("本汇总计入报告").f(cur("counted_report_count")).t("份，每个区划只计一次（有汇总报告的以汇总报告为准，否则为本级机关与下级区划之和），其中本级机关报告").
-		f(cur("own_report_count")).t("份、汇总报告").f(cur("area_basis_count")).t("份，涉及").f(cur("county_count")).
-		t("个县级区划；应报").f(cov(expected["county"], "level = county（计数）")).t("个县级区划中").
-		f(cov(missing["county"], "reported = false, level = county（计数）")).t("个未报送")
+	sn.t("本汇总计入报告").f(count("counted_report_count", s.counting())).
+		t("份，每个机关只计一次（有汇总报告的区划以汇总报告为准，否则为本级机关与下级区划之和），其中本级机关报告").
+		f(count("own_report_count", "本级机关（"+strings.TrimSuffix(s.ownWord(), "机关")+"）计入汇总的报告数")).t("份、汇总报告").
+		f(count("area_basis_count", measureWhere("area_basis_count"))).t("份，涉及").f(count("county_count", measureWhere("county_count"))).
+		t("个县级区划；应报").f(cov(expected["county"], "level = county（计数）", "区划名录中应报送的县级区划数")).t("个县级区划中").
+		f(cov(missing["county"], "reported = false, level = county（计数）", "本年没有任何报告的县级区划数（名单见报送情况）")).t("个未报送")
 	if expected["prefecture"] > 0 {
-		sn.t("，应报").f(cov(expected["prefecture"], "level = prefecture（计数）")).t("个地级区划中").
-			f(cov(missing["prefecture"], "reported = false, level = prefecture（计数）")).t("个本级未报送")
+		sn.t("，应报").f(cov(expected["prefecture"], "level = prefecture（计数）", "区划名录中应报送的地级区划数")).t("个地级区划中").
+			f(cov(missing["prefecture"], "reported = false, level = prefecture（计数）", "本级机关本年没有任何报告的地级区划数")).t("个本级未报送")
 	}
 	sn.t("。")
 	out = append(out, sn)
 
-	errs := 0
+	errs, acked := 0, 0
 	for _, v := range s.Violations {
 		if v.Severity == "error" {
 			errs++
 		}
+		if v.Acknowledged {
+			acked++
+		}
 	}
-	viol := func(n int, col string) fig {
-		return fig{text: fmtInt(int64(n)), view: "analytics.rule_violations", column: col, region: R, year: Y}
+	viol := func(n int, col, words string) fig {
+		return fig{text: fmtInt(int64(n)), words: words, view: "analytics.rule_violations", column: col, region: R, year: Y}
 	}
 	sn = &sentence{}
-	sn.t("经勾稽核对，发现规则违反").f(viol(len(s.Violations), "rule（计数）")).t("条，其中错误").
-		f(viol(errs, "severity = error（计数）")).t("条；原数字未作更正，清单见数据质量部分。")
+	sn.t("经勾稽核对，发现规则违反").f(viol(len(s.Violations), "rule（计数）", "本区划内各级汇总依据报告的勾稽规则违反条数（R1–R8，含跨年结转）")).
+		t("条，其中错误").f(viol(errs, "severity = error（计数）", "其中严重程度为“错误”的条数（R1–R5：各部分之和与合计不符，或数字不是非负整数）")).t("条")
+	if acked > 0 {
+		sn.t("，已核实").f(viol(acked, "acknowledged = true（计数）", "已经核实（xxgk ack）的条数：仍列出，不作更正")).t("条")
+	}
+	sn.t("；原数字未作更正，清单见数据质量部分。")
 	out = append(out, sn)
 	return out
 }
@@ -205,33 +288,56 @@ func (s *Summary) drafts() []*sentence {
 type headline struct {
 	label string
 	value string
-	delta string // 同比 …
+	delta string // the change, like for like when the units reporting differ: 同口径 +14.7%
+	all   string // the change of all reports beside it when they differ: 全部报告 +22.9%
+	cover string // the coverage difference in words
+	words string // the source in words
 	up    int    // +1 rising, -1 falling, 0 flat or unknown
 	src   fig
+}
+
+// change formats a change of a measure: % for counts, percentage points for rates.
+func change(measure string, delta, pct Val) (string, int) {
+	switch {
+	case strings.HasSuffix(measure, "_rate") && delta.OK:
+		return fmtPoints(delta) + " 个百分点", sign(delta.V)
+	case strings.HasSuffix(measure, "_rate"):
+		return "", 0
+	case pct.OK:
+		return fmtPct(pct), sign(pct.V)
+	case delta.OK:
+		return fmtSigned(delta), sign(delta.V)
+	}
+	return "", 0
 }
 
 func (s *Summary) headlines() []headline {
 	var out []headline
 	for _, m := range []string{"requests_count", "handled_count", "disclosure_rate", "withheld_rate", "review_count", "litigation_count"} {
 		v := s.Cur.Get(m)
-		h := headline{label: Label("analytics.region_years", m), value: fmtNum(v),
+		h := headline{label: Label("analytics.region_years", m), value: fmtNum(v), words: s.countingShort() + "，" + measureWhere(m),
 			src: fig{view: "analytics.region_years", column: m, region: s.Region.Code, year: s.Year}}
-		var delta, pct Val
-		if r := s.yoyOf(s.Region.Code, m); r != nil {
-			delta, pct = rate(r.ValueYoYDelta), rate(r.ValueYoYPct)
-		}
 		if strings.HasSuffix(m, "_rate") {
 			h.value = fmtRate(v)
-			if delta.OK {
-				h.delta = fmt.Sprintf("同比 %+.1f 个百分点", delta.V)
-				h.up = sign(delta.V)
+		}
+		if r := s.yoyOf(s.Region.Code, m); r != nil {
+			all, up := change(m, rate(r.ValueYoYDelta), rate(r.ValueYoYPct))
+			if r.coverageDiffers() {
+				if lfl, lup := change(m, rate(r.LFLYoYDelta), rate(r.LFLYoYPct)); lfl != "" {
+					h.delta, h.up = "同口径 "+lfl, lup
+					if all != "" {
+						h.all = "全部报告 " + all
+					}
+				} else if all != "" {
+					h.delta, h.up = "同比 "+all, up
+				}
+				h.cover = s.lflUnits(r)
+				if w := s.coverageWords(r); w != "" {
+					h.cover += "；" + w
+				}
+			} else if all != "" {
+				h.delta, h.up = "同比 "+all, up
 			}
-		} else if pct.OK {
-			h.delta = "同比 " + fmtPct(pct)
-			h.up = sign(pct.V)
-		} else if delta.OK {
-			h.delta = fmt.Sprintf("同比 %+.0f", delta.V)
-			h.up = sign(delta.V)
 		}
 		if h.delta == "" {
 			h.delta = "上年无可比数据"
@@ -258,18 +364,19 @@ type mover struct {
 	pct                 Val
 }
 
-// movers returns the largest changes of requests and disclosure rate among the divisions
-// within (counties; and prefectures for a province), n of each.
+// movers returns the largest like-for-like changes of requests and disclosure rate among the
+// divisions within (counties; and prefectures for a province), n of each: a county that did not
+// report in both years has no change.
 func (s *Summary) movers(n int) []mover {
 	var out []mover
 	for _, m := range []string{"requests_count", "disclosure_rate"} {
 		var cand []mover
 		for _, r := range s.YoY {
-			if r.Measure != m || r.RegionCode == s.Region.Code || !rate(r.ValueYoYDelta).OK {
+			if r.Measure != m || r.RegionCode == s.Region.Code || !rate(r.LFLYoYDelta).OK {
 				continue
 			}
 			cand = append(cand, mover{code: r.RegionCode, name: text(r.RegionName), measure: m,
-				prev: rate(r.ValuePrev), cur: rate(r.Value), delta: rate(r.ValueYoYDelta), pct: rate(r.ValueYoYPct)})
+				prev: rate(r.LFLValuePrev), cur: rate(r.LFLValue), delta: rate(r.LFLYoYDelta), pct: rate(r.LFLYoYPct)})
 		}
 		sortMovers(cand)
 		if len(cand) > n {

@@ -1,15 +1,33 @@
 // Package export writes the provincial summaries of one province or prefecture and year from
 // the published warehouse, read-only: an Excel workbook in the official layout of tables 2, 3
 // and 4 summed over the region — every body counted once, at every level — (then 分地区: the
-// region's own bodies, each prefecture with its own bodies and its counties; year-over-year;
-// coverage of every level; data quality), a self-contained HTML report with inline SVG charts
-// and draft sentences for the consolidated report, the same in Markdown, and the facts as CSV
-// and hive-partitioned Parquet.
+// region's own bodies, each prefecture with its own bodies and its counties; 同比 in the order of
+// the published tables, all reports and like for like; coverage of every level; 数据质量), a
+// self-contained HTML report with inline SVG charts and draft sentences for the consolidated
+// report, the same in Markdown, and the facts as CSV (for Excel by default, with a data
+// dictionary) and hive-partitioned Parquet.
 //
 // Every figure comes from the analytics views of package queries (analytics.region_years,
 // own_body_years, region_table2/3/4, region_yoy, coverage, missing_reports, rule_violations,
 // reports): the export sums nothing itself, so what it shows is what an analyst querying the
 // warehouse sees. Labels come from the catalogue (schemas.Labels) and the views' sidecars.
+//
+// The outputs are meant to be handed on as they are:
+//   - every figure says in words which reports it sums, which rows of the published tables and
+//     by which rule (sources.go); the SQL names stay beside it for analysts (a collapsed
+//     details element in HTML, a footnote's tail in Markdown);
+//   - a year-over-year change is given like for like (同口径: the units that reported in both
+//     years, analytics.region_yoy lfl_*) with the coverage difference named, and the change of
+//     all reports beside it (draft.go);
+//   - a summed row whose published parts do not add up in a report it counts is marked and
+//     links to exactly its lines of 数据质量, which names file, body, region, year, rule,
+//     expected and found (quality.go); published numbers are never corrected;
+//   - every number printed as text goes through one formatter (format.go); the workbook
+//     leaves formatting to Excel's number formats;
+//   - the workbook prints on A4 landscape, one page wide, title rows repeated, a header and
+//     footer on every sheet; the HTML page prints on A4 (the wide sections landscape) with
+//     page breaks before sections, repeated table headers and page numbers;
+//   - files are written 0644, the workbook atomically.
 //
 // The views are read into typed rows (rows.go: RegionYear, Coverage, Violation …, one struct
 // per view with col tags, filled by store.Select): a renamed or misspelt column is an error
@@ -40,7 +58,7 @@ type Options struct {
 	Year    int      // year reported on
 	Out     string   // output directory
 	Formats []string // subset of Formats (empty: all)
-	CSVBOM  bool     // a UTF-8 BOM on CSV files
+	CSVBOM  bool     // CSV for Excel: a UTF-8 BOM, 64-bit ids as ="…" text (false: plain CSV for tools)
 	// Version names the program in the document properties (e.g. "xxgk 0.3.0").
 	Version string
 	// Now is the time stamped on the outputs (zero: time.Now()).

@@ -1,13 +1,16 @@
 package export_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,6 +156,7 @@ type goldTables struct {
 	t2       map[schemas.Format]map[string]*opt // "item/measure"
 	formats  map[schemas.Format]int             // counted reports by template
 	reported map[string]bool                    // county → has a report of record
+	used     []*schemas.Report                  // the reports summed
 }
 
 func get(m map[string]map[string]*opt, a, b string) *opt {
@@ -208,6 +212,7 @@ func newGoldTables() *goldTables {
 
 // add sums the tables of the reports counted.
 func (g *goldTables) add(use []*schemas.Report) {
+	g.used = append(g.used, use...)
 	cat := schemas.Labels()
 	for _, r := range use {
 		g.formats[r.Format]++
@@ -734,5 +739,273 @@ func TestRegionTableModels(t *testing.T) {
 	}
 	if bad != 0 {
 		t.Errorf("%d division-years where region_table3/4 disagree with region_years", bad)
+	}
+}
+
+// TestCSVForExcel: the CSV for Excel (2113 in the fixture: CSVBOM) writes every 64-bit *_id as
+// the text formula ="<digits>" holding exactly the warehouse's id (ids of 16–19 digits, which
+// Excel would round, are there); the plain CSV (21) writes the digits. The data dictionary lists,
+// for every CSV file, its header's columns in order, each with a type and a description, and
+// says how the ids are written.
+func TestCSVForExcel(t *testing.T) {
+	f := getFixture(t)
+	ctx := context.Background()
+	ss, err := store.OpenSession(ctx, f.db, store.SessionOptions{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	readCSV := func(p string, bom bool) [][]string {
+		t.Helper()
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(string(b), "\ufeff") != bom {
+			t.Errorf("%s: BOM %v, want %v", p, !bom, bom)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("%s: %v (%d lines)", p, err, len(recs))
+		}
+		return recs
+	}
+	for _, region := range []string{"21", "2113"} {
+		excel := region == "2113"
+		ids, err := store.QueryColumn[string](ctx, ss, "select report_id::varchar from ("+export.Datasets[0].Query(region, year)+")")
+		if err != nil {
+			t.Fatal(err)
+		}
+		long := 0
+		for _, id := range ids {
+			if len(id) > 15 {
+				long++
+			}
+		}
+		if long == 0 {
+			t.Fatalf("%s: no report_id longer than 15 digits in the fixture; the test proves nothing", region)
+		}
+		dict := readCSV(export.DictionaryPath(f.out[region], region, year), excel)
+		if strings.Join(dict[0], ",") != "文件,数据集（每行是什么）,列序,列名,类型,说明,来源" {
+			t.Errorf("%s dictionary header %q", region, dict[0])
+		}
+		byFile := map[string][][]string{}
+		for _, r := range dict[1:] {
+			byFile[r[0]] = append(byFile[r[0]], r)
+		}
+		for _, d := range export.Datasets {
+			p := export.CSVPath(f.out[region], region, year, d.Name)
+			recs := readCSV(p, excel)
+			idCol := -1
+			for i, c := range recs[0] {
+				if c == "report_id" {
+					idCol = i
+				}
+			}
+			if d.Name == "reports" {
+				var got []string
+				for _, r := range recs[1:] {
+					got = append(got, r[idCol])
+				}
+				want := make([]string, len(ids))
+				for i, id := range ids {
+					want[i] = id
+					if excel {
+						want[i] = `="` + id + `"`
+					}
+				}
+				if strings.Join(got, ";") != strings.Join(want, ";") {
+					t.Errorf("%s reports.csv report_id: got %.80q…, want %.80q…", region, got, want)
+				}
+			}
+			rows := byFile[filepath.Base(p)]
+			if len(rows) != len(recs[0]) {
+				t.Errorf("%s %s: the dictionary lists %d columns, the file has %d", region, d.Name, len(rows), len(recs[0]))
+				continue
+			}
+			for i, r := range rows {
+				if r[3] != recs[0][i] || r[2] != strconv.Itoa(i+1) || r[4] == "" || r[5] == "" || r[1] == "" {
+					t.Errorf("%s %s dictionary line %d: %q, want column %q with its type and description", region, d.Name, i+1, r, recs[0][i])
+				}
+				if r[3] == "report_id" && strings.Contains(r[5], `="`) != excel {
+					t.Errorf("%s %s dictionary: report_id says %q (Excel form %v)", region, d.Name, r[5], excel)
+				}
+			}
+		}
+	}
+}
+
+// TestXLSXPrintReady: every sheet prints on A4 landscape, fit to one page wide, with its title
+// rows repeated and a header and footer naming the region, the year, the import run and the
+// page (x of y); the file is mode 0644.
+func TestXLSXPrintReady(t *testing.T) {
+	f := getFixture(t)
+	for _, region := range []string{"21", "2113"} {
+		path := f.res[region].Files[0]
+		if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v (%v), want 0644", path, st.Mode().Perm(), err)
+		}
+		x := openXLSX(t, f, region)
+		names := map[string]string{}
+		for _, d := range x.GetDefinedName() {
+			if d.Name == "_xlnm.Print_Titles" {
+				names[d.Scope] = d.RefersTo
+			}
+		}
+		name := map[string]string{"21": "辽宁省", "2113": "朝阳市"}[region]
+		for _, sh := range export.SheetNames {
+			pl, err := x.GetPageLayout(sh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" ||
+				pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
+				t.Errorf("%s %s: page layout %+v, want A4 (9) landscape, 1 page wide", region, sh, pl)
+			}
+			props, err := x.GetSheetProps(sh)
+			if err != nil || props.FitToPage == nil || !*props.FitToPage {
+				t.Errorf("%s %s: FitToPage not set (%v)", region, sh, err)
+			}
+			hf, err := x.GetHeaderFooter(sh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(hf.OddHeader, name+" "+strconv.Itoa(year)+"年") || !strings.Contains(hf.OddHeader, "导入批次 #") ||
+				!strings.Contains(hf.OddHeader, sh) || !strings.Contains(hf.OddFooter, "第 &P 页，共 &N 页") {
+				t.Errorf("%s %s: header %q footer %q", region, sh, hf.OddHeader, hf.OddFooter)
+			}
+			if !regexp.MustCompile(`^'` + sh + `'!\$1:\$[1-9]\d*$`).MatchString(names[sh]) {
+				t.Errorf("%s %s: print titles %q, want the first rows", region, sh, names[sh])
+			}
+		}
+	}
+}
+
+// TestXLSXMarksUnbalancedRows: a row of the summed table 3 is marked exactly when a report the
+// region's figure counts has, by its gold file, an error of the summing rules in that row (R2,
+// R3, R5 on the row — a subtotal's on its group's first row —, R1 on 结转下年度继续办理); the
+// mark links to lines of 数据质量 that name that row, as many as those gold errors.
+func TestXLSXMarksUnbalancedRows(t *testing.T) {
+	f := getFixture(t)
+	cat := schemas.Labels()
+	total := 0
+	for _, region := range []string{"21", "2113"} {
+		want := expectedTables(f.gold, region, year)
+		format := schemas.FormatGB2021
+		if want.formats[schemas.FormatGB2021] == 0 {
+			format = schemas.FormatGB2019
+		}
+		rows := cat.Table3Rows(format)
+		printed := map[string]bool{}
+		for _, l := range rows {
+			printed[l.Key] = true
+		}
+		// the gold errors of the counted reports, by the summed row they fall in
+		errs := map[string]int{}
+		for _, r := range want.used {
+			for _, c := range r.Checks {
+				if c.Severity != schemas.SeverityError || c.Table != schemas.Table3 {
+					continue
+				}
+				row := ""
+				switch {
+				case c.Rule == "R1":
+					row = schemas.RowCarriedForward
+				case c.Rule != "R2" && c.Rule != "R3" && c.Rule != "R5":
+					continue
+				case printed[c.Row]:
+					row = c.Row
+				default:
+					g := strings.TrimSuffix(c.Row, "_total")
+					for _, l := range rows {
+						if l.Group == g {
+							row = l.Key
+							break
+						}
+					}
+				}
+				if row != "" {
+					errs[row]++
+				}
+			}
+		}
+		x := openXLSX(t, f, region)
+		s := sheet{t, x, export.SheetOfficial}
+		q := sheet{t, x, export.SheetQuality}
+		r3, r4 := s.findRow(section(3), 1), s.findRow(section(4), 1)
+		byLabel := map[string]string{}
+		for _, l := range rows {
+			byLabel[l.Label] = l.Key
+		}
+		for r := r3 + 4; r < r4; r++ {
+			key, ok := byLabel[s.label(r)]
+			if !ok {
+				continue
+			}
+			mark := s.raw(11, r)
+			if marked := strings.HasPrefix(mark, "⚠"); marked != (errs[key] > 0) {
+				t.Errorf("%s table 3 %s: mark %q, gold errors in counted reports %d", region, key, mark, errs[key])
+				continue
+			}
+			if errs[key] == 0 {
+				continue
+			}
+			total++
+			cell, _ := excelize.CoordinatesToCellName(11, r)
+			ok, target, err := x.GetCellHyperLink(export.SheetOfficial, cell)
+			m := regexp.MustCompile(`^'数据质量'!A(\d+):[A-Z]+(\d+)$`).FindStringSubmatch(target)
+			if err != nil || !ok || m == nil {
+				t.Errorf("%s table 3 %s: link %v %q %v", region, key, ok, target, err)
+				continue
+			}
+			from, _ := strconv.Atoi(m[1])
+			to, _ := strconv.Atoi(m[2])
+			if to-from+1 != errs[key] {
+				t.Errorf("%s table 3 %s: links %d lines of 数据质量, gold has %d errors", region, key, to-from+1, errs[key])
+			}
+			short := cat.Table3Row(key).Short()
+			for l := from; l <= to; l++ {
+				if got := q.raw(2, l); got != "表三“"+short+"”" {
+					t.Errorf("%s 数据质量 line %d: summed row %q, want 表三“%s”", region, l, got, short)
+				}
+			}
+		}
+	}
+	if total == 0 {
+		t.Error("no marked row in the fixture: the test proves nothing")
+	}
+}
+
+// TestXLSXYoYOfficialOrder: 同比 lists the region's own measures in the order of the published
+// tables — table 2's comparable counts, then table 3 row by row, then table 4 — as the official
+// template prints them (written out here by hand).
+func TestXLSXYoYOfficialOrder(t *testing.T) {
+	f := getFixture(t)
+	official := []string{"issued_count", "licensing_decisions_count", "penalty_decisions_count", "coercion_decisions_count",
+		"requests_count", "carried_over_count", "granted_count", "partially_granted_count", "withheld_count", "unavailable_count",
+		"rejected_count", "other_count", "handled_count", "carried_forward_count",
+		"review_count", "review_upheld_count", "review_corrected_count", "review_other_count", "review_pending_count",
+		"litigation_count", "litigation_corrected_count", "litigation_pending_count"}
+	rank := map[string]int{}
+	for i, m := range official {
+		rank[m] = i + 1
+	}
+	for _, region := range []string{"21", "2113"} {
+		x := openXLSX(t, f, region)
+		rows, err := x.GetRows(export.SheetYoY)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			if len(r) > 0 && r[0] == region {
+				if k := r[len(r)-1]; rank[k] > 0 {
+					got = append(got, k)
+				}
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(official, " ") {
+			t.Errorf("%s 同比: own measures in the order\n%v\nwant\n%v", region, got, official)
+		}
 	}
 }

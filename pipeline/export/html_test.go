@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"xxgk/pipeline/export"
+	"xxgk/schemas"
 )
 
 func readOutput(t *testing.T, f *fixture, region, ext string) string {
@@ -47,10 +49,16 @@ func TestHTMLSelfContained(t *testing.T) {
 			i := strings.Index(page, m)
 			t.Errorf("%s: external reference %q near %q", region, m, page[max(0, i-80):min(len(page), i+80)])
 		}
-		for _, id := range []string{"chart-requests", "chart-outcomes", "chart-trend", "chart-disclosure"} {
+		for _, id := range []string{"chart-requests", "chart-outcomes", "chart-trend"} {
 			if !strings.Contains(page, `<svg id="`+id+`"`) {
 				t.Errorf("%s: no inline <svg> %s", region, id)
 			}
+		}
+		// the disclosure rate is small multiples: a figure with one <svg> panel per prefecture
+		if i := strings.Index(page, `<figure id="chart-disclosure"`); i < 0 {
+			t.Errorf("%s: no small multiples chart-disclosure", region)
+		} else if j := strings.Index(page[i:], "</figure>"); j < 0 || !strings.Contains(page[i:i+j], `<svg class="chart panel"`) {
+			t.Errorf("%s: chart-disclosure has no inline <svg> panel", region)
 		}
 		if n := strings.Count(page, "<svg"); n != strings.Count(page, "</svg>") || n < 4 {
 			t.Errorf("%s: %d <svg> elements", region, n)
@@ -88,7 +96,8 @@ func TestHTMLSelfContained(t *testing.T) {
 		}
 
 		md := readOutput(t, f, region, ".md")
-		if strings.Contains(md, "<svg") || !strings.Contains(md, "[^1]: analytics.region_years.requests_count") ||
+		// footnotes: the source in words first, the SQL names after it
+		if strings.Contains(md, "<svg") || !regexp.MustCompile(`\[\^1\]: [^\n]*表三“本年新收[^\n]*（SQL：analytics\.region_years\.requests_count`).MatchString(md) ||
 			!strings.Contains(md, "| 一、本年新收政府信息公开申请数量 |") || !strings.Contains(md, "## 数据质量") {
 			t.Errorf("%s: the Markdown lacks its sections or footnotes:\n%s", region, md[:min(len(md), 600)])
 		}
@@ -144,55 +153,11 @@ func screenshot(t *testing.T, page, png string, w, h int, extra ...string) {
 	}
 }
 
-// TestHTMLInBrowser (XXGK_BROWSER=1, set in CI): headless Chromium opens the report and
-// takes a screenshot without an error.
-func TestHTMLInBrowser(t *testing.T) {
-	if os.Getenv("XXGK_BROWSER") != "1" && os.Getenv("XXGK_SCREENSHOTS") != "1" {
-		t.Skip("set XXGK_BROWSER=1 to open the report in headless Chromium")
-	}
-	f := getFixture(t)
-	var page string
-	for _, p := range f.res["21"].Files {
-		if strings.HasSuffix(p, ".html") {
-			page = p
-		}
-	}
-	png := filepath.Join(t.TempDir(), "report.png")
-	screenshot(t, page, png, 1280, 2000)
-	sheet := filepath.Join(t.TempDir(), "sheet1.html")
-	if err := os.WriteFile(sheet, []byte(renderSheet(t, f.res["21"].Files[0], export.SheetOfficial)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	screenshot(t, sheet, filepath.Join(t.TempDir(), "sheet1.png"), 1400, 1600)
-}
-
-// TestScreenshots (XXGK_SCREENSHOTS=1) renders the README pictures from the demo warehouse
-// given in XXGK_DEMO_DB (default: the test fixture): the HTML report and the first sheet of
-// the workbook, read back and drawn as HTML, into testdata/.
-func TestScreenshots(t *testing.T) {
-	if os.Getenv("XXGK_SCREENSHOTS") != "1" {
-		t.Skip("set XXGK_SCREENSHOTS=1 to render testdata/report.png and testdata/workbook.png")
-	}
-	files := getFixture(t).res["21"].Files
-	if db := os.Getenv("XXGK_DEMO_DB"); db != "" {
-		y, _ := strconv.Atoi(os.Getenv("XXGK_DEMO_YEAR"))
-		res, err := export.Run(context.Background(), export.Options{DB: db, Region: "21", Year: y, Out: t.TempDir(),
-			Formats: []string{"xlsx", "html"}, Version: "xxgk", Threads: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = res.Files
-	}
-	if err := os.MkdirAll("testdata", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	// scaled down to keep the pictures small for the README
-	screenshot(t, files[1], filepath.Join("testdata", "report.png"), 1280, 1700, "--force-device-scale-factor=0.75")
-	sheet := filepath.Join(t.TempDir(), "sheet1.html")
-	if err := os.WriteFile(sheet, []byte(renderSheet(t, files[0], export.SheetOfficial)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	screenshot(t, sheet, filepath.Join("testdata", "workbook.png"), 1500, 2000, "--force-device-scale-factor=0.7")
+// exportDemo exports a year of the province 21 of a demo warehouse (xlsx and html).
+func exportDemo(db string, year int, out string) ([]string, error) {
+	res, err := export.Run(context.Background(), export.Options{DB: db, Region: "21", Year: year, Out: out,
+		Formats: []string{"xlsx", "html"}, Version: "xxgk", Threads: 2})
+	return res.Files, err
 }
 
 // renderSheet draws a worksheet as read back from the file — values as Excel formats them,
@@ -241,12 +206,17 @@ td.n{text-align:right}
 td.t{font-size:18px;font-weight:bold;text-align:center;border:none}
 .tab{background:#e8e8e8;padding:4px 10px;font-size:12px;border-top:1px solid #aaa}
 .tab b{background:#fff;padding:4px 10px;border:1px solid #aaa;border-top:none}
-</style></head><body><table><colgroup><col style="width:36px">`)
+</style></head><body>`)
+	// a fixed layout (the sheet's column widths, whatever the text) needs the table's width
+	var cols strings.Builder
+	total := 36.0
 	for c := 1; c <= ncol; c++ {
 		cn, _ := excelize.ColumnNumberToName(c)
 		w, _ := x.GetColWidth(name, cn)
-		fmt.Fprintf(&b, `<col style="width:%.0fpx">`, w*7.5)
+		fmt.Fprintf(&cols, `<col style="width:%.0fpx">`, w*7.5)
+		total += math.Round(w * 7.5)
 	}
+	fmt.Fprintf(&b, `<table style="width:%.0fpx"><colgroup><col style="width:36px">%s`, total, cols.String())
 	b.WriteString("</colgroup><tr><th></th>")
 	for c := 1; c <= ncol; c++ {
 		cn, _ := excelize.ColumnNumberToName(c)
@@ -278,8 +248,20 @@ td.t{font-size:18px;font-weight:bold;text-align:center;border:none}
 			case typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString && v != "":
 				cls = "n"
 			}
+			// as Excel shows it: text that does not wrap runs over into the empty cells to its
+			// right; bold and coloured fonts (the marks of rows that do not add up)
+			css := ""
+			if st == nil || st.Alignment == nil || !st.Alignment.WrapText {
+				css += "white-space:nowrap;overflow:visible;"
+			}
 			if st != nil && st.Font != nil && st.Font.Bold && cls == "" {
-				attr += ` style="font-weight:bold"`
+				css += "font-weight:bold;"
+			}
+			if st != nil && st.Font != nil && st.Font.Color != "" && cls == "" {
+				css += "color:#" + strings.TrimPrefix(st.Font.Color, "FF") + ";"
+			}
+			if css != "" {
+				attr += ` style="` + css + `"`
 			}
 			fmt.Fprintf(&b, `<td class="%s"%s>%s</td>`, cls, attr, html.EscapeString(v))
 		}
@@ -295,4 +277,106 @@ td.t{font-size:18px;font-weight:bold;text-align:center;border:none}
 	}
 	b.WriteString("</div></body></html>\n")
 	return b.String()
+}
+
+// TestDraftLikeForLike: the draft sentence on requests of prefecture 2113 states the
+// like-for-like change (同口径) computed here from the gold files alone: the counties that have a
+// figure in both years (a county's figure: its first consolidated report, else the sum of its
+// bodies) and the prefecture's own bodies that reported in both years, summed each year; and it
+// names how many of each there are, and how many reported in one year only.
+func TestDraftLikeForLike(t *testing.T) {
+	f := getFixture(t)
+	const region = "2113"
+	type unit map[string]float64 // unit key → requests
+	byYear := map[int]unit{}
+	for _, y := range []int{year - 1, year} {
+		counties := map[string][]*schemas.Report{}
+		own := unit{}
+		for _, r := range f.gold {
+			if r.Year != y || r.Status == schemas.StatusFailed || !strings.HasPrefix(r.Region.Code, region) || r.Body == "" ||
+				(r.Format != schemas.FormatGB2019 && r.Format != schemas.FormatGB2021) {
+				continue
+			}
+			if r.Region.Code == region {
+				if r.Scope == schemas.ScopeArea {
+					t.Fatalf("%d: %s has a consolidated report; the prefecture would be compared whole", y, region)
+				}
+				if r.Scope != schemas.ScopeOther {
+					c, _ := r.Table3.Get("new_received", "total")
+					own["body:"+r.Body] += c.Value.Float()
+				}
+				continue
+			}
+			counties[r.Region.Code] = append(counties[r.Region.Code], r)
+		}
+		for code, reps := range counties {
+			var area *schemas.Report
+			for _, r := range reps {
+				if r.Scope == schemas.ScopeArea && (area == nil || r.Body < area.Body) {
+					area = r
+				}
+			}
+			sum, any := 0.0, false
+			for _, r := range reps {
+				if (area != nil && r != area) || (area == nil && r.Scope == schemas.ScopeOther) {
+					continue
+				}
+				c, _ := r.Table3.Get("new_received", "total")
+				sum += c.Value.Float()
+				any = true
+			}
+			if any {
+				own["county:"+code] = sum
+			}
+		}
+		byYear[y] = own
+	}
+	var cur, prev float64
+	both, newCounties, goneCounties, bothCounties, bothBodies := 0, 0, 0, 0, 0
+	for k, v := range byYear[year] {
+		p, ok := byYear[year-1][k]
+		if !ok {
+			if strings.HasPrefix(k, "county:") {
+				newCounties++
+			}
+			continue
+		}
+		both++
+		if strings.HasPrefix(k, "county:") {
+			bothCounties++
+		} else {
+			bothBodies++
+		}
+		cur += v
+		prev += p
+	}
+	for k := range byYear[year-1] {
+		if _, ok := byYear[year][k]; !ok && strings.HasPrefix(k, "county:") {
+			goneCounties++
+		}
+	}
+	if prev == 0 || newCounties+goneCounties == 0 {
+		t.Fatalf("the fixture has no like-for-like case: %d units in both years, %d counties new, %d gone", both, newCounties, goneCounties)
+	}
+	pct := (cur - prev) / prev * 100
+	word := "增长"
+	if pct < 0 {
+		word = "下降"
+	}
+	page := readOutput(t, f, region, ".html")
+	m := regexp.MustCompile(`同口径（两年均报送的([0-9,]+)个县级区划(?:和([0-9,]+)个省市本级机关)?）(增长|下降)<span class="fig" data-view="analytics.region_yoy" data-column="lfl_yoy_pct（requests_count）"[^>]*>([0-9.,]+)%</span>`).FindStringSubmatch(page)
+	if m == nil {
+		i := strings.Index(page, "同口径（")
+		t.Fatalf("no like-for-like clause in the draft; near %q", page[max(0, i):min(len(page), i+400)])
+	}
+	if m[2] == "" {
+		m[2] = "0"
+	}
+	if want := fmt.Sprintf("%.1f", math.Abs(pct)); m[4] != want || m[3] != word || m[1] != strconv.Itoa(bothCounties) || m[2] != strconv.Itoa(bothBodies) {
+		t.Errorf("draft: 同口径（%s个县级区划和%s个本级机关）%s%s%%; gold: %d counties and %d bodies, %s %s%% (%.0f → %.0f)",
+			m[1], m[2], m[3], m[4], bothCounties, bothBodies, word, want, prev, cur)
+	}
+	if newCounties > 0 && !strings.Contains(page, fmt.Sprintf("另有%d个县级区划", newCounties)) {
+		t.Errorf("draft does not name the %d counties that reported in %d only", newCounties, year)
+	}
 }

@@ -309,21 +309,30 @@ func TestLevelsHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(b)
-	i := strings.Index(page, `<section id="regions">`)
+	i := strings.Index(page, `<section id="regions"`)
 	j := strings.Index(page[i:], "</section>")
 	if i < 0 || j < 0 {
 		t.Fatal("no 分地区 section")
 	}
 	sec := page[i : i+j]
+	// the first table (申请与办理); the second (复议与诉讼) has the same rows
+	if k := strings.Index(sec, "</table>"); k >= 0 {
+		sec = sec[:k]
+	}
 	rows := regexp.MustCompile(`<tr[^>]*>(.*?)</tr>`).FindAllStringSubmatch(sec, -1)
 	cell := regexp.MustCompile(`<td[^>]*>(.*?)</td>`)
 	found := map[string]bool{}
 	for _, r := range rows {
+		// the first table: 区划 (the name, its code as the title), 计入合计, 计入汇总的报告数, 本年新收申请数 …
 		cs := cell.FindAllStringSubmatch(r[1], -1)
-		if len(cs) < 7 {
+		if len(cs) < 13 {
 			continue
 		}
-		code, name, req := cs[0][1], cs[1][1], strings.ReplaceAll(cs[6][1], ",", "")
+		nm := regexp.MustCompile(`<span title="(\d+)">([^<]*)</span>`).FindStringSubmatch(cs[0][1])
+		if nm == nil {
+			t.Fatalf("HTML 分地区: a row's first cell is %q, want the name with its code", cs[0][1])
+		}
+		code, name, req := nm[1], nm[2], strings.ReplaceAll(cs[3][1], ",", "")
 		var reps []*schemas.Report
 		switch name {
 		case "省直部门合计", "葫芦岛市本级合计":
@@ -333,8 +342,8 @@ func TestLevelsHTML(t *testing.T) {
 			continue
 		}
 		w := rolluptest.Sum(reps, "requests_count")
-		if req != strconv.FormatInt(w.V, 10) || cs[4][1] != "是" {
-			t.Errorf("HTML 分地区 %s %s: requests %s added %s, want %d 是", code, name, req, cs[4][1], w.V)
+		if req != strconv.FormatInt(w.V, 10) || cs[1][1] != "是" {
+			t.Errorf("HTML 分地区 %s %s: requests %s added %s, want %d 是", code, name, req, cs[1][1], w.V)
 		}
 	}
 	if !found["省直部门合计"] || !found["葫芦岛市本级合计"] {

@@ -125,6 +125,10 @@ type Summary struct {
 	Coverage   []Coverage
 	Missing    []MissingReport
 	Violations []Violation // analytics.rule_violations within the region, this year
+
+	counted map[int64]bool // reports of record the region's figure counts (analytics.reports counted_in)
+	qlines  []qualityLine  // the violations in the order of 数据质量 (quality)
+	qmarks  map[string]*mark
 }
 
 // Load reads the summary of a province or prefecture for a year.
@@ -239,6 +243,15 @@ func Load(ctx context.Context, s *store.Session, region string, year int) (*Summ
 	if sum.Violations, err = store.Select[Violation](ctx, s, `where year = ? and starts_with(region_code, ?)
 		order by region_code, body, rule, seq`, year, region); err != nil {
 		return nil, wrap(err)
+	}
+	ids, err := store.Select[countedReport](ctx, s, `where year = ? and starts_with(region_code, ?)
+		and list_contains(string_split(counted_in, ','), ?)`, year, region, sum.Region.Level)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	sum.counted = make(map[int64]bool, len(ids))
+	for _, r := range ids {
+		sum.counted[r.ReportID] = true
 	}
 	run, err := store.Select[ingestRun](ctx, s, `order by run_id desc limit 1`)
 	if err != nil {

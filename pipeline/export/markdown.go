@@ -21,13 +21,26 @@ func writeMarkdown(w *strings.Builder, s *Summary) {
 	fmt.Fprintf(w, "%s %s · 仓库 `%s` · 导入批次 #%d（%s，解析器 %s）· 导出于 %s\n\n", s.Region.Code, s.Region.Name, s.DB, s.Run.ID,
 		s.Run.Version, s.Run.Parser, s.Generated.Format("2006-01-02 15:04"))
 
-	w.WriteString("## 主要数据\n\n| 指标 | 本年 | 同比 |\n|---|---:|---|\n")
+	w.WriteString("## 主要数据\n\n| 指标 | 本年 | 同比 | 来源 |\n|---|---:|---|---|\n")
+	cover := ""
 	for _, h := range s.headlines() {
-		fmt.Fprintf(w, "| %s | %s | %s |\n", h.label, h.value, h.delta)
+		d := h.delta
+		if h.all != "" {
+			d += "（" + h.all + "）"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdEsc(h.label), h.value, mdEsc(d), mdEsc(h.words))
+		if cover == "" {
+			cover = h.cover
+		}
 	}
-	w.WriteString("\n同比：计数为增减百分比，比率为百分点（analytics.region_yoy）。\n\n")
+	if cover != "" {
+		fmt.Fprintf(w, "\n同口径：%s。计数为增减百分比，比率为百分点。\n\n", cover)
+	} else {
+		w.WriteString("\n同比：计数为增减百分比，比率为百分点。\n\n")
+	}
 
 	w.WriteString("## 汇总报告用语（草稿）\n\n")
+	var words [][]string
 	var sources []string
 	for _, sn := range s.drafts() {
 		for _, g := range sn.segs {
@@ -37,14 +50,18 @@ func writeMarkdown(w *strings.Builder, s *Summary) {
 				w.WriteString(g.text)
 			}
 		}
+		words = append(words, sn.words())
 		sources = append(sources, strings.Join(sn.sources(), "；"))
 		fmt.Fprintf(w, "[^%d]\n\n", len(sources))
 	}
-	for i, src := range sources {
-		fmt.Fprintf(w, "[^%d]: %s\n", i+1, src)
+	for i, ws := range words {
+		fmt.Fprintf(w, "[^%d]: %s（SQL：%s）\n", i+1, strings.Join(ws, "；"), sources[i])
 	}
 	w.WriteString("\n## 汇总表\n\n")
-	fmt.Fprintf(w, "%s\n\n", s.scopeNote())
+	fmt.Fprintf(w, "%s。\n\n", s.scopeWords())
+	if _, marks := s.quality(); len(marks) > 0 {
+		fmt.Fprintf(w, "%s\n\n", markNote)
+	}
 	writeTablesMarkdown(w, s)
 
 	writeFlatMarkdown(w, "分地区", regionsSheet(s), 0)
@@ -56,17 +73,21 @@ func writeMarkdown(w *strings.Builder, s *Summary) {
 		for _, m := range mv {
 			prev, cur, delta := fmtNum(m.prev), fmtNum(m.cur), fmtSigned(m.delta)
 			if strings.HasSuffix(m.measure, "_rate") {
-				prev, cur, delta = fmtRate(m.prev), fmtRate(m.cur), fmtSigned(m.delta)+" 个百分点"
+				prev, cur, delta = fmtRate(m.prev), fmtRate(m.cur), fmtPoints(m.delta)+" 个百分点"
 			}
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", m.code, mdEsc(m.name), Label("analytics.region_years", m.measure),
 				prev, cur, delta, fmtPct(m.pct))
 		}
-		w.WriteString("\n按增减绝对值排列，各取前5（analytics.region_yoy）。\n\n")
+		w.WriteString("\n同口径（两年均报送的区划）增减，按增减绝对值排列，各取前5。\n\n")
 	}
 	cov, miss := coverageSheets(s)
 	writeFlatMarkdown(w, "报送情况", cov, 0)
 	writeFlatMarkdown(w, "", miss, 0)
 	writeFlatMarkdown(w, "数据质量", qualitySheet(s), 500)
+	w.WriteString("## 说明\n\n")
+	for _, n := range s.notes() {
+		fmt.Fprintf(w, "- %s\n", n)
+	}
 }
 
 func writeTablesMarkdown(w *strings.Builder, s *Summary) {
@@ -141,7 +162,7 @@ func writeFlatMarkdown(w *strings.Builder, heading string, fs *flatSheet, limit 
 	t := textgrid.Table{}
 	for _, c := range fs.cols {
 		t.Head = append(t.Head, c.label)
-		t.Right = append(t.Right, c.kind != "text")
+		t.Right = append(t.Right, c.kind != "text" && c.kind != "wrap")
 	}
 	for i, row := range fs.rows {
 		if limit > 0 && i >= limit {
@@ -149,7 +170,7 @@ func writeFlatMarkdown(w *strings.Builder, heading string, fs *flatSheet, limit 
 		}
 		cells := make([]string, len(row))
 		for k, v := range row {
-			text, _ := cellText(v, fs.cols[k].kind, row)
+			text, _ := cellText(v, fs.cols[k].kind)
 			if fs.rowStyle[i] == "bold" && text != "" {
 				text = "**" + text + "**"
 			}

@@ -40,6 +40,16 @@ type grid struct {
 	cells []gcell
 	rows  int
 	cols  int
+	keys  map[int]string // grid row → the summed row it holds (t3/<row>, t4, t2/<format>/<item>)
+	marks map[int]*mark  // grid row → its mark when it does not add up
+	shown int            // lines of 数据质量 the HTML page lists (its marks link to them)
+}
+
+func (g *grid) key(row int, k string) {
+	if g.keys == nil {
+		g.keys = map[int]string{}
+	}
+	g.keys[row] = k
 }
 
 func (g *grid) add(c gcell) {
@@ -121,6 +131,16 @@ func officialGrid(s *Summary) *grid {
 	r++
 	g.add(gcell{row: r, col: 0, colSpan: width, kind: kSection, text: sectionTitle(4)})
 	table4Grid(g, r+1, s)
+	_, marks := s.quality()
+	g.marks = map[int]*mark{}
+	for row, k := range g.keys {
+		if m := marks[k]; m != nil {
+			g.marks[row] = m
+		}
+	}
+	if len(marks) > 0 {
+		g.add(gcell{row: 2, col: 0, colSpan: width, kind: kNote, text: markNote})
+	}
 	return g
 }
 
@@ -139,19 +159,24 @@ func (s *Summary) title() string {
 	return fmt.Sprintf("%s%d年政府信息公开工作年度报告汇总表", s.Region.Name, s.Year)
 }
 
-// scopeNote says what was summed and how.
-func (s *Summary) scopeNote() string {
-	counties := s.Cur.CountyCount
+// scopeWords says what was summed and how, in words.
+func (s *Summary) scopeWords() string {
 	var fm []string
 	for _, f := range []schemas.Format{schemas.FormatGB2021, schemas.FormatGB2019} {
 		if n := s.Formats[f]; n > 0 {
-			fm = append(fm, fmt.Sprintf("%s格式%d份", formatName(f), n))
+			fm = append(fm, fmt.Sprintf("%s格式%s份", formatName(f), fmtInt(int64(n))))
 		}
 	}
-	return fmt.Sprintf("汇总范围：%s计入汇总的报告%s份（%s），涉及%d个县级区划；其中本级机关报告%d份，汇总报告（全省/全市/全县汇总）%d份，"+
-		"以汇总报告为准的区划其下级不另计；每个区划只计一次。数据：analytics.region_table2/3/4（运行 #%d）。",
-		s.Region.Name, fmtInt(s.Cur.CountedReportCount), strings.Join(fm, "，"), counties,
-		s.Cur.OwnReportCount, s.Cur.AreaBasisCount, s.Run.ID)
+	w := "汇总范围：" + s.counting()
+	if len(fm) > 0 {
+		w += "（按格式：" + strings.Join(fm, "，") + "）"
+	}
+	return w + "；表中数字为各报告相应单元格之和，按印出原样相加"
+}
+
+// scopeNote is scopeWords with the warehouse version, for the sheet.
+func (s *Summary) scopeNote() string {
+	return fmt.Sprintf("%s。数据版本：导入批次 #%d。", s.scopeWords(), s.Run.ID)
 }
 
 // spans splits the seven number columns among k measures.
@@ -195,6 +220,7 @@ func table2Grid(g *grid, r int, b Table2Block) int {
 		}
 		r++
 		for _, it := range items[i:j] {
+			g.key(r, t2Key(b.Format, it.Key))
 			g.add(gcell{row: r, col: 0, colSpan: labelCols, kind: kLabel, text: it.Label})
 			c := labelCols
 			for k, m := range ms {
@@ -273,6 +299,7 @@ func table3Grid(g *grid, r int, s *Summary) int {
 }
 
 func t3Values(g *grid, r int, key string, s *Summary) {
+	g.key(r, t3Key(key))
 	vals := s.Table3[key]
 	for i, c := range schemas.Labels().Table3ColumnKeys() {
 		g.add(gcell{row: r, col: labelCols + i, kind: kNum, val: vals[i], key: "t3/" + key + "/" + c, src: "analytics.region_table3." + c})
@@ -311,6 +338,7 @@ func table4Grid(g *grid, r int, s *Summary) int {
 		}
 	}
 	r += 3
+	g.key(r, t4Key)
 	g.add(gcell{row: r, col: 0, colSpan: labelCols, kind: kLabel, text: s.Region.Name})
 	c = labelCols
 	for _, grp := range cat.Table4.Groups {

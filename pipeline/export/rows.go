@@ -206,6 +206,28 @@ type YoY struct {
 	ValueYoYDelta *float64 `col:"value_yoy_delta"`
 	ValueYoYPct   *float64 `col:"value_yoy_pct"`
 	SeriesBreak   bool     `col:"series_break"`
+	Kind          string   `col:"kind"` // count, rate, table2
+	Basis         *string  `col:"basis"`
+	BasisPrev     *string  `col:"basis_prev"`
+	// The like-for-like (同口径) form: the same measure over the units that reported in both
+	// years, and how many units of each kind reported in both, this year only and the year
+	// before only (counties; bodies above county level; provinces and prefectures compared whole
+	// because one year counts their consolidated report), and those counted differently.
+	LFLValue          *float64 `col:"lfl_value"`
+	LFLValuePrev      *float64 `col:"lfl_value_prev"`
+	LFLYoYDelta       *float64 `col:"lfl_yoy_delta"`
+	LFLYoYPct         *float64 `col:"lfl_yoy_pct"`
+	LFLReportCount    *int64   `col:"lfl_report_count"`
+	LFLCountyCount    *int64   `col:"lfl_county_count"`
+	NewCountyCount    *int64   `col:"new_county_count"`
+	GoneCountyCount   *int64   `col:"gone_county_count"`
+	LFLBodyCount      *int64   `col:"lfl_body_count"`
+	NewBodyCount      *int64   `col:"new_body_count"`
+	GoneBodyCount     *int64   `col:"gone_body_count"`
+	LFLWholeCount     *int64   `col:"lfl_whole_count"`
+	NewWholeCount     *int64   `col:"new_whole_count"`
+	GoneWholeCount    *int64   `col:"gone_whole_count"`
+	BasisChangedCount *int64   `col:"basis_changed_count"`
 }
 
 // Coverage is a row of analytics.coverage: a division the registry expects, whether its own
@@ -261,6 +283,21 @@ type Violation struct {
 	Expected   *schemas.Dec `col:"expected"`
 	Found      *schemas.Dec `col:"found"`
 	Message    string       `col:"message"`
+	Seq        int          `col:"seq"`
+	SourcePath *string      `col:"source_path"`
+	ProblemID  string       `col:"problem_id"`
+	// Acknowledged: reviewed with xxgk ack (still listed, never corrected), with the note and who.
+	Acknowledged bool    `col:"acknowledged"`
+	AckNote      *string `col:"ack_note"`
+	AckBy        *string `col:"ack_by"`
+	Year         int     `col:"year"`
+}
+
+// countedReport is a report of record within the region whose figure counts it
+// (analytics.reports counted_in names the region's level).
+type countedReport struct {
+	_        struct{} `view:"analytics.reports"`
+	ReportID int64    `col:"report_id"`
 }
 
 // regionRow is a row of main.regions, the registry of divisions.

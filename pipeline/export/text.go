@@ -1,71 +1,10 @@
 package export
 
 import (
-	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"xxgk/schemas"
 )
-
-// fmtInt formats a count with thousands separators: 12,345.
-func fmtInt(v int64) string {
-	neg := v < 0
-	u := uint64(v)
-	if neg {
-		u = -u
-	}
-	s := strconv.FormatUint(u, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-// fmtNum formats a value: whole numbers with separators, decimals with up to 4 digits; "—" for
-// NULL. Counts and table 2 values print exactly.
-func fmtNum(v Val) string {
-	if !v.OK {
-		return "—"
-	}
-	switch v.kind {
-	case valInt:
-		return fmtInt(v.i)
-	case valDec:
-		if v.d.IsInt() {
-			return fmtInt(v.d.Int())
-		}
-		return v.d.String()
-	}
-	if v.V == math.Trunc(v.V) && math.Abs(v.V) < 1<<63 {
-		return fmtInt(int64(v.V))
-	}
-	return strings.TrimRight(strings.TrimRight(strconv.FormatFloat(v.V, 'f', 4, 64), "0"), ".")
-}
-
-// fmtRate formats a fraction as a percentage with one decimal: 0.8123 → 81.2%.
-func fmtRate(v Val) string {
-	if !v.OK {
-		return "—"
-	}
-	return strconv.FormatFloat(v.V*100, 'f', 1, 64) + "%"
-}
-
-// fmtPct formats a percentage already ×100 with one decimal and a sign: +3.2%.
-func fmtPct(v Val) string {
-	if !v.OK {
-		return "—"
-	}
-	return fmt.Sprintf("%+.1f%%", v.V)
-}
 
 var levelNames = map[string]string{"province": "省级", "prefecture": "地级", "county": "县级"}
 
