@@ -42,12 +42,12 @@ func copyWarehouse(t testing.TB) string {
 }
 
 // publish writes a new version the way a run does (a working copy renamed over the file):
-// 朝阳市 renamed 朝阳市·v<n>, the SQL models rebuilt. It returns the new file's token.
+// 朝阳市 renamed 朝阳市·v<n>版 (the 版 ends the number: pages print figures right after a name), the SQL models rebuilt. It returns the new file's token.
 func publish(t testing.TB, path string, n int) string {
 	t.Helper()
 	err := store.Refresh(context.Background(), store.Options{Path: path, Threads: 1, MemoryLimit: "512MB"},
 		func(ctx context.Context, c *sql.Conn) error {
-			if _, err := c.ExecContext(ctx, `update main.regions set name = ? where code = '2113'`, fmt.Sprintf("朝阳市·v%d", n)); err != nil {
+			if _, err := c.ExecContext(ctx, `update main.regions set name = ? where code = '2113'`, fmt.Sprintf("朝阳市·v%d版", n)); err != nil {
 				return err
 			}
 			return rollup.Apply(ctx, c)
@@ -104,7 +104,7 @@ func TestDriverSharesInstanceByPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s3.Close()
-	if got := regionName(t, s3); got != "朝阳市·v1" {
+	if got := regionName(t, s3); got != "朝阳市·v1版" {
 		t.Errorf("after every session closed: %s, want the new file", got)
 	}
 }
@@ -154,11 +154,11 @@ func TestReload(t *testing.T) {
 	if r.at.Before(released) {
 		t.Errorf("the next request did not wait for the one in flight: %s", r.body)
 	}
-	if !strings.Contains(r.body, "朝阳市·v2") || !strings.HasSuffix(r.body, tok2) {
+	if !strings.Contains(r.body, "朝阳市·v2版") || !strings.HasSuffix(r.body, tok2) {
 		t.Errorf("the next request: %q, want the new version %s", r.body, tok2)
 	}
 	after := mustGet(t, hs, "/overview?region=2113")
-	if !strings.Contains(after, "朝阳市·v2") || !strings.Contains(after, tok2) {
+	if !strings.Contains(after, "朝阳市·v2版") || !strings.Contains(after, tok2) {
 		t.Error("the page after the publish shows the old version")
 	}
 	if code, body := get(t, hs, "/api/version?v="+url.QueryEscape(tok2)); code != 200 || !strings.Contains(body, `"newer": false`) {
@@ -178,12 +178,12 @@ func TestConcurrentPublish(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
-	versionOf := map[string]int{first.token(): 0} // token → n of 朝阳市·v<n>
+	versionOf := map[string]int{first.token(): 0} // token → n of 朝阳市·v<n>版
 	paths := []string{"/overview?region=2113", "/divisions?region=2113", "/coverage?region=2113", "/compare?region=2113",
 		"/quality", "/search?q=" + url.QueryEscape("朝阳"),
 		"/api/sql?format=csv&q=" + url.QueryEscape("select name from main.regions where code = '2113'")}
 	tokRE := regexp.MustCompile(`data-version="([^"]+)"`)
-	nameRE := regexp.MustCompile(`朝阳市·v(\d+)`)
+	nameRE := regexp.MustCompile(`朝阳市·v(\d+)版`)
 	stop := make(chan struct{})
 	var requests, failures atomic.Int64
 	var wg sync.WaitGroup
@@ -254,7 +254,7 @@ func TestConcurrentPublish(t *testing.T) {
 		perVersion[n]++
 		for _, m := range r.names {
 			if m != n {
-				t.Errorf("%s: the page of version %d shows 朝阳市·v%d", r.path, n, m)
+				t.Errorf("%s: the page of version %d shows 朝阳市·v%d版", r.path, n, m)
 				break
 			}
 		}
