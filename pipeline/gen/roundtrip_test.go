@@ -61,6 +61,7 @@ func TestRoundTrip(t *testing.T) {
 	n := 0
 	levels := map[string]int{}          // level/scope → reports
 	var splitCells, flaggedCells [3]int // tables 2, 3, 4: cells run together, split by rule or flagged
+	runDashes := 0                      // dash cells read from runs (规章/// is three dashes)
 	for _, cfg := range configs {
 		err := gen.Docs(cfg, func(d *gen.Doc) error {
 			n++
@@ -143,6 +144,10 @@ func TestRoundTrip(t *testing.T) {
 						switch c.State {
 						case schemas.StateSplit:
 							splitCells[ti]++
+						case schemas.StateDash:
+							if d.Shape == gen.ShapeRunTogether {
+								runDashes++
+							}
 						case schemas.StateMissing:
 							if c.Text != "" { // printed, but run together beyond what the rules decide
 								flaggedCells[ti]++
@@ -199,7 +204,10 @@ func TestRoundTrip(t *testing.T) {
 	}
 	// cells run together: the gold must hold both kinds in every table, split by rule and
 	// flagged
-	t.Logf("cells run together, tables 2/3/4: %v split by rule, %v flagged as not forced", splitCells, flaggedCells)
+	t.Logf("cells run together, tables 2/3/4: %v split by rule, %v flagged as not forced, %d dashes read", splitCells, flaggedCells, runDashes)
+	if runDashes == 0 {
+		t.Errorf("the run-together reports must hold dash cells read from a run")
+	}
 	for ti := range splitCells {
 		if splitCells[ti] == 0 || flaggedCells[ti] == 0 {
 			t.Errorf("table %d: the run-together reports must hold forced splits and flagged rows (%d split, %d flagged)", ti+2, splitCells[ti], flaggedCells[ti])

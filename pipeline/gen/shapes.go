@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"xxgk/schemas"
 )
@@ -13,11 +14,13 @@ import (
 // rows, with cells run together, or as an HTML page with the official merged-cell table 2, and
 // some print table 2's first block in the other template (mixed-t2). Their gold says what a
 // careful reader can know: a run-together row whose split the rules force has cells of state
-// split, one they do not force is flagged (cells missing, a problem, the R8 checks validate
-// then reports). Which rows are forced is decided here, by an enumeration written for the
-// generator alone (independent of the parser's splitter), with the same limits as the parser:
-// at most splitMaxCell digits a cell, runs of at most runMax(k) digits, at most
-// splitMaxCandidates splits a row and splitMaxCombos combinations for the whole table.
+// split (its dash marks, as a table 2 row of an item a body does not have prints them, "规章///",
+// cells of state dash), one they do not force is flagged (cells missing, a problem, the R8
+// checks validate then reports). Which rows are forced is decided here, by an enumeration
+// written for the generator alone (independent of the parser's splitter), with the same
+// limits as the parser: at most splitMaxCell digits a cell, runs of at most runMax(k)
+// characters, at most splitMaxCandidates splits a row and splitMaxCombos combinations for the
+// whole table.
 const (
 	splitMaxCell       = 9
 	splitMaxCandidates = 16
@@ -211,6 +214,125 @@ func compositions(d string, k int) [][]int64 {
 	return out
 }
 
+// Dash marks in a run (as pipeline/parse reads them): a line dash (- — – － ― ─ ‐ ‑ −) is a
+// dash cell alone or together with the line dashes next to it; / ／ \ 无 are each a dash cell
+// of their own.
+const (
+	lineDashes  = "-—–－―─‐‑−"
+	singleMarks = "/／\\无"
+)
+
+// runPieces cuts a run into its pieces: maximal digit strings, maximal strings of line
+// dashes, single marks; ok is false when the run holds anything else.
+func runPieces(d string) (pieces []string, ok bool) {
+	kind := func(r rune) int {
+		switch {
+		case r >= '0' && r <= '9':
+			return 1
+		case strings.ContainsRune(lineDashes, r):
+			return 2
+		case strings.ContainsRune(singleMarks, r):
+			return 3
+		}
+		return 0
+	}
+	prev := 0
+	for _, r := range d {
+		k := kind(r)
+		if k == 0 {
+			return nil, false
+		}
+		if k == prev && k != 3 {
+			pieces[len(pieces)-1] += string(r)
+		} else {
+			pieces = append(pieces, string(r))
+		}
+		prev = k
+	}
+	return pieces, true
+}
+
+// pieceCells returns every way to read one piece as cells: a digit string cut into counts,
+// line dashes grouped into one or more dash cells, a single mark one dash cell.
+func pieceCells(p string) [][]string {
+	if allDigits(p) {
+		var out [][]string
+		for j := 1; j <= len(p); j++ {
+			for _, vs := range compositions(p, j) {
+				texts := make([]string, len(vs))
+				for i, v := range vs {
+					texts[i] = strconv.FormatInt(v, 10)
+				}
+				out = append(out, texts)
+			}
+		}
+		return out
+	}
+	rs := []rune(p)
+	if len(rs) == 1 {
+		return [][]string{{p}}
+	}
+	// line dashes: each of the 2^(n-1) choices of where to cut between them
+	var out [][]string
+	for mask := 0; mask < 1<<(len(rs)-1); mask++ {
+		var texts []string
+		start := 0
+		for i := 1; i <= len(rs); i++ {
+			if i == len(rs) || mask&(1<<(i-1)) != 0 {
+				texts = append(texts, string(rs[start:i]))
+				start = i
+			}
+		}
+		out = append(out, texts)
+	}
+	return out
+}
+
+// runReadings returns every reading of a table 2 run as k cell texts (at most
+// splitMaxCandidates+1 of them): the readings of its pieces, one after the other, that make k
+// cells together. None when the run holds anything but digits and dash marks or is longer
+// than runMax(k) characters.
+func runReadings(d string, k int) [][]string {
+	pieces, ok := runPieces(d)
+	if !ok || utf8.RuneCountInString(d) > runMax(k) {
+		return nil
+	}
+	var out [][]string
+	var cur []string
+	var rec func(i int)
+	rec = func(i int) {
+		if len(out) > splitMaxCandidates || len(cur) > k {
+			return
+		}
+		if i == len(pieces) {
+			if len(cur) == k {
+				out = append(out, append([]string(nil), cur...))
+			}
+			return
+		}
+		for _, cells := range pieceCells(pieces[i]) {
+			n := len(cur)
+			cur = append(cur, cells...)
+			rec(i + 1)
+			cur = cur[:n]
+		}
+	}
+	rec(0)
+	return out
+}
+
+// signBeforeDigit reports whether a "-" (or － −, read as a minus sign) stands right before
+// a digit: in a row with a signed column it may be a sign as well as a dash.
+func signBeforeDigit(d string) bool {
+	rs := []rune(d)
+	for i := 1; i < len(rs); i++ {
+		if rs[i] >= '0' && rs[i] <= '9' && strings.ContainsRune("-－−", rs[i-1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // rowSplits returns every split of a table 3 row's run d into seven cells whose last is the
 // sum of the six others: for each possible last cell (the total), the ways to cut the rest
 // into six cells adding up to it.
@@ -305,26 +427,40 @@ func runTogetherGold(r *schemas.Report) {
 			Table: table, Row: row, Message: msg})
 		r.Status = schemas.StatusIncomplete
 	}
-	// table 2: one cell is printed whole; several are split when the digits allow one split
+	// table 2: one cell is printed whole; several are read when the run allows one reading
+	// (its dash marks are dash cells, its digits cut into counts: no rule ties table 2's cells
+	// together), but not when a "-" before a digit may be a minus sign (本年增/减)
 	for _, it := range c.Table2Items(r.Format) {
 		row := r.Table2[it.Key]
 		if row == nil || len(it.Measures) == 1 {
 			continue
 		}
 		var d strings.Builder
+		signed := false
 		for _, m := range it.Measures {
 			cell := row[m]
 			cell.Text = strings.TrimPrefix(strings.TrimSuffix(cell.Text, "元"), "+") // printed plain
 			row[m] = cell
 			d.WriteString(cellText(cell))
+			signed = signed || c.Measure(m).Signed
 		}
-		var cs [][]int64
-		if d.Len() <= runMax(len(it.Measures)) {
-			cs = compositions(d.String(), len(it.Measures))
+		cs := runReadings(d.String(), len(it.Measures))
+		if signed && signBeforeDigit(d.String()) {
+			cs = nil
 		}
 		if len(cs) == 1 {
 			for k, m := range it.Measures {
-				row[m] = schemas.Cell{State: schemas.StateSplit, Value: schemas.DecInt(cs[0][k])}
+				truth := row[m]
+				text := cs[0][k]
+				v, err := strconv.ParseInt(text, 10, 64)
+				switch {
+				case err != nil && truth.State == schemas.StateDash && cellText(truth) == text:
+					row[m] = schemas.Cell{State: schemas.StateDash, Text: text}
+				case err == nil && truth.State == schemas.StateNumber && truth.Value == schemas.DecInt(v):
+					row[m] = schemas.Cell{State: schemas.StateSplit, Value: truth.Value}
+				default:
+					panic(fmt.Sprintf("gen: run-together reading of table 2 %s differs from the truth", it.Key))
+				}
 			}
 			continue
 		}
