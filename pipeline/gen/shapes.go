@@ -46,10 +46,18 @@ func moreShapes(rng *rand.Rand, d *Doc, vr variant, traits []string) []string {
 	d.Opts.SpanSeed = rng.Uint64()
 	x := rng.Float64()
 	fits := text && runTogetherFits(d.Gold, vr, traits)
+	dashed := false // dashes in tables 3 or 4: run together four times as often, to be seen
+	for _, t := range traits {
+		dashed = dashed || t == "dash-t3" || t == "dash-t4"
+	}
+	share := shareRunTogether
+	if dashed {
+		share *= 4
+	}
 	switch {
 	case text && x < sharePadded:
 		d.Shape = ShapePadded
-	case fits && x < sharePadded+shareRunTogether:
+	case fits && x < sharePadded+share:
 		d.Shape = ShapeRunTogether
 	case d.Shape == ShapeHTML && x < shareOfficial:
 		d.Shape = ShapeHTMLOfficial
@@ -141,16 +149,15 @@ func ambiguate(rng *rand.Rand, d *Doc) {
 }
 
 // runTogetherFits says whether a report can be printed with its cells run together: every
-// cell of tables 3 and 4 printed as a plain number (no blank, dash or unit: run together they
-// leave no trace or are no digits) and no injected fault (a row breaking a rule may split
+// cell of tables 3 and 4 printed as a plain number or a dash (no blank or unit: run together
+// they leave no trace or are no digits) and no injected fault (a row breaking a rule may split
 // another way by chance).
 func runTogetherFits(r *schemas.Report, vr variant, traits []string) bool {
 	if vr.fault != FaultNone || vr.blankTotals || vr.blankZeros {
 		return false
 	}
 	for _, t := range traits {
-		switch t {
-		case "units", "dash-t3", "dash-t4":
+		if t == "units" {
 			return false
 		}
 	}
@@ -160,19 +167,24 @@ func runTogetherFits(r *schemas.Report, vr variant, traits []string) bool {
 			continue // derived, not printed
 		}
 		for _, col := range ko.cols {
-			if c := cells[col]; c.State != schemas.StateNumber || c.Text != "" {
+			if c := cells[col]; !plainOrDash(c) {
 				return false
 			}
 		}
 	}
 	for _, grp := range ko.t4groups {
 		for _, o := range ko.t4cols {
-			if c, _ := r.Table4.Get(grp, o); c.State != schemas.StateNumber || c.Text != "" {
+			if c, _ := r.Table4.Get(grp, o); !plainOrDash(c) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// plainOrDash: a cell printed as a plain number or as a dash.
+func plainOrDash(c schemas.Cell) bool {
+	return c.State == schemas.StateNumber && c.Text == "" || c.State == schemas.StateDash
 }
 
 func allDigits(d string) bool {
@@ -293,6 +305,11 @@ func pieceCells(p string) [][]string {
 // cells together. None when the run holds anything but digits and dash marks or is longer
 // than runMax(k) characters.
 func runReadings(d string, k int) [][]string {
+	return readings(d, k, splitMaxCandidates+1)
+}
+
+// readings returns the readings of the run d as k cells, at most limit of them (limit < 0: all).
+func readings(d string, k, limit int) [][]string {
 	pieces, ok := runPieces(d)
 	if !ok || utf8.RuneCountInString(d) > runMax(k) {
 		return nil
@@ -301,7 +318,7 @@ func runReadings(d string, k int) [][]string {
 	var cur []string
 	var rec func(i int)
 	rec = func(i int) {
-		if len(out) > splitMaxCandidates || len(cur) > k {
+		if limit >= 0 && len(out) >= limit || len(cur) > k {
 			return
 		}
 		if i == len(pieces) {
@@ -319,6 +336,50 @@ func runReadings(d string, k int) [][]string {
 	}
 	rec(0)
 	return out
+}
+
+// dashSplits returns the readings of a run holding dash marks as k cells whose groups of
+// group cells each end with the sum of their others, a dash counting 0 (R2: group 7 for a
+// table 3 row; R4: group 5 for table 4), as values, a dash -1; at most splitMaxCandidates+1.
+func dashSplits(d string, k, group int) [][]int64 {
+	var out [][]int64
+	for _, texts := range readings(d, k, -1) {
+		vals := make([]int64, k)
+		for i, t := range texts {
+			v, err := strconv.ParseInt(t, 10, 64)
+			if err != nil {
+				v = -1
+			}
+			vals[i] = v
+		}
+		ok := true
+		for g := 0; g < k && ok; g += group {
+			var sum int64
+			for _, v := range vals[g : g+group-1] {
+				sum += max(v, 0)
+			}
+			ok = max(vals[g+group-1], 0) == sum
+		}
+		if ok {
+			out = append(out, vals)
+			if len(out) > splitMaxCandidates {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// splitCell is the gold cell of a run-together cell read as v (-1: a dash), checked against
+// the truth: a consistent table's only reading is its own.
+func splitCell(truth schemas.Cell, v int64, what string) schemas.Cell {
+	switch {
+	case v < 0 && truth.State == schemas.StateDash:
+		return schemas.Cell{State: schemas.StateDash, Text: cellText(truth)}
+	case v >= 0 && truth.State == schemas.StateNumber && truth.Value == schemas.DecInt(v):
+		return schemas.Cell{State: schemas.StateSplit, Value: truth.Value}
+	}
+	panic("gen: run-together split of " + what + " differs from the truth")
 }
 
 // signBeforeDigit reports whether a "-" (or － −, read as a minus sign) stands right before
@@ -485,10 +546,14 @@ func runTogetherGold(r *schemas.Report) {
 		for _, col := range ko.cols {
 			d.WriteString(cellText(cells[col]))
 		}
-		if d.Len() > runMax(7) {
+		if utf8.RuneCountInString(d.String()) > runMax(7) {
 			continue
 		}
-		if cs := rowSplits(d.String()); len(cs) >= 1 && len(cs) <= splitMaxCandidates {
+		split := rowSplits
+		if !allDigits(d.String()) {
+			split = func(d string) [][]int64 { return dashSplits(d, 7, 7) }
+		}
+		if cs := split(d.String()); len(cs) >= 1 && len(cs) <= splitMaxCandidates {
 			cands[l.Key] = cs
 		}
 	}
@@ -498,10 +563,7 @@ func runTogetherGold(r *schemas.Report) {
 		if v, ok := forced[row]; ok {
 			for k, col := range ko.cols {
 				truth, _ := r.Table3.Get(row, col)
-				if truth.Value != schemas.DecInt(v[k]) {
-					panic(fmt.Sprintf("gen: run-together split of %s differs from the truth", row)) // consistent tables cannot
-				}
-				r.Table3.Set(row, col, schemas.Cell{State: schemas.StateSplit, Value: truth.Value})
+				r.Table3.Set(row, col, splitCell(truth, v[k], row)) // consistent tables cannot differ
 			}
 			continue
 		}
@@ -530,17 +592,18 @@ func runTogetherGold(r *schemas.Report) {
 		}
 	}
 	var cs [][]int64
-	if d.Len() <= runMax(15) {
+	switch {
+	case utf8.RuneCountInString(d.String()) > runMax(15):
+	case allDigits(d.String()):
 		cs = groupSplits(d.String(), 3)
+	default:
+		cs = dashSplits(d.String(), 15, 5)
 	}
 	for gi, grp := range ko.t4groups {
 		for oi, o := range ko.t4cols {
 			cell, _ := r.Table4.Get(grp, o)
 			if len(cs) == 1 {
-				if cell.Value != schemas.DecInt(cs[0][gi*5+oi]) {
-					panic("gen: run-together split of table 4 differs from the truth")
-				}
-				r.Table4.Set(grp, o, schemas.Cell{State: schemas.StateSplit, Value: cell.Value})
+				r.Table4.Set(grp, o, splitCell(cell, cs[0][gi*5+oi], "table 4"))
 				continue
 			}
 			r.Table4.Set(grp, o, schemas.Cell{State: schemas.StateMissing, Text: cellText(cell)})
@@ -685,7 +748,7 @@ func table3Forced(f schemas.Format, printed map[string]bool, cands map[string][]
 				known := true
 				for _, t := range e {
 					v, ok := value(t.row)
-					if !ok {
+					if !ok || v[col] < 0 { // unknown, or a dash: no number to check
 						known = false
 						break
 					}
