@@ -18,6 +18,9 @@ func FuzzParse(f *testing.F) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	f.Add(runTogetherReport(schemas.FormatGB2021, randomTable3(rng, schemas.FormatGB2021), [15]int64{1, 0, 0, 0, 1}))
 	f.Add(runTogetherReport(schemas.FormatGB2019, randomTable3(rng, schemas.FormatGB2019), [15]int64{}))
+	// dash marks run together with the digits (issue 13 part 3)
+	f.Add(runTogetherText(schemas.FormatGB2021, "///", map[string]string{"new_received": "1—1000—11", "granted": "———————",
+		"withheld_state_secret": "10——120022", "total_handled": "1/2无3－6"}, "0000—000000—000"))
 	if b, err := os.ReadFile("testdata/shapes/gb2019_html.txt"); err == nil {
 		f.Add(terminated(string(b)))
 	}
