@@ -25,6 +25,7 @@ package ingest
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -80,6 +81,10 @@ type Options struct {
 	Threads     int
 	// Registry is the region registry (default regions.Default()).
 	Registry *regions.Registry
+	// Publish and LockWait choose how the run is published (store.Options): by default merged
+	// into the published file in place when no reader holds it for LockWait, else by copy.
+	Publish  store.Publish
+	LockWait time.Duration
 }
 
 // Progress is a snapshot for the progress bar.
@@ -160,7 +165,8 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 
-	w, err := store.Begin(ctx, store.Options{Path: opts.DB, MemoryLimit: opts.MemoryLimit, Threads: opts.Threads})
+	w, err := store.Begin(ctx, store.Options{Path: opts.DB, MemoryLimit: opts.MemoryLimit, Threads: opts.Threads,
+		Publish: opts.Publish, LockWait: opts.LockWait})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w%s", err, hint(err))
 	}
@@ -387,15 +393,32 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 		Loaded: int64(s.Parsed), Unchanged: int64(s.Unchanged), Duplicates: int64(s.Duplicates),
 		Failed: int64(s.Failed), Incomplete: int64(s.Incomplete), Status: s.Status()}
 	if s.Parsed > 0 || !l.hadReports {
-		// new report versions (or a new warehouse): rebuild the models; otherwise they are
-		// unchanged (xxgk views --refresh rebuilds them after an upgrade)
-		run.Models = rollup.Apply
+		// new report versions (or a new warehouse): bring the models up to date in the
+		// publishing transaction — the rows of the province-years the run changed, or every
+		// model when they must be rebuilt; otherwise they are unchanged (xxgk views --refresh
+		// rebuilds them after an upgrade)
+		run.Update = func(ctx context.Context, conn *sql.Conn, full bool) error {
+			if full {
+				s.Models = "全部重建 / rebuilt"
+				return rollup.Build(ctx, conn, nil)
+			}
+			st, err := rollup.Update(ctx, conn)
+			if err != nil {
+				return err
+			}
+			s.Models = fmt.Sprintf("增量刷新 %d 个省·年 / %d province-years refreshed, %d rows (%.2fs)", st.Scope, st.Scope, st.Rows, st.Took.Seconds())
+			if st.Full {
+				s.Models = "全部重建 / rebuilt: " + st.Reason
+			}
+			return nil
+		}
 	}
 	res, err := l.w.Finish(ctx, run)
 	if err != nil {
 		return nil, err
 	}
 	s.NewVersions = int(res.NewVersions)
+	s.InPlace, s.Fallback, s.Merge = res.InPlace, res.Fallback, res.Merge
 	s.Elapsed = time.Since(l.start)
 	s.finish()
 	l.progress(true)
