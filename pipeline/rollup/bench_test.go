@@ -158,7 +158,7 @@ func nationalSQL(n int) []string {
 			case when b = 0 then (case when hash(region_code) % 2 = 0 then 'area' else 'government' end)
 				when b % 10 = 9 then 'township' when b % 17 = 16 then 'dev_zone' else 'department' end,
 			year, case when year < 2021 then 'gb2019' else 'gb2021' end, 'bench', 'bench/' || i, sha256(i::varchar), 1000, 'UTF-8',
-			'`+pipeline.ParserVersion+`', 1, 'complete', 0, 0, 1, true, null
+			'` + pipeline.ParserVersion + `', 1, 'complete', 0, 0, 1, true, null
 		from bench_reports`,
 		`insert into table3_facts
 		select r.report_id, k.row_key,

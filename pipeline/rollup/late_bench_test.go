@@ -114,4 +114,3 @@ func fileBytes(p string) int64 {
 	}
 	return st.Size()
 }
-
