@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -327,11 +328,11 @@ func martsFingerprint(t testing.TB, path string) map[string]string {
 	for _, r := range rows.Rows {
 		name := r[0].(string)
 		var n int64
-		var sum *string
+		var sum sql.NullString
 		if err := s.QueryRowContext(context.Background(), `select count(*), sum(hash(m))::varchar from marts.`+name+` as m`).Scan(&n, &sum); err != nil {
 			t.Fatalf("marts.%s: %v", name, err)
 		}
-		out[name] = fmt.Sprint(n, " ", sum)
+		out[name] = fmt.Sprint(n, " ", sum.String)
 	}
 	if len(out) == 0 {
 		t.Fatal("no materialised marts")
@@ -393,7 +394,7 @@ func TestKillLateInPlace(t *testing.T) {
 	for i := 0; i < 14; i++ {
 		// from shortly before the merge to shortly after the run's usual end
 		frac := -0.3 + 1.6*float64(i)/13
-		delay := total - window + time.Duration(frac*float64(window))
+		delay := max(0, total-window+time.Duration(frac*float64(window)))
 		cmd := child("ingest", db, []string{a, b})
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 		must(t, cmd.Start())
@@ -411,7 +412,8 @@ func TestKillLateInPlace(t *testing.T) {
 		case fmt.Sprint(fingerprints(t, db, "started_at", "finished_at")) == fmt.Sprint(newFP) && fmt.Sprint(marts) == fmt.Sprint(newMarts):
 			state = "new"
 		default:
-			t.Fatalf("kill at %v (signalled %v, WAL %v): the published warehouse is neither the old nor the new one", delay, ws.Signaled(), wal)
+			t.Fatalf("kill at %v (signalled %v, WAL %v): the published warehouse is neither the old nor the new one:\n%v\n%v\nold %v\n%v\nnew %v\n%v", delay, ws.Signaled(), wal,
+				fp, marts, oldFP, oldMarts, newFP, newMarts)
 		}
 		key := state
 		if wal {
