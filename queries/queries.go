@@ -63,6 +63,9 @@ type Meta struct {
 // (P, Y+Lag) — which Update deletes and computes again with the model's own SQL over those
 // reports.
 type Refresh struct {
+	// Report, instead of Province and Year, is the column giving a row's report id: the row
+	// depends on that report's facts alone, and a run recomputes only the rows of its reports.
+	Report string `yaml:"report"`
 	// Province is the SQL expression (over the model's columns) giving a row's province code.
 	Province string `yaml:"province"`
 	// Year is the column giving a row's year.
@@ -257,8 +260,11 @@ func load(layer, file string) (*Model, error) {
 		return nil, fmt.Errorf("queries: %s.yaml: materialized %q: want view or table", base, m.Meta.Materialized)
 	}
 	switch {
-	case m.Meta.Materialized == "table" && (m.Meta.Refresh == nil || m.Meta.Refresh.Province == "" || m.Meta.Refresh.Year == ""):
-		return nil, fmt.Errorf("queries: %s.yaml: a table needs refresh: {province: …, year: …} (how its rows depend on the reports)", path.Join(layer, base))
+	case m.Meta.Materialized == "table" && (m.Meta.Refresh == nil ||
+		(m.Meta.Refresh.Province == "" || m.Meta.Refresh.Year == "") == (m.Meta.Refresh.Report == "")):
+		return nil, fmt.Errorf("queries: %s.yaml: a table needs refresh: {province: …, year: …} or {report: …} (how its rows depend on the reports)", path.Join(layer, base))
+	case m.Meta.Refresh != nil && m.Meta.Refresh.Report != "" && m.Meta.Refresh.Lag != 0:
+		return nil, fmt.Errorf("queries: %s.yaml: refresh by report takes no lag", path.Join(layer, base))
 	case m.Meta.Materialized != "table" && m.Meta.Refresh != nil:
 		return nil, fmt.Errorf("queries: %s.yaml: refresh is for tables only", path.Join(layer, base))
 	case m.Meta.Refresh != nil && (m.Meta.Refresh.Lag < 0 || m.Meta.Refresh.Lag > 1):
@@ -291,7 +297,11 @@ func load(layer, file string) (*Model, error) {
 		return nil
 	}
 	if r := m.Meta.Refresh; r != nil {
-		if err := check("refresh year", r.Year); err != nil {
+		col, what := r.Year, "refresh year"
+		if r.Report != "" {
+			col, what = r.Report, "refresh report"
+		}
+		if err := check(what, col); err != nil {
 			return nil, err
 		}
 	}

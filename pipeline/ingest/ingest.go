@@ -204,8 +204,7 @@ type loader struct {
 	start time.Time
 	sum   *Summary
 
-	known    map[[32]byte]store.Known
-	knownIDs map[int64]bool
+	known    *store.KnownSet
 	runSHA   map[[32]byte]store.Known // bytes loaded in this run
 	runIDs   map[int64]bool
 	runIdent map[string]string // identity → first path in this run
@@ -269,11 +268,7 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 	if l.known, err = l.w.Known(ctx, pipeline.ParserVersion); err != nil {
 		return nil, err
 	}
-	l.hadReports = len(l.known) > 0
-	l.knownIDs = make(map[int64]bool, len(l.known))
-	for _, k := range l.known {
-		l.knownIDs[k.ReportID] = true
-	}
+	l.hadReports = l.known.Len() > 0
 	l.runSHA = map[[32]byte]store.Known{}
 	l.runIDs = map[int64]bool{}
 	l.runIdent = map[string]string{}
@@ -402,7 +397,7 @@ func (l *loader) run(ctx context.Context) (*Summary, error) {
 				s.Models = "全部重建 / rebuilt"
 				return rollup.Build(ctx, conn, nil)
 			}
-			st, err := rollup.Update(ctx, conn)
+			st, err := rollup.Update(ctx, conn, store.Delta)
 			if err != nil {
 				return err
 			}
@@ -482,7 +477,7 @@ func (l *loader) work(j job) (res result) {
 	res.size = int64(len(b))
 	res.sha = sha256.Sum256(b)
 	res.hashed = true
-	if k, ok := l.known[res.sha]; ok {
+	if k, ok := l.known.Get(res.sha); ok {
 		res.known = &k
 		return res
 	}
@@ -605,7 +600,7 @@ func (l *loader) handle(ctx context.Context, r result) error {
 			break
 		}
 		id := reportID(r.sha, pipeline.ParserVersion)
-		if l.knownIDs[id] || l.runIDs[id] {
+		if l.known.HasID(id) || l.runIDs[id] {
 			l.fail(in, &failure{reason: "报告编号冲突（report id collision）", detail: fmt.Sprintf("report_id %d", id)})
 			break
 		}

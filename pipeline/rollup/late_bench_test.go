@@ -18,6 +18,8 @@ import (
 // LateFiles is the number of late files each iteration of the late-report benchmarks ingests.
 const LateFiles = 10
 
+var lateSeed uint64 = 1000
+
 // BenchmarkLateReports: `xxgk ingest` of 10 late files (one county, 2024: new bodies, generated
 // with gen and read by the real pipeline) into the national warehouse of XXGK_BENCH_REPORTS
 // reports (make bench: 1,000,000), published as by default: merged in place, the models
@@ -43,7 +45,8 @@ func benchLate(b *testing.B, mode store.Publish) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		root := lateFiles(b, filepath.Join(dir, strconv.Itoa(i)), county, uint64(1000+i))
+		lateSeed++ // new bytes in every iteration of every round
+		root := lateFiles(b, filepath.Join(dir, strconv.Itoa(int(lateSeed))), county, lateSeed)
 		w0, size0 := writtenBytes(), fileBytes(db)
 		b.StartTimer()
 		s, err := ingest.Run(ctx, ingest.Options{Roots: []string{root}, DB: db, Workers: 2, Threads: 2, MemoryLimit: "2GB", Publish: mode})

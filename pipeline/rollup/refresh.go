@@ -14,24 +14,30 @@ import (
 
 // The incremental refresh. A run that adds a few reports to a large warehouse changes only the
 // figures of the divisions above them, in their year (and the year-over-year rows of that year
-// and the next): rebuilding every materialised model would read every report's facts again
-// (a minute and more at 1,000,000 reports). Update recomputes only the rows of the
-// province-years the run changed, with the models' own SQL — nothing is written twice:
+// and the next): rebuilding every materialised model reads every report's facts again (a minute
+// and more at 1,000,000 reports). Update recomputes only the rows a run can have changed, with
+// the models' own SQL — nothing is written twice. Each materialised model says in its sidecar
+// how its rows depend on the reports (queries.Refresh):
 //
-//  1. the scope: the (province, year) of every report whose record may have changed (the
-//     identities of the run's reports, read from staging.reports: the province as the models
-//     derive it);
-//  2. the universe: temporary copies of the models, in build order, whose SQL reads only the
-//     reports of record of the scope: each model's SQL with main.<table> (a table with a report
-//     id) replaced by its rows of the scope's reports, and staging.x / marts.x by the scoped
-//     copy of x. Every materialised row of (P, Y) is computed from the reports of P and Y
-//     alone (the counted-once rule never crosses a province or a year; the sidecars say so with
-//     refresh: {province, year}), so the scoped copy holds exactly the rows a full build would
-//     give for the scope;
-//  3. per materialised model: delete its rows of the scope, insert the scoped copy's. A model
-//     with refresh lag 1 (year-over-year) reads the materialised models it depends on, already
-//     refreshed, for the scope's provinces and the years around, and replaces its rows of
-//     (P, Y) and (P, Y+1).
+//   - refresh: {report: report_id} — a row depends on one report's facts alone
+//     (marts.report_pivots): the rows of the run's reports (ChangedTable: every version of the
+//     identities the run touched) are deleted and computed again, from the facts of the run's
+//     reports read in the run's delta (store.Delta) — the warehouse's fact tables are not
+//     searched (that is a scan of every fact, seconds at 1,000,000 reports);
+//   - refresh: {province: …, year: …} — a row of province P and year Y is computed from the
+//     reports of record of P and Y alone (the counted-once rule never crosses a province or a
+//     year): the rows of the province-years of the run's reports are deleted and computed
+//     again over those province-years' reports;
+//   - lag: 1 — a year-over-year row of Y reads Y−1: the rows of Y and Y+1 are computed again
+//     from the refreshed tables it reads, for the province and the years around.
+//
+// The computation runs each model's SQL against a universe: main.<table> (a table with a
+// report_id) replaced by its rows of the universe's reports, and every staging or marts model it
+// reads by that model's scoped copy (a temporary table, made on first use, its SQL rewritten the
+// same way), or, for a materialised model of the other kind, by the table itself, already
+// refreshed (models are refreshed in build order). The scoped copy of a materialised model thus
+// holds exactly the rows a full build gives for the scope; Update deletes the model's rows of
+// the scope and inserts the copy's.
 //
 // TestUpdateEqualsBuild checks, run after run, that the result equals a full build row for row.
 // A full build (Build) is done instead when the warehouse's models were built from other model
@@ -39,22 +45,26 @@ import (
 // breaks what the sidecars assume (a division whose code does not start with its province's).
 
 // ChangedTable is the temporary table (report_id bigint) the caller fills with the reports a
-// run added or whose record it changed, before calling Update.
+// run added or whose record it may have changed (every version of the identities it touched),
+// before calling Update.
 const ChangedTable = "refresh_changed_reports"
 
 // UpdateStats says what Update did.
 type UpdateStats struct {
-	Full   bool          // every model was rebuilt (Reason says why)
-	Reason string        // why a full build
-	Scope  int           // province-years refreshed
-	Rows   int64         // materialised rows written
-	Took   time.Duration // time spent
+	Full    bool          // every model was rebuilt (Reason says why)
+	Reason  string        // why a full build
+	Scope   int           // province-years refreshed
+	Reports int           // reports re-pivoted (models refreshed per report)
+	Rows    int64         // materialised rows written
+	Took    time.Duration // time spent
 }
 
 // Update brings the models up to date after the changes listed in temp.refresh_changed_reports
 // (ChangedTable), inside the caller's transaction: incrementally when it can, else by a full
-// Build. It never commits.
-func Update(ctx context.Context, conn *sql.Conn) (st UpdateStats, err error) {
+// Build. It never commits. delta, when not "", is the attached database holding the run's own
+// rows (store.Delta): the models refreshed per report read the facts of the run's reports there
+// (a few rows) instead of searching the warehouse's fact tables for them (a scan of every fact).
+func Update(ctx context.Context, conn *sql.Conn, delta string) (st UpdateStats, err error) {
 	start := time.Now()
 	defer func() { st.Took = time.Since(start) }()
 	full := func(reason string) (UpdateStats, error) {
@@ -86,32 +96,52 @@ func Update(ctx context.Context, conn *sql.Conn) (st UpdateStats, err error) {
 	if err != nil {
 		return st, fmt.Errorf("rollup: %w", err)
 	}
-	u := &updater{ctx: ctx, conn: conn, scoped: map[string]string{}}
+	u := &updater{ctx: ctx, conn: conn, delta: delta, byName: map[string]*queries.Model{}, scoped: map[string]string{}}
+	for _, m := range models {
+		u.byName[m.Name] = m
+	}
 	defer func() { err = errors.Join(err, u.drop()) }()
-	if err := u.exec(`create temp table refresh_scope as
-		select distinct province_code, year from staging.reports
-		where identity_key in (select identity_key from main.reports where report_id in (select report_id from temp.` + ChangedTable + `))
-		  and province_code is not null and year is not null`); err != nil {
+	if err := u.temp("table refresh_scope", `select distinct province_code, year from staging.reports
+		where report_id in (select report_id from temp.`+ChangedTable+`) and province_code is not null and year is not null`); err != nil {
 		return st, err
 	}
-	u.temps = append(u.temps, "table refresh_scope")
 	if err := conn.QueryRowContext(ctx, `select count(*) from temp.refresh_scope`).Scan(&st.Scope); err != nil {
 		return st, fmt.Errorf("rollup: refresh scope: %w", err)
 	}
-	if st.Scope == 0 {
+	if err := conn.QueryRowContext(ctx, `select count(*) from temp.`+ChangedTable).Scan(&st.Reports); err != nil {
+		return st, fmt.Errorf("rollup: refresh scope: %w", err)
+	}
+	if st.Reports == 0 {
 		return st, nil
 	}
-	// the scope's reports (current versions: what every staging model reads)
-	if err := u.exec(`create temp table refresh_reports as
-		select report_id from staging.reports where (province_code, year) in (select province_code, year from temp.refresh_scope)`); err != nil {
+	// the province-years' reports (current versions: what every staging model reads); the
+	// years as constants, which DuckDB pushes down to the scan of the reports
+	years, err := u.years()
+	if err != nil {
 		return st, err
 	}
-	u.temps = append(u.temps, "table refresh_reports")
+	if err := u.temp("table refresh_reports", `select report_id from staging.reports
+		where year in (`+years+`) and (province_code, year) in (select province_code, year from temp.refresh_scope)`); err != nil {
+		return st, err
+	}
+	// the run's reports whose facts are not in the delta: current again without being loaded
+	// by the run (rare: a newer reading of their replacement's bytes failed)
+	fallback := "select report_id from temp." + ChangedTable
+	if delta != "" {
+		fallback = `select report_id from main.reports where is_current and report_id in (select report_id from temp.` + ChangedTable + `)
+			and report_id not in (select report_id from ` + delta + `.reports)`
+	}
+	if err := u.temp("table refresh_fallback", fallback); err != nil {
+		return st, err
+	}
+	if err := conn.QueryRowContext(ctx, `select count(*) from temp.refresh_fallback`).Scan(&u.fallbacks); err != nil {
+		return st, fmt.Errorf("rollup: refresh scope: %w", err)
+	}
 	for _, m := range models {
-		if m.Schema == "analytics" {
-			continue // views over the marts: nothing to refresh
+		if m.Meta.Materialized != "table" {
+			continue // views: scoped copies are made when a table reads them
 		}
-		n, err := u.model(m)
+		n, err := u.refresh(m)
 		if err != nil {
 			return st, err
 		}
@@ -120,11 +150,31 @@ func Update(ctx context.Context, conn *sql.Conn) (st UpdateStats, err error) {
 	return st, nil
 }
 
+// The two universes a scoped copy belongs to: the reports of the province-years (models
+// refreshed by province and year) and the run's reports (models refreshed per report).
+const (
+	byProvince = "p"
+	byReport   = "r"
+)
+
 type updater struct {
-	ctx    context.Context
-	conn   *sql.Conn
-	scoped map[string]string // model or main table → its scoped temporary relation
-	temps  []temp            // "view x" / "table x" to drop, in creation order
+	ctx       context.Context
+	conn      *sql.Conn
+	delta     string
+	byName    map[string]*queries.Model
+	scoped    map[string]string // universe + ":" + model or main table → its scoped relation
+	temps     []temp            // "view x" / "table x" to drop, in creation order
+	fallbacks int               // the run's current reports without facts in the delta
+}
+
+// temp creates a temporary object ("table name" or "view name") as q and remembers to drop it.
+func (u *updater) temp(obj, q string) error {
+	t := temp(obj)
+	if err := u.exec(fmt.Sprintf("create temp %s %s as\n%s", t.kind(), t.name(), q)); err != nil {
+		return err
+	}
+	u.temps = append(u.temps, t)
+	return nil
 }
 
 func (u *updater) exec(q string) error {
@@ -132,6 +182,27 @@ func (u *updater) exec(q string) error {
 		return fmt.Errorf("rollup: refresh: %w\n%s", err, q)
 	}
 	return nil
+}
+
+// years returns the scope's years as a SQL list.
+func (u *updater) years() (string, error) {
+	rows, err := u.conn.QueryContext(u.ctx, `select distinct year from temp.refresh_scope order by 1`)
+	if err != nil {
+		return "", fmt.Errorf("rollup: refresh scope: %w", err)
+	}
+	defer rows.Close()
+	var ys []string
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			return "", fmt.Errorf("rollup: refresh scope: %w", err)
+		}
+		ys = append(ys, fmt.Sprint(y))
+	}
+	if len(ys) == 0 {
+		return "null", rows.Err()
+	}
+	return strings.Join(ys, ", "), rows.Err()
 }
 
 // drop removes the temporary objects, the last created first (views read the earlier ones).
@@ -153,17 +224,24 @@ func (t temp) name() string { _, n, _ := strings.Cut(string(t), " "); return n }
 
 var mainRefRE = regexp.MustCompile(`\bmain\.([a-z_][a-z0-9_]*)\b`)
 
-// scopedName is the temporary relation standing for a model (or main table) in the universe.
-func scopedName(name string) string { return "refresh_" + strings.ReplaceAll(name, ".", "__") }
+// scopedName is the temporary relation standing for a model (or main table) in a universe.
+func scopedName(universe, name string) string {
+	return "refresh_" + universe + "_" + strings.ReplaceAll(name, ".", "__")
+}
+
+func universeOf(m *queries.Model) string {
+	if m.Meta.Refresh != nil && m.Meta.Refresh.Report != "" {
+		return byReport
+	}
+	return byProvince
+}
 
 // rewrite returns the SQL of m reading the universe: main tables with a report_id restricted
-// to the scope's reports, models replaced by their scoped copies (or, with lagged, by the
-// materialised tables restricted to the given years around the scope).
-func (u *updater) rewrite(m *queries.Model, read func(dep string) (string, error)) (string, error) {
+// to the universe's reports, models replaced by what read returns for them.
+func (u *updater) rewrite(m *queries.Model, universe string, read func(dep string) (string, error)) (string, error) {
 	var rerr error
 	q := mainRefRE.ReplaceAllStringFunc(m.SQL, func(ref string) string {
-		table := strings.TrimPrefix(ref, "main.")
-		s, err := u.mainTable(table)
+		s, err := u.mainTable(universe, strings.TrimPrefix(ref, "main."))
 		if err != nil {
 			rerr = errors.Join(rerr, err)
 			return ref
@@ -173,7 +251,6 @@ func (u *updater) rewrite(m *queries.Model, read func(dep string) (string, error
 	if rerr != nil {
 		return "", rerr
 	}
-	// references to models: the longest names first cannot clash (refRE matches whole words)
 	for _, d := range m.Deps {
 		s, err := read(d)
 		if err != nil {
@@ -184,10 +261,12 @@ func (u *updater) rewrite(m *queries.Model, read func(dep string) (string, error
 	return q, nil
 }
 
-// mainTable returns the relation standing for main.<table> in the universe: the table itself
-// when it has no report_id (regions …), else a temporary view of the scope's reports' rows.
-func (u *updater) mainTable(table string) (string, error) {
-	key := "main." + table
+// mainTable returns the relation standing for main.<table> in a universe: the table itself
+// when it has no report_id (regions …); else a temporary view of its rows of the universe's
+// reports — for the run's reports, their facts read from the delta (plus, for the rare
+// fallback reports, from the warehouse).
+func (u *updater) mainTable(universe, table string) (string, error) {
+	key := universe + ":main." + table
 	if s, ok := u.scoped[key]; ok {
 		return s, nil
 	}
@@ -197,94 +276,113 @@ func (u *updater) mainTable(table string) (string, error) {
 		return "", fmt.Errorf("rollup: refresh: columns of main.%s: %w", table, err)
 	}
 	if n == 0 {
-		u.scoped[key] = key
-		return key, nil
+		u.scoped[key] = "main." + table
+		return u.scoped[key], nil
 	}
-	name := scopedName(key)
-	if err := u.exec(fmt.Sprintf(`create temp view %s as select * from main.%s where report_id in (select report_id from temp.refresh_reports)`, name, table)); err != nil {
+	name := scopedName(universe, "main."+table)
+	var q string
+	switch {
+	case universe == byProvince:
+		q = fmt.Sprintf(`select * from main.%s where report_id in (select report_id from temp.refresh_reports)`, table)
+	case table == "reports" || u.delta == "":
+		// the versions were resolved in the warehouse, not in the delta
+		q = fmt.Sprintf(`select * from main.%s where report_id in (select report_id from temp.%s)`, table, ChangedTable)
+	default:
+		q = fmt.Sprintf(`select * from %s.%s where report_id in (select report_id from temp.%s)`, u.delta, table, ChangedTable)
+		if u.fallbacks > 0 {
+			q += fmt.Sprintf(`
+union all
+select * from main.%s where report_id in (select report_id from temp.refresh_fallback)`, table)
+		}
+	}
+	if err := u.temp("view "+name, q); err != nil {
 		return "", err
 	}
-	u.temps = append(u.temps, temp("view "+name))
 	u.scoped[key] = "temp." + name
 	return u.scoped[key], nil
 }
 
-// model refreshes one model: a view gets its scoped copy (a temporary view); a table its
-// scoped copy (a temporary table), then its rows of the scope are replaced by it. It returns
-// the rows written.
-func (u *updater) model(m *queries.Model) (int64, error) {
-	r := m.Meta.Refresh
-	lag := 0
-	if r != nil {
-		lag = r.Lag
+// scopedModel returns the scoped copy of a model in a universe, creating it (a temporary
+// table: computed once, read by every model after it) on first use. A materialised model of
+// the other universe, already refreshed, is read as it is.
+func (u *updater) scopedModel(universe, name string) (string, error) {
+	key := universe + ":" + name
+	if s, ok := u.scoped[key]; ok {
+		return s, nil
 	}
-	var q string
-	var err error
-	if lag == 0 {
-		q, err = u.rewrite(m, func(dep string) (string, error) {
-			s, ok := u.scoped[dep]
-			if !ok {
-				return "", fmt.Errorf("rollup: refresh %s: %s has no scoped copy", m.Name, dep)
-			}
-			return s, nil
-		})
+	m, ok := u.byName[name]
+	if !ok {
+		return "", fmt.Errorf("rollup: refresh: no model %s", name)
+	}
+	if m.Meta.Materialized == "table" && universeOf(m) != universe {
+		return name, nil
+	}
+	q, err := u.rewrite(m, universe, func(dep string) (string, error) { return u.scopedModel(universe, dep) })
+	if err != nil {
+		return "", err
+	}
+	n := scopedName(universe, name)
+	if m.Meta.Materialized == "table" {
+		q = fmt.Sprintf("select * from (\n%s\n) where %s", q, u.inScope(m, 0))
+	}
+	if err := u.temp("table "+n, q); err != nil {
+		return "", fmt.Errorf("rollup: refresh %s: %w", m.Name, err)
+	}
+	u.scoped[key] = "temp." + n
+	return u.scoped[key], nil
+}
+
+// inScope is the condition on a materialised model's rows that the refresh replaces: the
+// rows of the run's reports, or of the scope's province-years (and the lag years after them).
+func (u *updater) inScope(m *queries.Model, lag int) string {
+	r := m.Meta.Refresh
+	if r.Report != "" {
+		return fmt.Sprintf(`%s in (select report_id from temp.%s)`, r.Report, ChangedTable)
+	}
+	return fmt.Sprintf(`(%s, %s) in (select s.province_code, s.year + d.d from temp.refresh_scope as s, range(0, %d) as d(d))`,
+		r.Province, r.Year, lag+1)
+}
+
+// refresh replaces a materialised model's rows of the scope by its scoped copy and returns the
+// rows written.
+func (u *updater) refresh(m *queries.Model) (int64, error) {
+	r := m.Meta.Refresh
+	var src string
+	if r.Lag == 0 {
+		var err error
+		if src, err = u.scopedModel(universeOf(m), m.Name); err != nil {
+			return 0, err
+		}
 	} else {
 		// a year-over-year model reads the refreshed tables, for the scope's provinces and
-		// the years from lag before the scope to lag after it
-		q, err = u.rewrite(m, func(dep string) (string, error) {
-			dm, err := lookup(dep)
-			if err != nil {
-				return "", err
-			}
-			if dm.Meta.Refresh == nil {
-				return "", fmt.Errorf("rollup: refresh %s: a model with a lag reads only tables, not %s", m.Name, dep)
+		// the years from lag before the scope to lag after it, and replaces the rows of the
+		// scope's years and the lag years after
+		q, err := u.rewrite(m, byProvince, func(dep string) (string, error) {
+			dm := u.byName[dep]
+			if dm == nil || dm.Meta.Refresh == nil || dm.Meta.Refresh.Report != "" {
+				return "", fmt.Errorf("rollup: refresh %s: a model with a lag reads only tables refreshed by province and year, not %s", m.Name, dep)
 			}
 			return fmt.Sprintf(`(select * from %s where (%s, %s) in (select s.province_code, s.year + d.d from temp.refresh_scope as s, range(%d, %d) as d(d)))`,
-				dep, dm.Meta.Refresh.Province, dm.Meta.Refresh.Year, -lag, lag+1), nil
+				dep, dm.Meta.Refresh.Province, dm.Meta.Refresh.Year, -r.Lag, r.Lag+1), nil
 		})
-	}
-	if err != nil {
-		return 0, err
-	}
-	name := scopedName(m.Name)
-	if m.Meta.Materialized != "table" {
-		if err := u.exec(fmt.Sprintf("create temp view %s as\n%s", name, q)); err != nil {
+		if err != nil {
+			return 0, err
+		}
+		n := scopedName(byProvince, m.Name)
+		if err := u.temp("table "+n, fmt.Sprintf("select * from (\n%s\n) where %s", q, u.inScope(m, r.Lag))); err != nil {
 			return 0, fmt.Errorf("rollup: refresh %s: %w", m.Name, err)
 		}
-		u.temps = append(u.temps, temp("view "+name))
-		u.scoped[m.Name] = "temp." + name
-		return 0, nil
+		src = "temp." + n
 	}
-	// the rows of (P, Y) … (P, Y+lag)
-	inScope := fmt.Sprintf(`(%s, %s) in (select s.province_code, s.year + d.d from temp.refresh_scope as s, range(0, %d) as d(d))`,
-		r.Province, r.Year, lag+1)
-	if err := u.exec(fmt.Sprintf("create temp table %s as\nselect * from (\n%s\n) where %s", name, q, inScope)); err != nil {
+	if err := u.exec(fmt.Sprintf("delete from %s where %s", m.Name, u.inScope(m, r.Lag))); err != nil {
 		return 0, fmt.Errorf("rollup: refresh %s: %w", m.Name, err)
 	}
-	u.temps = append(u.temps, temp("table "+name))
-	u.scoped[m.Name] = "temp." + name
-	if err := u.exec(fmt.Sprintf("delete from %s where %s", m.Name, inScope)); err != nil {
-		return 0, fmt.Errorf("rollup: refresh %s: %w", m.Name, err)
-	}
-	res, err := u.conn.ExecContext(u.ctx, fmt.Sprintf("insert into %s select * from temp.%s", m.Name, name))
+	res, err := u.conn.ExecContext(u.ctx, fmt.Sprintf("insert into %s select * from %s", m.Name, src))
 	if err != nil {
 		return 0, fmt.Errorf("rollup: refresh %s: %w", m.Name, err)
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
-}
-
-func lookup(name string) (*queries.Model, error) {
-	models, err := queries.Models()
-	if err != nil {
-		return nil, fmt.Errorf("rollup: %w", err)
-	}
-	for _, m := range models {
-		if m.Name == name {
-			return m, nil
-		}
-	}
-	return nil, fmt.Errorf("rollup: no model %s", name)
 }
 
 // builtDigest returns the digest of the model files the warehouse's models were built from

@@ -121,7 +121,7 @@ func loadRun(t *testing.T, path string, reps []*schemas.Report, id *int64, mod t
 				stats = &rollup.UpdateStats{Full: true, Reason: "the store asked for it"}
 				return rollup.Build(ctx, conn, nil)
 			}
-			st, err := rollup.Update(ctx, conn)
+			st, err := rollup.Update(ctx, conn, store.Delta)
 			stats = &st
 			return err
 		}})

@@ -153,7 +153,7 @@ func (w *Warehouse) merge(ctx context.Context, run Run, res *Result, migrated bo
 	if err := w.setThreads(ctx); err != nil {
 		return err
 	}
-	if _, err := w.conn.ExecContext(ctx, `attach `+quote(w.tmp)+` as d (read_only)`); err != nil {
+	if _, err := w.conn.ExecContext(ctx, `attach `+quote(w.tmp)+` as `+Delta+` (read_only)`); err != nil {
 		return fmt.Errorf("store: attach the run's delta: %w", err)
 	}
 	if _, err := w.conn.ExecContext(ctx, `begin transaction`); err != nil {
@@ -166,7 +166,7 @@ func (w *Warehouse) merge(ctx context.Context, run Run, res *Result, migrated bo
 				err = errors.Join(err, fmt.Errorf("store: rollback: %w", rerr))
 			}
 		}
-		if _, derr := w.conn.ExecContext(context.WithoutCancel(ctx), `detach d`); derr != nil {
+		if _, derr := w.conn.ExecContext(context.WithoutCancel(ctx), `detach `+Delta); derr != nil {
 			err = errors.Join(err, fmt.Errorf("store: detach the run's delta: %w", derr))
 		}
 	}()

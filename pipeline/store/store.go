@@ -22,8 +22,10 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -201,37 +203,105 @@ type Known struct {
 	Path     string // its source path
 }
 
-// Known returns the report versions already stored for this parser version, by the SHA-256
-// of their bytes: the ingest skips parsing them (unchanged or duplicate).
-func (w *Warehouse) Known(ctx context.Context, parserVersion string) (_ map[[32]byte]Known, err error) {
-	if !w.published {
-		return map[[32]byte]Known{}, nil
+// KnownSet is the report versions already stored for a parser version, by the SHA-256 of
+// their bytes. Built for a million of them: a pointer-free index (the garbage collector never
+// scans it), the ids sorted for the collision check, the paths sharing one buffer per batch.
+type KnownSet struct {
+	idx   map[[32]byte]int32
+	ids   []int64
+	paths []string
+	byID  []int64 // ids, sorted
+}
+
+// Get returns the stored version holding the bytes with this SHA-256.
+func (k *KnownSet) Get(sha [32]byte) (Known, bool) {
+	i, ok := k.idx[sha]
+	if !ok {
+		return Known{}, false
 	}
-	rows, err := w.conn.QueryContext(ctx, `select sha256, report_id, source_path from pub.reports where parser_version = ?`, parserVersion)
+	return Known{ReportID: k.ids[i], Path: k.paths[i]}, true
+}
+
+// HasID says whether a stored version has this report id.
+func (k *KnownSet) HasID(id int64) bool {
+	_, ok := slices.BinarySearch(k.byID, id)
+	return ok
+}
+
+// Len is the number of stored versions.
+func (k *KnownSet) Len() int { return len(k.ids) }
+
+// Known returns the report versions already stored for this parser version, by the SHA-256
+// of their bytes: the ingest skips parsing them (unchanged or duplicate). They are read through
+// DuckDB's Arrow interface: a million in about a second, where scanning rows through
+// database/sql took eight.
+func (w *Warehouse) Known(ctx context.Context, parserVersion string) (_ *KnownSet, err error) {
+	out := &KnownSet{idx: map[[32]byte]int32{}}
+	if !w.published {
+		return out, nil
+	}
+	var n int
+	// DuckDB's row count of the table (no scan): the index is sized once
+	if err := w.conn.QueryRowContext(ctx, `select estimated_size from duckdb_tables() where database_name = 'pub'
+		and schema_name = 'main' and table_name = 'reports'`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: count known reports: %w", err)
+	}
+	out.idx = make(map[[32]byte]int32, n)
+	out.ids = make([]int64, 0, n)
+	out.paths = make([]string, 0, n)
+	var rdr array.RecordReader
+	err = w.conn.Raw(func(dc any) error {
+		dconn, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("not a driver connection")
+		}
+		ar, err := duckdb.NewArrowFromConn(dconn)
+		if err != nil {
+			return err
+		}
+		rdr, err = ar.QueryContext(ctx, `select sha256, report_id, source_path from pub.reports where parser_version = ?`, parserVersion)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: read known reports: %w", err)
 	}
-	defer func() {
-		if cerr := rows.Close(); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("store: read known reports: %w", cerr))
+	defer rdr.Release()
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		shas, ok1 := rec.Column(0).(*array.String)
+		ids, ok2 := rec.Column(1).(*array.Int64)
+		paths, ok3 := rec.Column(2).(*array.String)
+		if !ok1 || !ok2 || !ok3 {
+			return nil, fmt.Errorf("store: read known reports: unexpected columns %s", rec.Schema())
 		}
-	}()
-	out := map[[32]byte]Known{}
-	for rows.Next() {
-		var sha string
-		var k Known
-		if err := rows.Scan(&sha, &k.ReportID, &k.Path); err != nil {
-			return nil, fmt.Errorf("store: read known reports: %w", err)
+		rows := int(rec.NumRows())
+		var size int
+		for i := 0; i < rows; i++ {
+			size += len(paths.Value(i))
 		}
-		var key [32]byte
-		if n, err := hex.Decode(key[:], []byte(sha)); err != nil || n != 32 {
-			return nil, fmt.Errorf("store: report %d: bad sha256 %q", k.ReportID, sha)
+		buf := make([]byte, 0, size)
+		for i := 0; i < rows; i++ {
+			buf = append(buf, paths.Value(i)...)
 		}
-		out[key] = k
+		all := string(buf)
+		off := 0
+		for i := 0; i < rows; i++ {
+			var sha [32]byte
+			if k, err := hex.Decode(sha[:], unsafe.Slice(unsafe.StringData(shas.Value(i)), len(shas.Value(i)))); err != nil || k != 32 {
+				return nil, fmt.Errorf("store: report %d: bad sha256 %q", ids.Value(i), shas.Value(i))
+			}
+			l := len(paths.Value(i))
+			out.idx[sha] = int32(len(out.ids))
+			out.ids = append(out.ids, ids.Value(i))
+			out.paths = append(out.paths, all[off:off+l])
+			off += l
+		}
 	}
-	if err := rows.Err(); err != nil {
+	if err := rdr.Err(); err != nil {
 		return nil, fmt.Errorf("store: read known reports: %w", err)
 	}
+	out.byID = slices.Clone(out.ids)
+	slices.Sort(out.byID)
 	return out, nil
 }
 
@@ -352,7 +422,8 @@ type Run struct {
 	// after the versions are resolved and the run recorded: the temporary table
 	// temp.refresh_changed_reports (ChangedReports) then lists the reports whose record may
 	// have changed, and full says that every model must be rebuilt (a new warehouse, a new
-	// region registry, a schema migration). pipeline/rollup.Update and Build do this. The
+	// region registry, a schema migration); on a merge the run's own rows are attached as Delta.
+	// pipeline/rollup.Update and Build do this. The
 	// models are thus published with the data, never apart from it.
 	Update func(ctx context.Context, conn *sql.Conn, full bool) error
 	// Models, the older form, rebuilds every model in a transaction of its own after the run
@@ -363,6 +434,11 @@ type Run struct {
 
 // ChangedReports is the temporary table Finish fills for Run.Update (report_id bigint).
 const ChangedReports = "refresh_changed_reports"
+
+// Delta is the name under which the run's delta (its own rows) is attached, read-only, while
+// Run.Update runs on a merge: the facts of the run's reports are there, a few rows, where the
+// warehouse would need a scan of every fact to find them.
+const Delta = "d"
 
 // Result is what Finish reports.
 type Result struct {
@@ -451,10 +527,12 @@ const versionsScopeSQL = `
 create temp table versions_identities as
 select distinct identity_key from reports
 where version = 0 or sha256 in (select sha256 from reports where version = 0);
-create temp view versions_reports as
-select * from reports
+create temp table versions_ids as
+select report_id from reports
 where identity_key in (select identity_key from temp.versions_identities)
    or sha256 in (select sha256 from reports where identity_key in (select identity_key from temp.versions_identities));
+create temp view versions_reports as
+select * from reports where report_id in (select report_id from temp.versions_ids);
 `
 
 // resolveVersions runs versionsSQL on every report (full) or on the run's scope.
@@ -473,7 +551,7 @@ func resolveVersions(ctx context.Context, conn *sql.Conn, full bool) error {
 		return fmt.Errorf("store: resolve report versions: %w", err)
 	}
 	if !full {
-		if _, err := conn.ExecContext(ctx, `drop view temp.versions_reports; drop table temp.versions_identities`); err != nil {
+		if _, err := conn.ExecContext(ctx, `drop view temp.versions_reports; drop table temp.versions_ids; drop table temp.versions_identities`); err != nil {
 			return fmt.Errorf("store: resolve report versions: %w", err)
 		}
 	}
