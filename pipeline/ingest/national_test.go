@@ -108,7 +108,7 @@ func BenchmarkNational(b *testing.B) {
 	peak := hwm()
 	secs := took.Seconds()
 	row("ingest", fmt.Sprintf("%d reports in %s: **%.0f reports/s, %.1f MB/s**, %.0f s CPU", s.Parsed, took.Round(time.Second),
-		float64(files)/secs, float64(size)/1e6/secs, (cpuTime() - cpu0).Seconds()),
+		float64(files)/secs, float64(size)/1e6/secs, (cpuTime()-cpu0).Seconds()),
 		fmt.Sprintf("read + SHA-256 of the same files %.1f s (%.0f reports/s, %.0f MB/s): ×%.1f the floor; target ≥ 5,000 reports/s, ≤ ×8",
 			floor.Seconds(), float64(files)/floor.Seconds(), float64(size)/1e6/floor.Seconds(), secs/floor.Seconds()))
 	row("peak RSS of the ingest", fmt.Sprintf("%.2f GB", float64(peak)/1e9), "target ≤ 1 GB")
@@ -182,7 +182,7 @@ func BenchmarkNational(b *testing.B) {
 	copyT := time.Since(t0)
 	must(b, os.Remove(db+".copy"))
 	row("10 late reports into the national warehouse", fmt.Sprintf("**%.2f s** (%.2f s CPU; %s, merge %.2f s; %s; %.1f MB written)",
-		lateT.Seconds(), (cpuTime() - cpu0).Seconds(), how, ls.Merge.Seconds(), ls.Models, float64(written)/1e6),
+		lateT.Seconds(), (cpuTime()-cpu0).Seconds(), how, ls.Merge.Seconds(), ls.Models, float64(written)/1e6),
 		fmt.Sprintf("target ≤ 5 s; copying the warehouse file alone, as a copy-and-rename publish does: %.1f s", copyT.Seconds()))
 
 	b.Logf("\n| figure | value | against |\n|---|---|---|\n%s", strings.Join(lines, "\n"))
