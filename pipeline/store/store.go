@@ -1,15 +1,56 @@
-// Package store is the DuckDB warehouse: it opens a run's working copy, migrates it, loads
-// Arrow batches from pipeline/batch, resolves report versions and publishes the result
-// atomically. It is the only package that imports duckdb-go.
+// Package store is the DuckDB warehouse: it loads a run's Arrow batches from pipeline/batch,
+// resolves report versions and publishes the result atomically. It is the only package that
+// imports duckdb-go.
 //
-// A run never writes the published file. Begin takes an exclusive lock (flock on
-// <db>.lock; a second run fails fast with ErrLocked), removes the temporary files a killed run
-// left behind, copies the published file (if any) to a unique <db>.tmp-<pid>-<n> next to it
-// and opens that copy. Load inserts batches; Finish resolves versions (the report of record of
-// each identity: complete before incomplete or failed, then the newer file — see versionsSQL),
-// records the run, CHECKPOINTs, closes, fsyncs and renames the copy over the published file.
-// Analysts' read-only sessions on the published file therefore never block a run and never see
-// a half-loaded province, and a kill -9 at any moment leaves the published warehouse as it was.
+// # The lifecycle of a run
+//
+// Begin takes an exclusive lock (flock on <db>.lock; a second run fails fast with ErrLocked),
+// removes the files a killed run left behind (<db>.tmp-*), and opens the run's delta: a new
+// DuckDB file <db>.tmp-<pid>-<n>, migrated, that Load fills. The published file is only attached
+// read-only (a shared lock, as any reader's) for the next run id and the contents already stored
+// (Known). Finish resolves versions (the report of record of each identity: complete before
+// incomplete or failed, then the newer file — see versionsSQL), records the run, brings the SQL
+// models up to date (Run.Update) and publishes, in one of three ways:
+//
+//   - a new warehouse: the delta itself — CHECKPOINT, close, fsync, rename to <db>;
+//   - in place (the default for an existing warehouse, PublishAuto): the published file is
+//     opened for writing and the delta merged into it (ATTACH, INSERT … SELECT per table) in ONE
+//     DuckDB transaction with the version resolution (over the run's identities only), the run
+//     record and the models' refresh (pipeline/rollup.Update: only the rows of the
+//     province-years the run touched), then CHECKPOINT. The run writes what it adds and the row
+//     groups it changes, not a copy of the file: 10 late reports into 1,000,000 write tens of MB
+//     (BenchmarkLateReports), a copy would write the whole file (gigabytes with the provenance);
+//   - by copy (PublishCopy, or when the in-place merge is not possible): the published file is
+//     copied to <db>.tmp-…, the delta merged into the copy the same way, which is
+//     CHECKPOINTed, closed, fsynced and renamed over the published file.
+//
+// # Guarantees
+//
+// Atomic publish: readers see the old warehouse or the new one, never a part. In place, DuckDB's
+// write-ahead log makes the commit atomic and durable: a kill -9 before the commit leaves the old
+// warehouse (the rows written so far are unreferenced blocks of the file, reused later), after it
+// the new one — when the kill falls between the commit and the end of the CHECKPOINT, the
+// committed transaction is in <db>.wal and DuckDB replays it whenever the file is opened, by
+// readers too. TestKillLateInPlace kills in-place runs across the merge, the commit and the
+// checkpoint and finds the old or the new warehouse (tables and models) every time. By copy, the
+// rename is the commit. A WAL next to the published file is never left under a renamed copy
+// (DuckDB would replay it onto the new file: reproduced): a copy is refused while one exists, and
+// the next in-place open checkpoints it away.
+//
+// Readers and writers: DuckDB's file lock lets one process write a file, or any number read it,
+// never both. A read-only session (OpenSession) therefore never blocks a run: an in-place
+// merge waits for the sessions of other processes to close for at most Options.LockWait (5 s),
+// then publishes by copy instead (the slower path, readers untouched). While a run merges in
+// place — seconds for late reports; runs of more than Options.InPlaceMaxReports (20,000)
+// reports always publish by copy — a new session cannot open the file: OpenSession waits for
+// the merge (SessionOptions.LockWait, 60 s) and then reads the new warehouse. Sessions already
+// open keep their snapshot until they close. Readers should be short-lived (one session per
+// command or request): a reader that stays open sends every run to the copy path.
+//
+// Idempotence and convergence are unchanged: the merge inserts exactly what a copy-path run
+// inserted (failed inputs deduplicated against the warehouse, regions upserted), versions are
+// resolved by the same statement over every identity the run touched, and the models'
+// incremental refresh equals a full rebuild (pipeline/rollup TestUpdateEqualsBuild).
 package store
 
 import (
