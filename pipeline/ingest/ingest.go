@@ -9,9 +9,13 @@
 // and "duplicate" when another path does (in this run or an earlier one). Different bytes for
 // a known identity become a new version; the store keeps the older one, superseded.
 //
-// Before publishing, the SQL models of package queries are (re)built on the working copy
-// (rollup.Apply) whenever the run loaded new report versions, so the published warehouse
-// always carries models of its current reports.
+// Whenever the run loaded new report versions, the SQL models of package queries are brought
+// up to date in the publishing transaction (store.Run.Update): a new warehouse builds them all
+// (rollup.Build), a run into an existing one refreshes only the rows of the province-years it
+// touched (rollup.Update), so the published warehouse always carries models of its current
+// reports. A run into an existing warehouse is merged into the published file in place when no
+// reader holds it (store.PublishAuto: seconds for late reports into a national warehouse), else
+// published by copy; the summary says which (发布 publish).
 //
 // The loader processes results in walk order (lexical, per root), whatever the order in which
 // workers finish, so a run's outcome does not depend on timing: re-running converges.
