@@ -73,7 +73,13 @@ func BenchmarkNational(b *testing.B) {
 		for _, p := range regions.Default().Provinces {
 			cfg.Provinces = append(cfg.Provinces, p.Code)
 		}
-		cfg.Departments, cfg.Townships = 35, 28
+		// bodies per county and year so that n reports cover every county of the 31 provinces,
+		// 2019–2024, with gen's share of counties missing a year: 35 departments and 28
+		// townships for 1,000,000
+		perCY := float64(n) / (float64(len(regions.Default().Counties)) * 6 * (1 - cfg.MissingShare))
+		bodies := max(2, int(perCY+0.999)-2) // besides the area report and the government's
+		cfg.Departments = min(40, max(1, bodies*5/9))
+		cfg.Townships = max(1, bodies-cfg.Departments)
 		cfg.Limit = n
 		cfg.Manifest = true
 		cfg.Workers = runtime.NumCPU()
