@@ -432,7 +432,9 @@ func TestKillLateInPlace(t *testing.T) {
 		t.Logf("the kills did not fall on both sides of the commit (machine load?)")
 	}
 	// the re-run cleans up and converges
-	s = runReal(t, db, a, b)
+	if s := runReal(t, db, a, b); !s.InPlace {
+		t.Errorf("the re-run was published by copy (%s): want in place", s.Fallback)
+	}
 	if m, _ := filepath.Glob(db + ".tmp-*"); len(m) != 0 {
 		t.Errorf("working files left: %v", m)
 	}
