@@ -20,6 +20,8 @@ func TestMain(m *testing.M) {
 	switch os.Getenv("XXGK_STORE_CHILD") {
 	case "hold-rw", "hold-ro":
 		os.Exit(childHold())
+	case "commit-and-die":
+		os.Exit(childCommitAndDie())
 	}
 	os.Exit(m.Run())
 }
@@ -148,5 +150,100 @@ func TestOpenPublishedWaitsForReaders(t *testing.T) {
 	}
 	if d := time.Since(start); d < 300*time.Millisecond || d > 4*time.Second {
 		t.Errorf("gave up after %v, want about 300ms", d)
+	}
+}
+
+// childCommitAndDie commits a run record into XXGK_STORE_DB in place and exits before any
+// checkpoint: the committed transaction is left in the WAL, as by a run killed after its commit.
+func childCommitAndDie() int {
+	ctx := context.Background()
+	db, conn, err := openRW(ctx, os.Getenv("XXGK_STORE_DB"), Options{MemoryLimit: "256MB", Threads: 1})
+	if err != nil {
+		fmt.Println("error", err)
+		return 2
+	}
+	_ = db
+	for _, q := range []string{`set checkpoint_threshold = '10GB'`, `insert into ingest_runs select run_id + 100, started_at, finished_at,
+		xxgk_version, parser_version, roots, manifest, inputs_count, loaded_count, unchanged_count, duplicate_count, failed_count,
+		incomplete_count, new_version_count, status from ingest_runs`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			fmt.Println("error", err)
+			return 2
+		}
+	}
+	os.Exit(0) // no close: no checkpoint
+	return 0
+}
+
+// TestNoCopyOverAWAL: a run killed after its in-place commit leaves the commit in <db>.wal.
+// Readers see it (DuckDB replays it on open). A run that then cannot open the file for writing
+// (a reader holds it) must not publish a copy over it — DuckDB would replay that WAL onto the
+// new file — and fails with a message saying so; once the reader is gone, the next run merges
+// in place and the WAL is checkpointed away.
+func TestNoCopyOverAWAL(t *testing.T) {
+	path := newWarehouseFile(t)
+	ctx := context.Background()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "XXGK_STORE_CHILD=commit-and-die", "XXGK_STORE_DB="+path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("child: %v %s", err, out)
+	}
+	if _, err := os.Stat(path + ".wal"); err != nil {
+		t.Fatalf("no WAL left by the killed writer: %v", err)
+	}
+	runs := func() int64 {
+		s, err := OpenSession(ctx, path, SessionOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var n int64
+		if err := s.QueryRowContext(ctx, `select count(*) from ingest_runs`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := runs(); n != 2 {
+		t.Fatalf("a reader sees %d runs, want 2 (the WAL replayed)", n)
+	}
+	reader := hold(t, "hold-ro", path, 3*time.Second)
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Begin(ctx, Options{Path: path, MemoryLimit: "256MB", Threads: 1, LockWait: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.Finish(ctx, Run{Roots: []string{"y"}, Status: "ok"})
+	if err == nil || !strings.Contains(err.Error(), "WAL") {
+		t.Fatalf("finish with a WAL and a reader: %v, want a refusal naming the WAL", err)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(before) != string(after) {
+		t.Fatal("the published file changed")
+	}
+	if err := reader.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	w, err = Begin(ctx, Options{Path: path, MemoryLimit: "256MB", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Finish(ctx, Run{Roots: []string{"z"}, Status: "ok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.InPlace {
+		t.Errorf("published by copy (%s), want in place", res.Fallback)
+	}
+	if _, err := os.Stat(path + ".wal"); err == nil {
+		t.Error("the WAL is still there after an in-place run")
+	}
+	if n := runs(); n != 3 {
+		t.Errorf("%d runs after the next run, want 3", n)
 	}
 }
