@@ -63,10 +63,7 @@ func TestHostileBytes(t *testing.T) {
 
 // KnownSlow are the hostile cases that the parser (not the readers) is known to take too long
 // on; the in-process deadline records them as timed out. Remove an entry when it is fixed.
-var KnownSlow = map[string]string{
-	"long-line.txt": "parse.requestsIn calls clauseAround for every 申请 of a line, each scanning the whole line: quadratic " +
-		"(a 63 KB line takes 5.7 s, 256 KB about 90 s, 8 MB about a day)",
-}
+var KnownSlow = map[string]string{}
 
 // toolLimits lowers the external tools' timeouts and output cap for a test.
 func toolLimits(timeout time.Duration, output int) (restore func()) {

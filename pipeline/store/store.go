@@ -51,6 +51,12 @@
 // inserted (failed inputs deduplicated against the warehouse, regions upserted), versions are
 // resolved by the same statement over every identity the run touched, and the models'
 // incremental refresh equals a full rebuild (pipeline/rollup TestUpdateEqualsBuild).
+//
+// Reading is done through a read-only Session (session.go). Code reads rows into structs whose
+// fields name their columns — store.Select, QueryAll, ScanAll, QueryColumn, QueryValue
+// (scan.go) — never into maps looked up by column name: a renamed or misspelt column is an
+// error naming it, and counts, exact decimals and rates keep their types (int64, schemas.Dec,
+// float64).
 package store
 
 import (

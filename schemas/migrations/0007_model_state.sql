@@ -1,4 +1,4 @@
--- 0005 SQL 模型的构建状态 / what the SQL models were built from.
+-- 0007 SQL 模型的构建状态 / what the SQL models were built from.
 -- rollup.Build records here the digest of the model files (queries.Digest) it built the staging,
 -- marts and analytics schemas from; rollup.Update refreshes only the rows a run changed when the
 -- digest is this xxgk's, and rebuilds every model otherwise (an upgrade, a warehouse built before).
