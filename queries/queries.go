@@ -70,9 +70,13 @@ type Refresh struct {
 	Province string `yaml:"province"`
 	// Year is the column giving a row's year.
 	Year string `yaml:"year"`
-	// Lag is how many earlier years a row of a year reads (0 or 1). A model with a lag reads
-	// only materialised models.
+	// Lag is how many earlier years a row of a year reads (0 or 1).
 	Lag int `yaml:"lag"`
+	// Pair, for a comparison of two years of a province (marts.like_for_like), is the column
+	// giving a row's other year: a row of (P, year, pair) reads the reports of P in both years
+	// (and which years P has), so a run changing (P, Y) changes the rows whose year or pair is
+	// Y — those are computed again over every year of P.
+	Pair string `yaml:"pair"`
 }
 
 // Column documents one output column.
@@ -267,6 +271,8 @@ func load(layer, file string) (*Model, error) {
 		return nil, fmt.Errorf("queries: %s.yaml: refresh by report takes no lag", path.Join(layer, base))
 	case m.Meta.Materialized != "table" && m.Meta.Refresh != nil:
 		return nil, fmt.Errorf("queries: %s.yaml: refresh is for tables only", path.Join(layer, base))
+	case m.Meta.Refresh != nil && m.Meta.Refresh.Pair != "" && (m.Meta.Refresh.Report != "" || m.Meta.Refresh.Lag != 0):
+		return nil, fmt.Errorf("queries: %s.yaml: refresh pair goes with province and year, without lag", path.Join(layer, base))
 	case m.Meta.Refresh != nil && (m.Meta.Refresh.Lag < 0 || m.Meta.Refresh.Lag > 1):
 		return nil, fmt.Errorf("queries: %s.yaml: refresh lag %d: want 0 or 1", path.Join(layer, base), m.Meta.Refresh.Lag)
 	}
@@ -303,6 +309,11 @@ func load(layer, file string) (*Model, error) {
 		}
 		if err := check(what, col); err != nil {
 			return nil, err
+		}
+		if r.Pair != "" {
+			if err := check("refresh pair", r.Pair); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := check("grain", m.Meta.Grain...); err != nil {

@@ -96,7 +96,7 @@ func Update(ctx context.Context, conn *sql.Conn, delta string) (st UpdateStats, 
 	if err != nil {
 		return st, fmt.Errorf("rollup: %w", err)
 	}
-	u := &updater{ctx: ctx, conn: conn, delta: delta, byName: map[string]*queries.Model{}, scoped: map[string]string{}}
+	u := &updater{ctx: ctx, conn: conn, delta: delta, byName: map[string]*queries.Model{}, scoped: map[string]string{}, reports: map[string]bool{}}
 	for _, m := range models {
 		u.byName[m.Name] = m
 	}
@@ -150,11 +150,16 @@ func Update(ctx context.Context, conn *sql.Conn, delta string) (st UpdateStats, 
 	return st, nil
 }
 
-// The two universes a scoped copy belongs to: the reports of the province-years (models
-// refreshed by province and year) and the run's reports (models refreshed per report).
+// The universes a scoped copy belongs to: the reports of the scope's province-years (models
+// refreshed by province and year), the run's reports (models refreshed per report), and the
+// two wider universes the models that compare years read, every model in them already
+// refreshed: the scope's provinces in the years around the scope's (a year-over-year model,
+// lag 1), and in every year (a comparison of any two years, refresh pair).
 const (
 	byProvince = "p"
 	byReport   = "r"
+	aroundLag  = "l"
+	allYears   = "a"
 )
 
 type updater struct {
@@ -163,6 +168,7 @@ type updater struct {
 	delta     string
 	byName    map[string]*queries.Model
 	scoped    map[string]string // universe + ":" + model or main table → its scoped relation
+	reports   map[string]bool   // universes whose temp.refresh_reports_<u> exists
 	temps     []temp            // "view x" / "table x" to drop, in creation order
 	fallbacks int               // the run's current reports without facts in the delta
 }
@@ -284,6 +290,12 @@ func (u *updater) mainTable(universe, table string) (string, error) {
 	switch {
 	case universe == byProvince:
 		q = fmt.Sprintf(`select * from main.%s where report_id in (select report_id from temp.refresh_reports)`, table)
+	case universe == aroundLag || universe == allYears:
+		rs, err := u.universeReports(universe)
+		if err != nil {
+			return "", err
+		}
+		q = fmt.Sprintf(`select * from main.%s where report_id in (select report_id from %s)`, table, rs)
 	case table == "reports" || u.delta == "":
 		// the versions were resolved in the warehouse, not in the delta
 		q = fmt.Sprintf(`select * from main.%s where report_id in (select report_id from temp.%s)`, table, ChangedTable)
@@ -314,8 +326,24 @@ func (u *updater) scopedModel(universe, name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("rollup: refresh: no model %s", name)
 	}
-	if m.Meta.Materialized == "table" && universeOf(m) != universe {
-		return name, nil
+	if m.Meta.Materialized == "table" {
+		r := m.Meta.Refresh
+		switch {
+		case universe == byReport || r.Report != "" && universe == byProvince:
+			if universeOf(m) != universe {
+				return name, nil
+			}
+		case universe == byProvince && r.Lag == 0 && r.Pair == "":
+			// computed below: the scoped copy is the model's refreshed rows
+		default:
+			// already refreshed (models are refreshed in build order): its rows of the universe
+			in, err := u.universeRows(universe, m)
+			if err != nil {
+				return "", err
+			}
+			u.scoped[key] = fmt.Sprintf("(select * from %s where %s)", name, in)
+			return u.scoped[key], nil
+		}
 	}
 	q, err := u.rewrite(m, universe, func(dep string) (string, error) { return u.scopedModel(universe, dep) })
 	if err != nil {
@@ -339,6 +367,10 @@ func (u *updater) inScope(m *queries.Model, lag int) string {
 	if r.Report != "" {
 		return fmt.Sprintf(`%s in (select report_id from temp.%s)`, r.Report, ChangedTable)
 	}
+	if r.Pair != "" {
+		return fmt.Sprintf(`((%[1]s, %[2]s) in (select province_code, year from temp.refresh_scope) or (%[1]s, %[3]s) in (select province_code, year from temp.refresh_scope))`,
+			r.Province, r.Year, r.Pair)
+	}
 	return fmt.Sprintf(`(%s, %s) in (select s.province_code, s.year + d.d from temp.refresh_scope as s, range(0, %d) as d(d))`,
 		r.Province, r.Year, lag+1)
 }
@@ -348,27 +380,25 @@ func (u *updater) inScope(m *queries.Model, lag int) string {
 func (u *updater) refresh(m *queries.Model) (int64, error) {
 	r := m.Meta.Refresh
 	var src string
-	if r.Lag == 0 {
+	if r.Lag == 0 && r.Pair == "" {
 		var err error
 		if src, err = u.scopedModel(universeOf(m), m.Name); err != nil {
 			return 0, err
 		}
 	} else {
-		// a year-over-year model reads the refreshed tables, for the scope's provinces and
-		// the years from lag before the scope to lag after it, and replaces the rows of the
-		// scope's years and the lag years after
-		q, err := u.rewrite(m, byProvince, func(dep string) (string, error) {
-			dm := u.byName[dep]
-			if dm == nil || dm.Meta.Refresh == nil || dm.Meta.Refresh.Report != "" {
-				return "", fmt.Errorf("rollup: refresh %s: a model with a lag reads only tables refreshed by province and year, not %s", m.Name, dep)
-			}
-			return fmt.Sprintf(`(select * from %s where (%s, %s) in (select s.province_code, s.year + d.d from temp.refresh_scope as s, range(%d, %d) as d(d)))`,
-				dep, dm.Meta.Refresh.Province, dm.Meta.Refresh.Year, -r.Lag, r.Lag+1), nil
-		})
+		// a model comparing years reads the refreshed models of the years it compares — the
+		// years around the scope's (lag) or every year of the scope's provinces (pair) — and
+		// replaces its rows of the scope's years (and the lag years after, or the rows whose
+		// pair is a scope year)
+		universe := aroundLag
+		if r.Pair != "" {
+			universe = allYears
+		}
+		q, err := u.rewrite(m, universe, func(dep string) (string, error) { return u.scopedModel(universe, dep) })
 		if err != nil {
 			return 0, err
 		}
-		n := scopedName(byProvince, m.Name)
+		n := scopedName(universe, m.Name)
 		if err := u.temp("table "+n, fmt.Sprintf("select * from (\n%s\n) where %s", q, u.inScope(m, r.Lag))); err != nil {
 			return 0, fmt.Errorf("rollup: refresh %s: %w", m.Name, err)
 		}
@@ -383,6 +413,57 @@ func (u *updater) refresh(m *queries.Model) (int64, error) {
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
+}
+
+// universeYears is the condition on (province, year) of a wide universe: the scope's
+// provinces in the years from one before to one after the scope's (aroundLag; only lag 1
+// exists), or in every year (allYears).
+func universeYears(universe, province, year string) string {
+	if universe == allYears {
+		return fmt.Sprintf(`%s in (select province_code from temp.refresh_scope)`, province)
+	}
+	return fmt.Sprintf(`(%s, %s) in (select s.province_code, s.year + d.d from temp.refresh_scope as s, range(-1, 2) as d(d))`, province, year)
+}
+
+// universeReports returns the temporary table of a wide universe's reports (current versions),
+// creating it on first use.
+func (u *updater) universeReports(universe string) (string, error) {
+	name := "refresh_reports_" + universe
+	if !u.reports[universe] {
+		if err := u.temp("table "+name, `select report_id from staging.reports where `+universeYears(universe, "province_code", "year")); err != nil {
+			return "", err
+		}
+		u.reports[universe] = true
+	}
+	return "temp." + name, nil
+}
+
+// universeRows is the condition on a refreshed materialised model's rows that keeps those of
+// a universe.
+func (u *updater) universeRows(universe string, m *queries.Model) (string, error) {
+	r := m.Meta.Refresh
+	if r.Report != "" {
+		var rs string
+		switch universe {
+		case byProvince:
+			rs = "temp.refresh_reports"
+		case byReport:
+			rs = "temp." + ChangedTable
+		default:
+			var err error
+			if rs, err = u.universeReports(universe); err != nil {
+				return "", err
+			}
+		}
+		return fmt.Sprintf(`%s in (select report_id from %s)`, r.Report, rs), nil
+	}
+	if universe == byProvince {
+		return fmt.Sprintf(`(%s, %s) in (select province_code, year from temp.refresh_scope)`, r.Province, r.Year), nil
+	}
+	if universe == byReport {
+		return "", fmt.Errorf("rollup: refresh: a model refreshed per report reads %s, refreshed by province and year", m.Name)
+	}
+	return universeYears(universe, r.Province, r.Year), nil
 }
 
 // builtDigest returns the digest of the model files the warehouse's models were built from
