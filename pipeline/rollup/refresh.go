@@ -29,7 +29,10 @@ import (
 //     year): the rows of the province-years of the run's reports are deleted and computed
 //     again over those province-years' reports;
 //   - lag: 1 — a year-over-year row of Y reads Y−1: the rows of Y and Y+1 are computed again
-//     from the refreshed tables it reads, for the province and the years around.
+//     from the refreshed models it reads, for the province and the years around;
+//   - pair: base_year — a row compares year with base_year (the like-for-like tables: the units
+//     of a division present in both years): the rows whose year or base_year is a scope year
+//     are computed again from the refreshed models of every year of the province.
 //
 // The computation runs each model's SQL against a universe: main.<table> (a table with a
 // report_id) replaced by its rows of the universe's reports, and every staging or marts model it
@@ -37,7 +40,10 @@ import (
 // same way), or, for a materialised model of the other kind, by the table itself, already
 // refreshed (models are refreshed in build order). The scoped copy of a materialised model thus
 // holds exactly the rows a full build gives for the scope; Update deletes the model's rows of
-// the scope and inserts the copy's.
+// the scope and inserts the copy's. The universes: the scope's province-years (models refreshed
+// by province and year), the run's reports (per report), and for the models with a lag or a
+// pair the scope's provinces in the years around the scope's, or in every year — there every
+// materialised model is read as refreshed, restricted to the universe, and views are scoped.
 //
 // TestUpdateEqualsBuild checks, run after run, that the result equals a full build row for row.
 // A full build (Build) is done instead when the warehouse's models were built from other model
