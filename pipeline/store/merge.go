@@ -184,15 +184,20 @@ func (w *Warehouse) merge(ctx context.Context, run Run, res *Result, migrated bo
 		}
 		list := strings.Join(cols, ", ")
 		var q string
-		switch spec.Name {
-		case schemas.TableFailedInputs:
+		switch {
+		case spec.Name == schemas.TableFailedInputs:
 			q = fmt.Sprintf(`insert into %[1]s (%[2]s) select %[2]s from d.%[1]s v where not exists (
 				select 1 from %[1]s f where f.path = v.path and f.sha256 is not distinct from v.sha256 and f.reason = v.reason)`, spec.Name, list)
-		case schemas.TableRegions:
+		case spec.Name == schemas.TableRegions:
 			if regionsChanged == 0 {
 				continue
 			}
 			q = fmt.Sprintf(`insert or replace into %[1]s (%[2]s) select %[2]s from d.%[1]s`, spec.Name, list)
+		case !hasColumn(spec, "report_id"):
+			// a table shared by the reports (a dictionary: rows the warehouse may hold already,
+			// which the run's delta, loaded empty, holds again): only the rows not stored; a row
+			// that differs under the same key fails on the key, as it would in a copy
+			q = fmt.Sprintf(`insert into %[1]s (%[2]s) select %[2]s from d.%[1]s except select %[2]s from %[1]s`, spec.Name, list)
 		default:
 			q = fmt.Sprintf(`insert into %[1]s (%[2]s) select %[2]s from d.%[1]s`, spec.Name, list)
 		}
@@ -228,4 +233,14 @@ func (w *Warehouse) merge(ctx context.Context, run Run, res *Result, migrated bo
 		}
 	}
 	return nil
+}
+
+// hasColumn says whether a warehouse table has the column.
+func hasColumn(spec schemas.WarehouseTable, name string) bool {
+	for _, c := range spec.Columns {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }
