@@ -53,9 +53,13 @@ func migrate(ctx context.Context, conn *sql.Conn) error {
 			return err
 		}
 	}
+	known, latest := map[int]bool{}, 0
+	for _, m := range ms {
+		known[m.Version], latest = true, m.Version
+	}
 	for v := range applied {
-		if v > len(ms) {
-			return fmt.Errorf("store: the warehouse has migration %d, newer than this xxgk (%d): upgrade xxgk", v, len(ms))
+		if !known[v] {
+			return fmt.Errorf("store: the warehouse has migration %d, unknown to this xxgk (latest %d): upgrade xxgk", v, latest)
 		}
 	}
 	return nil
