@@ -124,6 +124,8 @@ type Builder struct {
 	t3   table3Cols
 	t4   table4Cols
 	cell cellCols
+	ckey cellKeyCols
+	keys map[cellKey]int32 // the cell keys met so far (bounded: the catalogue's keys × states)
 	chk  checkCols
 	prob problemCols
 	sec  sectionCols
@@ -164,7 +166,9 @@ func NewBuilder(mem memory.Allocator) *Builder {
 	b.t2.bind(b.byName[schemas.TableTable2Facts])
 	b.t3.bind(b.byName[schemas.TableTable3Facts])
 	b.t4.bind(b.byName[schemas.TableTable4Facts])
-	b.cell.bind(b.byName[schemas.TableCells])
+	b.cell.bind(b.byName[schemas.TableCellSources])
+	b.ckey.bind(b.byName[schemas.TableCellKeys])
+	b.keys = map[cellKey]int32{}
 	b.chk.bind(b.byName[schemas.TableChecks])
 	b.prob.bind(b.byName[schemas.TableProblems])
 	b.sec.bind(b.byName[schemas.TableSections])

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -154,17 +155,28 @@ func (c *table4Cols) bind(t *table) {
 }
 
 type cellCols struct {
-	t                          *table
-	id                         *array.Int64Builder
-	tbl, row, col, state, text *array.StringBuilder
-	value                      *array.Decimal128Builder
-	line, page                 *array.Int32Builder
+	t          *table
+	id         *array.Int64Builder
+	key        *array.Int32Builder
+	value      *array.Decimal128Builder
+	line, page *array.Int32Builder
+	text       *array.StringBuilder
 }
 
 func (c *cellCols) bind(t *table) {
-	*c = cellCols{t: t, id: i64(t, "report_id"), tbl: str(t, "table_name"), row: str(t, "row_key"),
-		col: str(t, "col_key"), state: str(t, "state"), text: str(t, "text"), value: dec(t, "value"),
-		line: i32(t, "line"), page: i32(t, "page")}
+	*c = cellCols{t: t, id: i64(t, "report_id"), key: i32(t, "key_id"), value: dec(t, "value"),
+		line: i32(t, "line"), page: i32(t, "page"), text: str(t, "text")}
+}
+
+type cellKeyCols struct {
+	t                    *table
+	id                   *array.Int32Builder
+	tbl, row, col, state *array.StringBuilder
+}
+
+func (c *cellKeyCols) bind(t *table) {
+	*c = cellKeyCols{t: t, id: i32(t, "key_id"), tbl: str(t, "table_name"), row: str(t, "row_key"),
+		col: str(t, "col_key"), state: str(t, "state")}
 }
 
 type checkCols struct {
@@ -442,18 +454,52 @@ func cellState(c schemas.Cell) schemas.CellState {
 	return c.State
 }
 
+// cellKey is a cell's key in cell_keys.
+type cellKey struct {
+	tbl, row, col string
+	state         schemas.CellState
+}
+
+// addCell appends a cell's provenance to cell_sources, and its key to cell_keys the first time
+// the Builder meets it (the store adds the keys the warehouse does not hold yet).
 func (b *Builder) addCell(id int64, tbl, row, col string, c schemas.Cell) {
+	st := cellState(c)
+	k := cellKey{tbl, row, col, st}
+	kid, ok := b.keys[k]
+	if !ok {
+		kid = schemas.CellKeyID(tbl, row, col, st)
+		b.keys[k] = kid
+		kc := &b.ckey
+		kc.id.Append(kid)
+		kc.tbl.Append(tbl)
+		kc.row.Append(row)
+		kc.col.Append(col)
+		kc.state.Append(string(st))
+		kc.t.rows++
+	}
 	cc := &b.cell
 	cc.id.Append(id)
-	cc.tbl.Append(tbl)
-	cc.row.Append(row)
-	cc.col.Append(col)
-	cc.state.Append(string(cellState(c)))
+	cc.key.Append(kid)
 	appendOptDec(cc.value, cellValue(c))
 	appendOptInt32(cc.line, c.Line)
 	appendOptInt32(cc.page, c.Page)
-	appendOptStr(cc.text, c.Text)
+	switch {
+	case st != schemas.StateNumber:
+		appendOptStr(cc.text, c.Text)
+	case c.Text == "":
+		cc.text.Append("") // a number without text: '' (NULL would read as its value)
+	case c.Value.IsInt() && sameAsInt(c.Text, c.Value.Int()):
+		cc.text.AppendNull() // the text is the value written as a whole number: the view restores it
+	default:
+		cc.text.Append(c.Text)
+	}
 	cc.t.rows++
+}
+
+// sameAsInt reports whether s is n in decimal, as DuckDB casts a BIGINT to VARCHAR.
+func sameAsInt(s string, n int64) bool {
+	var buf [24]byte
+	return s == string(strconv.AppendInt(buf[:0], n, 10))
 }
 
 // orderedKeys returns the keys of m: first those in preferred order, then the others sorted.
