@@ -125,15 +125,19 @@ type Builder struct {
 	t4   table4Cols
 	cell cellCols
 	ckey cellKeyCols
-	keys map[cellKey]int32 // the cell keys met so far (bounded: the catalogue's keys × states)
-	chk  checkCols
-	prob problemCols
-	sec  sectionCols
-	stmt statementCols
-	fee  feeCols
-	in   inputCols
-	fail failureCols
-	reg  regionCols
+	keys map[string]int32 // the cell keys met so far, "table|row|col|state" (bounded: the catalogue's keys × states)
+	kbuf []byte
+
+	order        keyOrder
+	outer, inner []string // scratch for the ordered keys of a report's tables
+	chk          checkCols
+	prob         problemCols
+	sec          sectionCols
+	stmt         statementCols
+	fee          feeCols
+	in           inputCols
+	fail         failureCols
+	reg          regionCols
 }
 
 // NewBuilder returns a Builder allocating from mem (memory.DefaultAllocator when nil) with
@@ -168,7 +172,8 @@ func NewBuilder(mem memory.Allocator) *Builder {
 	b.t4.bind(b.byName[schemas.TableTable4Facts])
 	b.cell.bind(b.byName[schemas.TableCellSources])
 	b.ckey.bind(b.byName[schemas.TableCellKeys])
-	b.keys = map[cellKey]int32{}
+	b.keys = map[string]int32{}
+	b.order = newKeyOrder()
 	b.chk.bind(b.byName[schemas.TableChecks])
 	b.prob.bind(b.byName[schemas.TableProblems])
 	b.sec.bind(b.byName[schemas.TableSections])

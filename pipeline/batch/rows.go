@@ -317,21 +317,15 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 	}
 	rc.t.rows++
 
-	cat := schemas.Labels()
 	id := m.ReportID
 
 	// table 2 facts and cells
-	var items []string
-	for _, l := range cat.Table2Items(r.Format) {
-		items = append(items, l.Key)
-	}
-	for _, item := range orderedKeys(r.Table2, items) {
+	t2 := b.order.table2(r.Format)
+	b.outer = orderedKeys(b.outer[:0], r.Table2, t2.items)
+	for _, item := range b.outer {
 		row := r.Table2[item]
-		var measures []string
-		if l := cat.Table2Item(r.Format, item); l != nil {
-			measures = l.Measures
-		}
-		for _, ms := range orderedKeys(row, measures) {
+		b.inner = orderedKeys(b.inner[:0], row, t2.measures[item])
+		for _, ms := range b.inner {
 			c := row[ms]
 			b.t2.id.Append(id)
 			b.t2.item.Append(item)
@@ -344,7 +338,8 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 	}
 
 	// table 3 facts (one row per printed row key) and cells
-	for _, rk := range orderedKeys(r.Table3, cat.Table3RowKeys()) {
+	b.outer = orderedKeys(b.outer[:0], r.Table3, b.order.t3rows)
+	for _, rk := range b.outer {
 		row := r.Table3[rk]
 		b.t3.id.Append(id)
 		b.t3.row.Append(rk)
@@ -353,13 +348,15 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 			appendCount(b.t3.cols[i], c, ok)
 		}
 		b.t3.t.rows++
-		for _, ck := range orderedKeys(row, b.t3.keys) {
+		b.inner = orderedKeys(b.inner[:0], row, b.t3.keys)
+		for _, ck := range b.inner {
 			b.addCell(id, schemas.Table3, rk, ck, row[ck])
 		}
 	}
 
 	// table 4 facts and cells
-	for _, gk := range orderedKeys(r.Table4, cat.Table4GroupKeys()) {
+	b.outer = orderedKeys(b.outer[:0], r.Table4, b.order.t4groups)
+	for _, gk := range b.outer {
 		row := r.Table4[gk]
 		b.t4.id.Append(id)
 		b.t4.grp.Append(gk)
@@ -368,7 +365,8 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 			appendCount(b.t4.cols[i], c, present)
 		}
 		b.t4.t.rows++
-		for _, oc := range orderedKeys(row, b.t4.keys) {
+		b.inner = orderedKeys(b.inner[:0], row, b.t4.keys)
+		for _, oc := range b.inner {
 			b.addCell(id, schemas.Table4, gk, oc, row[oc])
 		}
 	}
@@ -454,21 +452,16 @@ func cellState(c schemas.Cell) schemas.CellState {
 	return c.State
 }
 
-// cellKey is a cell's key in cell_keys.
-type cellKey struct {
-	tbl, row, col string
-	state         schemas.CellState
-}
-
 // addCell appends a cell's provenance to cell_sources, and its key to cell_keys the first time
 // the Builder meets it (the store adds the keys the warehouse does not hold yet).
 func (b *Builder) addCell(id int64, tbl, row, col string, c schemas.Cell) {
 	st := cellState(c)
-	k := cellKey{tbl, row, col, st}
-	kid, ok := b.keys[k]
+	// the key as one string in a reused buffer: the map look-up does not allocate
+	b.kbuf = append(append(append(append(append(append(append(b.kbuf[:0], tbl...), '|'), row...), '|'), col...), '|'), st...)
+	kid, ok := b.keys[string(b.kbuf)]
 	if !ok {
 		kid = schemas.CellKeyID(tbl, row, col, st)
-		b.keys[k] = kid
+		b.keys[string(b.kbuf)] = kid
 		kc := &b.ckey
 		kc.id.Append(kid)
 		kc.tbl.Append(tbl)
@@ -502,31 +495,60 @@ func sameAsInt(s string, n int64) bool {
 	return s == string(strconv.AppendInt(buf[:0], n, 10))
 }
 
-// orderedKeys returns the keys of m: first those in preferred order, then the others sorted.
-func orderedKeys[V any](m map[string]V, preferred []string) []string {
-	out := make([]string, 0, len(m))
-	seen := 0
+// orderedKeys appends to out the keys of m: first those in preferred order, then the others
+// sorted.
+func orderedKeys[V any](out []string, m map[string]V, preferred []string) []string {
+	start := len(out)
 	for _, k := range preferred {
 		if _, ok := m[k]; ok {
 			out = append(out, k)
-			seen++
 		}
 	}
-	if seen == len(m) {
+	if len(out)-start == len(m) {
 		return out
 	}
-	var rest []string
 	pref := make(map[string]bool, len(preferred))
 	for _, k := range preferred {
 		pref[k] = true
 	}
+	rest := len(out)
 	for k := range m {
 		if !pref[k] {
-			rest = append(rest, k)
+			out = append(out, k)
 		}
 	}
-	sort.Strings(rest)
-	return append(out, rest...)
+	sort.Strings(out[rest:])
+	return out
+}
+
+// keyOrder is the catalogue's order of the tables' rows and columns, looked up once per
+// Builder instead of once per report.
+type keyOrder struct {
+	t2               map[schemas.Format]*table2Order
+	t3rows, t4groups []string
+}
+
+type table2Order struct {
+	items    []string
+	measures map[string][]string // item → measures in printed order
+}
+
+func newKeyOrder() keyOrder {
+	cat := schemas.Labels()
+	return keyOrder{t2: map[schemas.Format]*table2Order{}, t3rows: cat.Table3RowKeys(), t4groups: cat.Table4GroupKeys()}
+}
+
+func (o *keyOrder) table2(f schemas.Format) *table2Order {
+	if t, ok := o.t2[f]; ok {
+		return t
+	}
+	t := &table2Order{measures: map[string][]string{}}
+	for _, l := range schemas.Labels().Table2Items(f) {
+		t.items = append(t.items, l.Key)
+		t.measures[l.Key] = l.Measures
+	}
+	o.t2[f] = t
+	return t
 }
 
 // Input is one file seen by a run (inputs table).
