@@ -69,7 +69,10 @@ bodies missing this year.`,
 				return &exitError{exitFailed, fmt.Errorf("coverage: %w", err)}
 			}
 			out := cmd.OutOrStdout()
-			rep, lev := t.Col("reported"), t.Col("level")
+			divisions, err := store.ScanAll[rollup.Coverage](t)
+			if err != nil {
+				return &exitError{exitFailed, fmt.Errorf("coverage: %w", err)}
+			}
 			expected, reported := map[string]int{}, map[string]int{}
 			notReported := 0
 			shown := &store.Rows{Columns: t.Columns, Types: t.Types, ColumnTypes: t.ColumnTypes, Rows: [][]any{}}
@@ -77,15 +80,16 @@ bodies missing this year.`,
 			for _, l := range rollup.Levels {
 				byLevel[l] = &store.Rows{Columns: t.Columns, Types: t.Types, ColumnTypes: t.ColumnTypes, Rows: [][]any{}}
 			}
-			for _, row := range t.Rows {
-				l := fmt.Sprint(row[lev])
+			for i, row := range t.Rows {
+				d := divisions[i]
+				l := d.Level
 				expected[l]++
-				if row[rep] == true {
+				if d.Reported {
 					reported[l]++
 				} else {
 					notReported++
 				}
-				if all || row[rep] != true {
+				if all || !d.Reported {
 					shown.Rows = append(shown.Rows, row)
 					if b := byLevel[l]; b != nil {
 						b.Rows = append(b.Rows, row)

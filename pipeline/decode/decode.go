@@ -128,6 +128,13 @@ func Decode(name string, b []byte) (*Doc, error) {
 		return nil, inputError(name, pipeline.ErrEmpty, "只有空白字符")
 	}
 	d.Text = text
+	if d.Spans != nil {
+		// one entry per line: the lines after the last grid row (a page ending in its
+		// table ends in "\n") are no grid rows
+		for n := strings.Count(text, "\n") + 1; len(d.Spans) < n; {
+			d.Spans = append(d.Spans, nil)
+		}
+	}
 	return d, nil
 }
 

@@ -8,9 +8,14 @@
 //
 // Every figure comes from the analytics views of package queries (analytics.region_years,
 // own_body_years, region_table2/3/4, region_yoy, coverage, missing_reports, rule_violations,
-// reports): the
-// export sums nothing itself, so what it shows is what an analyst querying the warehouse sees.
-// Labels come from the catalogue (schemas.Labels) and the views' sidecars.
+// reports): the export sums nothing itself, so what it shows is what an analyst querying the
+// warehouse sees. Labels come from the catalogue (schemas.Labels) and the views' sidecars.
+//
+// The views are read into typed rows (rows.go: RegionYear, Coverage, Violation …, one struct
+// per view with col tags, filled by store.Select): a renamed or misspelt column is an error
+// naming it, never a blank cell. Counts stay int64 and table 2 values schemas.Dec up to the
+// printed text and the workbook cell (Val); rates and year-over-year values are float64, as
+// the views compute them.
 package export
 
 import (

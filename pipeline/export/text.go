@@ -10,9 +10,13 @@ import (
 )
 
 // fmtInt formats a count with thousands separators: 12,345.
-func fmtInt(v float64) string {
+func fmtInt(v int64) string {
 	neg := v < 0
-	s := strconv.FormatInt(int64(math.Round(math.Abs(v))), 10)
+	u := uint64(v)
+	if neg {
+		u = -u
+	}
+	s := strconv.FormatUint(u, 10)
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
@@ -26,13 +30,23 @@ func fmtInt(v float64) string {
 	return b.String()
 }
 
-// fmtNum formats a value: integers with separators, decimals with up to 4 digits; "—" for NULL.
+// fmtNum formats a value: whole numbers with separators, decimals with up to 4 digits; "—" for
+// NULL. Counts and table 2 values print exactly.
 func fmtNum(v Val) string {
 	if !v.OK {
 		return "—"
 	}
-	if v.V == math.Trunc(v.V) {
-		return fmtInt(v.V)
+	switch v.kind {
+	case valInt:
+		return fmtInt(v.i)
+	case valDec:
+		if v.d.IsInt() {
+			return fmtInt(v.d.Int())
+		}
+		return v.d.String()
+	}
+	if v.V == math.Trunc(v.V) && math.Abs(v.V) < 1<<63 {
+		return fmtInt(int64(v.V))
 	}
 	return strings.TrimRight(strings.TrimRight(strconv.FormatFloat(v.V, 'f', 4, 64), "0"), ".")
 }

@@ -184,7 +184,7 @@ func (g *generator) year(y int, publish bool) *Doc {
 	vr.feeStated = vr.format == schemas.FormatGB2021 && rng.Float64() < 0.92
 	if publish && rng.Float64() < g.cfg.FaultShare {
 		kinds := Faults
-		if g.prev == nil || g.prev.Year != y-1 {
+		if g.prev == nil || g.prev.Year != y-1 || !chainKnown(g.prev) {
 			kinds = []Fault{FaultRowSum, FaultColumnTotal, FaultMissingRow, FaultProse}
 		}
 		vr.fault = kinds[rng.IntN(len(kinds))]

@@ -75,6 +75,9 @@ func officeDocs(t *testing.T, f func(d *gen.Doc, prev *schemas.Report)) {
 			return nil
 		}
 		golds[key{g.Region.Code, g.Body, g.Year}] = g
+		if d.Shape == gen.ShapeRunTogether {
+			return nil // its gold is what its run-together print lets a reader know
+		}
 		f(d, golds[key{g.Region.Code, g.Body, g.Year - 1}])
 		return nil
 	})

@@ -16,8 +16,11 @@ import (
 
 // TestRoundTrip is the end-to-end accuracy test: every generated report, rendered in its shape
 // and encoding, is decoded, parsed and validated, and must give back exactly its gold: year,
-// format, scope, body, region, every number and cell state of tables 2–4 and the fee, and
-// exactly the rule violations that were injected (rule, table, row, column). Plain `go test`
+// format, scope, body, region, every number and cell state of tables 2–4 and the fee, exactly
+// the rule violations that were injected or that the gold's unreadable cells cause (rule,
+// table, row, column), and exactly the gold's error problems (code, table, row): a row of
+// cells run together that the rules do not force must be flagged, one they force must be
+// split. Every shape (gen.Shapes) and printing variant must occur. Plain `go test`
 // reads about two thousand reports; XXGK_LONG=1 reads a whole province (about 15,000).
 //
 // The test fails when the share of reports equal to their gold falls below minRoundTrip (now
@@ -56,7 +59,8 @@ func TestRoundTrip(t *testing.T) {
 	byTrait := map[string]int{}    // printing variant → failed reports with it
 	traitN := map[string][2]int{}  // printing variant → reports equal to their gold, reports
 	n := 0
-	levels := map[string]int{} // level/scope → reports
+	levels := map[string]int{}          // level/scope → reports
+	var splitCells, flaggedCells [3]int // tables 2, 3, 4: cells run together, split by rule or flagged
 	for _, cfg := range configs {
 		err := gen.Docs(cfg, func(d *gen.Doc) error {
 			n++
@@ -128,6 +132,25 @@ func TestRoundTrip(t *testing.T) {
 			if w, gg := checkSet(g.Checks), checkSet(r.Checks); w != gg {
 				note("checks", fmt.Sprintf("want [%s], got [%s]", w, gg))
 			}
+			// what could not be read is flagged exactly where the gold says (cells run together
+			// that the rules do not split, an injected missing row), and nowhere else
+			if w, gg := problemSet(g.Problems), problemSet(r.Problems); w != gg {
+				note("problems", fmt.Sprintf("want [%s], got [%s]", w, gg))
+			}
+			for ti, cells := range []schemas.Grid{g.Table2, g.Table3, g.Table4} {
+				for _, row := range cells {
+					for _, c := range row {
+						switch c.State {
+						case schemas.StateSplit:
+							splitCells[ti]++
+						case schemas.StateMissing:
+							if c.Text != "" { // printed, but run together beyond what the rules decide
+								flaggedCells[ti]++
+							}
+						}
+					}
+				}
+			}
 			for _, tr := range d.Traits {
 				c := traitN[tr]
 				if len(why) == 0 {
@@ -161,11 +184,25 @@ func TestRoundTrip(t *testing.T) {
 	sort.Strings(traits)
 	t.Logf("equal by variant: %s", strings.Join(traits, ", "))
 	for _, tr := range []string{"blank-totals", "blank-zeros", "subtotals", "untitled", "units", "dash-t3", "dash-t4",
-		"signed", "double-spaced", "split-lines", "mixed-brackets", "enum-comma", "row-comma", "split-title",
+		"signed", "double-spaced", "split-lines", "mixed-brackets", "enum-comma", "row-comma", "split-title", "mixed-t2", "run-ambiguous",
 		"stated-sentence", "stated-compiles", "stated-compiled", "stated-signature", "no-body", "contact",
 		"level-province", "level-prefecture", "level-county", "other-body", "hashed-path"} {
 		if traitN[tr][1] == 0 {
 			t.Errorf("no report with the printing variant %s: the round trip does not prove it", tr)
+		}
+	}
+	for _, sh := range gen.Shapes {
+		k := sh.String()
+		if byShape[k][0]+byShape[k][1] == 0 {
+			t.Errorf("no report in shape %s: the round trip does not prove it", k)
+		}
+	}
+	// cells run together: the gold must hold both kinds in every table, split by rule and
+	// flagged
+	t.Logf("cells run together, tables 2/3/4: %v split by rule, %v flagged as not forced", splitCells, flaggedCells)
+	for ti := range splitCells {
+		if splitCells[ti] == 0 || flaggedCells[ti] == 0 {
+			t.Errorf("table %d: the run-together reports must hold forced splits and flagged rows (%d split, %d flagged)", ti+2, splitCells[ti], flaggedCells[ti])
 		}
 	}
 	if len(fails) == 0 {
@@ -221,6 +258,19 @@ func shapeKey(d *gen.Doc) string {
 		k += "/trad"
 	}
 	return k
+}
+
+// problemSet lists the error problems by code, table and row (warnings, such as a scope read
+// from the manifest, are not part of the gold).
+func problemSet(ps []schemas.Problem) string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		if p.Severity == schemas.SeverityError || p.Severity == "" {
+			out = append(out, p.Code+" "+p.Table+" "+p.Row)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "; ")
 }
 
 func checkSet(cs []schemas.Check) string {

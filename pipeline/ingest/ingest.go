@@ -40,6 +40,7 @@ import (
 	"xxgk/pipeline"
 	"xxgk/pipeline/batch"
 	"xxgk/pipeline/extract"
+	"xxgk/pipeline/progress"
 	"xxgk/pipeline/regions"
 	"xxgk/pipeline/rollup"
 	"xxgk/pipeline/source"
@@ -73,6 +74,9 @@ type Options struct {
 	// Progress, when set, is called by the loader at most every ProgressEvery and once at the end.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
+	// Total is the number of inputs, for the progress (xxgk run knows it from its scan); 0 with
+	// Progress set: Run counts them first (one walk of the roots, as InputFiles does).
+	Total int
 	// MaxFileSize: larger inputs fail with pipeline.ErrTooLarge, checked before reading
 	// (default DefaultMaxFileSize, 64 MiB).
 	MaxFileSize int64
@@ -92,11 +96,18 @@ type Options struct {
 // Progress is a snapshot for the progress bar.
 type Progress struct {
 	Files    int // inputs processed
+	Total    int // inputs in all (Options.Total)
 	Reports  int // new report versions loaded
 	Failures int // failed inputs and failed reports
 	Bytes    int64
 	Elapsed  time.Duration
 	Done     bool
+}
+
+// Update is the progress as package progress shows it.
+func (p Progress) Update() progress.Update {
+	return progress.Update{Stage: progress.StageIngest, Done: p.Files, Total: p.Total, Unit: "文件", Reports: p.Reports,
+		Failures: p.Failures, Bytes: p.Bytes, Finished: p.Done}
 }
 
 // job is one input file in walk order.
@@ -154,6 +165,11 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	if opts.Registry == nil {
 		opts.Registry = regions.Default()
+	}
+	if opts.Progress != nil && opts.Total <= 0 {
+		if files, _, err := InputFiles(opts); err == nil {
+			opts.Total = len(files)
+		}
 	}
 	if opts.Region != "" {
 		if _, ok := opts.Registry.Place(opts.Region); !ok {
@@ -647,7 +663,7 @@ func (l *loader) progress(done bool) {
 	}
 	l.lastProg = now
 	s := l.sum
-	l.opts.Progress(Progress{Files: s.Inputs, Reports: s.Parsed, Failures: s.Failed, Bytes: s.Bytes,
+	l.opts.Progress(Progress{Files: s.Inputs, Total: l.opts.Total, Reports: s.Parsed, Failures: s.Failed, Bytes: s.Bytes,
 		Elapsed: now.Sub(l.start), Done: done})
 }
 

@@ -276,3 +276,20 @@ func TestClauseAroundBounded(t *testing.T) {
 		t.Fatalf("requestsIn: %v %v", d, ok)
 	}
 }
+
+// A sentence announcing the report is not its title, though it names the report: the body still
+// comes from it, the title stays empty.
+func TestAnnouncementIsNoTitle(t *testing.T) {
+	for _, line := range []string{
+		"根据《中华人民共和国政府信息公开条例》规定，现将沈阳市人民政府办公室2022年政府信息公开工作年度报告公布如下：",
+		"现公布辽宁省公安厅2022年政府信息公开工作年度报告",
+	} {
+		r := parseText("t.txt", line+"\n一、总体情况\n2022年，政府信息公开工作。\n", Options{})
+		if r.Title != "" {
+			t.Errorf("%s: title %q, want none", line, r.Title)
+		}
+		if r.Body == "" || !strings.Contains(line, r.Body) {
+			t.Errorf("%s: body %q", line, r.Body)
+		}
+	}
+}

@@ -13,6 +13,21 @@
 // a telephone line or a web site (region.go). Conflicting or missing evidence leaves the region
 // empty with a region problem saying what was seen.
 //
+// Tables as they are really published (grid.go, runs.go):
+//   - merged cells: with decode.Doc.Spans (HTML and Word tables) each cell's area is known and a
+//     value belongs to the header column its area overlaps, matched in order; span padding is
+//     never a blank cell;
+//   - rows flattened with their span padding ("… |  |  | 16 | 2 | … |"): a row that prints as
+//     many values as its table has columns has them in order; one with fewer is placed by the
+//     header rows' own padding when that is forced;
+//   - cells run together ("…申请数量312010034"): split only when the rules force one split
+//     (R2 per table 3 row, R4 per table 4 group, then R1/R3 over the whole table 3); such
+//     cells have state split;
+//   - table 2 is read block by block, each block by its own header words, so a block printed
+//     in the other template is read as such (validate reports it under R8).
+//
+// Anything these readings cannot decide is flagged with the candidates, never guessed.
+//
 // Exact or flagged: a number the parser is not sure of becomes a Problem naming the file,
 // table, row, column, line and the text seen, and its cell is left StateMissing; no zero is
 // ever put in place of an unreadable value. Parse runs no consistency rule and derives no
@@ -61,6 +76,10 @@ type parser struct {
 	introDone, proseDone bool
 	wholeText            string // cached: the whole text without contact clauses
 	wholeDone            bool
+
+	// t2words says, per format (gb2019, gb2021), whether table 2's cells print one of its
+	// marker words (collectMarkers): a table 2 with the other format's words mixes templates
+	t2words [2]bool
 
 	t3found  map[string]bool
 	appendix bool // the tables were found after section 六

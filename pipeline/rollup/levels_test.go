@@ -693,23 +693,26 @@ func TestLevelsCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ci, fi, ti, bf, bt := all.Col("region_code"), all.Col("value_from"), all.Col("value_to"), all.Col("basis_from"), all.Col("basis_to")
-	for _, row := range all.Rows {
-		c := row[ci].(string)
+	changes, err := store.ScanAll[rollup.Change](all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range changes {
 		var from, to opt2
-		var bFrom, bTo any
-		if w := want[rolluptest.Key{Level: "prefecture", Code: c, Year: 2022}]; w != nil {
+		var bFrom, bTo string
+		if w := want[rolluptest.Key{Level: "prefecture", Code: ch.RegionCode, Year: 2022}]; w != nil {
 			from, bFrom = optOf(rolluptest.Sum(w.Counted, "requests_count")), w.Basis
 		}
-		if w := want[rolluptest.Key{Level: "prefecture", Code: c, Year: 2023}]; w != nil {
+		if w := want[rolluptest.Key{Level: "prefecture", Code: ch.RegionCode, Year: 2023}]; w != nil {
 			to, bTo = optOf(rolluptest.Sum(w.Counted, "requests_count")), w.Basis
 		}
-		if !same(from, row[fi]) || !same(to, row[ti]) || row[bf] != bFrom || row[bt] != bTo {
-			t.Errorf("compare %s: %v (%v) → %v (%v); want %s (%v) → %s (%v)", c, row[fi], row[bf], row[ti], row[bt], show(from), bFrom, show(to), bTo)
+		if !sameP(from, ch.ValueFrom) || !sameP(to, ch.ValueTo) || deref(ch.BasisFrom) != bFrom || deref(ch.BasisTo) != bTo {
+			t.Errorf("compare %s: %v (%s) → %v (%s); want %s (%s) → %s (%s)", ch.RegionCode, ch.ValueFrom, deref(ch.BasisFrom), ch.ValueTo,
+				deref(ch.BasisTo), show(from), bFrom, show(to), bTo)
 		}
 	}
-	if len(all.Rows) != 3 {
-		t.Errorf("compare prefectures of 21: %d rows", len(all.Rows))
+	if len(changes) != 3 {
+		t.Errorf("compare prefectures of 21: %d rows", len(changes))
 	}
 	// year over year says the same
 	yoy := query(t, r, `select region_code, basis, basis_prev from analytics.region_yoy
@@ -718,31 +721,42 @@ func TestLevelsCommands(t *testing.T) {
 		t.Errorf("region_yoy basis: %s", got)
 	}
 
-	cov, err := r.Coverage(ctx, rollup.CoverageOptions{Year: 2022, Region: "21", Level: "prefecture"})
+	covT, err := r.Coverage(ctx, rollup.CoverageOptions{Year: 2022, Region: "21", Level: "prefecture"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ri, rc := cov.Col("reported"), cov.Col("region_code")
+	cov, err := store.ScanAll[rollup.Coverage](covT)
+	if err != nil {
+		t.Fatal(err)
+	}
 	reported := map[string]bool{}
-	for _, row := range cov.Rows {
-		reported[row[rc].(string)] = row[ri] == true
+	for _, c := range cov {
+		reported[c.RegionCode] = c.Reported
 	}
-	if len(cov.Rows) != len(regions.Default().PrefecturesOf("21")) || !reported["2113"] || !reported["2114"] || reported["2101"] {
-		t.Errorf("coverage --level prefecture --region 21 2022: %d rows, %v", len(cov.Rows), reported)
+	if len(cov) != len(regions.Default().PrefecturesOf("21")) || !reported["2113"] || !reported["2114"] || reported["2101"] {
+		t.Errorf("coverage --level prefecture --region 21 2022: %d rows, %v", len(cov), reported)
 	}
-	miss, err := r.MissingBodies(ctx, rollup.CoverageOptions{Year: 2023, Region: "21", Level: "province"})
+	missT, err := r.MissingBodies(ctx, rollup.CoverageOptions{Year: 2023, Region: "21", Level: "province"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	miss, err := store.ScanAll[rollup.MissingBody](missT)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var bodies []string
-	for _, row := range miss.Rows {
-		bodies = append(bodies, fmt.Sprint(row[miss.Col("body")], " ", row[miss.Col("last_year")]))
+	for _, m := range miss {
+		bodies = append(bodies, fmt.Sprint(m.Body, " ", m.LastYear))
 	}
 	if strings.Join(bodies, ";") != "辽宁省地震局 2022;辽宁省统计局 2021" {
 		t.Errorf("missing provincial bodies 2023: %v", bodies)
 	}
 
-	chk, err := r.Checks(ctx, rollup.ChecksOptions{Region: "21"})
+	chkT, err := r.Checks(ctx, rollup.ChecksOptions{Region: "21"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chk, err := store.ScanAll[rollup.Violation](chkT)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -753,10 +767,10 @@ func TestLevelsCommands(t *testing.T) {
 		}
 	}
 	gotChecks := 0
-	for _, row := range chk.Rows {
-		if row[chk.Col("source")] == "report" {
+	for _, v := range chk {
+		if v.Source == "report" {
 			gotChecks++
-			if row[chk.Col("region_code")] == "21" {
+			if v.RegionCode == "21" {
 				provincial++
 			}
 		}

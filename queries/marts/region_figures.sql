@@ -1,13 +1,16 @@
 -- marts.region_figures: every figure the rollups show, with the four rates computed from its
 -- summed counts — the one place the rates are computed (never averaged; a zero denominator gives
 -- NULL): part 'total' is a division-year's figure (marts.region_years), part 'own' the part of
--- it its own bodies make up (省直部门合计 / 市本级合计 / 县本级合计), when it counts any.
+-- it its own bodies make up (省直部门合计 / 市本级合计 / 县本级合计), when it counts any, part 'both'
+-- the like-for-like (同口径) figure of year against base_year (marts.like_for_like: the units that
+-- reported in both years). base_year is the year itself for total and own.
 with parts as (
     select
         level,
         region_code,
         year,
         'total' as part,
+        year as base_year,
         counted_report_count as report_count,
         requests_count,
         carried_over_count,
@@ -38,6 +41,7 @@ with parts as (
         region_code,
         year,
         'own' as part,
+        year as base_year,
         own_report_count as report_count,
         own_requests_count as requests_count,
         own_carried_over_count as carried_over_count,
@@ -63,12 +67,44 @@ with parts as (
         own_coercion_decisions_count as coercion_decisions_count
     from marts.region_years
     where own_report_count > 0
+    union all
+    select
+        level,
+        region_code,
+        year,
+        'both' as part,
+        base_year,
+        counted_report_count as report_count,
+        requests_count,
+        carried_over_count,
+        granted_count,
+        partially_granted_count,
+        withheld_count,
+        unavailable_count,
+        rejected_count,
+        other_count,
+        handled_count,
+        carried_forward_count,
+        review_count,
+        review_upheld_count,
+        review_corrected_count,
+        review_other_count,
+        review_pending_count,
+        litigation_count,
+        litigation_corrected_count,
+        litigation_pending_count,
+        issued_count,
+        licensing_decisions_count,
+        penalty_decisions_count,
+        coercion_decisions_count
+    from marts.like_for_like
 )
 select
     level,
     region_code,
     year,
     part,
+    base_year,
     report_count,
     requests_count,
     carried_over_count,
