@@ -70,7 +70,7 @@ const (
 
 // TableCells is the view of every cell's provenance, one row per cell (report_id, table_name,
 // row_key, col_key, state, value, line, page, text): cell_sources joined to cell_keys, with the
-// text restored (migration 0005). Read cells through it; it is not loaded directly.
+// text restored (migration 0006). Read cells through it; it is not loaded directly.
 const TableCells = "cells"
 
 // Input statuses (inputs.status).
@@ -335,7 +335,7 @@ var Warehouse = []WarehouseTable{
 }
 
 // CellKeyID returns the id of a cell key in cell_keys: the first 31 bits of the MD5 of
-// "table|row|col|state". Migration 0005 computes the same in SQL for the cells it converts:
+// "table|row|col|state". Migration 0006 computes the same in SQL for the cells it converts:
 // (('0x' || left(md5(table_name || '|' || row_key || '|' || col_key || '|' || state), 8))::ubigint >> 1).
 // Ids are a property of the key, so every warehouse gives a key the same id whatever the
 // order it met the keys in; two keys with one id cannot both be stored (key_id is the primary

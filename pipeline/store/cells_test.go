@@ -20,7 +20,7 @@ import (
 
 // cellsMigration is the migration that turned the table cells into cell_keys, cell_sources and
 // the view cells.
-const cellsMigration = 5
+const cellsMigration = 6
 
 // edgeReport is a generated report with cells of every state and the texts the compact storage
 // treats apart: a number whose text is its value, one without text, texts that are not the
@@ -234,8 +234,8 @@ func TestCellsView(t *testing.T) {
 	}
 }
 
-// TestCellsUpgrade: a warehouse whose cells were a table (migrations 1–4) is upgraded by
-// migration 5: the view shows the same rows the table held, the keys get the ids the
+// TestCellsUpgrade: a warehouse whose cells were a table (migrations 1–5) is upgraded by
+// migration 6: the view shows the same rows the table held, the keys get the ids the
 // ingest computes (schemas.CellKeyID), and a later run adds no key twice.
 func TestCellsUpgrade(t *testing.T) {
 	ctx := context.Background()

@@ -1,4 +1,4 @@
--- 0005 单元格来源的紧凑存储 / cell provenance stored compactly.
+-- 0006 单元格来源的紧凑存储 / cell provenance stored compactly.
 -- 每个数字的来源（状态、数值、行号、页码、原文）原为 cells 表的一行，九列中五列是字符串，占导入时间的约四分之一。
 -- 现在表、行、列和状态存一次于 cell_keys（编号为其 MD5 前31位），cell_sources 每个数字一行只存编号、数值、行号、页码和
 -- 原文；原文即数值的整数写法时（绝大多数）不重复存储。视图 cells 还原出原来的每一列，查询方式不变。
