@@ -186,6 +186,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 
+	defer raiseGC()()
 	w, err := store.Begin(ctx, store.Options{Path: opts.DB, MemoryLimit: opts.MemoryLimit, Threads: opts.Threads})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w%s", err, hint(err))
