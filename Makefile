@@ -78,14 +78,18 @@ demo: build deps check-tools
 ## bench: the figures of docs/performance.md. Per-core parsing figures first,
 ## then the whole ingest of BENCH_REPORTS generated reports against the read+hash floor, then the
 ## rollups on a national warehouse of ROLLUP_REPORTS reports built in DuckDB, then the export of
-## province 21 from the demo warehouse (make demo; else the export tests' fixture).
+## province 21 from the demo warehouse (make demo; else the export tests' fixture). The ingest
+## ends with three lines: the ingest (reports/s, MB/s, CPU), the ratio `ingest / floor` (wall and
+## CPU, the floor measured in the same run) and the memory (peak RSS, peak Go heap).
+## BENCH_DIR keeps the generated corpus between runs (`make bench BENCH_REPORTS=20000 BENCH_DIR=/tmp/c20k`).
 BENCH_REPORTS  ?= 100000
+BENCH_DIR      ?=
 ROLLUP_REPORTS ?= 1000000
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s -cpu 1 ./pipeline/decode ./pipeline/parse ./pipeline/validate ./pipeline/regions
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pipeline/extract
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./pipeline/gen
-	XXGK_BENCH_REPORTS=$(BENCH_REPORTS) $(GO) test -run '^$$' -bench 'Ingest|ReadHash' -benchtime 1x -timeout 60m ./pipeline/ingest
+	XXGK_BENCH_REPORTS=$(BENCH_REPORTS) XXGK_BENCH_DIR=$(BENCH_DIR) $(GO) test -run '^$$' -bench 'Ingest|ReadHash' -benchtime 1x -timeout 60m ./pipeline/ingest
 	XXGK_BENCH_REPORTS=$(ROLLUP_REPORTS) $(GO) test -run '^$$' -bench . -benchtime 5x -timeout 60m ./pipeline/rollup
 	XXGK_BENCH_DB=$(wildcard $(DEMO)/xxgk.duckdb) XXGK_BENCH_YEAR=2024 $(GO) test -run '^$$' -bench Export -benchtime 3x ./pipeline/export
 

@@ -358,7 +358,7 @@ func (w *Warehouse) Known(ctx context.Context, parserVersion string) (_ *KnownSe
 // synced the WAL and set off checkpoints: 80% of the load time). Load takes ownership of the
 // batches and releases them, also on error; after an error the run must be aborted.
 // failed_inputs keeps one row per path, content and reason (a failure seen again adds
-// nothing); regions is upserted.
+// nothing); cell_keys gets the keys it does not hold; regions is upserted.
 func (w *Warehouse) Load(ctx context.Context, bs ...*batch.Batch) (err error) {
 	defer func() {
 		for _, b := range bs {
@@ -439,6 +439,12 @@ func (w *Warehouse) loadOne(ctx context.Context, b *batch.Batch) (err error) {
 		q = fmt.Sprintf(`insert into %[1]s (%[2]s) select %[2]s from %[3]s v where not exists (
 			select 1 from %[1]s f where f.path = v.path and f.sha256 is not distinct from v.sha256 and f.reason = v.reason)`,
 			spec.Name, list, view)
+	case schemas.TableCellKeys:
+		// a key the warehouse holds already is not added again; a different key with the same
+		// id is added, and fails on the primary key: a load error, never two keys mixed up
+		q = fmt.Sprintf(`insert into %[1]s (%[2]s) select %[2]s from %[3]s v where not exists (
+			select 1 from %[1]s k where k.key_id = v.key_id and k.table_name = v.table_name and k.row_key = v.row_key
+			and k.col_key = v.col_key and k.state = v.state)`, spec.Name, list, view)
 	case schemas.TableRegions:
 		q = fmt.Sprintf(`insert or replace into %s (%s) select %s from %s`, spec.Name, list, list, view)
 	default:
