@@ -3,10 +3,13 @@ package gen_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/xml"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -149,18 +152,23 @@ func pdfJobs(t *testing.T, regular, blank int) []pdfJob {
 
 // fontSet is a set of CJK fonts a test prints with: a fontconfig configuration that exposes
 // only the files of the named families (and DejaVu, which every Debian system with fontconfig
-// has, for Latin text), so that Chromium and LibreOffice cannot fall back to another CJK font.
+// has, for Latin text), so that Chromium and LibreOffice cannot fall back to another CJK font:
+// a machine with only this font installed.
 type fontSet struct {
 	name     string
 	pkg      string   // the Debian package with the fonts
 	families []string // fontconfig family names
 	serif    bool
+	// embedded names the font as pdffonts lists it in a PDF printed with it (a prefix of its
+	// PostScript name); cff: Chromium embeds the font as nameless Type 3 fonts instead
+	embedded string
+	cff      bool
 }
 
 var fontSets = []fontSet{
-	{name: "noto-serif", pkg: "fonts-noto-cjk", families: []string{"Noto Serif CJK SC"}, serif: true},
-	{name: "noto-sans", pkg: "fonts-noto-cjk", families: []string{"Noto Sans CJK SC"}},
-	{name: "wqy-zenhei", pkg: "fonts-wqy-zenhei", families: []string{"WenQuanYi Zen Hei"}},
+	{name: "noto-serif", pkg: "fonts-noto-cjk", families: []string{"Noto Serif CJK SC"}, serif: true, embedded: "NotoSerifCJK", cff: true},
+	{name: "noto-sans", pkg: "fonts-noto-cjk", families: []string{"Noto Sans CJK SC"}, embedded: "NotoSansCJK", cff: true},
+	{name: "wqy-zenhei", pkg: "fonts-wqy-zenhei", families: []string{"WenQuanYi Zen Hei"}, embedded: "WenQuanYiZenHei"},
 }
 
 // fontFiles lists the files of a font family installed on this machine (under the fontconfig
@@ -187,17 +195,25 @@ var fcCache struct {
 }
 
 // env writes the set's fontconfig configuration and returns the environment that selects it
-// (FONTCONFIG_FILE), or skips the test when the set's fonts are not installed. The cache
+// (FONTCONFIG_FILE), or skips the test when the set's fonts are not installed. The
+// configuration scans the directories of the set's files and of DejaVu, and rejects every
+// font file but those (acceptfont wins over rejectfont). Links to the files in a directory of
+// their own would be simpler, but LibreOffice does not use a font reached through a symbolic
+// link: it printed every Chinese character as a missing glyph (in DejaVu) with them. The cache
 // directory is shared by the sets of one test run (fontconfig keys it by font directory).
 func (fs fontSet) env(t *testing.T) []string {
 	t.Helper()
 	if _, err := exec.LookPath("fc-list"); err != nil {
 		t.Skip("fc-list not installed (Debian package fontconfig)")
 	}
-	dir := t.TempDir()
-	fonts := filepath.Join(dir, "fonts")
-	if err := os.Mkdir(fonts, 0o755); err != nil {
-		t.Fatal(err)
+	var dirs, accept []string
+	addDir := func(d string) {
+		for _, o := range dirs {
+			if o == d {
+				return
+			}
+		}
+		dirs = append(dirs, d)
 	}
 	for _, fam := range fs.families {
 		files := fontFiles(fam)
@@ -205,14 +221,13 @@ func (fs fontSet) env(t *testing.T) []string {
 			t.Skipf("font %q not installed (Debian package %s): the PDF round trip in this font is not run", fam, fs.pkg)
 		}
 		for _, f := range files {
-			if err := os.Symlink(f, filepath.Join(fonts, filepath.Base(f))); err != nil && !os.IsExist(err) {
-				t.Fatal(err)
-			}
+			addDir(filepath.Dir(f))
+			accept = append(accept, f)
 		}
 	}
-	var latin string
 	if files := fontFiles("DejaVu Sans"); len(files) > 0 {
-		latin = "<dir>" + filepath.Dir(files[0]) + "</dir>"
+		addDir(filepath.Dir(files[0]))
+		accept = append(accept, filepath.Join(filepath.Dir(files[0]), "*"))
 	}
 	fcCache.Lock()
 	if fcCache.dir == "" {
@@ -225,26 +240,50 @@ func (fs fontSet) env(t *testing.T) []string {
 	}
 	cache := fcCache.dir
 	fcCache.Unlock()
-	conf := filepath.Join(dir, "fonts.conf")
-	err := os.WriteFile(conf, []byte(`<?xml version="1.0"?>
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
-  <dir>`+fonts+`</dir>
-  `+latin+`
-  <cachedir>`+cache+`</cachedir>
-  <include ignore_missing="yes">/etc/fonts/conf.d</include>
+`)
+	for _, d := range dirs {
+		b.WriteString("  <dir>" + xmlEscape(d) + "</dir>\n")
+	}
+	b.WriteString("  <selectfont>\n    <acceptfont>")
+	for _, a := range accept {
+		b.WriteString("<glob>" + xmlEscape(a) + "</glob>")
+	}
+	b.WriteString("</acceptfont>\n    <rejectfont>")
+	for _, ext := range []string{"ttf", "ttc", "otf", "otc", "pfa", "pfb", "pcf", "pcf.gz", "woff", "woff2"} {
+		b.WriteString("<glob>*." + ext + "</glob><glob>*." + strings.ToUpper(ext) + "</glob>")
+	}
+	b.WriteString("</rejectfont>\n  </selectfont>\n")
+	b.WriteString("  <cachedir>" + xmlEscape(cache) + "</cachedir>\n")
+	b.WriteString(`  <include ignore_missing="yes">/etc/fonts/conf.d</include>
 </fontconfig>
-`), 0o644)
-	if err != nil {
+`)
+	conf := filepath.Join(t.TempDir(), "fonts.conf")
+	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{"FONTCONFIG_FILE=" + conf}
+	// no Chinese font but the set's files
+	cmd := exec.Command("fc-list", "-f", "%{file}\n", ":lang=zh-cn")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("font set %s: fc-list: %v", fs.name, err)
+	}
+	for _, f := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if f != "" && !slices.Contains(accept, f) {
+			t.Fatalf("font set %s: fontconfig still offers %s for Chinese", fs.name, f)
+		}
+	}
 	// the set must be what fontconfig gives for Chinese text in the report's generic family
 	generic := "sans-serif"
 	if fs.serif {
 		generic = "serif"
 	}
-	cmd := exec.Command("fc-match", "-f", "%{family}", generic+":lang=zh-cn")
+	cmd = exec.Command("fc-match", "-f", "%{family}", generic+":lang=zh-cn")
 	cmd.Env = append(os.Environ(), env...)
 	if out, err := cmd.Output(); err != nil || !strings.Contains(string(out), fs.families[0]) {
 		t.Fatalf("font set %s: fc-match %s:lang=zh-cn gives %q (%v), want %s", fs.name, generic, out, err, fs.families[0])
@@ -269,10 +308,63 @@ var pdfFloors = map[string]float64{
 	"noto-sans/libreoffice-docx": 0.5,
 }
 
+// printedIn checks that a PDF the printer printed in the font set embeds the set's font (a
+// printer that cannot find it prints missing glyphs in another font, and the text layer alone
+// does not show it).
+func (fs fontSet) printedIn(pdf []byte, pr gen.Printer) error {
+	f, err := os.CreateTemp("", "xxgk-fonts-*.pdf")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(pdf)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	out, err := exec.Command("pdffonts", f.Name()).Output()
+	if err != nil {
+		return fmt.Errorf("pdffonts: %w", err)
+	}
+	if strings.Contains(string(out), "+"+fs.embedded) || pr == gen.PrinterChromium && fs.cff && strings.Contains(string(out), "Type 3") {
+		return nil
+	}
+	return fmt.Errorf("fonts: the PDF does not embed %s (%s): %s", fs.families[0], fs.embedded, strings.Join(strings.Fields(string(out)), " "))
+}
+
+// cachedPDF prints the job's report with the printer, or, with XXGK_PDF_CACHE=DIR, takes the
+// PDF printed before from DIR: keyed by the test (font set and printer) and the bytes printed
+// (the HTML page or the Word file), so a change of the generator prints anew. For working on
+// the reader: printing is most of the test's time.
+func cachedPDF(t *testing.T, j pdfJob, pr gen.Printer, env []string) ([]byte, error) {
+	dir := os.Getenv("XXGK_PDF_CACHE")
+	var file string
+	if dir != "" {
+		in := gen.PrintHTML(j.d.Gold, j.d.Prose, j.d.Opts)
+		if pr == gen.PrinterLibreOfficeDOCX {
+			in = gen.RenderDOCX(j.d.Gold, j.d.Prose, j.d.Opts)
+		}
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\x00", t.Name())
+		h.Write(in)
+		file = filepath.Join(dir, fmt.Sprintf("%x.pdf", h.Sum(nil)[:12]))
+		if b, err := os.ReadFile(file); err == nil {
+			return b, nil
+		}
+	}
+	b, err := gen.RenderPDFWith(context.Background(), j.d.Gold, j.d.Prose, j.d.Opts, gen.PrintOptions{Printer: pr, Env: env})
+	if err == nil && file != "" && os.MkdirAll(dir, 0o755) == nil {
+		_ = os.WriteFile(file, b, 0o644)
+	}
+	return b, err
+}
+
 // printRoundTrip prints each job with the printer in the font set and demands it back exactly
 // (officeDiff), or at least the share pdfFloors gives for a known gap. XXGK_PDF_KEEP=DIR keeps
 // the PDFs that differ there.
-func printRoundTrip(t *testing.T, pr gen.Printer, env []string, jobs []pdfJob, workers int, floor float64) {
+func printRoundTrip(t *testing.T, pr gen.Printer, fs fontSet, env []string, jobs []pdfJob, workers int, floor float64) {
 	keep := os.Getenv("XXGK_PDF_KEEP")
 	var mu sync.Mutex
 	var fails []string
@@ -284,13 +376,16 @@ func printRoundTrip(t *testing.T, pr gen.Printer, env []string, jobs []pdfJob, w
 		go func() {
 			defer wg.Done()
 			for j := range ch {
-				b, err := gen.RenderPDFWith(context.Background(), j.d.Gold, j.d.Prose, j.d.Opts, gen.PrintOptions{Printer: pr, Env: env})
+				b, err := cachedPDF(t, j, pr, env)
 				var why []string
 				name := strings.TrimSuffix(j.d.Path, j.d.Shape.Ext()) + ".pdf"
 				if err != nil {
 					why = []string{"render: " + err.Error()}
 				} else {
 					why = officeDiff(name, b, j.d, j.prev)
+					if err := fs.printedIn(b, pr); err != nil {
+						why = append(why, err.Error())
+					}
 				}
 				if len(why) == 0 {
 					continue
@@ -392,7 +487,7 @@ func TestPDFRoundTrip(t *testing.T) {
 					if !ok {
 						floor = 1
 					}
-					printRoundTrip(t, pr, env, js, 2, floor)
+					printRoundTrip(t, pr, fs, env, js, 2, floor)
 				})
 			}
 		})
@@ -445,4 +540,11 @@ func TestDOCRoundTrip(t *testing.T) {
 		t.Error(f)
 	}
 	t.Logf("%d .doc reports, %d differ from their gold", len(jobs), len(fails))
+}
+
+// xmlEscape escapes s for XML text.
+func xmlEscape(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
 }
