@@ -11,15 +11,19 @@ import (
 	"xxgk/pipeline"
 )
 
-// PDF reading: the text layer through poppler's `pdftotext -layout -enc UTF-8` (Debian package
-// poppler-utils), page by page. Tables come out as column-aligned rows; package parse reads
-// them (its layout shape). Decode keeps the page of every line (Doc.PageOfLine), blanks the
-// page numbers printed at the top or bottom of a page ("-3-", "- 3 -", "第3页", "3/5"), joins
-// a title that a centred heading broke over two or three lines, joins the lines of a prose
-// paragraph that the page width broke (so that a sentence such as 共收到申请17件 is on one
-// line), and removes the spaces that font changes put between digits and Chinese
-// ("2023 年" → "2023年", "第 711 号" → "第711号"). Joined lines leave empty lines behind:
-// line numbers stay those of pdftotext's output.
+// PDF reading: the text layer through poppler's pdftotext (Debian package poppler-utils),
+// page by page. `pdftotext -tsv` gives the box of every word; the lines of each page are built
+// from those boxes (pdflines.go: words on one line when their vertical centres are, whatever
+// the font's ascent and descent), with runs of spaces between table cells, so tables come out
+// as column-aligned rows that package parse reads (its layout shape), and every word keeps its
+// position (Doc.Words). `pdftotext -layout` gives the pages, and the text of a page without
+// word boxes. Decode keeps the page of every line (Doc.PageOfLine), blanks the page numbers
+// printed at the top or bottom of a page ("-3-", "- 3 -", "第3页", "3/5"), joins a title that
+// a centred heading broke over two or three lines, joins the lines of a prose paragraph that
+// the page width broke (so that a sentence such as 共收到申请17件 is on one line), and removes
+// the spaces that font changes put between digits and Chinese ("2023 年" → "2023年", "第 711
+// 号" → "第711号"). Joined lines leave empty lines behind: line numbers stay those of the
+// page's lines.
 
 // MinPDFTextRunes is the least number of letters, digits and Chinese characters per page a
 // PDF must carry on average to be read as text; below it, it is a scan needing OCR.
@@ -71,8 +75,9 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 }
 
 // DecodePDFText builds the Doc of a PDF from the saved output of `pdftotext -layout -enc
-// UTF-8` and `pdftotext -tsv -enc UTF-8` (tsv may be nil: no word positions), as decoding the
-// PDF itself would; for tests and tools that keep pdftotext's output.
+// UTF-8` and `pdftotext -tsv -enc UTF-8` (tsv may be nil: the -layout text, without word
+// positions), as decoding the PDF itself would; for tests and tools that keep pdftotext's
+// output.
 func DecodePDFText(name string, layout, tsv []byte) (*Doc, error) {
 	return pdfDoc(name, len(layout), false, layout, parseTSV(tsv))
 }
@@ -101,15 +106,18 @@ func pdfDoc(name string, size int, truncated bool, out []byte, boxes [][]tsvWord
 	var words [][]Word
 	var empty []int // pages without a text layer
 	total := 0
+	grid, gridOK := newGrid(boxes)
 	for pi, pg := range pages {
-		pl := strings.Split(strings.TrimSuffix(pg, "\n"), "\n")
-		for i := range pl {
-			pl[i] = sanitizeLine(pl[i])
-		}
+		var pl []string
 		var pw [][]Word
-		if pi < len(boxes) {
-			pw = placeWords(pl, boxes[pi])
+		if gridOK && pi < len(boxes) && len(boxes[pi]) > 0 && len(boxes[pi]) <= maxBoxes {
+			// the page's lines from its word boxes (pdflines.go)
+			pl, pw = grid.boxPage(boxes[pi])
 		} else {
+			pl = strings.Split(strings.TrimSuffix(pg, "\n"), "\n")
+			for i := range pl {
+				pl[i] = sanitizeLine(pl[i])
+			}
 			pw = make([][]Word, len(pl))
 		}
 		words = append(words, pw...)
