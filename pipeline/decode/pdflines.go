@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -83,8 +84,15 @@ type layoutGrid struct {
 	shift map[int]float64
 }
 
-// maxBoxes bounds the boxes of a page laid out from positions (a page with more keeps -layout).
-const maxBoxes = 20000
+// Bounds on the work of laying out a page (its text comes from the file): a page with more
+// than maxBoxes word boxes keeps -layout's text (a report's densest page, every character a
+// box of its own, has about 2000); at most maxRuns runs of vertical text are joined per page,
+// and a box is compared with at most maxNear boxes starting where it ends.
+const (
+	maxBoxes = 6000
+	maxRuns  = 200
+	maxNear  = 16
+)
 
 // newGrid measures the body text's em (the median em of the Chinese characters of all pages)
 // and the left edge of the text (the leftmost box that starts with Chinese text, else the
@@ -167,7 +175,7 @@ func fontShifts(pages [][]tsvWord, em float64) map[int]float64 {
 			count[heightKey(a.h)]++
 			// the boxes starting where a ends
 			lo := sort.Search(len(idx), func(k int) bool { return pg[idx[k]].x0 >= a.x1-tol })
-			for k := lo; k < len(idx) && pg[idx[k]].x0 <= a.x1+tol; k++ {
+			for k := lo; k < len(idx) && k < lo+maxNear && pg[idx[k]].x0 <= a.x1+tol; k++ {
 				b := &pg[idx[k]]
 				ka, kb := heightKey(a.h), heightKey(b.h)
 				if b == a || ka == kb || b.yb-b.h >= a.yb || a.yb-a.h >= b.yb {
@@ -237,8 +245,8 @@ func (g layoutGrid) boxPage(tw []tsvWord) ([]string, [][]Word) {
 		if t == "" || !(w.x1 >= w.x0) || !(w.h >= 0) || math.IsInf(w.x1, 0) || math.IsInf(w.yb, 0) {
 			continue
 		}
-		if strings.ContainsAny(t, " \t") {
-			t = strings.Join(strings.Fields(t), "")
+		if strings.IndexFunc(t, unicode.IsSpace) >= 0 {
+			t = strings.Join(strings.Fields(t), "") // a box is one word
 		}
 		sh := g.shift[heightKey(w.h)]
 		b := lbox{text: t, x0: w.x0, x1: w.x1, y0: w.yb - w.h - sh, y1: w.yb - sh}
@@ -447,7 +455,7 @@ func touchingUnits(bs []lbox) []unit {
 		a := &bs[i]
 		tol := 0.15 * a.em
 		lo := sort.Search(n, func(k int) bool { return bs[idx[k]].x0 >= a.x1-tol })
-		for k := lo; k < n && bs[idx[k]].x0 <= a.x1+tol; k++ {
+		for k := lo; k < n && k < lo+maxNear && bs[idx[k]].x0 <= a.x1+tol; k++ {
 			j := idx[k]
 			b := &bs[j]
 			if j == i || math.Abs(a.cy()-b.cy()) >= 0.5*min(a.y1-a.y0, b.y1-b.y0, a.em, b.em) {
@@ -516,40 +524,51 @@ func verticalRuns(bs []lbox) []lbox {
 	if !any {
 		return bs
 	}
+	// the boxes in order of their left edge, to find those of a seed's extent
+	byX := make([]int, len(bs))
+	for i := range byX {
+		byX[i] = i
+	}
+	sort.Slice(byX, func(a, b int) bool { return bs[byX[a]].x0 < bs[byX[b]].x0 })
 	used := make([]bool, len(bs))
 	var out []lbox
+	seeds := 0
 	for i := range bs {
 		if used[i] || !seed(&bs[i]) {
 			continue
 		}
-		run := []int{i}
-		used[i] = true
+		if seeds++; seeds > maxRuns {
+			break
+		}
 		e := bs[i].x1 - bs[i].x0 // one character wide: the em
-		for grown := true; grown; {
-			grown = false
-			for j := range bs {
-				if used[j] {
-					continue
-				}
-				b := &bs[j]
-				if math.Abs(b.x0-bs[i].x0) > 0.2*e || math.Abs(b.x1-bs[i].x1) > 0.2*e {
-					continue
-				}
-				for _, k := range run {
-					o := &bs[k]
-					if b.y0 < o.y1+e/3 && o.y0 < b.y1+e/3 {
-						run = append(run, j)
-						used[j] = true
-						grown = true
-						break
-					}
-				}
+		// the boxes of the same extent, top to bottom; the run grows from the seed up and
+		// down while they touch
+		lo := sort.Search(len(byX), func(k int) bool { return bs[byX[k]].x0 >= bs[i].x0-0.2*e })
+		var col []int
+		for k := lo; k < len(byX) && bs[byX[k]].x0 <= bs[i].x0+0.2*e; k++ {
+			if j := byX[k]; !used[j] && math.Abs(bs[j].x1-bs[i].x1) <= 0.2*e {
+				col = append(col, j)
 			}
 		}
-		sort.Slice(run, func(a, b int) bool { return bs[run[a]].y0 < bs[run[b]].y0 })
+		sort.Slice(col, func(a, b int) bool { return bs[col[a]].y0 < bs[col[b]].y0 })
+		at := 0
+		for k, j := range col {
+			if j == i {
+				at = k
+			}
+		}
+		from, to := at, at
+		for from > 0 && bs[col[from-1]].y1+e/3 > bs[col[from]].y0 {
+			from--
+		}
+		for to+1 < len(col) && bs[col[to]].y1+e/3 > bs[col[to+1]].y0 {
+			to++
+		}
+		run := col[from : to+1]
 		v := lbox{x0: bs[i].x0, x1: bs[i].x1, y0: math.Inf(1), y1: math.Inf(-1), em: e}
 		var sb strings.Builder
 		for _, k := range run {
+			used[k] = true
 			sb.WriteString(bs[k].text)
 			v.x0, v.x1 = min(v.x0, bs[k].x0), max(v.x1, bs[k].x1)
 			v.y0, v.y1 = min(v.y0, bs[k].y0), max(v.y1, bs[k].y1)

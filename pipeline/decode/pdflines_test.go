@@ -1,8 +1,12 @@
 package decode
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // box is a -tsv word box given by its text, horizontal extent and vertical centre and height.
@@ -187,5 +191,129 @@ func TestFontShifts(t *testing.T) {
 		box("我局", 62, 82, 254.9, 27), box("12", 82, 92, 274.9, 12.1)}
 	if s := fontShifts([][]tsvWord{far}, 10.4); len(s) != 0 {
 		t.Errorf("consecutive lines: %v", s)
+	}
+}
+
+// tsvOf writes pages of boxes as `pdftotext -tsv` prints them (level 5 rows only).
+func tsvOf(pages ...[]tsvWord) string {
+	var b strings.Builder
+	b.WriteString("level\tpage_num\tpar_num\tblock_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n")
+	for p, pg := range pages {
+		for _, w := range pg {
+			fmt.Fprintf(&b, "5\t%d\t0\t0\t0\t0\t%.2f\t%.2f\t%.2f\t%.2f\t100\t%s\n", p+1, w.x0, w.yb-w.h, w.x1-w.x0, w.h, w.text)
+		}
+	}
+	return b.String()
+}
+
+// FuzzPDFLines fuzzes the lines built from word boxes: pdftotext's -tsv output (and the
+// -layout text that gives the pages) through parseTSV, the page layout and DecodePDFText.
+// Never a panic; a page's lines hold exactly the characters of its boxes, each once; every
+// line's words spell it, each with its extent; the decoded document's words spell its lines.
+// Seeds: the pages of the tests above and the saved pdftotext output of package parse's
+// layout cases.
+func FuzzPDFLines(f *testing.F) {
+	f.Add("p1\f", tsvOf([]tsvWord{
+		box("5.", 149.3, 157.5, 310.18, 10.1), box("属于三类内部事务信息", 157.5, 243.9, 308.00, 22.5),
+		box("予公开", 108.4, 134.4, 305.40, 22.5), box("4", 272.6, 278.1, 310.18, 10.1),
+		box("三", 90.5, 100.5, 609.65, 9.9), box("、本", 90.5, 100.5, 624.75, 19.9),
+		box("0件", 440, 455, 100, 12), box("2件", 455, 470, 100, 12),
+	}))
+	f.Add("p1\fp2\f", tsvOf([]tsvWord{box("一、总体情况", 60, 120, 100, 13)}, []tsvWord{box("-2-", 280, 300, 800, 12)}))
+	seeds, _ := filepath.Glob("../parse/testdata/layout/*.tsv")
+	for _, p := range seeds {
+		tsv, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		layout, _ := os.ReadFile(strings.TrimSuffix(p, ".tsv") + ".layout.txt")
+		f.Add(string(layout), string(tsv))
+	}
+	f.Fuzz(func(t *testing.T, layout, tsv string) {
+		pages := parseTSV([]byte(tsv))
+		if g, ok := newGrid(pages); ok {
+			for _, pg := range pages {
+				if len(pg) > maxBoxes {
+					continue
+				}
+				lines, words := g.boxPage(pg)
+				if len(lines) != len(words) {
+					t.Fatalf("%d lines, %d word lists", len(lines), len(words))
+				}
+				want := map[rune]int{}
+				for _, w := range pg {
+					for _, r := range w.text {
+						if !unicode.IsSpace(r) {
+							want[r]++
+						}
+					}
+				}
+				for i, l := range lines {
+					var joined strings.Builder
+					for _, w := range words[i] {
+						if !(w.X0 <= w.X1) {
+							t.Fatalf("word %q at %v–%v", w.Text, w.X0, w.X1)
+						}
+						joined.WriteString(w.Text)
+					}
+					if joined.String() != strings.ReplaceAll(l, " ", "") {
+						t.Fatalf("line %q: words spell %q", l, joined.String())
+					}
+					for _, r := range l {
+						if r != ' ' {
+							want[r]--
+						}
+					}
+				}
+				for r, n := range want {
+					if n != 0 {
+						t.Fatalf("character %q: %d more in the boxes than in the lines", r, n)
+					}
+				}
+			}
+		}
+		d, err := DecodePDFText("fuzz.pdf", []byte(layout), []byte(tsv))
+		if err != nil {
+			return
+		}
+		lines := strings.Split(d.Text, "\n")
+		if d.PageOfLine != nil && len(d.PageOfLine) != len(lines) {
+			t.Fatalf("%d lines, %d pages of lines", len(lines), len(d.PageOfLine))
+		}
+		if d.Words != nil {
+			if len(d.Words) != len(lines) {
+				t.Fatalf("%d lines, %d word lists", len(lines), len(d.Words))
+			}
+			for i, ws := range d.Words {
+				if ws == nil {
+					continue
+				}
+				var joined strings.Builder
+				for _, w := range ws {
+					joined.WriteString(w.Text)
+				}
+				if joined.String() != strings.Join(strings.Fields(lines[i]), "") {
+					t.Fatalf("line %d %q: words spell %q", i+1, lines[i], joined.String())
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkPDFLines lays out the pages of a saved report (WenQuanYi, 3 pages, tables 2–4) from
+// its word boxes: the work DecodePDFText adds to pdftotext's, per document.
+func BenchmarkPDFLines(b *testing.B) {
+	tsv, err := os.ReadFile("../parse/testdata/layout/blank-totals.tsv")
+	if err != nil {
+		b.Skip(err)
+	}
+	pages := parseTSV(tsv)
+	b.SetBytes(int64(len(tsv)))
+	b.ResetTimer()
+	for b.Loop() {
+		g, _ := newGrid(pages)
+		for _, pg := range pages {
+			g.boxPage(pg)
+		}
 	}
 }
