@@ -269,6 +269,7 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 	var decided []bool
 	var header []bool
 	if p.placeChunks(lines) {
+		joinUnits(lines)
 		joinEnumerators(lines)
 		splitAtColumns(lines)
 		header = headerLines(lines)
@@ -436,6 +437,66 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 		}
 	}
 	return out
+}
+
+// isUnit: a unit a value cell may carry (value.go).
+func isUnit(s string) bool {
+	for _, u := range units {
+		if s == u {
+			return true
+		}
+	}
+	return false
+}
+
+// joinUnits puts back the unit of a number that wrapped in its cell: in a narrow column "0件"
+// prints as "0" with "件" on the line below. A text chunk that is only a unit, on the line
+// right after a number standing in its columns (their extents on the page overlap), is that
+// number's unit; the number is read as if printed "0件" and the unit leaves its line.
+func joinUnits(lines []lline) {
+	for k := 1; k < len(lines); k++ {
+		if lines[k].idx-lines[k-1].idx != 1 {
+			continue
+		}
+		l, above := &lines[k], &lines[k-1]
+		kept := l.chunks[:0:0]
+		changed := false
+		for _, ch := range l.chunks {
+			if ch.val || ch.empty || !ch.placed || !isUnit(strings.TrimSpace(ch.text)) {
+				kept = append(kept, ch)
+				continue
+			}
+			joined := false
+			for i := range above.chunks {
+				v := &above.chunks[i]
+				if !v.val || !v.placed || !(ch.x0 < v.x1 && v.x0 < ch.x1) || strings.Trim(v.text, "0123456789.") != "" {
+					continue
+				}
+				v.text += strings.TrimSpace(ch.text)
+				joined = true
+				break
+			}
+			if !joined {
+				kept = append(kept, ch)
+				continue
+			}
+			changed = true
+		}
+		if changed {
+			l.chunks = kept
+			l.boxes = l.boxes[:0]
+			for _, ch := range kept {
+				if !ch.val && ch.placed {
+					for _, w := range ch.words {
+						l.boxes = append(l.boxes, xr{w.X0, w.X1})
+					}
+					if ch.words == nil {
+						l.boxes = append(l.boxes, xr{ch.x0, ch.x1})
+					}
+				}
+			}
+		}
+	}
 }
 
 // layoutBlanks gives back the empty cells of rows that print fewer than width numbers and
@@ -608,7 +669,8 @@ func (p *parser) setPages() {
 }
 
 // enumerated reports whether a label starts with an enumerator: "(二)", "（二）", "二、",
-// "2.", "2．", "2、". Such text starts a cell; it never continues the label above it.
+// "2.", "2．", "2、", or is the opening of one wrapped in a narrow cell ("(六"). Such text
+// starts a cell; it never continues the label above it.
 func enumerated(s string) bool {
 	t := strings.TrimLeft(s, " ")
 	if t == "" {
@@ -626,7 +688,9 @@ func enumerated(s string) bool {
 			}
 			k++
 		}
-		return false
+		// "(六" alone: an enumerator whose closing bracket wrapped to the next line of a
+		// narrow cell ("(六" / ")其" / "他处" / "理")
+		return k > 0 && k <= 2
 	case strings.ContainsRune(numerals, r) || r >= '0' && r <= '9':
 		for _, c := range t {
 			if strings.ContainsRune(numerals, c) || c >= '0' && c <= '9' {

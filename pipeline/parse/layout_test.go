@@ -21,6 +21,20 @@ import (
 //   - blank-zeros-t4: table 4 prints 6 of its 15 numbers, its first column blank;
 //   - blank-table4: table 4 prints no number at all; table 3 neither (gb2019, its blank
 //     （六）其他处理 row).
+//
+// Those four are printed in WenQuanYi Zen Hei. In other fonts and printers (the fonts of
+// TestPDFRoundTrip in package gen):
+//   - noto-sans-units: Noto Sans CJK through Chromium (Type 3 fonts, boxes 2.6 em tall), every
+//     number of table 3 with its unit, the digits in DejaVu: -layout printed "17" and "件" of
+//     one cell on different lines and rows staggered over three lines;
+//   - noto-sans-order: the same fonts; -layout printed the label "3.其他" as "其他 3.";
+//   - lo-docx-unit-wrap: the generator's Word file exported by LibreOffice Writer in WenQuanYi:
+//     narrow columns wrap "0件" as "0" over "件" in every cell of table 3;
+//   - lo-html-narrow: the report's web page printed by LibreOffice: (六)其他处理 wraps as "(六"
+//     / ")其" / "他处" / "理" beside row labels wrapped over five lines, numbers and units of
+//     two cells touching ("0件" "0件");
+//   - lo-html-blank-table2: the same printer in Noto Serif CJK: table 2's header texts fill
+//     their cells (four points apart), and its 规章 row prints no number.
 
 func loadLayoutCase(t *testing.T, name string, withTSV bool) (*decode.Doc, *schemas.Report) {
 	t.Helper()
@@ -53,7 +67,8 @@ func loadLayoutCase(t *testing.T, name string, withTSV bool) (*decode.Doc, *sche
 // TestLayoutPositions reads each case exactly: every number and blank cell of tables 2–4 in
 // its column, no problem about the tables, every cell with its line and page.
 func TestLayoutPositions(t *testing.T) {
-	for _, name := range []string{"blank-totals", "blank-zeros", "blank-zeros-t4", "blank-table4"} {
+	for _, name := range []string{"blank-totals", "blank-zeros", "blank-zeros-t4", "blank-table4",
+		"noto-sans-units", "noto-sans-order", "lo-docx-unit-wrap", "lo-html-narrow", "lo-html-blank-table2"} {
 		t.Run(name, func(t *testing.T) {
 			doc, gold := loadLayoutCase(t, name, true)
 			if doc.Words == nil {
@@ -83,62 +98,87 @@ func TestLayoutPositions(t *testing.T) {
 	}
 }
 
-// TestLayoutColumnCells pins single cells: value, state and provenance.
+// TestLayoutColumnCells pins single cells: value, state and provenance. The line a cell
+// names is the line of the text where its row's numbers stand, found by what that line (or
+// the one before it) says, with the spaces left out: at names a text, off the line after it
+// (1) or the line itself (0).
 func TestLayoutColumnCells(t *testing.T) {
 	type cell struct {
 		table, row, col string
 		state           schemas.CellState
 		value           string
-		line, page      int
+		at              string
+		off, page       int
 	}
+	const t4header = "计果维持果纠正" // the second line of table 4's header words
 	cases := map[string][]cell{
 		"blank-totals": {
 			// a blank total after six numbers
-			{"table3", "new_received", "natural_person", schemas.StateNumber, "7", 73, 2},
-			{"table3", "new_received", "other_org", schemas.StateNumber, "1", 73, 2},
-			{"table3", "new_received", "total", schemas.StateBlank, "0", 73, 2},
+			{"table3", "new_received", "natural_person", schemas.StateNumber, "7", "一、本年新收政府信息公开申请数量", 0, 2},
+			{"table3", "new_received", "other_org", schemas.StateNumber, "1", "一、本年新收政府信息公开申请数量", 0, 2},
+			{"table3", "new_received", "total", schemas.StateBlank, "0", "一、本年新收政府信息公开申请数量", 0, 2},
 			// wrapped label, numbers on its middle line
-			{"table3", "withheld_law_prohibited", "total", schemas.StateBlank, "0", 85, 2},
+			{"table3", "withheld_law_prohibited", "total", schemas.StateBlank, "0", "2.其他法律行政法规禁止公", 1, 2},
 			// on the next page, under the header of the page before
-			{"table3", "total_handled", "natural_person", schemas.StateNumber, "9", 137, 3},
-			{"table3", "total_handled", "total", schemas.StateBlank, "0", 137, 3},
+			{"table3", "total_handled", "natural_person", schemas.StateNumber, "9", "(七)总计", 0, 3},
+			{"table3", "total_handled", "total", schemas.StateBlank, "0", "(七)总计", 0, 3},
 			// table 4: a blank 总计 after each group's four numbers
-			{"table4", "review", "pending", schemas.StateNumber, "0", 151, 3},
-			{"table4", "review", "total", schemas.StateBlank, "0", 151, 3},
-			{"table4", "litigation_direct", "upheld", schemas.StateNumber, "0", 151, 3},
-			{"table4", "litigation_after_review", "total", schemas.StateBlank, "0", 151, 3},
+			{"table4", "review", "pending", schemas.StateNumber, "0", t4header, 1, 3},
+			{"table4", "review", "total", schemas.StateBlank, "0", t4header, 1, 3},
+			{"table4", "litigation_direct", "upheld", schemas.StateNumber, "0", t4header, 1, 3},
+			{"table4", "litigation_after_review", "total", schemas.StateBlank, "0", t4header, 1, 3},
 		},
 		"blank-zeros": {
 			// blanks in the middle of a row: "1 … 1"
-			{"table3", "new_received", "natural_person", schemas.StateNumber, "1", 67, 2},
-			{"table3", "new_received", "commercial", schemas.StateBlank, "0", 67, 2},
-			{"table3", "new_received", "other_org", schemas.StateBlank, "0", 67, 2},
-			{"table3", "new_received", "total", schemas.StateNumber, "1", 67, 2},
+			{"table3", "new_received", "natural_person", schemas.StateNumber, "1", "一、本年新收政府信息公开申请数量", 0, 2},
+			{"table3", "new_received", "commercial", schemas.StateBlank, "0", "一、本年新收政府信息公开申请数量", 0, 2},
+			{"table3", "new_received", "other_org", schemas.StateBlank, "0", "一、本年新收政府信息公开申请数量", 0, 2},
+			{"table3", "new_received", "total", schemas.StateNumber, "1", "一、本年新收政府信息公开申请数量", 0, 2},
 			// a row printing no number, its label wrapped over three lines beside a group label
-			{"table3", "other_no_correction", "total", schemas.StateBlank, "0", 108, 2},
+			{"table3", "other_no_correction", "total", schemas.StateBlank, "0", "1.申请人无正当理由逾期不补", 0, 2},
 			// table 2: a row of three columns printing only the last; a lone column left blank
-			{"table2", "normative_documents", "issued", schemas.StateBlank, "0", 31, 1},
-			{"table2", "normative_documents", "in_force", schemas.StateNumber, "3", 31, 1},
-			{"table2", "coercion", "decisions", schemas.StateBlank, "0", 45, 1},
+			{"table2", "normative_documents", "issued", schemas.StateBlank, "0", "行政规范性文件", 0, 1},
+			{"table2", "normative_documents", "in_force", schemas.StateNumber, "3", "行政规范性文件", 0, 1},
+			{"table2", "coercion", "decisions", schemas.StateBlank, "0", "行政强制", 0, 1},
 		},
 		"blank-zeros-t4": {
-			{"table4", "review", "upheld", schemas.StateBlank, "0", 144, 3},
-			{"table4", "review", "corrected", schemas.StateNumber, "1", 144, 3},
-			{"table4", "review", "total", schemas.StateNumber, "3", 144, 3},
-			{"table4", "litigation_direct", "upheld", schemas.StateBlank, "0", 144, 3},
-			{"table4", "litigation_after_review", "upheld", schemas.StateNumber, "1", 144, 3},
-			{"table4", "litigation_after_review", "total", schemas.StateNumber, "1", 144, 3},
+			{"table4", "review", "upheld", schemas.StateBlank, "0", t4header, 1, 3},
+			{"table4", "review", "corrected", schemas.StateNumber, "1", t4header, 1, 3},
+			{"table4", "review", "total", schemas.StateNumber, "3", t4header, 1, 3},
+			{"table4", "litigation_direct", "upheld", schemas.StateBlank, "0", t4header, 1, 3},
+			{"table4", "litigation_after_review", "upheld", schemas.StateNumber, "1", t4header, 1, 3},
+			{"table4", "litigation_after_review", "total", schemas.StateNumber, "1", t4header, 1, 3},
 		},
 	}
 	for name, cells := range cases {
 		t.Run(name, func(t *testing.T) {
 			doc, _ := loadLayoutCase(t, name, true)
+			lines := strings.Split(doc.Text, "\n")
+			lineOf := func(at string) int {
+				found := 0
+				for i, l := range lines {
+					if strings.Contains(strings.ReplaceAll(l, " ", ""), at) {
+						if found != 0 {
+							t.Fatalf("%q on lines %d and %d", at, found, i+1)
+						}
+						found = i + 1
+					}
+				}
+				if found == 0 {
+					t.Fatalf("no line says %q", at)
+				}
+				return found
+			}
 			r := Parse(doc, Options{})
 			for _, w := range cells {
+				line := lineOf(w.at) + w.off
 				c, ok := r.Table(w.table).Get(w.row, w.col)
-				if !ok || c.State != w.state || c.Value.String() != w.value || c.Line != w.line || c.Page != w.page {
+				if !ok || c.State != w.state || c.Value.String() != w.value || c.Line != line || c.Page != w.page {
 					t.Errorf("%s.%s.%s: got %s %s line %d page %d (%v), want %s %s line %d page %d",
-						w.table, w.row, w.col, c.State, c.Value.String(), c.Line, c.Page, ok, w.state, w.value, w.line, w.page)
+						w.table, w.row, w.col, c.State, c.Value.String(), c.Line, c.Page, ok, w.state, w.value, line, w.page)
+				}
+				if c.State == schemas.StateNumber && !strings.Contains(" "+lines[c.Line-1]+" ", " "+c.Text+" ") {
+					t.Errorf("%s.%s.%s: %q is not a word of line %d %q", w.table, w.row, w.col, c.Text, c.Line, lines[c.Line-1])
 				}
 			}
 		})
@@ -229,5 +269,62 @@ func TestPlaceRow(t *testing.T) {
 	}
 	if a := placeRow(row(110), []xr{{100, 120}}); len(a) != 1 || a[0] != 0 {
 		t.Errorf("one column: got %v", a)
+	}
+}
+
+// TestWordColumns: a header's words give as many columns as the table has, whether two cells'
+// texts stand four points apart (LibreOffice: 本年新制作数量, 本年新公开数量, 对外公开总数量)
+// or one cell's characters are letter-spaced ("未 审" under "尚" and over "结").
+func TestWordColumns(t *testing.T) {
+	three := [][]xr{{{183, 267}, {271, 355}, {359, 443}}}
+	if c := wordColumns(three, pointWidths); len(c) != 3 {
+		t.Errorf("cells four points apart: %v, want 3 columns", c)
+	}
+	// two columns of a table 4 header: "尚" / "未 审" / "结" and "总" / "计"
+	spaced := [][]xr{{{178, 186.6}, {209.8, 218.4}}, {{163.6, 172.3}, {175.0, 183.7}, {201.1, 209.8}}, {{169.4, 178.0}}}
+	if c := wordColumns(spaced, map[int]bool{2: true}); len(c) != 2 || c[0] != (xr{163.6, 186.6}) {
+		t.Errorf("letter-spaced: %v, want [{163.6 186.6} {201.1 218.4}]", c)
+	}
+	if c := wordColumns(spaced, map[int]bool{5: true}); c != nil {
+		t.Errorf("no way to 5 columns: %v", c)
+	}
+}
+
+// TestJoinUnits: a unit alone under a number in its column is that number's unit; a unit
+// under nothing, or a word that is no unit, stays where it is.
+func TestJoinUnits(t *testing.T) {
+	ch := func(text string, x0, x1 float64, val bool) lchunk {
+		return lchunk{text: text, x0: x0, x1: x1, placed: true, val: val}
+	}
+	lines := []lline{
+		{idx: 10, nval: 3, chunks: []lchunk{ch("1.信访举报投诉类申请", 60, 160, false), ch("0", 200, 205, true), ch("12", 240, 250, true), ch("3件", 280, 295, true)}},
+		{idx: 11, chunks: []lchunk{ch("件", 198, 208, false), ch("件次", 238, 255, false), ch("件", 320, 330, false)}},
+		{idx: 13, nval: 1, chunks: []lchunk{ch("2.重复申请", 60, 120, false), ch("4", 200, 205, true)}},
+		{idx: 14, chunks: []lchunk{ch("总计", 198, 218, false)}},
+	}
+	joinUnits(lines)
+	var got []string
+	for _, l := range lines {
+		var s []string
+		for _, c := range l.chunks {
+			s = append(s, c.text)
+		}
+		got = append(got, strings.Join(s, " | "))
+	}
+	want := []string{"1.信访举报投诉类申请 | 0件 | 12件次 | 3件", "件", "2.重复申请 | 4", "总计"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestEnumerated: what starts a cell, including an enumerator whose bracket wrapped.
+func TestEnumerated(t *testing.T) {
+	for s, want := range map[string]bool{
+		"(二)部分公开": true, "（三）不予公开": true, "2.重复申请": true, "四、结转": true, "(六": true, "（六": true,
+		")其": false, "他处": false, "(本列数据": false, "(": false, "度办理结": false,
+	} {
+		if got := enumerated(s); got != want {
+			t.Errorf("enumerated(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

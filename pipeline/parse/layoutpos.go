@@ -177,9 +177,9 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 	}
 	// blocks: the lines under the same header words, up to the next header
 	type block struct {
-		header []xr
-		lines  []int // lines after the header
-		rows   int   // lines with numbers
+		header [][]xr // the header words of each header line
+		lines  []int  // lines after the header
+		rows   int    // lines with numbers
 	}
 	var blocks []*block
 	cur := &block{}
@@ -191,11 +191,6 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 				if w.centre() <= labelRight {
 					continue
 				}
-				// words of one cell split by a letter-spaced gap ("业 企业"): joined
-				if n := len(hs); n > 0 && w.x0-hs[n-1].x1 < 4 && w.x0 >= hs[n-1].x1 {
-					hs[n-1].x1 = w.x1
-					continue
-				}
 				hs = append(hs, w)
 			}
 			if len(hs) > 0 {
@@ -203,7 +198,7 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 					blocks = append(blocks, cur)
 					cur = &block{}
 				}
-				cur.header = append(cur.header, hs...)
+				cur.header = append(cur.header, hs)
 				cur.lines = cur.lines[:0]
 				continue
 			}
@@ -217,10 +212,7 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 		if b.rows == 0 && (!noValues || b.header == nil) {
 			continue
 		}
-		cols := headerColumns(b.header)
-		if !pointWidths[len(cols)] {
-			cols = nil
-		}
+		cols := wordColumns(b.header, pointWidths)
 		if cols == nil {
 			var full []int
 			for _, k := range b.lines {
@@ -592,16 +584,16 @@ func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
 // table 4's 15 columns prints table 4 with every cell blank: its last header line gets the 15
 // empty cells (the walk reads the empty cells after the header as the values).
 func (p *parser) blankTable4(lines []lline, decided []bool) {
-	var words []xr
+	var words [][]xr
 	last := -1
 	for k := range lines {
 		if len(lines[k].boxes) > 0 {
-			words = append(words, lines[k].boxes...)
+			words = append(words, lines[k].boxes)
 			last = k
 		}
 	}
-	cols := headerColumns(words)
-	if len(cols) != 15 || last < 0 {
+	cols := wordColumns(words, map[int]bool{15: true})
+	if cols == nil || last < 0 {
 		return
 	}
 	for _, w := range lines[last].boxes {
@@ -613,6 +605,44 @@ func (p *parser) blankTable4(lines []lline, decided []bool) {
 		return lchunk{empty: true, col0: -1, col1: -1, placed: true, x0: cols[c].x0, x1: cols[c].x1}
 	})
 	decided[last] = true
+}
+
+// wordColumns groups header words (per line, left to right) into columns (headerColumns), a
+// number of columns widths allows: from the words as they are, else with the words of each line
+// that stand less than 4 points apart joined (joinSpaced). Nil when neither gives one.
+// Letter-spaced characters of one cell ("未 审") and two cells whose texts fill them (LibreOffice
+// sets "本年新制作数量" and "本年新公开数量" 4 points apart) look alike on one line; the
+// columns the header must have tell them apart.
+func wordColumns(lines [][]xr, widths map[int]bool) []xr {
+	var words []xr
+	for _, l := range lines {
+		words = append(words, l...)
+	}
+	if cols := headerColumns(words); widths[len(cols)] {
+		return cols
+	}
+	words = words[:0]
+	for _, l := range lines {
+		words = append(words, joinSpaced(l)...)
+	}
+	if cols := headerColumns(words); widths[len(cols)] {
+		return cols
+	}
+	return nil
+}
+
+// joinSpaced joins the words of a line (left to right) that stand less than 4 points apart:
+// the characters of one cell's text set letter-spaced ("未 审", "业 企业"), not two cells.
+func joinSpaced(ws []xr) []xr {
+	out := make([]xr, 0, len(ws))
+	for _, w := range ws {
+		if n := len(out); n > 0 && w.x0 >= out[n-1].x1 && w.x0-out[n-1].x1 < 4 {
+			out[n-1].x1 = max(out[n-1].x1, w.x1)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // valueLeft is the left edge of the leftmost placed number of the region; ok is false when no
