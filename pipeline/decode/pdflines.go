@@ -11,7 +11,7 @@ import (
 // Lines from word boxes. `pdftotext -layout` decides which words share a line, and how many
 // blank lines separate two lines, from the fonts' ascent and descent. Those differ from font to
 // font, and wildly so for a CJK font that Chromium embeds as a Type 3 font (Noto CJK): its
-// boxes are about 2.2 em tall where the TrueType form of a font gives 1.1 em. With such boxes
+// boxes are about 2.6 em tall where a TrueType font's are 1.1 to 1.2 em. With such boxes
 // -layout prints the number and the unit of one table cell ("17" in DejaVu, "件" in Noto) on
 // different lines, a row's numbers on three staggered lines, a label's "3." after its "其他",
 // and a row of numbers that LibreOffice set on one baseline as two lines. What a reader sees
@@ -39,7 +39,8 @@ import (
 //     blank lines between table rows in one font and not in another).
 //
 // Every word keeps its box (Doc.Words), so the parser reads columns from positions; the text
-// only has to keep cells apart. A page without word boxes keeps pdftotext's -layout text.
+// only has to keep cells apart. A page without word boxes (or with more than maxBoxes, or a
+// document without Chinese text) keeps pdftotext's -layout text, without positions.
 
 // lbox is a word box being laid out.
 type lbox struct {
@@ -54,6 +55,16 @@ func (b *lbox) cy() float64 { return (b.y0 + b.y1) / 2 }
 // full-width punctuation).
 func wide(r rune) bool {
 	return r >= 0x1100 && (isHan(r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFF60 || r >= 0x2E80 && r <= 0xA4CF)
+}
+
+// finite: no coordinate is NaN or infinite, or further than 10⁶ points (350 m) from the origin.
+func finite(v ...float64) bool {
+	for _, x := range v {
+		if !(math.Abs(x) <= 1e6) {
+			return false
+		}
+	}
+	return true
 }
 
 // boxEm estimates the font size of a box from its Chinese characters (one em wide each; other
@@ -89,9 +100,10 @@ type layoutGrid struct {
 // box of its own, has about 2000); at most maxRuns runs of vertical text are joined per page,
 // and a box is compared with at most maxNear boxes starting where it ends.
 const (
-	maxBoxes = 6000
-	maxRuns  = 200
-	maxNear  = 16
+	maxColumn = 400 // the character column of a word's left edge, at most
+	maxBoxes  = 6000
+	maxRuns   = 200
+	maxNear   = 16
 )
 
 // newGrid measures the body text's em (the median em of the Chinese characters of all pages)
@@ -105,6 +117,9 @@ func newGrid(pages [][]tsvWord) (layoutGrid, bool) {
 	for _, pg := range pages {
 		for i := range pg {
 			b := &pg[i]
+			if !finite(b.x0, b.x1, b.yb, b.h) || b.x1 < b.x0 || b.h < 0 {
+				continue
+			}
 			anyLeft = min(anyLeft, b.x0)
 			em := boxEm(b.text, b.x1-b.x0)
 			if em <= 0 {
@@ -172,13 +187,16 @@ func fontShifts(pages [][]tsvWord, em float64) map[int]float64 {
 		sort.Slice(idx, func(i, j int) bool { return pg[idx[i]].x0 < pg[idx[j]].x0 })
 		for _, i := range idx {
 			a := &pg[i]
+			if !finite(a.x0, a.x1, a.yb, a.h) {
+				continue
+			}
 			count[heightKey(a.h)]++
 			// the boxes starting where a ends
 			lo := sort.Search(len(idx), func(k int) bool { return pg[idx[k]].x0 >= a.x1-tol })
 			for k := lo; k < len(idx) && k < lo+maxNear && pg[idx[k]].x0 <= a.x1+tol; k++ {
 				b := &pg[idx[k]]
 				ka, kb := heightKey(a.h), heightKey(b.h)
-				if b == a || ka == kb || b.yb-b.h >= a.yb || a.yb-a.h >= b.yb {
+				if b == a || !finite(b.x0, b.x1, b.yb, b.h) || ka == kb || b.yb-b.h >= a.yb || a.yb-a.h >= b.yb {
 					continue // the same font, or not side by side
 				}
 				d := b.cy() - a.cy()
@@ -242,7 +260,7 @@ func (g layoutGrid) boxPage(tw []tsvWord) ([]string, [][]Word) {
 	bs := make([]lbox, 0, len(tw))
 	for _, w := range tw {
 		t := strings.TrimSpace(w.text)
-		if t == "" || !(w.x1 >= w.x0) || !(w.h >= 0) || math.IsInf(w.x1, 0) || math.IsInf(w.yb, 0) {
+		if t == "" || !finite(w.x0, w.x1, w.yb, w.h) || w.x1 < w.x0 || w.h < 0 {
 			continue
 		}
 		if strings.IndexFunc(t, unicode.IsSpace) >= 0 {
@@ -438,8 +456,7 @@ func touchingUnits(bs []lbox) []unit {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -595,7 +612,7 @@ func (g layoutGrid) render(l vline) (string, []Word) {
 	ws := make([]Word, 0, len(l.boxes))
 	cur := 0 // display columns written
 	for i, b := range l.boxes {
-		target := int(math.Round((b.x0 - g.left) / g.col))
+		target := int(math.Round(min(maxColumn, max(0, (b.x0-g.left)/g.col))))
 		spaces := 0
 		if i == 0 {
 			spaces = max(0, target)

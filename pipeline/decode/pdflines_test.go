@@ -2,6 +2,7 @@ package decode
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -314,6 +315,24 @@ func BenchmarkPDFLines(b *testing.B) {
 		g, _ := newGrid(pages)
 		for _, pg := range pages {
 			g.boxPage(pg)
+		}
+	}
+}
+
+// TestBoxLinesHostile: coordinates that are not numbers or absurdly far, and a page of boxes
+// all in one place, are laid out without a panic, an endless loop or a line of millions of
+// spaces.
+func TestBoxLinesHostile(t *testing.T) {
+	nan := math.NaN()
+	page := []tsvWord{box("一、总体情况", 60, 120, 100, 13), box("NaN", nan, 10, 100, 10), box("远", 1e9, 1e9+10, 100, 10),
+		box("宽", 100, 1e5, 120, 10), box("无穷", math.Inf(1), math.Inf(1), 100, 10)}
+	for range 3000 {
+		page = append(page, box("三", 50, 60, 200, 40))
+	}
+	lines, _ := layoutPage(t, page)
+	for _, l := range lines {
+		if len(l) > 20000 {
+			t.Fatalf("a line of %d bytes", len(l))
 		}
 	}
 }
