@@ -416,8 +416,8 @@ func proseLine(s string) bool {
 }
 
 // unwrapParagraphs joins the lines of a paragraph broken by the page width: a prose line as
-// wide as the widest ones, followed by a prose line that starts at the left margin (a new
-// paragraph is indented), across page breaks too. The joined text goes on the paragraph's
+// wide as the widest ones that does not end a sentence, followed by a prose line that starts
+// at the left margin (a new paragraph is indented), across page breaks too. The joined text goes on the paragraph's
 // first line; the lines joined to it are left empty.
 func unwrapParagraphs(lines []string) {
 	full := 0
@@ -444,6 +444,15 @@ func unwrapParagraphs(lines []string) {
 			head = i
 		}
 		prev = i
-		prevFull = proseLine(l) && w >= full-4
+		// a line that ends a sentence ends the paragraph as far as joining goes: a heading at
+		// the left margin after it ("六、其他需要报告的事项", where a printer does not indent
+		// paragraphs) is no continuation, and a paragraph cut after a full stop loses nothing
+		prevFull = proseLine(l) && w >= full-4 && !endsSentence(l)
 	}
+}
+
+// endsSentence: the line ends with a full stop, question or exclamation mark.
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, " ")
+	return strings.HasSuffix(s, "。") || strings.HasSuffix(s, "！") || strings.HasSuffix(s, "？")
 }

@@ -298,3 +298,27 @@ func TestJoinTitle(t *testing.T) {
 		t.Errorf("%q", pl)
 	}
 }
+
+// TestUnwrapParagraphs: the lines of a paragraph broken by the page width are joined; a
+// heading at the left margin after a full line that ends a sentence is not (a printer that does
+// not indent paragraphs: LibreOffice).
+func TestUnwrapParagraphs(t *testing.T) {
+	lines := []string{
+		"一是严格落实信息发布时限要求，做到政府信息形成之日起二十个工作日内公开；二是推进基层",
+		"政务公开标准化规范化建设，全面梳理完善公开事项，进一步规范依申请公开的办理流程。",
+		"六、其他需要报告的事项",
+		"无其他需要报告的事项。",
+	}
+	unwrapParagraphs(lines)
+	want := []string{
+		"一是严格落实信息发布时限要求，做到政府信息形成之日起二十个工作日内公开；二是推进基层政务公开标准化规范化建设，全面梳理完善公开事项，进一步规范依申请公开的办理流程。",
+		"",
+		"六、其他需要报告的事项",
+		"无其他需要报告的事项。",
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d: got %q, want %q", i+1, lines[i], want[i])
+		}
+	}
+}

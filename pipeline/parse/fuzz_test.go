@@ -61,7 +61,7 @@ func checkCell(t *testing.T, lines []string, where string, c schemas.Cell) {
 		}
 		return
 	}
-	if !strings.Contains(lines[c.Line-1], c.Text) && !wrappedUnit(lines, c) {
+	if !strings.Contains(lines[c.Line-1], c.Text) && !wrappedCell(lines, c) {
 		t.Fatalf("%s: text %q not on line %d %q", where, c.Text, c.Line, lines[c.Line-1])
 	}
 	st, d, err := Value(c.Text, true, true)
@@ -70,13 +70,25 @@ func checkCell(t *testing.T, lines []string, where string, c schemas.Cell) {
 	}
 }
 
-// wrappedUnit: a PDF cell's number is on its line and its unit, which wrapped in the cell, on
-// the next (layout.go, joinUnits).
-func wrappedUnit(lines []string, c schemas.Cell) bool {
-	num := strings.TrimRight(c.Text, "件条个项次元人万")
-	unit := c.Text[len(num):]
-	return num != "" && unit != "" && c.Line < len(lines) &&
-		strings.Contains(" "+lines[c.Line-1]+" ", " "+num+" ") && strings.Contains(lines[c.Line], unit)
+// wrappedCell: a PDF cell whose text wrapped in its cell (layout.go, joinWrapped) stands in
+// parts on its line and the next lines, each part a word of its line ("1" / "0", "0" / "件" /
+// "次").
+func wrappedCell(lines []string, c schemas.Cell) bool {
+	rest := c.Text
+	l := c.Line
+	for ; rest != "" && l <= len(lines) && l < c.Line+4; l++ {
+		part := ""
+		for _, w := range strings.Fields(lines[l-1]) {
+			if strings.HasPrefix(rest, w) && len(w) > len(part) {
+				part = w
+			}
+		}
+		if part == "" {
+			return false
+		}
+		rest = rest[len(part):]
+	}
+	return rest == "" && l > c.Line+1
 }
 
 // FuzzValue: Value never panics, and what it accepts is exact and within its flags.

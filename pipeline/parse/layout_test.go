@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -30,9 +31,17 @@ import (
 //   - noto-sans-order: the same fonts; -layout printed the label "3.其他" as "其他 3.";
 //   - lo-docx-unit-wrap: the generator's Word file exported by LibreOffice Writer in WenQuanYi:
 //     narrow columns wrap "0件" as "0" over "件" in every cell of table 3;
+//   - lo-docx-unit-wrap3: the same in Noto Sans CJK, "0件次" over three lines ("0" / "件" /
+//     "次");
+//   - lo-docx-digit-wrap: the same printer and font, the 自然人 column one character wide:
+//     "10" prints as "1" over "0", "12" as "1" over "2";
 //   - lo-html-narrow: the report's web page printed by LibreOffice: (六)其他处理 wraps as "(六"
 //     / ")其" / "他处" / "理" beside row labels wrapped over five lines, numbers and units of
 //     two cells touching ("0件" "0件");
+//   - lo-html-centred-units: the same printer in Noto Sans CJK: "0件次" cells that wrap are
+//     centred on their row, "0件" on the line above it and "次" on the line below, the cells
+//     that fit on its line; paragraphs are not indented (the heading of section 六 after a
+//     paragraph whose last line is full);
 //   - lo-html-blank-table2: the same printer in Noto Serif CJK: table 2's header texts fill
 //     their cells (four points apart), and its 规章 row prints no number.
 
@@ -68,7 +77,8 @@ func loadLayoutCase(t *testing.T, name string, withTSV bool) (*decode.Doc, *sche
 // its column, no problem about the tables, every cell with its line and page.
 func TestLayoutPositions(t *testing.T) {
 	for _, name := range []string{"blank-totals", "blank-zeros", "blank-zeros-t4", "blank-table4",
-		"noto-sans-units", "noto-sans-order", "lo-docx-unit-wrap", "lo-html-narrow", "lo-html-blank-table2"} {
+		"noto-sans-units", "noto-sans-order", "lo-docx-unit-wrap", "lo-docx-unit-wrap3", "lo-docx-digit-wrap",
+		"lo-html-narrow", "lo-html-centred-units", "lo-html-blank-table2"} {
 		t.Run(name, func(t *testing.T) {
 			doc, gold := loadLayoutCase(t, name, true)
 			if doc.Words == nil {
@@ -81,7 +91,7 @@ func TestLayoutPositions(t *testing.T) {
 				}
 			}
 			for _, p := range r.Problems {
-				if p.Table != "" {
+				if p.Table != "" || p.Code == schemas.ProblemSectionMissing {
 					t.Errorf("problem: %s %s %s.%s line %d: %s", p.Code, p.Table, p.Row, p.Column, p.Line, p.Message)
 				}
 			}
@@ -290,9 +300,9 @@ func TestWordColumns(t *testing.T) {
 	}
 }
 
-// TestJoinUnits: a unit alone under a number in its column is that number's unit; a unit
+// TestJoinWrapped: a unit alone under a number in its column is that number's unit; a unit
 // under nothing, or a word that is no unit, stays where it is.
-func TestJoinUnits(t *testing.T) {
+func TestJoinWrapped(t *testing.T) {
 	ch := func(text string, x0, x1 float64, val bool) lchunk {
 		return lchunk{text: text, x0: x0, x1: x1, placed: true, val: val}
 	}
@@ -302,7 +312,7 @@ func TestJoinUnits(t *testing.T) {
 		{idx: 13, nval: 1, chunks: []lchunk{ch("2.重复申请", 60, 120, false), ch("4", 200, 205, true)}},
 		{idx: 14, chunks: []lchunk{ch("总计", 198, 218, false)}},
 	}
-	joinUnits(lines)
+	joinWrapped(lines)
 	var got []string
 	for _, l := range lines {
 		var s []string
@@ -314,6 +324,112 @@ func TestJoinUnits(t *testing.T) {
 	want := []string{"1.信访举报投诉类申请 | 0件 | 12件次 | 3件", "件", "2.重复申请 | 4", "总计"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got %q, want %q", got, want)
+	}
+
+	texts := func(lines []lline) []string {
+		var out []string
+		for _, l := range lines {
+			var s []string
+			for _, c := range l.chunks {
+				s = append(s, c.text)
+			}
+			out = append(out, strings.Join(s, " | "))
+		}
+		return out
+	}
+	// "1" over "0" and "1" over "2" in one-character columns; "0" / "件" / "次" over three lines
+	lines = []lline{
+		{idx: 20, nval: 3, chunks: []lchunk{ch("一、本年新收政府信息公开申请数量", 60, 228, false), ch("1", 300, 311, true), ch("0", 330, 341, true), ch("1", 500, 511, true)}},
+		{idx: 21, nval: 2, chunks: []lchunk{ch("0", 300, 311, true), ch("件", 330, 341, false), ch("2", 500, 511, true)}},
+		{idx: 22, chunks: []lchunk{ch("次", 330, 341, false)}},
+		{idx: 23, nval: 3, chunks: []lchunk{ch("二、上年结转政府信息公开申请数量", 60, 228, false), ch("0", 300, 311, true), ch("0", 330, 341, true), ch("0", 500, 511, true)}},
+	}
+	joinWrapped(lines)
+	got = texts(lines)
+	want = []string{"一、本年新收政府信息公开申请数量 | 10 | 0件次 | 12", "", "", "二、上年结转政府信息公开申请数量 | 0 | 0 | 0"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("digits: got %q, want %q", got, want)
+	}
+	if lines[1].nval != 0 || lines[0].nval != 3 {
+		t.Errorf("numbers per line: %d %d", lines[0].nval, lines[1].nval)
+	}
+	// a line of numbers between two rows whose line below has nothing under them: the halves
+	// of a cell centred on that row, never the continuation of the row above
+	lines = []lline{
+		{idx: 30, nval: 2, chunks: []lchunk{ch("1.属于国家秘密", 60, 160, false), ch("5", 300, 311, true), ch("5", 500, 511, true)}},
+		{idx: 31, nval: 1, chunks: []lchunk{ch("1", 300, 311, true)}},
+		{idx: 32, nval: 1, chunks: []lchunk{ch("2.其他法律行政法规禁止公开", 60, 160, false), ch("7", 500, 511, true)}},
+		{idx: 33, nval: 1, chunks: []lchunk{ch("0", 300, 311, true)}},
+	}
+	joinWrapped(lines)
+	got = texts(lines)
+	want = []string{"1.属于国家秘密 | 5 | 5", "1", "2.其他法律行政法规禁止公开 | 7", "0"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("centred digits: got %q, want %q", got, want)
+	}
+	// units of cells centred on their row: "0件" above the row's line, "次" below; the row's
+	// label wrapped around it ("8.属于行政查询事" / "项": a label's last character may be a unit)
+	lines = []lline{
+		{idx: 40, nval: 2, chunks: []lchunk{ch("8.属于行政查询事", 165, 260, false), ch("0件", 314, 336, true), ch("0件", 482, 504, true)}},
+		{idx: 41, nval: 2, chunks: []lchunk{ch("0件次", 271, 305, true), ch("3件次", 382, 416, true)}},
+		{idx: 42, chunks: []lchunk{ch("项", 207, 219, false), ch("次", 319, 331, false), ch("次", 487, 499, false)}},
+	}
+	joinWrapped(lines)
+	got = texts(lines)
+	want = []string{"8.属于行政查询事", "0件次 | 0件次 | 3件次 | 0件次", "项"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || lines[1].nval != 4 || lines[0].nval != 0 {
+		t.Errorf("centred units: got %q (%d numbers), want %q", got, lines[1].nval, want)
+	}
+	// two rows' numbers around a label line without numbers: never one number ("0" + "0")
+	lines = []lline{
+		{idx: 50, nval: 2, chunks: []lchunk{ch("4.无正当理由大量反复申请", 151, 254, false), ch("0", 275, 280, true), ch("0", 313, 318, true)}},
+		{idx: 51, chunks: []lchunk{ch("5.要求行政机关确认或重新", 151, 254, false)}},
+		{idx: 52, nval: 2, chunks: []lchunk{ch("0", 275, 280, true), ch("0", 313, 318, true)}},
+		{idx: 53, chunks: []lchunk{ch("出具已获取信息", 172, 233, false)}},
+	}
+	joinWrapped(lines)
+	got = texts(lines)
+	want = []string{"4.无正当理由大量反复申请 | 0 | 0", "5.要求行政机关确认或重新", "0 | 0", "出具已获取信息"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("two rows: got %q, want %q", got, want)
+	}
+}
+
+// TestOrphanNumbers: a line of numbers that no row label owns and that continues nothing is
+// reported with its table and line, never dropped: the digit-wrap case with the first half
+// of "10" given a unit ("1件" over "0" reads as no number).
+func TestOrphanNumbers(t *testing.T) {
+	base := filepath.Join("testdata", "layout", "lo-docx-digit-wrap")
+	layout, err := os.ReadFile(base + ".layout.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsv, err := os.ReadFile(base + ".tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const half = "301.20\t120.83\t10.50\t13.65\t100\t１\n"
+	if !bytes.Contains(tsv, []byte(half)) {
+		t.Fatal("the first half of 10 is not in the case")
+	}
+	tsv = bytes.Replace(tsv, []byte(half), []byte("301.20\t120.83\t10.50\t13.65\t100\t１件\n"), 1)
+	doc, err := decode.DecodePDFText("orphan.pdf", layout, tsv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Parse(doc, Options{})
+	lines := strings.Split(doc.Text, "\n")
+	found := false
+	for _, p := range r.Problems {
+		if p.Code == schemas.ProblemAmbiguous && p.Table == schemas.Table3 && p.Row == "" {
+			found = true
+			if f := strings.Fields(lines[p.Line-1]); len(f) != 2 || f[0] != "0" || f[1] != "2" {
+				t.Errorf("flagged line %d %q, want the line of the second halves \"0 … 2\"", p.Line, lines[p.Line-1])
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no problem for the numbers without a row: %+v", r.Problems)
 	}
 }
 
