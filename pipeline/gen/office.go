@@ -25,8 +25,10 @@ import (
 // a .docx written by Word or WPS, or a PDF exported from it. RenderDOCX writes a Word
 // document in pure Go (real tables: w:gridSpan for column spans, w:vMerge for row spans);
 // RenderPDF prints the report as HTML and has Chromium (or LibreOffice) turn it into a PDF
-// with a text layer, A4 pages and "- N -" page numbers, so that tables break across pages as
-// they do in published PDFs.
+// with a text layer and A4 pages (Chromium also prints "- N -" page numbers; LibreOffice
+// ignores CSS page-margin boxes), so that tables break across pages as they do in published
+// PDFs. RenderPDFWith chooses the printer and its fonts (PrintOptions): the round trip in
+// office_test.go prints through each printer under several CJK font sets.
 
 // Shapes of office files: a report is rendered as a Word document or a PDF instead of text.
 const (
