@@ -360,6 +360,7 @@ func headingLike(s string) bool {
 // goes on the first line, the others are left empty so that line numbers stay.
 func joinTitle(pl []string) {
 	var idx []int
+	var b strings.Builder
 	for i := 0; i < len(pl) && len(idx) < 3; i++ {
 		t := strings.TrimSpace(pl[i])
 		if t == "" {
@@ -372,20 +373,17 @@ func joinTitle(pl []string) {
 			break
 		}
 		idx = append(idx, i)
-		if strings.Contains(t, "报告") {
+		b.WriteString(t)
+		// the title ends with its 报告, which the break may have split ("…年度报" / "告")
+		if strings.Contains(b.String(), "报告") {
 			break
 		}
 	}
 	if len(idx) < 2 {
 		return
 	}
-	var b strings.Builder
-	for _, i := range idx {
-		b.WriteString(strings.TrimSpace(pl[i]))
-	}
 	joined := b.String()
-	last := strings.TrimSpace(pl[idx[len(idx)-1]])
-	if !strings.Contains(last, "报告") || strings.Contains(strings.TrimSpace(pl[idx[0]]), "报告") ||
+	if !strings.Contains(joined, "报告") || strings.Contains(strings.TrimSpace(pl[idx[0]]), "报告") ||
 		!strings.Contains(joined, "信息公开") {
 		return
 	}

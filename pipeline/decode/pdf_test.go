@@ -297,6 +297,12 @@ func TestJoinTitle(t *testing.T) {
 	if pl[0] != "  一、总体情况" {
 		t.Errorf("%q", pl)
 	}
+	// broken inside 报告 (LibreOffice, 17 pt): the heading after it stays
+	pl = []string{"双塔区人力资源和社会保障局 2019 年政府信息公开工作年度报", "                                        告", "一、总体情况", "2019 年，我局……"}
+	joinTitle(pl)
+	if pl[0] != "双塔区人力资源和社会保障局 2019 年政府信息公开工作年度报告" || pl[1] != "" || pl[2] != "一、总体情况" {
+		t.Errorf("%q", pl)
+	}
 }
 
 // TestUnwrapParagraphs: the lines of a paragraph broken by the page width are joined; a
