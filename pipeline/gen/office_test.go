@@ -413,7 +413,7 @@ func printRoundTrip(t *testing.T, pr gen.Printer, fs fontSet, env []string, jobs
 //     2; 6 with XXGK_LONG=1);
 //   - libreoffice: PrintHTML opened in LibreOffice Writer, and libreoffice-docx: the
 //     generator's Word file exported by LibreOffice Writer as an office would; slower, so
-//     XXGK_PDF_LO reports each (default 2; 8 with XXGK_LONG=1).
+//     XXGK_PDF_LO reports each (default 2; 20 with XXGK_LONG=1).
 //
 // XXGK_PDF_PRINTER=NAME runs one printer only, XXGK_PDF_KEEP=DIR keeps the PDFs that differ,
 // XXGK_PDF_CACHE=DIR reuses PDFs printed before (for work on the reader). It skips when
@@ -428,7 +428,7 @@ func TestPDFRoundTrip(t *testing.T) {
 	long := os.Getenv("XXGK_LONG") != ""
 	want, wantBlank, lo := 6, 2, 2
 	if long {
-		want, wantBlank, lo = 40, 6, 8
+		want, wantBlank, lo = 40, 6, 20
 	}
 	envInt := func(name string, v *int) {
 		if s := os.Getenv(name); s != "" {

@@ -35,6 +35,9 @@ import (
 //     "次");
 //   - lo-docx-digit-wrap: the same printer and font, the 自然人 column one character wide:
 //     "10" prints as "1" over "0", "12" as "1" over "2";
+//   - lo-docx-no-numbers: the same printer in Noto Serif CJK, table 3 printing no number at
+//     all (zeros blank), its header right above its first row with no gap: the header lines
+//     are told from the row labels by where the labels end;
 //   - lo-html-narrow: the report's web page printed by LibreOffice: (六)其他处理 wraps as "(六"
 //     / ")其" / "他处" / "理" beside row labels wrapped over five lines, numbers and units of
 //     two cells touching ("0件" "0件");
@@ -78,7 +81,7 @@ func loadLayoutCase(t *testing.T, name string, withTSV bool) (*decode.Doc, *sche
 func TestLayoutPositions(t *testing.T) {
 	for _, name := range []string{"blank-totals", "blank-zeros", "blank-zeros-t4", "blank-table4",
 		"noto-sans-units", "noto-sans-order", "lo-docx-unit-wrap", "lo-docx-unit-wrap3", "lo-docx-digit-wrap",
-		"lo-html-narrow", "lo-html-centred-units", "lo-html-blank-table2"} {
+		"lo-docx-no-numbers", "lo-html-narrow", "lo-html-centred-units", "lo-html-blank-table2"} {
 		t.Run(name, func(t *testing.T) {
 			doc, gold := loadLayoutCase(t, name, true)
 			if doc.Words == nil {

@@ -710,12 +710,15 @@ func joinEnumerators(lines []lline) {
 // centre stands over the value columns (本年制发件数, 自 / 然人, 第二十条第（五）项). How close a header
 // line stands to the rows, and whether pdftotext leaves a blank line between them, depends on
 // the font's ascent and descent and the cell padding, never on what the text is: layoutTokens
-// uses these marks, not the blank lines, to keep header words and row labels apart. Nil when
-// no number has a position.
+// uses these marks, not the blank lines, to keep header words and row labels apart. In a
+// table that prints no number, the value columns begin where the row labels end. Nil when
+// neither is known.
 func headerLines(lines []lline) []bool {
 	left, ok := valueLeft(lines)
 	if !ok {
-		return nil
+		if left, ok = labelsRight(lines); !ok {
+			return nil
+		}
 	}
 	out := make([]bool, len(lines))
 	for k := range lines {
@@ -732,6 +735,20 @@ func headerLines(lines []lline) []bool {
 	return out
 }
 
+// labelsRight is where the row labels end (they start with an enumerator) in a table that
+// prints no number: the value columns begin there.
+func labelsRight(lines []lline) (x float64, ok bool) {
+	x = -1e18
+	for k := range lines {
+		for _, ch := range lines[k].chunks {
+			if !ch.val && ch.placed && enumerated(ch.text) {
+				x, ok = max(x, ch.x1), true
+			}
+		}
+	}
+	return x, ok
+}
+
 // splitAtColumns cuts the text chunks of the row-label columns where a cell boundary runs
 // between two of their words: pdftotext separates two cells by a single space when they stand
 // close (a centred group label beside a row label: "他处理 补正、行政机关不再处理其"), and
@@ -742,17 +759,7 @@ func headerLines(lines []lline) []bool {
 func splitAtColumns(lines []lline) {
 	left, ok := valueLeft(lines)
 	if !ok {
-		// a table printing no number: the row labels (they start with an enumerator) end
-		// where the value columns begin
-		left = -1e18
-		for k := range lines {
-			for _, ch := range lines[k].chunks {
-				if !ch.val && ch.placed && enumerated(ch.text) {
-					left, ok = max(left, ch.x1), true
-				}
-			}
-		}
-		if !ok {
+		if left, ok = labelsRight(lines); !ok {
 			return
 		}
 	}
