@@ -86,14 +86,31 @@ bench:
 	XXGK_BENCH_REPORTS=$(BENCH_REPORTS) $(GO) test -run '^$$' -bench 'Ingest|ReadHash' -benchtime 1x -timeout 60m ./pipeline/ingest
 	XXGK_BENCH_REPORTS=$(ROLLUP_REPORTS) $(GO) test -run '^$$' -bench . -benchtime 5x -timeout 60m ./pipeline/rollup
 
-## fuzz: each fuzz target for FUZZTIME (default 30s)
-FUZZTIME ?= 30s
+## fuzz: every fuzz target for FUZZTIME each, whatever happens to the others, then a summary
+## table (target, result, time). Results: ok; FAIL (a crasher was written to testdata/fuzz, or
+## the target did not build or its seeds fail); stall (the fuzzer stopped with "context deadline
+## exceeded" and no crasher); hung (still running FUZZTIMEOUT after it started: killed). Exits
+## non-zero at the end when a target FAILed (and on a stall or hang too with FUZZSTRICT=1).
+FUZZTIME    ?= 30s
+FUZZTIMEOUT ?= 15m
+FUZZSTRICT  ?= 0
 fuzz:
-	@for p in $$($(GO) list ./pipeline/...); do \
+	@rc=0; tmp=$$(mktemp -d); : > $$tmp/summary; \
+	for p in $$($(GO) list ./pipeline/...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
-	    echo "== $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+	    echo "== $$p $$f"; start=$$(date +%s); \
+	    { timeout --kill-after=30s $(FUZZTIMEOUT) $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p; \
+	      echo $$? > $$tmp/status; } 2>&1 | tee $$tmp/out; st=$$(cat $$tmp/status); \
+	    if [ "$$st" = 0 ]; then res=ok; \
+	    elif grep -q 'Failing input written to' $$tmp/out; then res=FAIL; rc=1; \
+	    elif [ "$$st" = 124 ] || [ "$$st" = 137 ]; then res=hung; [ "$(FUZZSTRICT)" = 1 ] && rc=1; \
+	    elif grep -q 'context deadline exceeded' $$tmp/out; then res=stall; [ "$(FUZZSTRICT)" = 1 ] && rc=1; \
+	    else res=FAIL; rc=1; fi; \
+	    echo "$${p#xxgk/}.$$f $$res $$(( $$(date +%s) - start ))s" >> $$tmp/summary; \
 	  done; \
-	done
+	done; \
+	echo; awk 'BEGIN { printf "%-45s %-6s %s\n", "target", "result", "time" } { printf "%-45s %-6s %s\n", $$1, $$2, $$3 }' $$tmp/summary; \
+	rm -rf $$tmp; exit $$rc
 
 clean:
 	rm -rf bin $(DEMO)

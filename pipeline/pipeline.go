@@ -32,6 +32,20 @@ var (
 	ErrReadTimeout = errors.New("读取超时")
 )
 
+// Why reading a file was stopped: the limits that keep one file from stopping, hanging or
+// exhausting a run (package extract).
+var (
+	// ErrLimit: reading the file reached a limit that no report needs (nesting depth, number
+	// of elements, table width, the memory budget of a decoding worker).
+	ErrLimit = errors.New("超出读取上限")
+	// ErrTimeout: decoding or parsing the file took longer than its time budget (CPU or wall
+	// clock).
+	ErrTimeout = errors.New("处理超时（超过每个文件的时间上限）")
+	// ErrInternal: the reader failed on this file (a panic, or a decoding worker that died);
+	// the file is recorded and the batch goes on.
+	ErrInternal = errors.New("解析器内部错误（internal parser error）")
+)
+
 // InputError says which file could not be read and why. Reason is one of the sentinel errors
 // above (errors.Is works); Detail adds what was seen.
 type InputError struct {

@@ -4,9 +4,9 @@
 // which become the COMMENTs of the created object) and tests (unique grain, not_null,
 // accepted_values, relationships), which compile to queries returning the failing rows.
 //
-// Layers: staging/ (current report versions, typed facts) → marts/ (reports of record,
-// scope-aware county-year facts, rollups) → analytics/ (the analysts' contract: stable names,
-// every view and column commented). checks/ holds audits (queries returning bad rows) and
+// Layers: staging/ (current report versions, typed facts) → marts/ (reports of record, the
+// counted-once rule at every level in marts.report_levels, division-year rollups) → analytics/
+// (the analysts' contract: stable names, every view and column commented). checks/ holds audits (queries returning bad rows) and
 // reports/ the parameterised queries of the xxgk commands. pipeline/rollup creates the models
 // in a warehouse.
 package queries

@@ -155,10 +155,10 @@ var Warehouse = []WarehouseTable{
 		Columns: []WarehouseColumn{
 			reportID,
 			wcol("identity_key", TypeVarchar, wRequired, "报告身份：地区代码|机关|年度，不明时为 path:规范化路径 / identity: region_code|body|year, or path:<cleaned path> when region or body is unknown"),
-			wcol("region_code", TypeVarchar, wNullable, "县级区划代码（未确定为空）/ 6-digit county code (NULL when unresolved)"),
+			wcol("region_code", TypeVarchar, wNullable, "发布机关所在层级的区划代码：省2位、地级4位、县级6位（未确定为空）/ division code at the body's level: 2 digits province, 4 prefecture, 6 county (NULL when unresolved)"),
 			wcol("region_method", TypeVarchar, wNullable, "区划来源：flag、manifest、path、text / how the region was found"),
 			wcol("body", TypeVarchar, wNullable, "发布机关 / issuing body"),
-			wcol("scope", TypeVarchar, wNullable, "范围：area、government、department、township、dev_zone / whom the report speaks for"),
+			wcol("scope", TypeVarchar, wNullable, "范围：area 全省/全市/全县汇总、government、department、township、dev_zone、other / whom the report speaks for"),
 			wcol("year", TypeInteger, wNullable, "报告年度 / year reported on"),
 			wcol("format", TypeVarchar, wNullable, "格式：gb2019、gb2021、pre2019 / template"),
 			wcol("title", TypeVarchar, wNullable, "标题 / title"),
@@ -175,6 +175,8 @@ var Warehouse = []WarehouseTable{
 			wcol("is_current", TypeBoolean, wRequired, "是否汇总依据的版本：同一报告中完整者优先，其次文件较新者（汇总只看这些）/ the report of record of its identity: complete before incomplete or failed, then the newer file (rollups see only these)"),
 			wcol("superseded_by", TypeBigint, wNullable, "取代本版本的版本：同一内容由新版解析器重读的版本，否则该报告的当前版本 / the version that replaces this one: the same bytes re-read by a newer parser, else its identity's current version"),
 			wcol("source_modified_at", TypeTimestamp, wNullable, "来源文件的修改时间（读取时）/ modification time of the source file when it was read"),
+			// added by migration 0004, hence last
+			wcol("level", TypeVarchar, wNullable, "发布机关层级：province 省级、prefecture 地级、county 县级（乡镇街道、园区属县级）；未确定为空 / level of the issuing body: province, prefecture, county (townships and zones are county level); NULL when unknown"),
 		},
 	},
 	{

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -77,14 +76,11 @@ ingest holds the warehouse (nothing was done; the message names it).`,
 					slog.Warn("release the run lock", "err", err)
 				}
 			}()
-			var bar *progressBar
-			if isTerminal(os.Stderr) {
-				bar = &progressBar{w: os.Stderr}
-				opts.Progress = bar.update
-			}
+			display := newDisplay()
+			opts.Progress = func(p ingest.Progress) { display.Update(p.Update()) }
 			opts.Extract = testExtract
 			sum, err := ingest.Run(ctx, opts)
-			bar.clear()
+			display.Close()
 			if err != nil {
 				if errors.Is(err, store.ErrLocked) {
 					return &exitError{code: exitBusy, err: fmt.Errorf("%w\n另一个进程正在写入该仓库；请等待它结束后再运行", err)}
@@ -107,38 +103,11 @@ ingest holds the warehouse (nothing was done; the message names it).`,
 	f.StringVar(&opts.DB, "db", opts.DB, "the published warehouse file")
 	f.StringVar(&opts.Manifest, "manifest", "", "manifest CSV (path,region_code,year,scope,body); default: manifest.csv in or above an input directory")
 	f.IntVar(&opts.Workers, "workers", 0, "parse workers (0: one per core)")
-	f.StringVar(&opts.Region, "region", "", "county code (6 digits) for every input, overriding the manifest")
+	f.StringVar(&opts.Region, "region", "", "division code for every input at its body's level (2 digits a province, 4 a prefecture, 6 a county), overriding the manifest")
 	f.IntVar(&opts.Year, "year", 0, "year reported on, for every input")
 	f.StringVar(&opts.MemoryLimit, "memory-limit", "1GB", "DuckDB memory limit")
 	f.IntVar(&opts.Threads, "threads", 0, "DuckDB threads (0: half the cores; the parse workers use the rest)")
 	return cmd
-}
-
-// progressBar draws one status line on a terminal: files, reports/s, failures.
-type progressBar struct {
-	w     io.Writer
-	drawn bool
-}
-
-func (b *progressBar) update(p ingest.Progress) {
-	if p.Done {
-		return
-	}
-	secs := p.Elapsed.Seconds()
-	if secs <= 0 {
-		secs = 1e-9
-	}
-	spin := `|/-\`[int(p.Elapsed/(200*time.Millisecond))%4]
-	fmt.Fprintf(b.w, "\r%c 文件 %d  报告 %d（%.0f 份/秒，%.1f MB/s）  失败 %d   ", spin, p.Files, p.Reports,
-		float64(p.Reports)/secs, float64(p.Bytes)/1e6/secs, p.Failures)
-	b.drawn = true
-}
-
-func (b *progressBar) clear() {
-	if b == nil || !b.drawn {
-		return
-	}
-	fmt.Fprint(b.w, "\r\033[K")
 }
 
 // testExtract, when set (by the tests' child processes only), replaces the ingest's

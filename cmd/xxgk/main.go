@@ -6,12 +6,17 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strconv"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"xxgk/pipeline/config"
+	"xxgk/pipeline/extract"
+	"xxgk/pipeline/progress"
 )
 
 // Exit statuses (documented in the README).
@@ -125,10 +130,33 @@ func applyConfig(cmd *cobra.Command) error {
 			return &exitError{exitFailed, fmt.Errorf("配置项 %s=%q: %w", key, values[key], err)}
 		}
 	}
+	return applyLimits(c.Limits)
+}
+
+// applyLimits makes the configured per-file limits those of every read (ingest, run, parse).
+func applyLimits(l config.Limits) error {
+	mem, err := l.WorkerMemoryBytes()
+	if err != nil {
+		return &exitError{exitFailed, err}
+	}
+	lim := extract.CurrentLimits()
+	lim.Isolate, lim.CPU, lim.Wall, lim.InProcess, lim.Memory = l.Isolate, l.CPUPerFile, l.WallPerFile, l.InProcess, mem
+	if lim != extract.CurrentLimits() {
+		extract.SetLimits(lim)
+	}
 	return nil
 }
 
+// terminal is the progress bar display when stderr is a terminal (nil otherwise): the logger
+// writes through it, so a log line never runs onto a bar.
+var terminal *progress.Terminal
+
 func newLogger(format string) *slog.Logger {
+	var w io.Writer = os.Stderr
+	if isTerminal(os.Stderr) {
+		terminal = progress.NewTerminal(os.Stderr)
+		w = terminal
+	}
 	if format == "auto" {
 		format = "json"
 		if isTerminal(os.Stderr) {
@@ -136,9 +164,18 @@ func newLogger(format string) *slog.Logger {
 		}
 	}
 	if format == "text" {
-		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+		return slog.New(slog.NewTextHandler(w, nil))
 	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// newDisplay is where a command shows its progress: a bar with the total, the rate and the time
+// left on a terminal, else one "progress" log line every few seconds (JSON for journald).
+func newDisplay() progress.Display {
+	if terminal != nil {
+		return terminal
+	}
+	return &progress.Log{Logger: slog.Default()}
 }
 
 func isTerminal(f *os.File) bool {

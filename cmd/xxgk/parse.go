@@ -46,8 +46,8 @@ Exit status: 0 when every input was read completely, 1 otherwise, 2 on bad usage
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opt.Region != "" {
-				if _, ok := regions.Default().County(opt.Region); !ok {
-					return &exitError{exitFailed, fmt.Errorf("--region %s: 不是已知的县级行政区划代码", opt.Region)}
+				if _, ok := regions.Default().Place(opt.Region); !ok {
+					return &exitError{exitFailed, fmt.Errorf("--region %s: 不是已知的省级（2位）、地级（4位）或县级（6位）行政区划代码", opt.Region)}
 				}
 				opt.RegionMethod = schemas.RegionFlag
 			}
@@ -121,7 +121,7 @@ Exit status: 0 when every input was read completely, 1 otherwise, 2 on bad usage
 	}
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per input and line")
-	f.StringVar(&opt.Region, "region", "", "6-digit county code of every input (overrides path and text)")
+	f.StringVar(&opt.Region, "region", "", "division code of every input at its body's level: 2 digits a province, 4 a prefecture, 6 a county (overrides path and text)")
 	f.IntVar(&opt.Year, "year", 0, "the year reported on (overrides the text)")
 	f.StringVar(&scope, "scope", "", "scope of every input: area, government, department, township, dev_zone")
 	return cmd
@@ -152,7 +152,14 @@ func printSummary(w io.Writer, r *schemas.Report) {
 	fmt.Fprintf(w, "标题 %s\n发布机关 %s  年度 %d  格式 %s  范围 %s  状态 %s\n",
 		orDash(r.Title), orDash(r.Body), r.Year, orDash(string(r.Format)), orDash(string(r.Scope)), r.Status)
 	if r.Region.Code != "" {
-		fmt.Fprintf(w, "地区 %s %s（%s，%s；%s）\n", r.Region.Code, r.Region.Name, r.Region.Prefecture, r.Region.Province, r.Region.Method)
+		// 地区 2113 朝阳市（地级，辽宁省；manifest）, 211321 朝阳县（县级，朝阳市，辽宁省；text）
+		parts := []string{levelName(string(r.Region.Level)) + "级"}
+		for _, up := range []string{r.Region.Prefecture, r.Region.Province} {
+			if up != "" && up != r.Region.Name && up != parts[len(parts)-1] {
+				parts = append(parts, up)
+			}
+		}
+		fmt.Fprintf(w, "地区 %s %s（%s；%s）\n", r.Region.Code, r.Region.Name, strings.Join(parts, "，"), r.Region.Method)
 	} else {
 		fmt.Fprintln(w, "地区 未确定")
 	}

@@ -5,8 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/big"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -16,8 +19,8 @@ import (
 	"xxgk/pipeline/textgrid"
 )
 
-// analystDB generates a small province (朝阳市, 2021–2022) and ingests it; the ingest builds the
-// SQL models when it publishes.
+// analystDB generates a small province (朝阳市, 2021–2022, with injected rule violations) and
+// ingests it; the ingest builds the SQL models when it publishes.
 func analystDB(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -25,6 +28,7 @@ func analystDB(t *testing.T) string {
 	cfg.Provinces = []string{"2113"}
 	cfg.FirstYear, cfg.LastYear = 2021, 2022
 	cfg.Departments, cfg.Townships = 2, 1
+	cfg.FaultShare = 0.3 // rule violations for checks to list (the default gives none at this size)
 	cfg.Manifest = true
 	if _, err := gen.Generate(context.Background(), cfg, filepath.Join(dir, "corpus")); err != nil {
 		t.Fatal(err)
@@ -107,12 +111,77 @@ func TestAnalystCommands(t *testing.T) {
 		if doc.From != 2021 || doc.To != 2022 || doc.Level != "county" || len(all) == 0 || len(movers) == 0 || len(movers) > 6 {
 			t.Errorf("%d/%d/%s: %d rows, %d movers", doc.From, doc.To, doc.Level, len(all), len(movers))
 		}
+		// each county's requests in both years, summed here from the base tables with the
+		// county-once rule written out (its area report when it has one with table 3, the first
+		// by body, else the sum of its bodies): not from the views compare reads
+		want := map[string][2]*int64{}
+		for _, row := range independentRows(t, db, `with cur as (
+				select r.region_code, r.year, r.scope, r.body, f.total as req from reports r join table3_facts f using (report_id)
+				where r.is_current and r.status <> 'failed' and r.year in (2021, 2022) and f.row_key = 'new_received'
+				and length(r.region_code) = 6),
+			area as (select region_code, year, min(body) filter (where scope = 'area') as area_body from cur group by all)
+			select region_code, year, sum(req)::bigint from cur join area using (region_code, year)
+			where area_body is null or (scope = 'area' and body = area_body) group by all`) {
+			w := want[row[0].(string)]
+			n, _ := row[2].(int64)
+			w[row[1].(int32)-2021] = &n
+			if row[2] == nil {
+				w[row[1].(int32)-2021] = nil
+			}
+			want[row[0].(string)] = w
+		}
+		type move struct {
+			code  string
+			delta float64
+		}
+		var moves []move
+		seen := 0
 		for _, r := range all {
-			if r["measure"] == "requests_count" && r["value_from"] != nil && r["value_to"] != nil {
-				if d := r["value_to"].(float64) - r["value_from"].(float64); d != r["delta"].(float64) {
-					t.Errorf("%v: delta %v, want %v", r["region_code"], r["delta"], d)
+			if r["measure"] != "requests_count" {
+				continue
+			}
+			seen++
+			code := r["region_code"].(string)
+			w, ok := want[code]
+			if !ok {
+				t.Errorf("compare: county %s, which has no report in either year", code)
+				continue
+			}
+			for i, col := range []string{"value_from", "value_to"} {
+				if got, wv := r[col], w[i]; (wv == nil) != (got == nil) || (wv != nil && got.(float64) != float64(*wv)) {
+					t.Errorf("compare %s %s: %v, want %v", code, col, got, show(wv))
 				}
 			}
+			if w[0] != nil && w[1] != nil {
+				d := float64(*w[1] - *w[0])
+				if r["delta"] != d {
+					t.Errorf("compare %s: delta %v, want %v", code, r["delta"], d)
+				}
+				moves = append(moves, move{code, d})
+			} else if r["delta"] != nil {
+				t.Errorf("compare %s: delta %v for a county without both years", code, r["delta"])
+			}
+		}
+		if seen != len(want) {
+			t.Errorf("compare: %d counties for requests_count, the base tables have %d", seen, len(want))
+		}
+		// the two largest movers by absolute difference (ties by code)
+		sort.Slice(moves, func(i, j int) bool {
+			a, b := math.Abs(moves[i].delta), math.Abs(moves[j].delta)
+			return a > b || a == b && moves[i].code < moves[j].code
+		})
+		var wantMovers, gotMovers []string
+		for i := 0; i < len(moves) && i < 2; i++ {
+			wantMovers = append(wantMovers, moves[i].code)
+		}
+		for _, m := range movers {
+			if m["measure"] == "requests_count" {
+				gotMovers = append(gotMovers, m["region_code"].(string))
+			}
+		}
+		t.Logf("compare: %d counties, movers %v", seen, wantMovers)
+		if strings.Join(gotMovers, ",") != strings.Join(wantMovers, ",") {
+			t.Errorf("compare movers of requests_count: %v, want %v", gotMovers, wantMovers)
 		}
 		out, _, code = run(t, "compare", "--db", db, "--from", "2021", "--to", "2022", "--level", "county", "--top", "2",
 			"--measures", "requests_count,disclosure_rate,table2.rules.in_force", "--format", "csv")
@@ -160,7 +229,7 @@ func TestAnalystCommands(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &cov); code != exitOK || err != nil || itoa(cov.Summary.NotReported) != n || len(cov.Counties) != cov.Summary.NotReported || cov.MissingBodies == nil {
 			t.Errorf("coverage json (exit %d, %v): %s\n%s", code, err, errs, out)
 		}
-		out, _, code = run(t, "coverage", "--db", db, "--year", "2022", "--format", "csv")
+		out, _, code = run(t, "coverage", "--db", db, "--year", "2022", "--format", "csv", "--level", "county")
 		if recs, err := csv.NewReader(strings.NewReader(out)).ReadAll(); code != exitOK || err != nil || itoa(len(recs)-1) != n {
 			t.Errorf("coverage csv (%v): want %s rows:\n%s", err, n, out)
 		}
@@ -168,9 +237,48 @@ func TestAnalystCommands(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("checks: exit %d: %s", code, errs)
 		}
-		want := q(`select count(*) from analytics.rule_violations`)[1][0]
-		if got := strings.Count(out, "\n") - 1; want != itoa(got) {
-			t.Errorf("checks: %d rows, want %s", got, want)
+		// the violations by rule, from the base tables (not from analytics.rule_violations,
+		// which the command prints): what the validator stored for each report of record
+		// (R6 aside), and R6 counted here as the columns where a body's 上年结转 differs from
+		// its 结转下年度 of the report of record of the year before
+		byRule := map[string]int64{}
+		total := int64(0)
+		for _, row := range independentRows(t, db, `with rec as (
+				select * from reports where is_current and status <> 'failed' and region_code is not null and body is not null),
+			co as (select rec.region_code, rec.body, rec.year, f.* from rec join table3_facts f using (report_id) where f.row_key = 'carried_over'),
+			cf as (select rec.region_code, rec.body, rec.year, f.* from rec join table3_facts f using (report_id) where f.row_key = 'carried_forward')
+			select c.rule, count(*) from checks c join rec using (report_id) where c.rule <> 'R6' group by c.rule
+			union all
+			select 'R6', count(*) filter (where d) from co join cf on cf.region_code = co.region_code and cf.body = co.body
+				and cf.year = co.year - 1, unnest([co.natural_person <> cf.natural_person, co.commercial <> cf.commercial,
+				co.research <> cf.research, co.social_welfare <> cf.social_welfare, co.legal_services <> cf.legal_services,
+				co.other_org <> cf.other_org, co.total <> cf.total]) as u(d)`) {
+			n, _ := row[1].(int64)
+			if b, ok := row[1].(*big.Int); ok {
+				n = b.Int64()
+			}
+			if n > 0 {
+				byRule[row[0].(string)] = n
+				total += n
+			}
+		}
+		t.Logf("checks: %d violations by rule %v", total, byRule)
+		if got := strings.Count(out, "\n") - 1; int64(got) != total || total == 0 {
+			t.Errorf("checks: %d rows, want %d (%v)", got, total, byRule)
+		}
+		out, _, code = run(t, "checks", "--db", db)
+		rules := make([]string, 0, len(byRule))
+		for r := range byRule {
+			rules = append(rules, r)
+		}
+		sort.Strings(rules)
+		line := fmt.Sprintf("规则违反 %d 条 / violations:", total)
+		for _, r := range rules {
+			line += fmt.Sprintf(" %s %d", r, byRule[r])
+		}
+		line += "；已核实 0 / acknowledged 0" // nothing is acknowledged in this warehouse
+		if first, _, _ := strings.Cut(out, "\n"); code != exitOK || first != line {
+			t.Errorf("checks summary: %q, want %q", first, line)
 		}
 		_, errs, code = run(t, "checks", "--db", db, "--rule", "R9")
 		if code != exitFailed || !strings.Contains(errs, "R1 … R8") {
@@ -318,16 +426,33 @@ func TestAnalystCommands(t *testing.T) {
 // the commands print.
 func independent(t *testing.T, db, q string) string {
 	t.Helper()
+	rows := independentRows(t, db, q)
+	if len(rows) != 1 || len(rows[0]) != 1 {
+		t.Fatalf("%s: %v, want one value", q, rows)
+	}
+	return fmt.Sprint(rows[0][0])
+}
+
+// independentRows is independent for a statement returning rows.
+func independentRows(t *testing.T, db, q string) [][]any {
+	t.Helper()
 	s, err := store.OpenSession(context.Background(), db, store.SessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	r, err := s.Query(context.Background(), q)
-	if err != nil || len(r.Rows) != 1 || len(r.Rows[0]) != 1 {
-		t.Fatalf("%s: %v %v", q, r, err)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
 	}
-	return fmt.Sprint(r.Rows[0][0])
+	return r.Rows
+}
+
+func show(p *int64) string {
+	if p == nil {
+		return "NULL"
+	}
+	return fmt.Sprint(*p)
 }
 
 func itoa(n int) string {

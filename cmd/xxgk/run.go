@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 	"xxgk/pipeline/textgrid"
@@ -57,8 +56,15 @@ names. SIGINT/SIGTERM stop a run promptly (status 2; the lock is released).
 
 Configuration: the --config file < XXGK_ environment variables < flags (xxgk config keys).
 
-Exit status: 0 ok; 1 partial (some inputs failed or incomplete, a data test failed, or an
-output could not be written: the rest was done); 2 failed (bad configuration, no input, a
+Problems — inputs that failed or were read incompletely, rule violations of the reports of
+record in the region and years, failing data tests — are listed with their ids; acknowledged
+ones (xxgk ack) are counted but no longer make the run partial. The record (xxgk runs) and the
+log say how many problems the run saw, how many are acknowledged, which are new since the last
+run and how many are gone.
+
+Exit status: 0 ok (every problem acknowledged); 1 partial (a problem not acknowledged — a new
+failed or incomplete input, rule violation or failing data test —, or an output could not be
+written: the rest was done); 2 failed (bad configuration, no input, a
 stage could not run, interrupted); 3 another run or ingest holds the warehouse: nothing was
 done (not a success: the systemd unit reports it as skipped).`,
 		Example: `  xxgk run --config configs/annual.yaml
@@ -72,13 +78,10 @@ done (not a success: the systemd unit reports it as skipped).`,
 			ctx, stop := interruptible(cmd.Context())
 			defer stop()
 			opts := annual.Options{Config: c, Version: "xxgk " + pipeline.Version, Extract: testExtract}
-			var bar *progressBar
-			if isTerminal(os.Stderr) {
-				bar = &progressBar{w: os.Stderr}
-				opts.Progress = bar.update
-			}
+			display := newDisplay()
+			opts.Progress = display.Update
 			rec, err := annual.Run(ctx, opts)
-			bar.clear()
+			display.Close()
 			var busy *annual.BusyError
 			if errors.As(err, &busy) {
 				return &exitError{code: exitBusy, err: err}
@@ -139,7 +142,33 @@ func writeRecord(w io.Writer, r *annual.Record, db string) {
 		{"写入 written", fmt.Sprint(r.Written)},
 		{"用时 elapsed", r.Duration().Round(10 * time.Millisecond).String()},
 	}
+	if r.ProblemCount >= 0 {
+		rows = append(rows[:len(rows)-3], append([][]string{
+			{"问题 problems", fmt.Sprint(r.ProblemCount)},
+			{"已核实 acknowledged", fmt.Sprint(r.Acknowledged)},
+			{"新问题 new since the last run", fmt.Sprint(r.NewCount)},
+			{"已消除 resolved since the last run", fmt.Sprint(r.ResolvedCount)},
+		}, rows[len(rows)-3:]...)...)
+	}
 	textgrid.Write(w, "  ", rows, 40)
+	if un := r.Unacknowledged(); len(un) > 0 {
+		fresh := map[string]bool{}
+		for _, q := range r.NewProblems {
+			fresh[q.Key] = true
+		}
+		fmt.Fprintf(w, "未核实的问题 unacknowledged problems: %d（xxgk ack ID --note … 核实；xxgk checks --problems 列出全部）\n", len(un))
+		for i, q := range un {
+			if i == 20 {
+				fmt.Fprintf(w, "  … %d more\n", len(un)-20)
+				break
+			}
+			mark := "  "
+			if fresh[q.Key] {
+				mark = "新"
+			}
+			fmt.Fprintf(w, "  %s %s\n", mark, q)
+		}
+	}
 	if len(r.Problems) > 0 {
 		fmt.Fprintf(w, "问题 problems: %d\n", len(r.Problems))
 		for i, p := range r.Problems {

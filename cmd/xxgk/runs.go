@@ -66,14 +66,24 @@ opened read-only.`,
 
 var runsHeader = []string{"run_id", "started_at", "seconds", "status", "data_changed", "exported", "ingest_run_id",
 	"inputs_count", "loaded_count", "violation_count", "failure_count", "incomplete_count", "test_failure_count",
-	"output_count", "written_count", "config_sha256", "message"}
+	"output_count", "written_count", "config_sha256", "message", "problem_count", "acknowledged_count", "new_problem_count",
+	"resolved_problem_count", "new_problems"}
+
+// problemCount is a record's count of problems as text ("" for a run that predates them).
+func problemCount(r *annual.Record, n int) string {
+	if r.ProblemCount < 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
 
 func runRow(r *annual.Record) []string {
 	return []string{strconv.FormatInt(r.ID, 10), r.Started.Local().Format("2006-01-02 15:04:05"),
 		strconv.FormatFloat(r.Duration().Seconds(), 'f', 1, 64), r.Status, strconv.FormatBool(r.Changed),
 		strconv.FormatBool(r.Exported), strconv.FormatInt(r.IngestRunID, 10), strconv.Itoa(r.Inputs), strconv.Itoa(r.Loaded),
 		strconv.Itoa(r.Violations), strconv.Itoa(r.Failures), strconv.Itoa(r.Incomplete), strconv.Itoa(r.TestFailures),
-		strconv.Itoa(len(r.Outputs)), strconv.Itoa(r.Written), r.ConfigSHA256, r.Message}
+		strconv.Itoa(len(r.Outputs)), strconv.Itoa(r.Written), r.ConfigSHA256, r.Message, problemCount(r, r.ProblemCount),
+		problemCount(r, r.Acknowledged), problemCount(r, r.NewCount), problemCount(r, r.ResolvedCount), r.NewText}
 }
 
 func writeRuns(w io.Writer, recs []*annual.Record, format string) error {
@@ -102,8 +112,8 @@ func writeRuns(w io.Writer, recs []*annual.Record, format string) error {
 		fmt.Fprintln(w, "（还没有运行记录 / no run recorded yet）")
 		return nil
 	}
-	rows := [][]string{{"运行", "开始", "用时", "结果", "仓库更新", "重新导出", "输入", "新入库", "勾稽问题", "失败", "不完整", "测试未过", "输出", "写入", "配置"},
-		{"run", "started", "time", "status", "changed", "exported", "inputs", "loaded", "violations", "failed", "incomplete", "tests", "outputs", "written", "config"}}
+	rows := [][]string{{"运行", "开始", "用时", "结果", "仓库更新", "重新导出", "输入", "新入库", "勾稽问题", "失败", "不完整", "测试未过", "问题", "已核实", "新问题", "输出", "写入", "配置"},
+		{"run", "started", "time", "status", "changed", "exported", "inputs", "loaded", "violations", "failed", "incomplete", "tests", "problems", "acked", "new", "outputs", "written", "config"}}
 	for _, r := range recs {
 		sha := r.ConfigSHA256
 		if len(sha) > 8 {
@@ -112,10 +122,19 @@ func writeRuns(w io.Writer, recs []*annual.Record, format string) error {
 		rows = append(rows, []string{strconv.FormatInt(r.ID, 10), r.Started.Local().Format("2006-01-02 15:04"),
 			r.Duration().Round(100 * time.Millisecond).String(), r.Status, yesNo(r.Changed), yesNo(r.Exported),
 			strconv.Itoa(r.Inputs), strconv.Itoa(r.Loaded), strconv.Itoa(r.Violations), strconv.Itoa(r.Failures),
-			strconv.Itoa(r.Incomplete), strconv.Itoa(r.TestFailures), strconv.Itoa(len(r.Outputs)), strconv.Itoa(r.Written), sha})
+			strconv.Itoa(r.Incomplete), strconv.Itoa(r.TestFailures), dash(problemCount(r, r.ProblemCount)),
+			dash(problemCount(r, r.Acknowledged)), dash(problemCount(r, r.NewCount)), strconv.Itoa(len(r.Outputs)),
+			strconv.Itoa(r.Written), sha})
 	}
 	textgrid.Write(w, "", rows, 8)
 	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 func yesNo(b bool) string {

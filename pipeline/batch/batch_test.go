@@ -168,3 +168,43 @@ func TestIdentity(t *testing.T) {
 		t.Errorf("Identity without body = %q", got)
 	}
 }
+
+// TestReportLevel: the level stored with a report is the parser's Region.Level, else the level
+// its division code is at (2, 4, 6 digits), else NULL.
+func TestReportLevel(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b := batch.NewBuilder(mem)
+	defer b.Release()
+	prov := batchtest.Body("21", "辽宁省教育厅", schemas.ScopeDepartment, 2022, 1)
+	pref := batchtest.Body("2113", "朝阳市人民政府", schemas.ScopeGovernment, 2022, 2)
+	pref.Region.Level = "" // not stated: from the 4-digit code
+	county := batchtest.Report("211321", 2022, 1, 3)
+	none := batchtest.Report("211321", 2022, 2, 4)
+	none.Region = schemas.Region{}
+	want := []string{"province", "prefecture", "county", ""}
+	for i, r := range []*schemas.Report{prov, pref, county, none} {
+		b.AddReport(batch.Meta{ReportID: int64(i + 1), IdentityKey: batch.Identity(r, r.Source), Path: r.Source, SHA256: "s",
+			ParserVersion: "1", RunID: 1}, r)
+	}
+	for _, bt := range b.Flush() {
+		if bt.Table() == schemas.TableReports {
+			rec := bt.Record()
+			col := rec.Column(rec.Schema().FieldIndices("level")[0]).(*array.String)
+			code := rec.Column(rec.Schema().FieldIndices("region_code")[0]).(*array.String)
+			for i, w := range want {
+				got := col.Value(i)
+				if col.IsNull(i) {
+					got = ""
+				}
+				if got != w {
+					t.Errorf("report %d (%s): level %q, want %q", i+1, code.Value(i), got, w)
+				}
+			}
+		}
+		bt.Release()
+	}
+	if got := batch.Identity(prov, "x"); got != "21|辽宁省教育厅|2022" {
+		t.Errorf("Identity of a provincial department = %q", got)
+	}
+}

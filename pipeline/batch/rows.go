@@ -49,6 +49,21 @@ func Identity(r *schemas.Report, path string) string {
 	return r.Region.Code + "|" + r.Body + "|" + itoa(r.Year)
 }
 
+// ReportLevel returns the level of a report's issuing body: Region.Level, or when the parser
+// left it empty the level its division code is at (the code is at the body's level: 2 digits
+// a province, 4 a prefecture, 6 a county); empty when neither says.
+func ReportLevel(r *schemas.Report) schemas.Level {
+	if r.Region.Level != schemas.LevelUnknown {
+		return r.Region.Level
+	}
+	for _, l := range schemas.Levels {
+		if r.Region.Code != "" && len(r.Region.Code) == l.CodeLen() {
+			return l
+		}
+	}
+	return schemas.LevelUnknown
+}
+
 func itoa(n int) string {
 	if n == 0 {
 		return "0"
@@ -75,7 +90,7 @@ type reportCols struct {
 	t                                                          *table
 	id, run, size, supersededBy                                *array.Int64Builder
 	identity, region, method, body, scope, format, title, path *array.StringBuilder
-	sha, encoding, parser, status                              *array.StringBuilder
+	sha, encoding, parser, status, level                       *array.StringBuilder
 	year, checks, problems, version                            *array.Int32Builder
 	current                                                    *array.BooleanBuilder
 	modified                                                   *array.TimestampBuilder
@@ -87,7 +102,7 @@ func (c *reportCols) bind(t *table) {
 		identity: str(t, "identity_key"), region: str(t, "region_code"), method: str(t, "region_method"),
 		body: str(t, "body"), scope: str(t, "scope"), format: str(t, "format"), title: str(t, "title"),
 		path: str(t, "source_path"), sha: str(t, "sha256"), encoding: str(t, "encoding"),
-		parser: str(t, "parser_version"), status: str(t, "status"),
+		parser: str(t, "parser_version"), status: str(t, "status"), level: str(t, "level"),
 		year: i32(t, "year"), checks: i32(t, "check_count"), problems: i32(t, "problem_count"), version: i32(t, "version"),
 		current: boolean(t, "is_current"), modified: t.field("source_modified_at").(*array.TimestampBuilder),
 	}
@@ -282,6 +297,7 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 	rc.version.Append(0)
 	rc.current.Append(false)
 	rc.supersededBy.AppendNull()
+	appendOptStr(rc.level, string(ReportLevel(r)))
 	if m.Modified.IsZero() {
 		rc.modified.AppendNull()
 	} else {

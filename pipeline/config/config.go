@@ -10,7 +10,9 @@ import (
 	"os"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/pflag"
@@ -41,6 +43,25 @@ type Config struct {
 	// against the one before.
 	Compare []string `mapstructure:"compare" yaml:"compare"`
 	Export  Export   `mapstructure:"export" yaml:"export"`
+	Limits  Limits   `mapstructure:"limits" yaml:"limits"`
+}
+
+// Limits bound what one input file may cost (package extract): a file past a limit is recorded
+// as failed with that reason and the batch goes on.
+type Limits struct {
+	// Isolate decodes PDF, Word and .doc/.wps files in worker processes (a fatal error in a
+	// reader then costs only that file). Turn off only where processes cannot be started.
+	Isolate bool `mapstructure:"isolate" yaml:"isolate"`
+	// CPUPerFile is the CPU time a decoding worker may spend on one file.
+	CPUPerFile time.Duration `mapstructure:"cpu_per_file" yaml:"cpu_per_file"`
+	// WallPerFile is the wall-clock time one file may take in a decoding worker.
+	WallPerFile time.Duration `mapstructure:"wall_per_file" yaml:"wall_per_file"`
+	// InProcess is the wall-clock time the in-process part of a read (text and HTML decoding,
+	// parsing) may take.
+	InProcess time.Duration `mapstructure:"in_process" yaml:"in_process"`
+	// WorkerMemory is each decoding worker's memory (e.g. 1GB); empty: half the memory
+	// available shared by the workers, 256 MB–1 GB each.
+	WorkerMemory string `mapstructure:"worker_memory" yaml:"worker_memory"`
 }
 
 // DuckDB settings.
@@ -66,6 +87,7 @@ func Default() Config {
 		Years:     []int{},
 		Compare:   []string{},
 		Export:    Export{Formats: []string{"xlsx", "html", "md", "csv", "parquet"}, Out: "out"},
+		Limits:    Limits{Isolate: true, CPUPerFile: 30 * time.Second, WallPerFile: 150 * time.Second, InProcess: 30 * time.Second},
 	}
 }
 
@@ -106,7 +128,7 @@ func Load(path string, flags map[string]*pflag.Flag) (Config, error) {
 	}
 	var c Config
 	err := v.UnmarshalExact(&c, func(dc *mapstructure.DecoderConfig) {
-		dc.DecodeHook = splitLists
+		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(splitLists, mapstructure.StringToTimeDurationHookFunc())
 		dc.WeaklyTypedInput = true
 	})
 	if err != nil {
@@ -136,6 +158,12 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("export.formats: 未知格式 %q（可选 xlsx、html、md、csv、parquet）", f))
 		}
 	}
+	if c.Limits.CPUPerFile <= 0 || c.Limits.WallPerFile <= 0 || c.Limits.InProcess <= 0 {
+		errs = append(errs, errors.New("limits.cpu_per_file, limits.wall_per_file, limits.in_process: 应为正的时长，如 30s"))
+	}
+	if _, err := c.Limits.WorkerMemoryBytes(); err != nil {
+		errs = append(errs, err)
+	}
 	for _, p := range c.Compare {
 		var a, b int
 		if n, _ := fmt.Sscanf(p, "%d-%d", &a, &b); n != 2 || a >= b {
@@ -143,6 +171,33 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// WorkerMemoryBytes is limits.worker_memory in bytes (0 when empty: the automatic share).
+// Units: B, KB, MB, GB (powers of 1024, as DuckDB's memory_limit reads them).
+func (l Limits) WorkerMemoryBytes() (int64, error) {
+	s := strings.ToUpper(strings.TrimSpace(l.WorkerMemory))
+	if s == "" || s == "0" {
+		return 0, nil
+	}
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("limits.worker_memory %q: 应为如 512MB、1GB 的大小", l.WorkerMemory)
+	}
+	if n*mult < 64<<20 {
+		return 0, fmt.Errorf("limits.worker_memory %q: 至少 64MB", l.WorkerMemory)
+	}
+	return n * mult, nil
 }
 
 // Keys returns every configuration key in dotted form, sorted.

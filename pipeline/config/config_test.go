@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -124,5 +125,27 @@ func TestBadValues(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "absent.yaml"), nil); err == nil {
 		t.Error("a named config file that does not exist must be an error")
+	}
+}
+
+// Per-file limits come from the file or the environment as durations and sizes; bad ones are
+// refused with the key named.
+func TestLimits(t *testing.T) {
+	p := writeFile(t, "limits:\n  cpu_per_file: 45s\n  wall_per_file: 3m\n  worker_memory: 512MB\n")
+	t.Setenv("XXGK_LIMITS_IN_PROCESS", "1m")
+	c, err := Load(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Limits.CPUPerFile != 45*time.Second || c.Limits.WallPerFile != 3*time.Minute || c.Limits.InProcess != time.Minute || !c.Limits.Isolate {
+		t.Errorf("limits = %+v", c.Limits)
+	}
+	if n, err := c.Limits.WorkerMemoryBytes(); err != nil || n != 512<<20 {
+		t.Errorf("worker_memory 512MB = %d, %v", n, err)
+	}
+	for _, bad := range []string{"limits:\n  cpu_per_file: 0s\n", "limits:\n  worker_memory: lots\n", "limits:\n  worker_memory: 1MB\n"} {
+		if _, err := Load(writeFile(t, bad), nil); err == nil || !strings.Contains(err.Error(), "limits.") {
+			t.Errorf("%q: err = %v, want one naming limits.…", bad, err)
+		}
 	}
 }

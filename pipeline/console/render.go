@@ -249,15 +249,18 @@ func humanValue(r *store.Rows, row []any, j int) string {
 		}
 		return ""
 	}
+	// the like-for-like columns of xxgk compare read as their all-reports twins
+	value := col == "value_from" || col == "value_to" || col == "lfl_from" || col == "lfl_to"
+	delta := col == "delta" || col == "lfl_delta"
 	switch {
-	case isFloat && (strings.HasSuffix(col, "_rate") || kind == "rate" && (col == "value_from" || col == "value_to")):
+	case isFloat && (strings.HasSuffix(col, "_rate") || kind == "rate" && value):
 		return strconv.FormatFloat(f*100, 'f', 2, 64) + "%"
 	case isFloat && (col == "pct" || strings.HasSuffix(col, "_pct")):
 		return fmt.Sprintf("%+.1f%%", f)
-	case isFloat && col == "delta" && kind == "rate":
+	case isFloat && delta && kind == "rate":
 		return fmt.Sprintf("%+.2fpp", f)
-	case isFloat && (col == "delta" || col == "value_from" || col == "value_to") && f == math.Trunc(f):
-		if col == "delta" {
+	case isFloat && (delta || value) && f == math.Trunc(f):
+		if delta {
 			return fmt.Sprintf("%+d", int64(f))
 		}
 		return strconv.FormatInt(int64(f), 10)

@@ -56,8 +56,9 @@ type Doc struct {
 	// nil when the input has no such table). Spans[i][c] is the number of grid columns the cell
 	// whose top-left slot is c covers (its colspan, ≥ 1), or 0 when slot c is covered by a cell
 	// from the left or from a row above (span padding: never a blank cell of its own). An empty
-	// cell of its own has 1 and empty text. The parser uses it to put each value under the
-	// header whose area overlaps it; scraped text, which loses this, is read by its padding.
+	// cell of its own has 1 and empty text, and so has a slot no cell covers (a row shorter
+	// than the grid). The parser uses it to put each value under the header whose area
+	// overlaps it; scraped text, which loses this, is read by its padding.
 	Spans [][]uint16
 }
 
@@ -101,6 +102,8 @@ func Decode(name string, b []byte) (*Doc, error) {
 		page := extractHTML(text)
 		text = page.text
 		d.Title = page.title
+		d.Spans = page.spans
+		d.Notes = append(d.Notes, page.notes...)
 		if page.unclosed && !d.Truncated {
 			d.Truncated = true
 			d.Notes = append(d.Notes, "HTML 页面没有结束标记 </html>，可能不完整")
@@ -125,6 +128,13 @@ func Decode(name string, b []byte) (*Doc, error) {
 		return nil, inputError(name, pipeline.ErrEmpty, "只有空白字符")
 	}
 	d.Text = text
+	if d.Spans != nil {
+		// one entry per line: the lines after the last grid row (a page ending in its
+		// table ends in "\n") are no grid rows
+		for n := strings.Count(text, "\n") + 1; len(d.Spans) < n; {
+			d.Spans = append(d.Spans, nil)
+		}
+	}
 	return d, nil
 }
 

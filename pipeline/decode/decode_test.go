@@ -237,7 +237,7 @@ func TestBadInput(t *testing.T) {
 		{"pdf", []byte("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<</Type/Catalog>>\nendobj\n"), pdfReason(pipeline.ErrCorrupt), "PDF"},
 		{"docx", zipOf(t, "[Content_Types].xml", "word/document.xml"), pipeline.ErrCorrupt, "word/document.xml"},
 		{"xlsx", zipOf(t, "[Content_Types].xml", "xl/workbook.xml"), pipeline.ErrUnsupported, "Excel"},
-		{"doc (OLE)", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), noise(600, 0)...), nil, "LibreOffice"},
+		{"doc (OLE)", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), noise(600, 0)...), pipeline.ErrCorrupt, "WordDocument"},
 		{"10 MB noise", noise(10<<20, 0), pipeline.ErrBinary, ""},
 		{"1 MB high-byte noise", noise(1<<20, 0x80), pipeline.ErrEncoding, ""},
 		{"latin-1", []byte("R\xE9sum\xE9 of the caf\xE9 report, na\xEFve \xE0 la carte"), pipeline.ErrEncoding, ""},

@@ -1,12 +1,17 @@
 package decode
 
 import (
+	"errors"
 	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
+
+	"xxgk/pipeline"
 )
 
 // pageWant is testdata/page.html as text: chrome gone, the article's title kept although
@@ -240,5 +245,214 @@ func TestLooksHTML(t *testing.T) {
 		if got := looksHTML(c.file, c.text); got != c.want {
 			t.Errorf("%s: looksHTML = %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestHTMLSpans checks Doc.Spans against layouts worked out by hand from the tables'
+// colspan and rowspan: per grid line, the colspan of the cell whose top-left slot each slot
+// is, 0 for slots covered from the left or from above, 1 for slots no cell covers.
+func TestHTMLSpans(t *testing.T) {
+	type line struct {
+		text  string
+		spans []uint16
+	}
+	pad := func(n int) []uint16 { return make([]uint16, n) }
+	cat := func(parts ...[]uint16) []uint16 {
+		var out []uint16
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	cases := []struct {
+		name, in string
+		want     []line
+	}{
+		{"colspan",
+			`<table><tr><td colspan=2>合计</td><td>3</td></tr><tr><td>1</td><td>2</td><td>3</td></tr></table>`,
+			[]line{{"| 合计 |  | 3 |", []uint16{2, 0, 1}}, {"| 1 | 2 | 3 |", []uint16{1, 1, 1}}}},
+		{"rowspan",
+			`<table><tr><td rowspan=3>(三)不予公开</td><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr><tr><td>x</td><td>4</td></tr></table>`,
+			[]line{{"| (三)不予公开 | 1 |", []uint16{1, 1}}, {"|  | 2 |", []uint16{0, 1}}, {"|  | 3 |", []uint16{0, 1}}, {"| x | 4 |", []uint16{1, 1}}}},
+		{"rowspan and colspan",
+			`<table><tr><td rowspan=2 colspan=2>A</td><td>b</td></tr><tr><td>c</td></tr><tr><td>d</td><td>e</td><td>f</td></tr></table>`,
+			[]line{{"| A |  | b |", []uint16{2, 0, 1}}, {"|  |  | c |", []uint16{0, 0, 1}}, {"| d | e | f |", []uint16{1, 1, 1}}}},
+		// issue 13: the 2019 template's table 2, header and value spans differing per block
+		{"official template table 2",
+			`<table><tr><td>信息内容</td><td>本年新制作数量</td><td colspan="2">本年新公开数量</td><td>对外公开总数量</td></tr>
+<tr><td>规章</td><td>2</td><td colspan="2">2</td><td>87</td></tr>
+<tr><td>信息内容</td><td>上一年项目数量</td><td colspan="2">本年增/减</td><td>处理决定数量</td></tr>
+<tr><td>行政许可</td><td colspan="2">0</td><td>0</td><td>0</td></tr></table>`,
+			[]line{
+				{"| 信息内容 | 本年新制作数量 | 本年新公开数量 |  | 对外公开总数量 |", []uint16{1, 1, 2, 0, 1}},
+				{"| 规章 | 2 | 2 |  | 87 |", []uint16{1, 1, 2, 0, 1}},
+				{"| 信息内容 | 上一年项目数量 | 本年增/减 |  | 处理决定数量 |", []uint16{1, 1, 2, 0, 1}},
+				{"| 行政许可 | 0 |  | 0 | 0 |", []uint16{1, 2, 0, 1, 1}}}},
+		{"blank cells, padding and missing cells",
+			`<table><tr><td>a</td><td>&nbsp;</td><td colspan=2></td></tr><tr><td>b</td></tr><tr></tr></table>`,
+			[]line{{"| a |  |  |  |", []uint16{1, 1, 2, 0}}, {"| b |  |  |  |", []uint16{1, 1, 1, 1}}, {"|  |  |  |  |", []uint16{1, 1, 1, 1}}}},
+		{"colspan over a slot covered from above",
+			`<table><tr><td>a</td><td rowspan=2>b</td><td>c</td></tr><tr><td colspan=3>d</td></tr></table>`,
+			[]line{{"| a | b | c |", []uint16{1, 1, 1}}, {"| d |  |  |", []uint16{3, 0, 0}}}},
+		{"rowspan=0 to the end",
+			`<table><tr><td rowspan="0">A</td><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr></table>`,
+			[]line{{"| A | 1 |", []uint16{1, 1}}, {"|  | 2 |", []uint16{0, 1}}, {"|  | 3 |", []uint16{0, 1}}}},
+		{"huge colspan capped",
+			`<table><tr><td colspan="100000">A</td></tr><tr><td>1</td></tr></table>`,
+			[]line{{"| A" + strings.Repeat(" | ", maxColspan-1) + " |", cat([]uint16{maxColspan}, pad(maxColspan-1))},
+				{"| 1" + strings.Repeat(" | ", maxColspan-1) + " |", cat([]uint16{1}, bytes1(maxColspan-1))}}},
+		// issue 11: four cells of colspan 64 fill the 256 columns; the fifth joins the last
+		// cell of its row (the reader before panicked here)
+		{"cells beyond the last column",
+			`<table><tr><td colspan=64>a</td><td colspan=64>b</td><td colspan=64>c</td><td colspan=64>d</td><td>e</td></tr></table>`,
+			[]line{{"| a" + strings.Repeat(" | ", 63) + " | b" + strings.Repeat(" | ", 63) + " | c" + strings.Repeat(" | ", 63) + " | d e" + strings.Repeat(" | ", 63) + " |",
+				cat([]uint16{64}, pad(63), []uint16{64}, pad(63), []uint16{64}, pad(63), []uint16{64}, pad(63))}}},
+		{"nested table flattened, paragraphs and breaks in cells",
+			"<table><tr><td>外<table><tr><td>内1</td><td>内2</td></tr></table></td><td><p>商业</p><p>企业</p></td><td>a<br>b</td></tr></table>",
+			[]line{{"| 外内1 内2 | 商业企业 | a b |", []uint16{1, 1, 1}}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := mustDecode(t, "t.html", []byte("<html><body><p>前言</p>"+c.in+"<p>结尾</p></body></html>"))
+			checkSpans(t, d)
+			lines := strings.Split(d.Text, "\n")
+			var got []line
+			for i, l := range lines {
+				if i < len(d.Spans) && d.Spans[i] != nil {
+					got = append(got, line{l, d.Spans[i]})
+				}
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("%d grid lines, want %d:\n%s", len(got), len(c.want), d.Text)
+			}
+			for i, w := range c.want {
+				if got[i].text != w.text || !slices.Equal(got[i].spans, w.spans) {
+					t.Errorf("line %d:\n got %q %v\nwant %q %v", i+1, got[i].text, got[i].spans, w.text, w.spans)
+				}
+			}
+		})
+	}
+}
+
+func bytes1(n int) []uint16 {
+	s := make([]uint16, n)
+	for i := range s {
+		s[i] = 1
+	}
+	return s
+}
+
+// TestHTMLSpansLines checks that Spans is indexed by the lines of the normalised text,
+// which breaks lines at U+2028, U+0085 and \v too, and that layout tables, captions, two
+// tables and content between rows keep every grid line on its own index.
+func TestHTMLSpansLines(t *testing.T) {
+	in := "<html><body><p>一\u2028二\u0085三\v四</p><pre>\n甲\n乙</pre>" +
+		"<table><caption>表一</caption><tr><td colspan=2>a</td></tr><tr><td>b</td><td>c</td></tr></table>" +
+		"<table><tr>前置<td>x</td></tr></table>" +
+		"<table><tr><td>" + strings.Repeat("长", 300) + "</td></tr><tr><td><table><tr><td rowspan=2>p</td><td>q</td></tr><tr><td>r</td></tr></table></td></tr></table>" +
+		"</body></html>"
+	d := mustDecode(t, "t.html", []byte(in))
+	checkSpans(t, d)
+	want := map[string][]uint16{"| a |  |": {2, 0}, "| b | c |": {1, 1}, "| x |": {1}, "| p | q |": {1, 1}, "|  | r |": {0, 1}}
+	lines := strings.Split(d.Text, "\n")
+	seen := 0
+	for i, l := range lines {
+		if w, ok := want[l]; ok {
+			seen++
+			if i >= len(d.Spans) || !slices.Equal(d.Spans[i], w) {
+				t.Errorf("line %d %q: spans %v, want %v", i+1, l, d.Spans[min(i, len(d.Spans)-1)], w)
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("found %d of %d grid lines in\n%s", seen, len(want), d.Text)
+	}
+	for _, w := range []string{"一\n二\n三\n四\n", "甲\n乙\n", "表一\n\n| a |", "前置\n\n| x |"} {
+		if !strings.Contains(d.Text, w) {
+			t.Errorf("text lacks %q:\n%s", w, d.Text)
+		}
+	}
+}
+
+// TestHTMLHostile reads pages built to break a reader — deep nesting, huge spans, long runs
+// of empty elements, stray end tags — each a few megabytes, built here rather than kept in
+// testdata. Each must decode (or fail with an InputError), keep its grid lines well formed,
+// and stay within bounds that only a linear reader meets: the text at most a few times the
+// input plus the grid slots a page may print, and the bytes allocated at most a constant
+// times the input (a quadratic reader would take minutes here, or run out of memory).
+func TestHTMLHostile(t *testing.T) {
+	rep := strings.Repeat
+	const n = 200_000
+	cases := []struct{ name, in, want string }{
+		{"issue 11: cells past the last column", `<table><tr><td colspan=64>a<td colspan=64>b<td colspan=64>c<td colspan=64>d<td>e</table>`, "d e"},
+		{"deep divs", rep("<div>", n) + "深处" + rep("</div>", n), "深处"},
+		{"deep spans, stray end tags", rep("<span>", 1000) + rep("</x></div></p>", n) + "尾", "尾"},
+		{"deep tables", rep("<table><tr><td>", n/4) + "格", "格"},
+		{"deep tables closed", rep("<table><tr><td>a", 40) + rep("</td></tr></table>", 40) + rep("<table><tr><td>x</td></tr></table>", n/10), "| x |"},
+		{"chrome around a table", rep(`<div class="nav">`, maxDepth-10) + "<table><tr><td>留</td></tr></table>" + rep("</div>", maxDepth), "| 留 |"},
+		{"deep chrome around a table", rep(`<div class="nav">`, n) + "<table><tr><td>留</td></tr></table>" + rep("</div>", n), "留"},
+		{"deep chrome dropped", rep(`<div class="nav"><p>首页</p>`, n/2) + rep("</div>", n/2) + "正文", "正文"},
+		{"deep title candidates in chrome", `<div class="header">` + rep(`<div class="title">`, n) + "2021年度报告" + rep("</div>", n) + "</div>", "年度报告"},
+		{"deep formatting", rep("<b><i><a class=nav>", n/3) + "字", ""},
+		{"misnested chrome formatting", rep(`<b class="nav">x<div>`+rep("文", 30000)+`</b></div>`, 40) + "尾", "尾"},
+		{"nested misnested chrome formatting", rep(`<b class="nav">x<div>`, 300) + rep("文", 300000) + rep(`</b>`, 300) + "尾", ""},
+		{"deep lists", rep("<ul><li>", n/2) + "项", "项"},
+		{"deep svg", "<svg>" + rep("<g>", n) + "</svg>后", "后"},
+		{"forms misnested", rep("<form><div></form>", n/2) + "文", ""},
+		{"selects", rep("<select><option>", n/2) + "<p>文", ""},
+		{"empty paragraphs", rep("<p></p>", n) + "文", "文"},
+		{"line breaks", rep("<br>", n) + "文", "文"},
+		{"empty cells in one row", "<table><tr>" + rep("<td></td>", n) + "<td>末</td></tr></table>", ""},
+		{"empty rows", "<table><tr><td colspan=64>a</td></tr>" + rep("<tr></tr>", n) + "</table>", "表格过大"},
+		{"huge spans", "<table>" + rep(`<tr><td colspan=99999 rowspan=99999>x</td>`, n/4) + "</table>", ""},
+		{"rowspan to the end", "<table>" + rep(`<tr><td rowspan=0>x</td><td>y</td>`, n/4) + "</table>", ""},
+		{"rows without cells", "<table>" + rep("<tr>", n) + "<td>z</td></table>", "| z |"},
+		{"cells without rows", "<table>" + rep("<td>1", n) + "</table>", ""},
+		{"text between rows", "<table>" + rep("<tr>前<td>1</td>后", n/4) + "</table>", "前"},
+		{"captions", "<table>" + rep("<caption>题<table><tr><td>1</td></tr></table></caption>", n/20) + "<tr><td>2</td></tr></table>", "题"},
+		{"layout table of layout tables", rep(`<table><tr><td>`+rep("长", 250)+`<table><tr><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr></table>`, 30) + "末", "末"},
+		{"many attributes", "<table><tr><td" + rep(` a="1"`, n/2) + ` colspan=2>x</td></tr></table>`, "| x |  |"},
+		{"one long cell", "<table><tr><td>" + rep("数", 1<<20) + "</td></tr></table>", "数数"},
+		{"pre of spaces", "<pre>" + rep(" \n", n) + "</pre>文", "文"},
+		{"unclosed comment", "<p>文</p><!--" + rep("x", n), "文"},
+		{"unclosed script", "<p>文</p><script>" + rep("<p>x", n), "文"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := []byte("<html><body>" + c.in)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			d, err := Decode("h.html", in)
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				var ie *pipeline.InputError
+				if !errors.As(err, &ie) {
+					t.Fatalf("error %v is no InputError", err)
+				}
+				return
+			}
+			checkSpans(t, d)
+			checkGrid(t, d.Text)
+			if strings.Contains(d.Text, "<div") || strings.Contains(d.Text, "<table") || strings.Contains(d.Text, "<td") {
+				t.Errorf("markup read as text: %.200q", d.Text) // the tree reader printed the source past 512 open elements
+			}
+			slots, other := 0, 0
+			for _, line := range strings.Split(d.Text, "\n") {
+				if strings.HasPrefix(line, "| ") {
+					slots += strings.Count(line, "|") - 1
+				} else {
+					other += len(line) + 1
+				}
+			}
+			if slots > maxSlots || other > 3*len(in)+64 {
+				t.Errorf("%d grid slots (at most %d) and %d bytes of other text from %d bytes", slots, maxSlots, other, len(in))
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(60*len(in)+128<<20) {
+				t.Errorf("allocated %d MB for %d KB", alloc>>20, len(in)>>10)
+			}
+			if !strings.Contains(d.Text+strings.Join(d.Notes, "\n"), c.want) {
+				t.Errorf("text lacks %q: %.300q", c.want, d.Text)
+			}
+		})
 	}
 }

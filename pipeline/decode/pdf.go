@@ -45,17 +45,25 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 	}
 	// the word boxes (pdfwords.go), read at the same time; without them tables are read
 	// from the layout columns alone
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	tsv := make(chan []byte, 1)
 	go func() {
-		o, _, err := runTool(context.Background(), ToolTimeout, path, b, "-tsv", "-enc", "UTF-8", "-", "-")
+		o, _, err := runTool(ctx, ToolTimeout, path, b, "-tsv", "-enc", "UTF-8", "-", "-")
 		if err != nil {
 			o = nil
 		}
 		tsv <- o
 	}()
-	out, stderr, err := runTool(context.Background(), ToolTimeout, path, b, "-layout", "-enc", "UTF-8", "-", "-")
+	out, stderr, err := runTool(ctx, ToolTimeout, path, b, "-layout", "-enc", "UTF-8", "-", "-")
+	if err != nil {
+		cancel() // the word boxes are of no use now
+	}
 	boxes := parseTSV(<-tsv)
 	if err != nil {
+		if reason, ok := toolLimit(err); ok {
+			return nil, inputError(name, reason, "pdftotext 读取此 PDF %v", err)
+		}
 		if strings.Contains(stderr, "Incorrect password") {
 			return nil, inputError(name, pipeline.ErrEncrypted, "PDF 已加密，需要打开密码，无法读取文字")
 		}

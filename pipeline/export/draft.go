@@ -57,9 +57,9 @@ func (s *sentence) sources() []string {
 }
 
 // yoyOf returns the analytics.region_yoy row of a measure of a division.
-func (s *Summary) yoyOf(region, measure string) Record {
-	for _, r := range s.YoY {
-		if r.Str("region_code") == region && r.Str("measure") == measure {
+func (s *Summary) yoyOf(region, measure string) *YoY {
+	for i := range s.YoY {
+		if r := &s.YoY[i]; r.RegionCode == region && r.Measure == measure {
 			return r
 		}
 	}
@@ -69,8 +69,8 @@ func (s *Summary) yoyOf(region, measure string) Record {
 // drafts writes the sentences for the consolidated report.
 func (s *Summary) drafts() []*sentence {
 	R, Y := s.Region.Code, s.Year
-	ry := func(col string, year int, rec Record) fig {
-		v := rec.Num(col)
+	ry := func(col string, year int, rec *RegionYear) fig {
+		v := rec.Get(col)
 		text := fmtNum(v)
 		if strings.HasSuffix(col, "_rate") {
 			text = fmtRate(v)
@@ -83,7 +83,7 @@ func (s *Summary) drafts() []*sentence {
 		if r == nil {
 			return Val{}, Val{}
 		}
-		return r.Num("value_yoy_delta"), r.Num("value_yoy_pct")
+		return rate(r.ValueYoYDelta), rate(r.ValueYoYPct)
 	}
 	yoyFig := func(measure, col string, v Val) fig {
 		text := fmt.Sprintf("%.1f%%", math.Abs(v.V))
@@ -140,17 +140,17 @@ func (s *Summary) drafts() []*sentence {
 	out = append(out, sn)
 
 	sn = &sentence{}
-	if s.Cur.Num("review_count").V == 0 && s.Cur.Num("litigation_count").V == 0 {
+	if s.Cur.Get("review_count").V == 0 && s.Cur.Get("litigation_count").V == 0 {
 		sn.t("本年度未发生因政府信息公开引起的行政复议、行政诉讼（行政复议").f(cur("review_count")).t("件，行政诉讼").
 			f(cur("litigation_count")).t("件）。")
 	} else {
 		sn.t("因政府信息公开引起行政复议").f(cur("review_count")).t("件，其中结果维持").f(cur("review_upheld_count")).
 			t("件、结果纠正").f(cur("review_corrected_count")).t("件、尚未审结").f(cur("review_pending_count")).t("件")
-		if s.Cur.Num("review_correction_rate").OK {
+		if s.Cur.Get("review_correction_rate").OK {
 			sn.t("，复议纠错率").f(cur("review_correction_rate"))
 		}
 		sn.t("；行政诉讼").f(cur("litigation_count")).t("件，其中结果纠正").f(cur("litigation_corrected_count")).t("件")
-		if s.Cur.Num("litigation_correction_rate").OK {
+		if s.Cur.Get("litigation_correction_rate").OK {
 			sn.t("，诉讼纠错率").f(cur("litigation_correction_rate"))
 		}
 		sn.t("。")
@@ -163,30 +163,36 @@ func (s *Summary) drafts() []*sentence {
 		f(cur("coercion_decisions_count")).t("件。")
 	out = append(out, sn)
 
-	var expected, missing int
+	expected, missing := map[string]int{}, map[string]int{}
 	for _, c := range s.Coverage {
-		expected++
-		if !c.Bool("reported") {
-			missing++
+		expected[c.Level]++
+		if !c.Reported {
+			missing[c.Level]++
 		}
 	}
 	cov := func(n int, col string) fig {
-		return fig{text: fmtInt(float64(n)), view: "analytics.coverage", column: col, region: R, year: Y}
+		return fig{text: fmtInt(int64(n)), view: "analytics.coverage", column: col, region: R, year: Y}
 	}
 	sn = &sentence{}
-	sn.t("本汇总计入").f(cur("county_count")).t("个县级区划的").f(cur("counted_report_count")).t("份报告，其中").
-		f(cur("area_basis_count")).t("个按全县报告汇总，其余为各机关报告之和；应报").f(cov(expected, "county_code（计数）")).
-		t("个县级区划中").f(cov(missing, "reported = false（计数）")).t("个未报送。")
+	sn.t("本汇总计入报告").f(cur("counted_report_count")).t("份，每个区划只计一次（有汇总报告的以汇总报告为准，否则为本级机关与下级区划之和），其中本级机关报告").
+		f(cur("own_report_count")).t("份、汇总报告").f(cur("area_basis_count")).t("份，涉及").f(cur("county_count")).
+		t("个县级区划；应报").f(cov(expected["county"], "level = county（计数）")).t("个县级区划中").
+		f(cov(missing["county"], "reported = false, level = county（计数）")).t("个未报送")
+	if expected["prefecture"] > 0 {
+		sn.t("，应报").f(cov(expected["prefecture"], "level = prefecture（计数）")).t("个地级区划中").
+			f(cov(missing["prefecture"], "reported = false, level = prefecture（计数）")).t("个本级未报送")
+	}
+	sn.t("。")
 	out = append(out, sn)
 
 	errs := 0
 	for _, v := range s.Violations {
-		if v.Str("severity") == "error" {
+		if v.Severity == "error" {
 			errs++
 		}
 	}
 	viol := func(n int, col string) fig {
-		return fig{text: fmtInt(float64(n)), view: "analytics.rule_violations", column: col, region: R, year: Y}
+		return fig{text: fmtInt(int64(n)), view: "analytics.rule_violations", column: col, region: R, year: Y}
 	}
 	sn = &sentence{}
 	sn.t("经勾稽核对，发现规则违反").f(viol(len(s.Violations), "rule（计数）")).t("条，其中错误").
@@ -207,23 +213,25 @@ type headline struct {
 func (s *Summary) headlines() []headline {
 	var out []headline
 	for _, m := range []string{"requests_count", "handled_count", "disclosure_rate", "withheld_rate", "review_count", "litigation_count"} {
-		v := s.Cur.Num(m)
+		v := s.Cur.Get(m)
 		h := headline{label: Label("analytics.region_years", m), value: fmtNum(v),
 			src: fig{view: "analytics.region_years", column: m, region: s.Region.Code, year: s.Year}}
-		r := s.yoyOf(s.Region.Code, m)
+		var delta, pct Val
+		if r := s.yoyOf(s.Region.Code, m); r != nil {
+			delta, pct = rate(r.ValueYoYDelta), rate(r.ValueYoYPct)
+		}
 		if strings.HasSuffix(m, "_rate") {
 			h.value = fmtRate(v)
-			if r != nil && r.Num("value_yoy_delta").OK {
-				d := r.Num("value_yoy_delta").V
-				h.delta = fmt.Sprintf("同比 %+.1f 个百分点", d)
-				h.up = sign(d)
+			if delta.OK {
+				h.delta = fmt.Sprintf("同比 %+.1f 个百分点", delta.V)
+				h.up = sign(delta.V)
 			}
-		} else if r != nil && r.Num("value_yoy_pct").OK {
-			h.delta = "同比 " + fmtPct(r.Num("value_yoy_pct"))
-			h.up = sign(r.Num("value_yoy_pct").V)
-		} else if r != nil && r.Num("value_yoy_delta").OK {
-			h.delta = fmt.Sprintf("同比 %+.0f", r.Num("value_yoy_delta").V)
-			h.up = sign(r.Num("value_yoy_delta").V)
+		} else if pct.OK {
+			h.delta = "同比 " + fmtPct(pct)
+			h.up = sign(pct.V)
+		} else if delta.OK {
+			h.delta = fmt.Sprintf("同比 %+.0f", delta.V)
+			h.up = sign(delta.V)
 		}
 		if h.delta == "" {
 			h.delta = "上年无可比数据"
@@ -257,11 +265,11 @@ func (s *Summary) movers(n int) []mover {
 	for _, m := range []string{"requests_count", "disclosure_rate"} {
 		var cand []mover
 		for _, r := range s.YoY {
-			if r.Str("measure") != m || r.Str("region_code") == s.Region.Code || !r.Num("value_yoy_delta").OK {
+			if r.Measure != m || r.RegionCode == s.Region.Code || !rate(r.ValueYoYDelta).OK {
 				continue
 			}
-			cand = append(cand, mover{code: r.Str("region_code"), name: r.Str("region_name"), measure: m,
-				prev: r.Num("value_prev"), cur: r.Num("value"), delta: r.Num("value_yoy_delta"), pct: r.Num("value_yoy_pct")})
+			cand = append(cand, mover{code: r.RegionCode, name: text(r.RegionName), measure: m,
+				prev: rate(r.ValuePrev), cur: rate(r.Value), delta: rate(r.ValueYoYDelta), pct: rate(r.ValueYoYPct)})
 		}
 		sortMovers(cand)
 		if len(cand) > n {

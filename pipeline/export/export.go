@@ -1,14 +1,21 @@
 // Package export writes the provincial summaries of one province or prefecture and year from
 // the published warehouse, read-only: an Excel workbook in the official layout of tables 2, 3
-// and 4 summed over the region (then one row per county and prefecture, year-over-year,
-// coverage, data quality), a self-contained HTML report with inline SVG charts and draft
-// sentences for the consolidated report, the same in Markdown, and the facts as CSV and
-// hive-partitioned Parquet.
+// and 4 summed over the region — every body counted once, at every level — (then 分地区: the
+// region's own bodies, each prefecture with its own bodies and its counties; year-over-year;
+// coverage of every level; data quality), a self-contained HTML report with inline SVG charts
+// and draft sentences for the consolidated report, the same in Markdown, and the facts as CSV
+// and hive-partitioned Parquet.
 //
 // Every figure comes from the analytics views of package queries (analytics.region_years,
-// region_table2/3/4, region_yoy, coverage, missing_reports, rule_violations, reports): the
-// export sums nothing itself, so what it shows is what an analyst querying the warehouse sees.
-// Labels come from the catalogue (schemas.Labels) and the views' sidecars.
+// own_body_years, region_table2/3/4, region_yoy, coverage, missing_reports, rule_violations,
+// reports): the export sums nothing itself, so what it shows is what an analyst querying the
+// warehouse sees. Labels come from the catalogue (schemas.Labels) and the views' sidecars.
+//
+// The views are read into typed rows (rows.go: RegionYear, Coverage, Violation …, one struct
+// per view with col tags, filled by store.Select): a renamed or misspelt column is an error
+// naming it, never a blank cell. Counts stay int64 and table 2 values schemas.Dec up to the
+// printed text and the workbook cell (Val); rates and year-over-year values are float64, as
+// the views compute them.
 package export
 
 import (

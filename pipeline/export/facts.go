@@ -10,16 +10,16 @@ import (
 )
 
 // Dataset is one table of the open-data export: a query over the analytics views (and the
-// fact tables, restricted to the reports of record) for the region and year, with year and
-// province_code columns for partitioning.
+// fact tables, restricted to the reports of record) for the region and year — the bodies of
+// every level within it — with year and province_code columns for partitioning.
 type Dataset struct {
 	Name  string
 	Query func(region string, year int) string
 }
 
 // factCols are the report columns every fact row carries.
-const factCols = `r.report_id, r.county_code, r.county_name, r.prefecture_code, r.prefecture_name, r.province_code, r.province_name,
-	r.body, r.scope, r.year, r.format, r.status, r.counted`
+const factCols = `r.report_id, r.level, r.region_code, r.region_name, r.county_code, r.county_name, r.prefecture_code, r.prefecture_name,
+	r.province_code, r.province_name, r.body, r.scope, r.year, r.format, r.status, r.counted, r.counted_in`
 
 // inRegion restricts the rows of alias to the year and to the divisions within region (by
 // the column code of alias). region is a checked division code of digits.
@@ -30,22 +30,22 @@ func inRegion(alias, code, region string, year int) string {
 // Datasets are the tables exported as CSV and Parquet.
 var Datasets = []Dataset{
 	{"reports", func(region string, year int) string {
-		return `select * from analytics.reports as r where ` + inRegion("r", "county_code", region, year) + ` order by r.county_code, r.scope, r.body`
+		return `select * from analytics.reports as r where ` + inRegion("r", "region_code", region, year) + ` order by r.region_code, r.scope, r.body`
 	}},
 	{"table2_facts", func(region string, year int) string {
 		return `select ` + factCols + `, f.item, f.measure, f.value, f.state
 			from analytics.reports as r join main.table2_facts as f on f.report_id = r.report_id
-			where ` + inRegion("r", "county_code", region, year) + ` order by r.county_code, r.report_id, f.item, f.measure`
+			where ` + inRegion("r", "region_code", region, year) + ` order by r.region_code, r.report_id, f.item, f.measure`
 	}},
 	{"table3_facts", func(region string, year int) string {
 		return `select ` + factCols + `, f.row_key, f.natural_person, f.commercial, f.research, f.social_welfare, f.legal_services, f.other_org, f.total
 			from analytics.reports as r join main.table3_facts as f on f.report_id = r.report_id
-			where ` + inRegion("r", "county_code", region, year) + ` order by r.county_code, r.report_id, f.row_key`
+			where ` + inRegion("r", "region_code", region, year) + ` order by r.region_code, r.report_id, f.row_key`
 	}},
 	{"table4_facts", func(region string, year int) string {
 		return `select ` + factCols + `, f.group_key, f.upheld, f.corrected, f.other, f.pending, f.total
 			from analytics.reports as r join main.table4_facts as f on f.report_id = r.report_id
-			where ` + inRegion("r", "county_code", region, year) + ` order by r.county_code, r.report_id, f.group_key`
+			where ` + inRegion("r", "region_code", region, year) + ` order by r.region_code, r.report_id, f.group_key`
 	}},
 	{"region_years", func(region string, year int) string {
 		return `select * from analytics.region_years as y where ` + inRegion("y", "region_code", region, year) + ` order by y.region_code`
@@ -60,7 +60,7 @@ var Datasets = []Dataset{
 		return `select * from analytics.region_table4 as t where ` + inRegion("t", "region_code", region, year) + ` order by t.region_code, t.group_key`
 	}},
 	{"rule_violations", func(region string, year int) string {
-		return `select * from analytics.rule_violations as v where ` + inRegion("v", "county_code", region, year) + ` order by v.county_code, v.body, v.rule, v.seq`
+		return `select * from analytics.rule_violations as v where ` + inRegion("v", "region_code", region, year) + ` order by v.region_code, v.body, v.rule, v.seq`
 	}},
 }
 

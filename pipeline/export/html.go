@@ -129,7 +129,7 @@ func writeHTML(w *strings.Builder, s *Summary) {
 	writeFlatHTML(w, "coverage", "报送情况", cov, 0)
 	writeFlatHTML(w, "missing", "", miss, 0)
 	writeFlatHTML(w, "quality", "数据质量", qualitySheet(s), 500)
-	fmt.Fprintf(w, "<footer><p class=\"note\">由 %s 生成；数字取自仓库的 analytics 视图，每县只计一次（有全县报告的取全县报告，否则取各机关报告之和）。</p></footer>\n</body>\n</html>\n",
+	fmt.Fprintf(w, "<footer><p class=\"note\">由 %s 生成；数字取自仓库的 analytics 视图，每个区划只计一次（有全省/全市/全县汇总报告的取汇总报告，否则取本级机关与下级区划之和）。</p></footer>\n</body>\n</html>\n",
 		e(nonEmpty(s.Version, "xxgk")))
 }
 
@@ -139,9 +139,9 @@ func fmtSigned(v Val) string {
 	}
 	if v.V == float64(int64(v.V)) {
 		if v.V > 0 {
-			return "+" + fmtInt(v.V)
+			return "+" + fmtInt(int64(v.V))
 		}
-		return fmtInt(v.V)
+		return fmtInt(int64(v.V))
 	}
 	return strconv.FormatFloat(v.V, 'f', 1, 64)
 }
@@ -156,15 +156,15 @@ func (s *Summary) charts() []string {
 	}
 	var bars []bar
 	for _, k := range kids {
-		v := k.Num("requests_count")
-		bars = append(bars, bar{label: k.Str("region_name"), value: v, text: fmtNum(v)})
+		v := count(k.RequestsCount)
+		bars = append(bars, bar{label: k.Name(), value: v, text: fmtNum(v)})
 	}
 	out = append(out, hbarChart(fmt.Sprintf("各%s区划本年新收申请（件）", what), "chart-requests", bars, palette[0]))
 
 	// outcome mix
 	var parts []bar
 	for _, m := range []string{"granted_count", "partially_granted_count", "withheld_count", "unavailable_count", "rejected_count", "other_count"} {
-		v := s.Cur.Num(m)
+		v := s.Cur.Get(m)
 		parts = append(parts, bar{label: Label("analytics.region_years", m), value: v, text: fmtNum(v) + "件"})
 	}
 	out = append(out, stackChart("办理结果构成", "chart-outcomes", parts))
@@ -173,8 +173,8 @@ func (s *Summary) charts() []string {
 	var years []string
 	var vals [][]Val
 	for _, t := range s.Trend {
-		years = append(years, strconv.Itoa(int(t.Num("year").V))+"年")
-		vals = append(vals, []Val{t.Num("requests_count"), t.Num("handled_count")})
+		years = append(years, strconv.Itoa(t.Year)+"年")
+		vals = append(vals, []Val{count(t.RequestsCount), count(t.HandledCount)})
 	}
 	out = append(out, trendChart("历年申请与办理（件）", "chart-trend", years,
 		[]string{Label("analytics.region_years", "requests_count"), Label("analytics.region_years", "handled_count")}, vals))
@@ -182,8 +182,8 @@ func (s *Summary) charts() []string {
 	// disclosure rate by county
 	bars = nil
 	for _, k := range s.Counties() {
-		v := k.Num("disclosure_rate")
-		bars = append(bars, bar{label: k.Str("region_name"), value: v, text: fmtRate(v)})
+		v := rate(k.DisclosureRate)
+		bars = append(bars, bar{label: k.Name(), value: v, text: fmtRate(v)})
 	}
 	out = append(out, hbarChart("各县级区划公开率（予以公开与部分公开占办理总数）", "chart-disclosure", bars, palette[1]))
 	return out

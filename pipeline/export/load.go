@@ -32,23 +32,52 @@ func (r Region) Whole() string {
 	return "全" + r.Name
 }
 
-// Val is a nullable number read from the warehouse (SQL NULL: OK false).
+// Val is a nullable figure as shown: a count (exact int64), a table 2 value (exact
+// schemas.Dec) or a fraction or change (float64: the rates and year-over-year values, which the
+// views compute as DOUBLE). V is the value as a float for charts, comparisons and sorting;
+// fmtNum and the workbook print counts and decimals from their exact value.
 type Val struct {
-	V  float64
-	OK bool
+	V    float64
+	OK   bool // false: NULL, shown as —
+	kind valKind
+	i    int64
+	d    schemas.Dec
 }
 
-// Record is one row of a view, by column name.
-type Record map[string]any
+type valKind uint8
 
-// Str returns a column as text ("" for NULL).
-func (r Record) Str(col string) string { return str(r[col]) }
+const (
+	valFloat valKind = iota
+	valInt
+	valDec
+)
 
-// Num returns a numeric column.
-func (r Record) Num(col string) Val { return num(r[col]) }
+// countVal is a count.
+func countVal(n int64) Val { return Val{V: float64(n), OK: true, kind: valInt, i: n} }
 
-// Bool returns a boolean column (false for NULL).
-func (r Record) Bool(col string) bool { b, _ := r[col].(bool); return b }
+// count is a nullable count column.
+func count(p *int64) Val {
+	if p == nil {
+		return Val{}
+	}
+	return countVal(*p)
+}
+
+// dec is a nullable exact decimal column.
+func dec(p *schemas.Dec) Val {
+	if p == nil {
+		return Val{}
+	}
+	return Val{V: p.Float(), OK: true, kind: valDec, d: *p}
+}
+
+// rate is a nullable DOUBLE column (a rate or a year-over-year value); NaN is shown as NULL.
+func rate(p *float64) Val {
+	if p == nil || math.IsNaN(*p) {
+		return Val{}
+	}
+	return Val{V: *p, OK: true}
+}
 
 // RunInfo is the last ingest run of the warehouse.
 type RunInfo struct {
@@ -75,77 +104,71 @@ type Summary struct {
 	DB        string
 	Run       RunInfo
 
-	Cur, Prev Record   // analytics.region_years of the region, this year and last (Prev nil if none)
-	Trend     []Record // analytics.region_years of the region, every year
-	Children  []Record // analytics.region_years of the prefectures and counties within, this year
-	// Formats counts the counted reports by template (analytics.reports).
+	Cur   *RegionYear  // analytics.region_years of the region, this year
+	Prev  *RegionYear  // the same, last year (nil if none)
+	Trend []RegionYear // analytics.region_years of the region, every year
+	// Children is analytics.region_years of the prefectures and counties within, this year.
+	Children []RegionYear
+	// Own is analytics.own_body_years of the region and the divisions within, this year: the
+	// part of each figure its own bodies make up (省直部门合计, 市本级合计).
+	Own []OwnBodyYear
+	// Formats counts the reports the region's figure counts, by template
+	// (analytics.region_years gb2019_report_count, gb2021_report_count).
 	Formats map[schemas.Format]int
 	Table3  map[string][7]Val // row key → the seven applicant columns (analytics.region_table3)
 	Table4  map[string][5]Val // group key → the five outcomes (analytics.region_table4)
 	Table2  []Table2Block     // analytics.region_table2, gb2021 first
-	YoY     []Record          // analytics.region_yoy of the region and the divisions within, this year
-	// Coverage is analytics.coverage (every expected county, reported or not); Missing the
-	// bodies that reported last year and not this year (analytics.missing_reports).
-	Coverage   []Record
-	Missing    []Record
-	Violations []Record // analytics.rule_violations within the region, this year
+	YoY     []YoY             // analytics.region_yoy of the region and the divisions within, this year
+	// Coverage is analytics.coverage (every expected division of every level within the
+	// region, its own bodies reported or not); Missing the bodies of every level that reported
+	// in an earlier year and not this year (analytics.missing_reports).
+	Coverage   []Coverage
+	Missing    []MissingReport
+	Violations []Violation // analytics.rule_violations within the region, this year
 }
 
 // Load reads the summary of a province or prefecture for a year.
 func Load(ctx context.Context, s *store.Session, region string, year int) (*Summary, error) {
-	q := func(sql string, args ...any) ([]Record, error) {
-		rows, err := s.Query(ctx, sql, args...)
-		if err != nil {
-			return nil, fmt.Errorf("export: %w\n%s", err, strings.TrimSpace(sql))
-		}
-		out := make([]Record, len(rows.Rows))
-		for i, row := range rows.Rows {
-			r := make(Record, len(row))
-			for j, c := range rows.Columns {
-				r[c] = row[j]
-			}
-			out[i] = r
-		}
-		return out, nil
-	}
-	views, err := q(`select count(*) as n from duckdb_views() where schema_name = 'analytics' and view_name = 'region_table3'`)
+	wrap := func(err error) error { return fmt.Errorf("export: %w", err) }
+	views, err := store.QueryValue[int64](ctx, s, `select count(*) from duckdb_views() where schema_name = 'analytics' and view_name = 'region_table3'`)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
-	if views[0].Num("n").V == 0 {
+	if views == 0 {
 		return nil, fmt.Errorf("export: the warehouse %s has no analytics.region_table3 view (published by an older xxgk): run `xxgk views --refresh --db %s` or ingest again", s.Path(), s.Path())
 	}
-	reg, err := q(`select code, level, name, province_code, province_name from main.regions where code = ?`, region)
+	reg, err := store.Select[regionRow](ctx, s, `where code = ?`, region)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
-	if len(reg) == 0 || (reg[0].Str("level") != "province" && reg[0].Str("level") != "prefecture") {
+	if len(reg) == 0 || (reg[0].Level != "province" && reg[0].Level != "prefecture") {
 		what := "unknown division code " + region
 		if len(reg) > 0 {
-			what = fmt.Sprintf("%s %s is a %s", region, reg[0].Str("name"), reg[0].Str("level"))
+			what = fmt.Sprintf("%s %s is a %s", region, reg[0].Name, reg[0].Level)
 		}
-		have, err := q(`select distinct region_code, region_name from analytics.region_years where level in ('province', 'prefecture') order by region_code`)
+		have, err := store.QueryAll[regionName](ctx, s, `select distinct region_code, region_name from analytics.region_years
+			where level in ('province', 'prefecture') order by region_code`)
 		if err != nil {
-			return nil, err
+			return nil, wrap(err)
 		}
 		var list []string
 		for _, h := range have {
-			list = append(list, h.Str("region_code")+" "+h.Str("region_name"))
+			list = append(list, h.RegionCode+" "+text(h.RegionName))
 		}
 		return nil, fmt.Errorf("%w: %s; export a province or a prefecture: %s", ErrNotFound, what, strings.Join(list, ", "))
 	}
 	sum := &Summary{Year: year, DB: s.Path(), Formats: map[schemas.Format]int{}, Table3: map[string][7]Val{}, Table4: map[string][5]Val{},
-		Region: Region{Code: region, Name: reg[0].Str("name"), Level: reg[0].Str("level"), ProvinceCode: reg[0].Str("province_code"),
-			ProvinceName: reg[0].Str("province_name")}}
+		Region: Region{Code: region, Name: reg[0].Name, Level: reg[0].Level, ProvinceCode: reg[0].ProvinceCode,
+			ProvinceName: reg[0].ProvinceName}}
 
-	if sum.Trend, err = q(`select * from analytics.region_years where region_code = ? order by year`, region); err != nil {
-		return nil, err
+	if sum.Trend, err = store.Select[RegionYear](ctx, s, `where region_code = ? order by year`, region); err != nil {
+		return nil, wrap(err)
 	}
 	var years []string
-	for _, t := range sum.Trend {
-		y := int(t.Num("year").V)
-		years = append(years, strconv.Itoa(y))
-		switch y {
+	for i := range sum.Trend {
+		t := &sum.Trend[i]
+		years = append(years, strconv.Itoa(t.Year))
+		switch t.Year {
 		case year:
 			sum.Cur = t
 		case year - 1:
@@ -158,83 +181,72 @@ func Load(ctx context.Context, s *store.Session, region string, year int) (*Summ
 		}
 		return nil, fmt.Errorf("%w: no report for %s %s in %d; years in the warehouse: %s", ErrNotFound, region, sum.Region.Name, year, strings.Join(years, ", "))
 	}
-	if sum.Children, err = q(`select * from analytics.region_years where year = ? and starts_with(region_code, ?) and region_code <> ?
+	if sum.Children, err = store.Select[RegionYear](ctx, s, `where year = ? and starts_with(region_code, ?) and region_code <> ?
 		and level in ('prefecture', 'county') order by region_code`, year, region, region); err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
-	fm, err := q(`select format, count(*) as n from analytics.reports where counted and year = ? and starts_with(county_code, ?) group by format`, year, region)
+	if sum.Own, err = store.Select[OwnBodyYear](ctx, s, `where year = ? and starts_with(region_code, ?) order by region_code`,
+		year, region); err != nil {
+		return nil, wrap(err)
+	}
+	sum.Formats[schemas.FormatGB2019] = int(sum.Cur.GB2019ReportCount)
+	sum.Formats[schemas.FormatGB2021] = int(sum.Cur.GB2021ReportCount)
+	t3, err := store.Select[table3Row](ctx, s, `where region_code = ? and year = ?`, region, year)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
-	for _, r := range fm {
-		sum.Formats[schemas.Format(r.Str("format"))] = int(r.Num("n").V)
+	for i := range t3 {
+		sum.Table3[t3[i].RowKey] = t3[i].values()
 	}
-	cols3 := schemas.Labels().Table3ColumnKeys()
-	t3, err := q(`select row_key, `+strings.Join(cols3, ", ")+` from analytics.region_table3 where region_code = ? and year = ?`, region, year)
+	t4, err := store.Select[table4Row](ctx, s, `where region_code = ? and year = ?`, region, year)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
-	for _, r := range t3 {
-		var v [7]Val
-		for i, c := range cols3 {
-			v[i] = r.Num(c)
-		}
-		sum.Table3[r.Str("row_key")] = v
+	for i := range t4 {
+		sum.Table4[t4[i].GroupKey] = t4[i].values()
 	}
-	outs := schemas.Labels().Table4OutcomeKeys()
-	t4, err := q(`select group_key, `+strings.Join(outs, ", ")+` from analytics.region_table4 where region_code = ? and year = ?`, region, year)
+	t2, err := store.Select[table2Row](ctx, s, `where region_code = ? and year = ?`, region, year)
 	if err != nil {
-		return nil, err
-	}
-	for _, r := range t4 {
-		var v [5]Val
-		for i, c := range outs {
-			v[i] = r.Num(c)
-		}
-		sum.Table4[r.Str("group_key")] = v
-	}
-	t2, err := q(`select format, item, measure, value from analytics.region_table2 where region_code = ? and year = ?`, region, year)
-	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
 	for _, f := range []schemas.Format{schemas.FormatGB2021, schemas.FormatGB2019} {
 		b := Table2Block{Format: f, Reports: sum.Formats[f], Values: map[string]map[string]Val{}}
 		for _, r := range t2 {
-			if schemas.Format(r.Str("format")) != f {
+			if schemas.Format(r.Format) != f {
 				continue
 			}
-			it := r.Str("item")
-			if b.Values[it] == nil {
-				b.Values[it] = map[string]Val{}
+			if b.Values[r.Item] == nil {
+				b.Values[r.Item] = map[string]Val{}
 			}
-			b.Values[it][r.Str("measure")] = r.Num("value")
+			b.Values[r.Item][r.Measure] = dec(r.Value)
 		}
 		if b.Reports > 0 {
 			sum.Table2 = append(sum.Table2, b)
 		}
 	}
-	if sum.YoY, err = q(`select level, region_code, region_name, measure, kind, value, value_prev, value_yoy_delta, value_yoy_pct, series_break
-		from analytics.region_yoy where year = ? and starts_with(region_code, ?) order by region_code, measure`, year, region); err != nil {
-		return nil, err
+	if sum.YoY, err = store.Select[YoY](ctx, s, `where year = ? and starts_with(region_code, ?) order by region_code, measure`,
+		year, region); err != nil {
+		return nil, wrap(err)
 	}
-	if sum.Coverage, err = q(`select * from analytics.coverage where year = ? and starts_with(county_code, ?) order by county_code`, year, region); err != nil {
-		return nil, err
+	if sum.Coverage, err = store.Select[Coverage](ctx, s, `where year = ? and starts_with(region_code, ?) order by region_code`,
+		year, region); err != nil {
+		return nil, wrap(err)
 	}
-	if sum.Missing, err = q(`select * from analytics.missing_reports where year = ? and starts_with(county_code, ?) order by county_code, body`, year, region); err != nil {
-		return nil, err
+	if sum.Missing, err = store.Select[MissingReport](ctx, s, `where year = ? and starts_with(region_code, ?) order by region_code, body`,
+		year, region); err != nil {
+		return nil, wrap(err)
 	}
-	if sum.Violations, err = q(`select * from analytics.rule_violations where year = ? and starts_with(county_code, ?)
-		order by county_code, body, rule, seq`, year, region); err != nil {
-		return nil, err
+	if sum.Violations, err = store.Select[Violation](ctx, s, `where year = ? and starts_with(region_code, ?)
+		order by region_code, body, rule, seq`, year, region); err != nil {
+		return nil, wrap(err)
 	}
-	run, err := q(`select run_id, finished_at, xxgk_version, parser_version, status from main.ingest_runs order by run_id desc limit 1`)
+	run, err := store.Select[ingestRun](ctx, s, `order by run_id desc limit 1`)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
 	if len(run) > 0 {
-		sum.Run = RunInfo{ID: int64(run[0].Num("run_id").V), Version: run[0].Str("xxgk_version"), Parser: run[0].Str("parser_version"),
-			Status: run[0].Str("status")}
-		sum.Run.Finished, _ = run[0]["finished_at"].(time.Time)
+		sum.Run = RunInfo{ID: run[0].RunID, Finished: run[0].FinishedAt, Version: run[0].XXGKVersion, Parser: run[0].ParserVersion,
+			Status: run[0].Status}
 	}
 	return sum, nil
 }
@@ -266,15 +278,45 @@ func Label(view, col string) string {
 }
 
 // Prefectures and Counties filter Children.
-func (s *Summary) Prefectures() []Record { return s.level("prefecture") }
+func (s *Summary) Prefectures() []RegionYear { return s.level("prefecture") }
 
 // Counties returns the counties within the region, this year, by code.
-func (s *Summary) Counties() []Record { return s.level("county") }
+func (s *Summary) Counties() []RegionYear { return s.level("county") }
 
-func (s *Summary) level(l string) []Record {
-	var out []Record
+// OwnOf returns the own bodies' part of a division's figure (analytics.own_body_years), nil
+// when its figure counts none of its own bodies.
+func (s *Summary) OwnOf(code string) *OwnBodyYear {
+	for i := range s.Own {
+		if s.Own[i].RegionCode == code {
+			return &s.Own[i]
+		}
+	}
+	return nil
+}
+
+// InTotal reports whether a division's figure within the region is part of the region's
+// figure: every division above it, up to the region, sums its children (basis bodies) — a
+// county under a prefecture counted from its consolidated report (全市汇总) is not added again.
+func (s *Summary) InTotal(code string) bool {
+	rec := map[string]*RegionYear{s.Region.Code: s.Cur}
+	for i := range s.Children {
+		rec[s.Children[i].RegionCode] = &s.Children[i]
+	}
+	r := rec[code]
+	for r != nil && r.RegionCode != s.Region.Code {
+		p := rec[text(r.ParentCode)]
+		if p == nil || p.Basis == "area" {
+			return false
+		}
+		r = p
+	}
+	return r != nil
+}
+
+func (s *Summary) level(l string) []RegionYear {
+	var out []RegionYear
 	for _, c := range s.Children {
-		if c.Str("level") == l {
+		if c.Level == l {
 			out = append(out, c)
 		}
 	}
@@ -288,45 +330,4 @@ func (s *Summary) Format() schemas.Format {
 		return schemas.FormatGB2021
 	}
 	return schemas.FormatGB2019
-}
-
-func str(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case store.Decimal:
-		return x.String()
-	}
-	return fmt.Sprint(v)
-}
-
-func num(v any) Val {
-	switch x := v.(type) {
-	case nil:
-		return Val{}
-	case int64:
-		return Val{float64(x), true}
-	case int32:
-		return Val{float64(x), true}
-	case int:
-		return Val{float64(x), true}
-	case uint64:
-		return Val{float64(x), true}
-	case float64:
-		if math.IsNaN(x) {
-			return Val{}
-		}
-		return Val{x, true}
-	case float32:
-		return Val{float64(x), true}
-	case store.Decimal:
-		f, err := strconv.ParseFloat(x.String(), 64)
-		return Val{f, err == nil}
-	case string:
-		f, err := strconv.ParseFloat(x, 64)
-		return Val{f, err == nil}
-	}
-	return Val{}
 }

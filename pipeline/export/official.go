@@ -109,13 +109,13 @@ func officialGrid(s *Summary) *grid {
 	r = table3Grid(g, r+1, s)
 	if n := s.Formats[schemas.FormatGB2019]; n > 0 && s.Format() == schemas.FormatGB2021 {
 		other := s.Table3["other_total"][6]
-		var parts float64
+		var parts int64
 		for _, k := range []string{"other_no_correction", "other_no_fee", "other_other"} {
-			parts += s.Table3[k][6].V
+			parts += s.Table3[k][6].i // a count; 0 when NULL
 		}
 		g.add(gcell{row: r, col: 0, colSpan: width, kind: kNote, text: fmt.Sprintf(
 			"注：%d份报告按2019年格式填报，只印“%s”一行（共%s件），计入“%s”，未分入其下1–3项。",
-			n, groupLabel("other"), fmtInt(other.V-parts), schemas.Labels().Table3Row("total_handled").Label)})
+			n, groupLabel("other"), fmtInt(other.i-parts), schemas.Labels().Table3Row("total_handled").Label)})
 		r++
 	}
 	r++
@@ -141,16 +141,17 @@ func (s *Summary) title() string {
 
 // scopeNote says what was summed and how.
 func (s *Summary) scopeNote() string {
-	counties := int(s.Cur.Num("county_count").V)
+	counties := s.Cur.CountyCount
 	var fm []string
 	for _, f := range []schemas.Format{schemas.FormatGB2021, schemas.FormatGB2019} {
 		if n := s.Formats[f]; n > 0 {
 			fm = append(fm, fmt.Sprintf("%s格式%d份", formatName(f), n))
 		}
 	}
-	return fmt.Sprintf("汇总范围：%s%d个县级区划计入汇总的报告%s份（%s），其中%d个县按全县报告汇总，其余为各机关报告之和；每县只计一次。数据：analytics.region_table2/3/4（运行 #%d）。",
-		s.Region.Name, counties, fmtInt(s.Cur.Num("counted_report_count").V), strings.Join(fm, "，"),
-		int(s.Cur.Num("area_basis_count").V), s.Run.ID)
+	return fmt.Sprintf("汇总范围：%s计入汇总的报告%s份（%s），涉及%d个县级区划；其中本级机关报告%d份，汇总报告（全省/全市/全县汇总）%d份，"+
+		"以汇总报告为准的区划其下级不另计；每个区划只计一次。数据：analytics.region_table2/3/4（运行 #%d）。",
+		s.Region.Name, fmtInt(s.Cur.CountedReportCount), strings.Join(fm, "，"), counties,
+		s.Cur.OwnReportCount, s.Cur.AreaBasisCount, s.Run.ID)
 }
 
 // spans splits the seven number columns among k measures.

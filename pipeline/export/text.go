@@ -10,9 +10,13 @@ import (
 )
 
 // fmtInt formats a count with thousands separators: 12,345.
-func fmtInt(v float64) string {
+func fmtInt(v int64) string {
 	neg := v < 0
-	s := strconv.FormatInt(int64(math.Round(math.Abs(v))), 10)
+	u := uint64(v)
+	if neg {
+		u = -u
+	}
+	s := strconv.FormatUint(u, 10)
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
@@ -26,13 +30,23 @@ func fmtInt(v float64) string {
 	return b.String()
 }
 
-// fmtNum formats a value: integers with separators, decimals with up to 4 digits; "—" for NULL.
+// fmtNum formats a value: whole numbers with separators, decimals with up to 4 digits; "—" for
+// NULL. Counts and table 2 values print exactly.
 func fmtNum(v Val) string {
 	if !v.OK {
 		return "—"
 	}
-	if v.V == math.Trunc(v.V) {
-		return fmtInt(v.V)
+	switch v.kind {
+	case valInt:
+		return fmtInt(v.i)
+	case valDec:
+		if v.d.IsInt() {
+			return fmtInt(v.d.Int())
+		}
+		return v.d.String()
+	}
+	if v.V == math.Trunc(v.V) && math.Abs(v.V) < 1<<63 {
+		return fmtInt(int64(v.V))
 	}
 	return strings.TrimRight(strings.TrimRight(strconv.FormatFloat(v.V, 'f', 4, 64), "0"), ".")
 }
@@ -55,11 +69,34 @@ func fmtPct(v Val) string {
 
 var levelNames = map[string]string{"province": "省级", "prefecture": "地级", "county": "县级"}
 
-var basisNames = map[string]string{"area": "全县报告", "bodies": "各机关报告之和", "none": "无表格报告"}
+// basisName says in words how a division of a level is counted (analytics.region_years basis).
+func basisName(level, basis string) string {
+	switch basis {
+	case "area":
+		return nameOr(map[string]string{"province": "全省汇总报告", "prefecture": "全市汇总报告", "county": "全县汇总报告"}, level)
+	case "bodies":
+		if level == "county" {
+			return "各机关报告之和"
+		}
+		return "本级机关与下级之和"
+	case "none":
+		return "无表格报告"
+	}
+	return basis
+}
+
+// ownName names the own bodies' part of a division's figure: 省直部门合计 for a province,
+// <name>本级合计 for a prefecture or county (朝阳市本级合计).
+func ownName(level, name string) string {
+	if level == "province" {
+		return "省直部门合计"
+	}
+	return name + "本级合计"
+}
 
 // scopeNames are the scopes of schemas.Scope in words (the comments of schemas/model.go).
-var scopeNames = map[string]string{"area": "全县（区）汇总", "government": "政府本级", "department": "部门",
-	"township": "乡镇、街道", "dev_zone": "开发区、园区"}
+var scopeNames = map[string]string{"area": "全省/全市/全县汇总", "government": "政府本级", "department": "部门",
+	"township": "乡镇、街道", "dev_zone": "开发区、园区", "other": "其他单位"}
 
 var severityNames = map[string]string{"error": "错误", "warning": "警告"}
 

@@ -194,7 +194,7 @@ func writeOfficialSheet(f *excelize.File, st *styles, s *Summary) error {
 		}
 		if c.kind == kNum {
 			if c.val.OK {
-				if err := f.SetCellValue(sh, tl, number(c.val.V)); err != nil {
+				if err := f.SetCellValue(sh, tl, number(c.val)); err != nil {
 					return err
 				}
 			}
@@ -234,12 +234,24 @@ func writeOfficialSheet(f *excelize.File, st *styles, s *Summary) error {
 	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
 }
 
-// number returns integers as int64 (so the cell holds 12, not 12.0) and other values as float64.
-func number(v float64) any {
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return int64(v)
+// number is the cell value of a figure: whole numbers as int64 (so the cell holds 12, not
+// 12.0), others as float64 (a cell holds a double).
+func number(v Val) any {
+	switch v.kind {
+	case valInt:
+		if v.i < 1e15 && v.i > -1e15 {
+			return v.i
+		}
+	case valDec:
+		if v.d.IsInt() && v.d.Int() < 1e15 && v.d.Int() > -1e15 {
+			return v.d.Int()
+		}
+	default:
+		if v.V == math.Trunc(v.V) && math.Abs(v.V) < 1e15 {
+			return int64(v.V)
+		}
 	}
-	return v
+	return v.V
 }
 
 // column of a flat sheet.
@@ -311,7 +323,7 @@ func (fs *flatSheet) write(f *excelize.File, st *styles, startRow int, freeze bo
 			switch x := v.(type) {
 			case Val:
 				if x.OK {
-					val = number(x.V)
+					val = number(x)
 				}
 			case bool:
 				val = yesNo(x)
@@ -414,11 +426,11 @@ func fitColumns(f *excelize.File, sheets ...*flatSheet) error {
 
 // regionMeasures are the key figures of tables 3 and 4 per division (columns of
 // analytics.region_years).
-var regionMeasures = []string{"requests_count", "carried_over_count", "granted_count", "partially_granted_count",
+var regionMeasures = figures("requests_count", "carried_over_count", "granted_count", "partially_granted_count",
 	"withheld_count", "unavailable_count", "rejected_count", "other_count", "handled_count", "carried_forward_count",
 	"disclosure_rate", "withheld_rate", "review_count", "review_upheld_count", "review_corrected_count",
 	"review_other_count", "review_pending_count", "litigation_count", "litigation_corrected_count",
-	"litigation_pending_count", "review_correction_rate", "litigation_correction_rate"}
+	"litigation_pending_count", "review_correction_rate", "litigation_correction_rate")
 
 func measureKind(m string) string {
 	if strings.HasSuffix(m, "_rate") {
@@ -427,36 +439,50 @@ func measureKind(m string) string {
 	return "int"
 }
 
+// regionsSheet is 分地区: the region's figure split as the counted-once rule sums it — its own
+// bodies (省直部门合计 / 市本级合计) as a row of their own, then each prefecture (bold) followed
+// by its own bodies' row and its counties, then the region's total. A row whose figure is not
+// added into the total (a county under a prefecture counted from its 全市汇总, everything under
+// a province counted from its 全省汇总) says so (计入合计: 否): it is shown, never added.
 func regionsSheet(s *Summary) *flatSheet {
 	fs := &flatSheet{name: SheetRegions, title: fmt.Sprintf("%s%d年各地区表三、表四主要数据", s.Region.Name, s.Year),
-		note:       "每个地级、县级区划一行，按区划代码排列；地级行（加粗）为其所辖县级之和，末行为合计。数据：analytics.region_years（每县只计一次）。",
+		note: "每个区划只计一次：有汇总报告（全省/全市/全县汇总）的以汇总报告为准，否则为本级机关合计加所辖区划之和。" +
+			"“省直部门合计”“××市本级合计”行为本级机关之和；地级行（加粗）为该市汇总；“计入合计”为“否”的行已含于上级的汇总报告，" +
+			"只列出、不相加。按区划代码排列，末行为合计。数据：analytics.region_years、analytics.own_body_years。",
 		freezeCols: 2}
 	fs.cols = []column{{"区划代码", "text"}, {"名称", "text"}, {"层级", "text"}, {Label("analytics.region_years", "basis"), "text"},
-		{Label("analytics.region_years", "counted_report_count"), "int"}}
+		{"计入合计", "text"}, {Label("analytics.region_years", "counted_report_count"), "int"}}
 	for _, m := range regionMeasures {
 		fs.cols = append(fs.cols, column{Label("analytics.region_years", m), measureKind(m)})
 	}
-	row := func(r Record, style string) {
-		cells := []any{r.Str("region_code"), r.Str("region_name"), nameOr(levelNames, r.Str("level")),
-			nameOr(basisNames, r.Str("basis")), r.Num("counted_report_count")}
+	// reports: counted_report_count of a division, report_count of its own bodies
+	row := func(code string, f *Figures, reports int64, name, level, basis string, in bool, style string) {
+		cells := []any{code, name, level, basis, yesNo(in), countVal(reports)}
 		for _, m := range regionMeasures {
-			cells = append(cells, r.Num(m))
+			cells = append(cells, f.Get(m))
 		}
 		fs.add(style, cells...)
 	}
-	for _, c := range s.Children {
+	own := func(code, level, name string, in bool) {
+		if o := s.OwnOf(code); o != nil {
+			row(o.RegionCode, &o.Figures, o.ReportCount, ownName(level, name), levelNames[level]+"本级机关", "本级机关之和", in, "")
+		}
+	}
+	own(s.Region.Code, s.Region.Level, s.Region.Name, true)
+	for i := range s.Children {
+		c := &s.Children[i]
 		style := ""
-		if c.Str("level") == "prefecture" {
+		if c.Level == "prefecture" {
 			style = "bold"
 		}
-		row(c, style)
+		in := s.InTotal(c.RegionCode)
+		row(c.RegionCode, &c.Figures, c.CountedReportCount, c.Name(), nameOr(levelNames, c.Level), basisName(c.Level, c.Basis), in, style)
+		if c.Level == "prefecture" {
+			own(c.RegionCode, c.Level, c.Name(), in)
+		}
 	}
-	total := Record{}
-	for k, v := range s.Cur {
-		total[k] = v
-	}
-	total["region_name"] = s.Region.Name + "合计"
-	row(total, "bold")
+	row(s.Cur.RegionCode, &s.Cur.Figures, s.Cur.CountedReportCount, s.Region.Name+"合计", nameOr(levelNames, s.Region.Level),
+		basisName(s.Region.Level, s.Cur.Basis), true, "bold")
 	return fs
 }
 
@@ -480,25 +506,24 @@ func yoySheet(s *Summary) *flatSheet {
 		{Label("analytics.region_yoy", "value_yoy_delta"), "delta"}, {Label("analytics.region_yoy", "value_yoy_pct"), "pct"},
 		{Label("analytics.region_yoy", "series_break"), "text"}}
 	for _, r := range s.yoyRows() {
-		fs.add("", r.Str("region_code"), r.Str("region_name"), nameOr(levelNames, r.Str("level")),
-			measureLabel(r.Str("measure"), s.Format()), r.Str("measure"), r.Num("value"), r.Num("value_prev"),
-			r.Num("value_yoy_delta"), r.Num("value_yoy_pct"), r.Bool("series_break"))
+		fs.add("", r.RegionCode, text(r.RegionName), nameOr(levelNames, r.Level), measureLabel(r.Measure, s.Format()), r.Measure,
+			rate(r.Value), rate(r.ValuePrev), rate(r.ValueYoYDelta), rate(r.ValueYoYPct), r.SeriesBreak)
 	}
 	return fs
 }
 
 // yoyRows are the region's measures (region_years order, then table 2) and the children's
 // key measures.
-func (s *Summary) yoyRows() []Record {
+func (s *Summary) yoyRows() []YoY {
 	order := map[string]int{}
 	for i, m := range append(append([]string{}, regionMeasures...), "issued_count", "licensing_decisions_count",
 		"penalty_decisions_count", "coercion_decisions_count") {
 		order[m] = i + 1
 	}
-	var own, kids []Record
+	var own, kids []YoY
 	for _, r := range s.YoY {
-		m := r.Str("measure")
-		if r.Str("region_code") == s.Region.Code {
+		m := r.Measure
+		if r.RegionCode == s.Region.Code {
 			if order[m] > 0 || strings.HasPrefix(m, "table2.") {
 				own = append(own, r)
 			}
@@ -516,16 +541,16 @@ func (s *Summary) yoyRows() []Record {
 		}
 		return 1000
 	}
-	sortStable(own, func(a, b Record) bool { return rank(a.Str("measure")) < rank(b.Str("measure")) })
+	sortStable(own, func(a, b YoY) bool { return rank(a.Measure) < rank(b.Measure) })
 	ci := map[string]int{}
 	for i, m := range yoyChildMeasures {
 		ci[m] = i
 	}
-	sortStable(kids, func(a, b Record) bool {
-		if a.Str("region_code") != b.Str("region_code") {
-			return a.Str("region_code") < b.Str("region_code")
+	sortStable(kids, func(a, b YoY) bool {
+		if a.RegionCode != b.RegionCode {
+			return a.RegionCode < b.RegionCode
 		}
-		return ci[a.Str("measure")] < ci[b.Str("measure")]
+		return ci[a.Measure] < ci[b.Measure]
 	})
 	return append(own, kids...)
 }
@@ -568,46 +593,60 @@ func writeYoYSheet(f *excelize.File, st *styles, s *Summary) error {
 	return fitColumns(f, fs)
 }
 
+// coverageSheets is 报送情况: every division the registry expects within the region, at every
+// level, whether its own bodies reported (red when not), and the bodies of every level that
+// reported in an earlier year and not this year.
 func coverageSheets(s *Summary) (*flatSheet, *flatSheet) {
-	var expected, reported int
-	var missing []string
+	expected, reported := map[string]int{}, map[string]int{}
+	missing := map[string][]string{}
 	for _, c := range s.Coverage {
-		expected++
-		if c.Bool("reported") {
-			reported++
+		l := c.Level
+		expected[l]++
+		if c.Reported {
+			reported[l]++
 		} else {
-			missing = append(missing, c.Str("county_name"))
+			missing[l] = append(missing[l], text(c.RegionName))
 		}
 	}
-	note := fmt.Sprintf("应报县级区划%d个，已报送%d个，未报送%d个", expected, reported, expected-reported)
-	if len(missing) > 0 {
-		note += "：" + strings.Join(missing, "、")
+	var parts []string
+	for _, l := range []string{"province", "prefecture", "county"} {
+		if expected[l] == 0 {
+			continue
+		}
+		p := fmt.Sprintf("应报%s区划%d个，已报送%d个，未报送%d个", levelNames[l], expected[l], reported[l], expected[l]-reported[l])
+		if len(missing[l]) > 0 {
+			p += "：" + strings.Join(missing[l], "、")
+		}
+		parts = append(parts, p)
 	}
-	note += "（未报送的行标红）。数据：analytics.coverage。"
+	note := strings.Join(parts, "；") + "（未报送的行标红；省级、地级指本级机关——政府、部门、汇总报告——的报告，下级报告数另列）。" +
+		"部门无名录，缺报的部门见下表。数据：analytics.coverage。"
 	cov := &flatSheet{name: SheetCoverage, title: fmt.Sprintf("%s%d年报送情况", s.Region.Name, s.Year), note: note, freezeCols: 2}
 	v := "analytics.coverage"
-	cov.cols = []column{{"县级区划代码", "text"}, {Label(v, "county_name"), "text"}, {Label(v, "prefecture_name"), "text"},
+	cov.cols = []column{{"区划代码", "text"}, {Label(v, "region_name"), "text"}, {Label(v, "level"), "text"},
 		{Label(v, "reported"), "text"}, {Label(v, "basis"), "text"}, {Label(v, "report_count"), "int"},
 		{Label(v, "area_report_count"), "int"}, {Label(v, "government_report_count"), "int"},
 		{Label(v, "department_report_count"), "int"}, {Label(v, "township_report_count"), "int"},
-		{Label(v, "dev_zone_report_count"), "int"}, {Label(v, "incomplete_report_count"), "int"},
+		{Label(v, "dev_zone_report_count"), "int"}, {Label(v, "other_report_count"), "int"},
+		{Label(v, "incomplete_report_count"), "int"}, {Label(v, "below_report_count"), "int"},
 		{Label(v, "missing_body_count"), "int"}}
 	for _, c := range s.Coverage {
 		style := ""
-		if !c.Bool("reported") {
+		if !c.Reported {
 			style = "red"
 		}
-		cov.add(style, c.Str("county_code"), c.Str("county_name"), c.Str("prefecture_name"), c.Bool("reported"),
-			nameOr(basisNames, c.Str("basis")), c.Num("report_count"), c.Num("area_report_count"), c.Num("government_report_count"),
-			c.Num("department_report_count"), c.Num("township_report_count"), c.Num("dev_zone_report_count"),
-			c.Num("incomplete_report_count"), c.Num("missing_body_count"))
+		cov.add(style, c.RegionCode, text(c.RegionName), nameOr(levelNames, c.Level), c.Reported,
+			basisName(c.Level, c.Basis), countVal(c.ReportCount), countVal(c.AreaReportCount), countVal(c.GovernmentReportCount),
+			countVal(c.DepartmentReportCount), countVal(c.TownshipReportCount), countVal(c.DevZoneReportCount),
+			countVal(c.OtherReportCount), countVal(c.IncompleteReportCount), countVal(c.BelowReportCount), countVal(c.MissingBodyCount))
 	}
 	m := "analytics.missing_reports"
-	miss := &flatSheet{name: SheetCoverage, title: fmt.Sprintf("上年报送、%d年未报送的机关（%d个）", s.Year, len(s.Missing))}
-	miss.cols = []column{{"县级区划代码", "text"}, {Label(m, "county_name"), "text"}, {Label(m, "body"), "text"},
+	miss := &flatSheet{name: SheetCoverage, title: fmt.Sprintf("此前报送、%d年未报送的机关（%d个）", s.Year, len(s.Missing))}
+	miss.cols = []column{{"区划代码", "text"}, {Label(m, "region_name"), "text"}, {Label(m, "level"), "text"}, {Label(m, "body"), "text"},
 		{Label(m, "scope"), "text"}, {Label(m, "last_year"), "text"}}
 	for _, r := range s.Missing {
-		miss.add("", r.Str("county_code"), r.Str("county_name"), r.Str("body"), nameOr(scopeNames, r.Str("scope")), r.Str("last_year"))
+		miss.add("", r.RegionCode, text(r.RegionName), nameOr(levelNames, r.Level), r.Body,
+			nameOr(scopeNames, text(r.Scope)), strconv.Itoa(r.LastYear))
 	}
 	return cov, miss
 }
@@ -627,7 +666,7 @@ func writeCoverageSheet(f *excelize.File, st *styles, s *Summary) error {
 func qualitySheet(s *Summary) *flatSheet {
 	errs := 0
 	for _, v := range s.Violations {
-		if v.Str("severity") == "error" {
+		if v.Severity == "error" {
 			errs++
 		}
 	}
@@ -635,17 +674,17 @@ func qualitySheet(s *Summary) *flatSheet {
 	fs := &flatSheet{name: SheetQuality, title: fmt.Sprintf("%s%d年勾稽规则违反（%d条，其中错误%d条）", s.Region.Name, s.Year, len(s.Violations), errs),
 		note:       "每条规则违反一行：报告、规则、应为值与实际印出值；原数字不改。R6 为跨年结转（来源 chain）。数据：analytics.rule_violations。",
 		freezeCols: 3}
-	fs.cols = []column{{"县级区划代码", "text"}, {Label(v, "county_name"), "text"}, {Label(v, "body"), "text"},
+	fs.cols = []column{{"区划代码", "text"}, {Label(v, "region_name"), "text"}, {Label(v, "body"), "text"},
 		{Label(v, "scope"), "text"}, {Label(v, "report_id"), "text"}, {Label(v, "format"), "text"}, {Label(v, "counted"), "text"},
 		{Label(v, "rule"), "text"}, {Label(v, "severity"), "text"}, {Label(v, "source"), "text"}, {Label(v, "table_name"), "text"},
 		{"行", "text"}, {"列", "text"}, {Label(v, "expected"), "dec"}, {Label(v, "found"), "dec"}, {Label(v, "message"), "text"}}
 	for _, r := range s.Violations {
-		t := r.Str("table_name")
-		f := schemas.Format(r.Str("format"))
-		fs.add("", r.Str("county_code"), r.Str("county_name"), r.Str("body"), nameOr(scopeNames, r.Str("scope")),
-			r.Str("report_id"), r.Str("format"), r.Bool("counted"), r.Str("rule"), nameOr(severityNames, r.Str("severity")),
-			r.Str("source"), nameOr(tableNames, t), orEmpty(r.Str("row_key"), rowLabel(t, r.Str("row_key"), f)),
-			orEmpty(r.Str("col_key"), colLabel(t, r.Str("col_key"))), r.Num("expected"), r.Num("found"), r.Str("message"))
+		t, row, col := text(r.TableName), text(r.RowKey), text(r.ColKey)
+		f := schemas.Format(text(r.Format))
+		fs.add("", r.RegionCode, text(r.RegionName), r.Body, nameOr(scopeNames, text(r.Scope)),
+			strconv.FormatInt(r.ReportID, 10), text(r.Format), r.Counted, r.Rule, nameOr(severityNames, r.Severity),
+			r.Source, nameOr(tableNames, t), orEmpty(row, rowLabel(t, row, f)),
+			orEmpty(col, colLabel(t, col)), dec(r.Expected), dec(r.Found), r.Message)
 	}
 	return fs
 }
@@ -669,6 +708,6 @@ func writeQualitySheet(f *excelize.File, st *styles, s *Summary) error {
 	return f.SetColWidth(SheetQuality, colName(15), colName(15), 60)
 }
 
-func sortStable(rs []Record, less func(a, b Record) bool) {
+func sortStable(rs []YoY, less func(a, b YoY) bool) {
 	sort.SliceStable(rs, func(i, j int) bool { return less(rs[i], rs[j]) })
 }

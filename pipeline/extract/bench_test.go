@@ -2,10 +2,13 @@ package extract_test
 
 import (
 	"crypto/sha256"
+	"html"
 	"os"
+	"strings"
 	"testing"
 
 	"xxgk/pipeline/decode"
+	"xxgk/pipeline/decode/decodetest"
 	"xxgk/pipeline/extract"
 )
 
@@ -31,6 +34,76 @@ func BenchmarkPDF(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "pdfs/s")
 	b.ReportMetric(float64(size)/1e6/b.Elapsed().Seconds(), "MB/s")
+}
+
+// BenchmarkPDFInProcess is BenchmarkPDF with the decoding in-process (Isolate false): the
+// difference is the cost of the worker (a pipe each way and the Doc's encoding).
+func BenchmarkPDFInProcess(b *testing.B) {
+	l := extract.DefaultLimits()
+	l.Isolate = false
+	extract.SetLimits(l)
+	defer extract.SetLimits(extract.DefaultLimits())
+	BenchmarkPDF(b)
+}
+
+// BenchmarkDOCX reads a Word report (the real seed report's text as paragraphs, its grid
+// rows as a Word table) through decode in a worker, parse and validate; BenchmarkDOCXInProcess
+// decodes it in-process.
+func BenchmarkDOCX(b *testing.B) {
+	doc := seedDOCX(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if r, err := extract.Bytes("seed.docx", doc, extract.Options{}); err != nil || r.Status == "failed" {
+			b.Fatal(err, r.Status)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(b.N*len(doc))/1e6/b.Elapsed().Seconds(), "MB/s")
+}
+
+func BenchmarkDOCXInProcess(b *testing.B) {
+	l := extract.DefaultLimits()
+	l.Isolate = false
+	extract.SetLimits(l)
+	defer extract.SetLimits(extract.DefaultLimits())
+	BenchmarkDOCX(b)
+}
+
+// seedDOCX renders the real seed report as a Word document: a paragraph per line, a table per
+// run of grid lines.
+func seedDOCX(b *testing.B) []byte {
+	text, err := os.ReadFile("../../cmd/xxgk/testdata/seed.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var body strings.Builder
+	inTable := false
+	for _, line := range strings.Split(string(text), "\n") {
+		t := strings.TrimSpace(line)
+		row := strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|") && len(t) > 1
+		if row != inTable {
+			if row {
+				body.WriteString("<w:tbl>")
+			} else {
+				body.WriteString("</w:tbl>")
+			}
+			inTable = row
+		}
+		if !row {
+			body.WriteString(decodetest.Para(html.EscapeString(t)))
+			continue
+		}
+		body.WriteString("<w:tr>")
+		for _, c := range strings.Split(strings.Trim(t, "|"), "|") {
+			body.WriteString("<w:tc>" + decodetest.Para(html.EscapeString(strings.TrimSpace(c))) + "</w:tc>")
+		}
+		body.WriteString("</w:tr>")
+	}
+	if inTable {
+		body.WriteString("</w:tbl>")
+	}
+	return decodetest.DOCX(decodetest.One(body.String()))
 }
 
 func BenchmarkPDFFloor(b *testing.B) {

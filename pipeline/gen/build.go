@@ -21,17 +21,22 @@ type Doc struct {
 	Traits []string
 	// Path is the report's path relative to OUT/reports, with "/" separators.
 	Path string
+	// Body is the issuing body, its division and level, whatever the text and path say of it
+	// (the gold's body and region are what they allow to be read).
+	Body Body
 }
 
 // generator builds the documents of one unit, year after year.
 type generator struct {
-	cfg   *Config
-	unit  Unit
-	state *bodyState
-	prev  *schemas.Report // last year's gold, when that report was written
-	flat  bool            // file layout of the county
-	code  bool            // flat names carry the county code
-	ph    *phrases
+	cfg    *Config
+	unit   Unit
+	state  *bodyState
+	prev   *schemas.Report // last year's gold, when that report was written
+	flat   bool            // file layout of the county
+	hashed bool            // files named as scraped: nothing in the path names the body
+	code   bool            // flat names carry the division's code
+	folder string          // the folder of a province's or prefecture's own bodies (省直, 市直)
+	ph     *phrases
 }
 
 func newGenerator(cfg *Config, u Unit) *generator {
@@ -40,11 +45,90 @@ func newGenerator(cfg *Config, u Unit) *generator {
 	switch cfg.Layout {
 	case LayoutFlat:
 		g.flat = true
+	case LayoutHashed:
+		g.hashed = true
 	case LayoutMixed:
-		g.flat = lr.IntN(2) == 0
+		switch lr.IntN(4) {
+		case 0, 1:
+			g.flat = true
+		case 2:
+			g.hashed = true
+		}
 	}
-	g.code = lr.IntN(2) == 0 || !uniqueName(cfg, u.Body.County.Name)
+	county := u.Body.Place.Level == schemas.LevelCounty
+	if g.hashed && county && (!uniqueName(cfg, u.Body.County.Name) || cfg.Registry.IsSoleCounty(u.Body.County) && u.Body.Scope == schemas.ScopeTownship) {
+		// a name shared by two counties (朝阳区) or a town of 东莞市 needs its path: flat
+		g.hashed, g.flat = false, true
+	}
+	g.code = lr.IntN(2) == 0 || county && !uniqueName(cfg, u.Body.County.Name)
+	g.folder = levelFolder(u.Body, lr)
 	return g
+}
+
+// stated is how a report states its issuing body.
+type stated int
+
+// The ways a report states its body (see parse: the body is read from the title, then the
+// first sentence, the signature, the 本报告由…编制 sentence).
+const (
+	statedTitle     stated = iota // the title
+	statedSentence                // 根据…规定，现公布{B}{Y}年政府信息公开工作年度报告。
+	statedCompiles                // {B}根据《条例》…编制本报告。
+	statedCompiled                // 本报告由{B}根据…编制。
+	statedSignature               // only the signature above the date
+	statedNone                    // nowhere: the gold has no body, and a scope problem
+)
+
+var statedTraits = [...]string{"", "stated-sentence", "stated-compiles", "stated-compiled", "stated-signature", "no-body"}
+
+// statement draws how a report states its body: web pages and most reports by their title; a
+// consolidated report by its title or the 现公布 sentence; the others now and then only by a
+// first sentence, the 本报告由 sentence or the signature, and NoBodyShare of them not at all.
+func (g *generator) statement(rng *rand.Rand, b Body, shape Shape) stated {
+	x, y := rng.Float64(), rng.Float64()
+	switch {
+	case shape == ShapeHTML:
+		return statedTitle
+	case b.Scope == schemas.ScopeArea:
+		if x < 0.8 {
+			return statedTitle
+		}
+		return statedSentence
+	case y < g.cfg.NoBodyShare:
+		return statedNone
+	case x < 0.75:
+		return statedTitle
+	case x < 0.83:
+		return statedSentence
+	case x < 0.87:
+		return statedCompiles
+	case x < 0.95:
+		return statedCompiled
+	}
+	return statedSignature
+}
+
+// levelFolder is the folder a province's or prefecture's own bodies are kept in (省直, 市直 …),
+// stable for a division.
+func levelFolder(b Body, rng *rand.Rand) string {
+	switch b.Place.Level {
+	case schemas.LevelProvince:
+		if b.word == "市" {
+			return pick(rng, "市级", "市本级")
+		}
+		return pick(rng, "省直", "省直部门", "省本级")
+	case schemas.LevelPrefecture:
+		switch b.word {
+		case "州":
+			return pick(rng, "州直", "州本级")
+		case "盟":
+			return "盟直"
+		case "地区":
+			return "地直"
+		}
+		return pick(rng, "市直", "市直部门", "市本级")
+	}
+	return ""
 }
 
 func uniqueName(cfg *Config, name string) bool {
@@ -77,6 +161,9 @@ func (g *generator) run(emit func(*Doc) error) error {
 			return err
 		}
 		g.prev = d.Gold
+		if d.Gold.Body == "" {
+			g.prev = nil // nothing links a report without a body to the next year's (R6)
+		}
 	}
 	return nil
 }
@@ -97,7 +184,7 @@ func (g *generator) year(y int, publish bool) *Doc {
 	vr.feeStated = vr.format == schemas.FormatGB2021 && rng.Float64() < 0.92
 	if publish && rng.Float64() < g.cfg.FaultShare {
 		kinds := Faults
-		if g.prev == nil || g.prev.Year != y-1 {
+		if g.prev == nil || g.prev.Year != y-1 || !chainKnown(g.prev) {
 			kinds = []Fault{FaultRowSum, FaultColumnTotal, FaultMissingRow, FaultProse}
 		}
 		vr.fault = kinds[rng.IntN(len(kinds))]
@@ -158,19 +245,25 @@ func (g *generator) year(y int, publish bool) *Doc {
 	}
 	r.Status = schemas.StatusComplete
 
-	d := &Doc{Gold: r, Fault: vr.fault}
+	d := &Doc{Gold: r, Fault: vr.fault, Body: b}
 	g.inject(rng, d, vr, chainCol)
 	d.Shape, d.Opts = chooseRendering(rng, b)
-	titled := b.Scope == schemas.ScopeArea || d.Shape == ShapeHTML || rng.Float64() < 0.8
+	st := g.statement(rng, b, d.Shape)
+	if st == statedNone && vr.fault == FaultChain {
+		st = statedSignature // a report whose body is unknown is linked to no other year
+	}
+	titled := st == statedTitle
 	if titled {
 		r.Title = fmt.Sprintf("%s%d年政府信息公开工作年度报告", b.Name, y)
 	}
-	d.Prose = g.ph.prose(rng, b, r, titled)
+	d.Prose = g.ph.prose(rng, b, r, st, g.contact(rng, b, st))
 	more := moreVariants(newRNG(g.cfg.Seed, "variants", b.County.Code, b.Name, strconv.Itoa(y)), d, vr)
 	for _, t := range []struct {
 		on   bool
 		name string
-	}{{vr.blankTotals, "blank-totals"}, {vr.blankZeros, "blank-zeros"}, {vr.subtotals, "subtotals"}, {!titled, "untitled"}} {
+	}{{vr.blankTotals, "blank-totals"}, {vr.blankZeros, "blank-zeros"}, {vr.subtotals, "subtotals"}, {!titled, "untitled"},
+		{st != statedTitle, statedTraits[st]}, {d.Prose.Contact, "contact"}, {true, "level-" + string(b.Place.Level)},
+		{b.Scope == schemas.ScopeOther, "other-body"}, {g.hashed, "hashed-path"}} {
 		if t.on {
 			d.Traits = append(d.Traits, t.name)
 		}
@@ -178,13 +271,30 @@ func (g *generator) year(y int, publish bool) *Doc {
 	d.Traits = append(d.Traits, more...)
 	d.Path = g.path(y, d.Shape)
 	r.Source = d.Path
+	// the region: in the tree and flat layouts the path names the body's own division (folders
+	// down to its level, 省直/市直 folders, a code or the body's name in the file name); a file
+	// named as scraped says nothing, and the region comes from the body's name — which a
+	// township's name and a report naming no body do not give: no region, and a problem
 	method := schemas.RegionPath
-	if g.cfg.Manifest {
+	switch {
+	case g.cfg.Manifest:
 		method = schemas.RegionManifest
-	} else if m := g.cfg.Registry.FindInPath(d.Path); !m.Found || m.Division.Code != b.County.Code {
+	case g.hashed:
 		method = schemas.RegionText
 	}
-	r.Region = b.County.Region(method)
+	r.Region = b.Place.Region(method)
+	if g.hashed && !g.cfg.Manifest && (st == statedNone || b.Scope == schemas.ScopeTownship) {
+		r.Region = schemas.Region{}
+		r.Problems = append(r.Problems, schemas.Problem{Code: schemas.ProblemRegion, Severity: schemas.SeverityError,
+			Message: "未找到所属行政区划"})
+		r.Status = schemas.StatusIncomplete
+	}
+	if st == statedNone {
+		// the text names no body: the body and the scope are unknown, and the report says so
+		r.Body, r.Scope = "", schemas.ScopeUnknown
+		r.Problems = append(r.Problems, schemas.Problem{Code: schemas.ProblemScope, Severity: schemas.SeverityWarning,
+			Message: "未找到发布机关，无法判断报告范围"})
+	}
 	return d
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"xxgk/pipeline/regions"
 	"xxgk/schemas"
 )
 
@@ -28,6 +30,8 @@ type Stats struct {
 	Shapes             map[string]int
 	Formats            map[schemas.Format]int
 	Scopes             map[schemas.Scope]int
+	Levels             map[schemas.Level]int // by the body's level
+	NoBody             int                   // reports whose text names no body
 	Faults             map[Fault]int
 	Charsets           map[string]int
 	Traditional        int
@@ -35,7 +39,7 @@ type Stats struct {
 
 func newStats() Stats {
 	return Stats{Shapes: map[string]int{}, Formats: map[schemas.Format]int{}, Scopes: map[schemas.Scope]int{},
-		Faults: map[Fault]int{}, Charsets: map[string]int{}}
+		Levels: map[schemas.Level]int{}, Faults: map[Fault]int{}, Charsets: map[string]int{}}
 }
 
 func (s *Stats) add(o *Stats) {
@@ -44,6 +48,10 @@ func (s *Stats) add(o *Stats) {
 	s.Bytes += o.Bytes
 	s.GoldBytes += o.GoldBytes
 	s.Traditional += o.Traditional
+	s.NoBody += o.NoBody
+	for k, v := range o.Levels {
+		s.Levels[k] += v
+	}
 	for k, v := range o.Shapes {
 		s.Shapes[k] += v
 	}
@@ -299,6 +307,10 @@ func (w *fileWriter) write(d *Doc) error {
 	s.Shapes[d.Shape.String()]++
 	s.Formats[d.Gold.Format]++
 	s.Scopes[d.Gold.Scope]++
+	s.Levels[d.Body.Level()]++
+	if d.Gold.Body == "" {
+		s.NoBody++
+	}
 	s.Charsets[charset]++
 	if d.Fault != FaultNone {
 		s.Faults[d.Fault]++
@@ -312,19 +324,39 @@ func (w *fileWriter) write(d *Doc) error {
 	return nil
 }
 
-// path is where a report goes under OUT/reports, as offices keep their files.
+// path is where a report goes under OUT/reports, as offices keep their files: by province,
+// prefecture and county (a province's and a prefecture's own bodies in a 省直 or 市直 folder), or
+// flat by year with the division's name (and now and then its 6-digit code) in the file name.
 func (g *generator) path(y int, s Shape) string {
 	b := g.unit.Body
 	d := b.County
 	name := b.Name + strconv.Itoa(y) + "年政府信息公开工作年度报告" + s.Ext()
+	if g.hashed {
+		h := fnv.New64a()
+		h.Write([]byte(b.County.Code + "/" + b.Name + "/" + strconv.Itoa(y)))
+		return fmt.Sprintf("hashed/%d/%016x%s", y, h.Sum64(), s.Ext())
+	}
 	if !g.flat {
+		switch b.Place.Level {
+		case schemas.LevelProvince:
+			return strings.Join([]string{d.Province, g.folder, strconv.Itoa(y), name}, "/")
+		case schemas.LevelPrefecture:
+			return strings.Join([]string{d.Province, d.Prefecture, g.folder, strconv.Itoa(y), name}, "/")
+		}
 		return strings.Join([]string{d.Province, d.Prefecture, d.Name, strconv.Itoa(y), name}, "/")
 	}
-	if !strings.HasPrefix(b.Name, d.Name) {
+	if short := regions.AutonomousShort(d.Name); !strings.HasPrefix(b.Name, d.Name) && (short == "" || !strings.HasPrefix(b.Name, short)) {
 		name = d.Name + name
 	}
 	if g.code {
-		name = d.Code + "_" + name
+		code := d.Code
+		switch len(code) {
+		case 2:
+			code += "0000" // the 6-digit form of the National Bureau of Statistics: 210000
+		case 4:
+			code += "00" // 210100
+		}
+		name = code + "_" + name
 	}
 	return "flat/" + strconv.Itoa(y) + "/" + name
 }

@@ -100,6 +100,9 @@ type bodyState struct {
 func newState(b Body, seed uint64) *bodyState {
 	rng := newRNG(seed, "body", b.County.Code, b.Name)
 	county := 60 * math.Exp(rng.NormFloat64()*0.6) // a county's level; departments scale it
+	if b.weight > 0 {
+		county *= b.weight // a province's or prefecture's bodies: busier than a county's
+	}
 	s := &bodyState{countyLvl: county, growth: 0.92 + 0.3*rng.Float64(), items: map[string]int64{}}
 	natural := 0.8 + 0.17*rng.Float64()
 	lic := 1.0
@@ -120,6 +123,10 @@ func newState(b Body, seed uint64) *bodyState {
 		s.level = 1 + 6*rng.Float64()
 		natural = 0.5 + 0.3*rng.Float64()
 		lic = 0.05
+	case schemas.ScopeOther:
+		s.level = 0.5 + 4*rng.Float64()
+		natural = 0.85 + 0.1*rng.Float64()
+		lic = 0.02
 	}
 	s.licScale = lic * county / 60
 	rest := 1 - natural

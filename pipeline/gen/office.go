@@ -42,7 +42,7 @@ var PDFTimeout = 90 * time.Second
 // officeShape picks, from the document's path and the seed, whether it is written as DOCX or
 // PDF (by cfg.DOCXShare and cfg.PDFShare); the choice never changes the other documents.
 func (c *Config) officeShape(d *Doc) Shape {
-	if c.DOCXShare <= 0 && c.PDFShare <= 0 {
+	if c.DOCXShare <= 0 && c.PDFShare <= 0 || d.Shape == ShapeRunTogether { // its gold is the run's
 		return 0
 	}
 	h := fnv.New64a()

@@ -73,7 +73,14 @@ func officeDocs(t *testing.T, f func(d *gen.Doc, prev *schemas.Report)) {
 	golds := map[key]*schemas.Report{}
 	err := gen.Docs(cfg, func(d *gen.Doc) error {
 		g := d.Gold
+		if g.Body == "" { // a report naming no body is linked to no other year
+			f(d, nil)
+			return nil
+		}
 		golds[key{g.Region.Code, g.Body, g.Year}] = g
+		if d.Shape == gen.ShapeRunTogether {
+			return nil // its gold is what its run-together print lets a reader know
+		}
 		f(d, golds[key{g.Region.Code, g.Body, g.Year - 1}])
 		return nil
 	})

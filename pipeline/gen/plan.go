@@ -1,9 +1,15 @@
-// Package gen writes realistic sample corpora of 政府信息公开工作年度报告: every county of one
-// or more provinces, its government, departments, townships and development zone, over a run
-// of years, in every text shape and encoding the pipeline reads, each report with a gold file
-// holding its true numbers in the canonical JSON (schemas.Report) and exactly the rule
-// violations that were injected on purpose. Output is a pure function of the configuration
-// and the seed: the number of workers changes only the speed.
+// Package gen writes realistic sample corpora of 政府信息公开工作年度报告: every body of one or
+// more provinces at every level — the province's government office, departments, other bodies
+// (public institutions, a state company) and consolidated report (全省汇总, some years); each
+// prefecture's government, office, departments, other bodies and consolidated report (全市汇总);
+// each county's government, departments, townships and development zone — over a run of years,
+// in every text shape and encoding the pipeline reads. Each report states its body the ways
+// real reports do (title, first sentence, 本报告由…编制, signature; a few nowhere) and often gives
+// a contact address in a district of the seat city. Each has a gold file holding its true body,
+// level, scope, region and numbers in the canonical JSON (schemas.Report), exactly the rule
+// violations injected on purpose, and the problems the text must raise (a report naming no
+// body; a file named as scraped whose text gives no division). Output is a pure function of the
+// configuration and the seed: the number of workers changes only the speed.
 package gen
 
 import (
@@ -12,6 +18,7 @@ import (
 	"hash/fnv"
 	"iter"
 	"math/rand/v2"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -26,7 +33,10 @@ type Layout string
 const (
 	LayoutTree  Layout = "tree"  // reports/{省}/{市}/{县}/{year}/{body}{year}年…
 	LayoutFlat  Layout = "flat"  // reports/flat/{year}/{县}{body}… or {code}_{…}
-	LayoutMixed Layout = "mixed" // per county, one or the other
+	LayoutMixed Layout = "mixed" // per division, one of the three
+	// LayoutHashed names files as a scraper does: reports/hashed/{year}/{16 hex digits}; the
+	// region then comes from the report's text alone.
+	LayoutHashed Layout = "hashed"
 )
 
 // Config says what to generate. The zero value of a field takes the default of Defaults.
@@ -37,6 +47,20 @@ type Config struct {
 	Seed        uint64
 	Departments int // department reports per county
 	Townships   int // township reports per county
+	// ProvinceDepartments and PrefectureDepartments are the department reports of a province
+	// (辽宁省教育厅 …) and of a prefecture (沈阳市教育局 …), besides their government office,
+	// consolidated report and other bodies.
+	ProvinceDepartments   int
+	PrefectureDepartments int
+	// AreaShare is the share of years in which a province or prefecture publishes a
+	// consolidated report (全省汇总, 全市汇总: scope area at its level).
+	AreaShare float64
+	// NoBodyShare is the share of reports whose text names no issuing body anywhere (no
+	// title, first sentence, signature or 本报告由…): their gold has no body and a scope
+	// problem; the region comes from the path or the manifest alone.
+	NoBodyShare float64
+	// Levels limits the bodies generated to these levels (nil: every level).
+	Levels []schemas.Level
 	// MissingShare is the share of counties that publish nothing in a given year.
 	MissingShare float64
 	// OldTemplateShare is the share of reports from 2021 on still printed in the 2019 template.
@@ -54,11 +78,26 @@ type Config struct {
 	Registry *regions.Registry
 }
 
-// Defaults returns the default configuration: 辽宁省 (21), 2019–2024.
+// Defaults returns the default configuration of the library: 辽宁省 (21), 2019–2024, the bodies
+// of its counties, every report naming its body — the corpora other packages' tests build.
+// Whole is the configuration of `xxgk gen`: every level.
 func Defaults() Config {
 	return Config{Provinces: []string{"21"}, FirstYear: 2019, LastYear: 2024, Seed: 1, Departments: 12,
-		Townships: 10, MissingShare: 0.05, OldTemplateShare: 0.05, FaultShare: 0.03, Layout: LayoutTree, Workers: 2}
+		Townships: 10, ProvinceDepartments: 30, PrefectureDepartments: 12, AreaShare: 0.5,
+		MissingShare: 0.05, OldTemplateShare: 0.05, FaultShare: 0.03, Layout: LayoutTree, Workers: 2,
+		Levels: []schemas.Level{schemas.LevelCounty}}
 }
+
+// Whole returns the configuration of whole provinces (`xxgk gen`'s defaults): Defaults with
+// the bodies of every level and 1% of the reports naming no body.
+func Whole() Config {
+	c := Defaults()
+	c.Levels, c.NoBodyShare = AllLevels, 0.01
+	return c
+}
+
+// AllLevels is the value of Config.Levels for whole provinces: every level.
+var AllLevels = []schemas.Level(nil)
 
 // Validate checks a configuration and fills the registry.
 func (c *Config) validate() error {
@@ -79,20 +118,25 @@ func (c *Config) validate() error {
 	if c.FirstYear < 2019 || c.LastYear < c.FirstYear || c.LastYear > 2100 {
 		return fmt.Errorf("gen: years %d–%d: the generator writes the 2019 and 2021 templates, years from 2019", c.FirstYear, c.LastYear)
 	}
-	for _, s := range []float64{c.MissingShare, c.OldTemplateShare, c.FaultShare} {
+	for _, s := range []float64{c.MissingShare, c.OldTemplateShare, c.FaultShare, c.AreaShare, c.NoBodyShare} {
 		if s < 0 || s > 1 {
 			return fmt.Errorf("gen: share %v outside 0..1", s)
 		}
 	}
-	if c.Departments < 0 || c.Townships < 0 {
+	if c.Departments < 0 || c.Townships < 0 || c.ProvinceDepartments < 0 || c.PrefectureDepartments < 0 {
 		return errors.New("gen: negative number of departments or townships")
+	}
+	for _, l := range c.Levels {
+		if l.CodeLen() == 0 {
+			return fmt.Errorf("gen: level %q: want province, prefecture or county", l)
+		}
 	}
 	switch c.Layout {
 	case "":
 		c.Layout = LayoutTree
-	case LayoutTree, LayoutFlat, LayoutMixed:
+	case LayoutTree, LayoutFlat, LayoutHashed, LayoutMixed:
 	default:
-		return fmt.Errorf("gen: layout %q: want tree, flat or mixed", c.Layout)
+		return fmt.Errorf("gen: layout %q: want tree, flat, hashed or mixed", c.Layout)
 	}
 	if c.Workers <= 0 {
 		c.Workers = 1
@@ -123,8 +167,9 @@ type Unit struct {
 	Seq int
 }
 
-// Plan returns the units of a configuration in plan order: counties by code, bodies in
-// county order. Limit truncates the plan at that many reports.
+// Plan returns the units of a configuration in plan order: divisions by code (a province, then
+// each of its prefectures followed by its counties), each division's bodies in order. Limit
+// truncates the plan at that many reports.
 func Plan(cfg Config) iter.Seq[Unit] {
 	return func(yield func(Unit) bool) {
 		if err := cfg.validate(); err != nil {
@@ -132,15 +177,9 @@ func Plan(cfg Config) iter.Seq[Unit] {
 		}
 		left := cfg.Limit
 		seq := 0
-		for _, d := range counties(cfg) {
-			var years []int
-			for y := cfg.FirstYear; y <= cfg.LastYear; y++ {
-				if !countyMissing(cfg, d.Code, y) {
-					years = append(years, y)
-				}
-			}
-			for _, b := range bodiesOf(d, cfg.Seed, cfg.Departments, cfg.Townships) {
-				ys := years
+		for _, dv := range divisions(cfg) {
+			for _, b := range dv.bodies {
+				ys := bodyYears(cfg, dv, b)
 				if cfg.Limit > 0 {
 					if left <= 0 {
 						return
@@ -162,19 +201,99 @@ func Plan(cfg Config) iter.Seq[Unit] {
 	}
 }
 
-// counties lists the counties of the configuration, by code, each once.
-func counties(cfg Config) []regions.Division {
+// division is one division of the plan with its bodies.
+type division struct {
+	place  regions.Place
+	bodies []Body
+}
+
+// wants says whether the configuration generates bodies of level l.
+func (c *Config) wants(l schemas.Level) bool {
+	if len(c.Levels) == 0 {
+		return true
+	}
+	for _, x := range c.Levels {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// divisions lists the divisions of the configuration in code order, each once: a 2-digit
+// prefix gives the province's own bodies, its prefectures' and its counties'; a 4-digit one a
+// prefecture's and its counties'; a 6-digit one a county's. The groups that stand in for a
+// prefecture where there is none (a municipality's districts, a province's 省直辖 cities) have
+// no bodies of their own.
+func divisions(cfg Config) []division {
+	reg := cfg.Registry
 	seen := map[string]bool{}
-	var out []regions.Division
-	for _, p := range cfg.Provinces {
-		for _, d := range cfg.Registry.Under(p) {
-			if !seen[d.Code] {
-				seen[d.Code] = true
-				out = append(out, d)
+	var out []division
+	add := func(p regions.Place, bodies []Body) {
+		if !seen[p.Code] && len(bodies) > 0 {
+			seen[p.Code] = true
+			out = append(out, division{place: p, bodies: bodies})
+		}
+	}
+	for _, pre := range cfg.Provinces {
+		if len(pre) == 2 && cfg.wants(schemas.LevelProvince) {
+			if p, ok := reg.Place(pre); ok {
+				add(p, provinceBodies(p, cfg.Seed, cfg.ProvinceDepartments))
+			}
+		}
+		if (len(pre) == 2 || len(pre) == 4) && cfg.wants(schemas.LevelPrefecture) {
+			for _, a := range reg.Prefectures {
+				if p, ok := reg.Place(a.Code); ok && strings.HasPrefix(a.Code, pre) {
+					add(p, prefectureBodies(p, cfg.Seed, cfg.PrefectureDepartments))
+				}
+			}
+		}
+		if cfg.wants(schemas.LevelCounty) {
+			for _, d := range reg.Under(pre) {
+				add(d.Place(), bodiesOf(d, cfg.Seed, cfg.Departments, cfg.Townships, reg.IsSoleCounty(d)))
 			}
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].place.Code < out[j].place.Code })
 	return out
+}
+
+// counties lists the counties of the configuration, by code, each once.
+func counties(cfg Config) []regions.Division {
+	var out []regions.Division
+	for _, dv := range divisions(cfg) {
+		if d, ok := cfg.Registry.County(dv.place.Code); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// bodyYears are the years a body publishes: a county's bodies every year the county is not
+// missing; a province's or prefecture's consolidated report in AreaShare of the years; their
+// departments and other bodies miss a year now and then (MissingShare/2); their governments
+// publish every year.
+func bodyYears(cfg Config, dv division, b Body) []int {
+	var years []int
+	for y := cfg.FirstYear; y <= cfg.LastYear; y++ {
+		ys := strconv.Itoa(y)
+		switch {
+		case b.Place.Level == schemas.LevelCounty:
+			if countyMissing(cfg, dv.place.Code, y) {
+				continue
+			}
+		case b.Scope == schemas.ScopeArea:
+			if newRNG(cfg.Seed, "area", b.Place.Code, ys).Float64() >= cfg.AreaShare {
+				continue
+			}
+		case b.Scope != schemas.ScopeGovernment:
+			if newRNG(cfg.Seed, "missing", b.Name, ys).Float64() < cfg.MissingShare/2 {
+				continue
+			}
+		}
+		years = append(years, y)
+	}
+	return years
 }
 
 // countyMissing says whether a county publishes nothing in year y.

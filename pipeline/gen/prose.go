@@ -18,13 +18,17 @@ type Prose struct {
 	// most a sentence before their table.
 	Sections  [6][]string
 	Signature []string // closing lines: issuing body, date
+	// Contact says a paragraph gives the office's contact details (an address in a district of
+	// the seat city, a telephone number): text the region is never read from.
+	Contact bool
 }
 
 // Placeholders in the phrase templates:
 //
 //	{Y} year reported on   {Y1} the next year   {S} how the body calls itself (我局)
-//	{C} county name        {W} 县/区/市/旗        {B} body name
-//	{P} prefecture         {N} a small count    {M} a medium count  {L} a large count
+//	{C} the body's division (朝阳县, 沈阳市, 辽宁省)  {W} its word for itself (县/区/市/旗/州/盟/地区/省)
+//	{B} body name          {P} the level above (a county's prefecture, a prefecture's province)
+//	{N} a small count      {M} a medium count  {L} a large count
 //	{R} the stated request count (one sentence only)  {F} the stated fee in yuan
 //	{D} 1–28                {O} an ordinal 一二三…
 type phrases struct {
@@ -227,13 +231,24 @@ func (e *expander) value(k string) {
 	case "S":
 		b.WriteString(e.self)
 	case "C":
-		b.WriteString(e.b.County.Name)
+		b.WriteString(e.b.Place.Name)
 	case "W":
-		b.WriteString(countyWord(e.b.County))
+		if e.b.word != "" {
+			b.WriteString(e.b.word)
+		} else {
+			b.WriteString(countyWord(e.b.County))
+		}
 	case "B":
 		b.WriteString(e.b.Name)
 	case "P":
-		b.WriteString(e.b.County.Prefecture)
+		switch e.b.Place.Level {
+		case schemas.LevelProvince:
+			b.WriteString("国务院办公厅")
+		case schemas.LevelPrefecture:
+			b.WriteString(e.b.Place.Province)
+		default:
+			b.WriteString(e.b.County.Prefecture)
+		}
 	case "N":
 		b.WriteString(strconv.Itoa(1 + e.rng.IntN(30)))
 	case "M":
@@ -299,8 +314,23 @@ func numbered(items []string) string {
 	return b.String()
 }
 
-// prose writes the running text of report r.
-func (p *phrases) prose(rng *rand.Rand, b Body, r *schemas.Report, titled bool) Prose {
+// publishing sentences name the body in the first sentence (statedSentence).
+var publishing = []string{
+	"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布{B}{Y}年政府信息公开工作年度报告。",
+	"根据《条例》第五十条规定，现将{B}{Y}年度政府信息公开工作年度报告公布如下。",
+	"按照《中华人民共和国政府信息公开条例》要求，现向社会公布{B}{Y}年政府信息公开工作年度报告。",
+	"依据《中华人民共和国政府信息公开条例》规定，现将{Y}年度{B}政府信息公开工作年度报告予以公布。",
+}
+
+// compiling sentences start with the body and say it compiled the report (statedCompiles).
+var compiling = []string{
+	"{B}根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求编制本报告。",
+	"{B}依据《中华人民共和国政府信息公开条例》第四十九条、第五十条规定，编制了{Y}年度政府信息公开工作年度报告。",
+}
+
+// prose writes the running text of report r, the body stated as st says, with the contact
+// paragraph (if any) in the intro or at the end of section 六.
+func (p *phrases) prose(rng *rand.Rand, b Body, r *schemas.Report, st stated, contact string) Prose {
 	e := &expander{rng: rng, b: b, year: r.Year, self: selfWord(b, rng)}
 	for _, st := range r.Statements {
 		switch st.Measure {
@@ -310,20 +340,39 @@ func (p *phrases) prose(rng *rand.Rand, b Body, r *schemas.Report, titled bool) 
 			e.fee = st.Value.Int()
 		}
 	}
+	titled := st == statedTitle
+	named := st != statedNone // the text may name the body
 	var pr Prose
 	if titled {
 		pr.Title = r.Title
 	}
-	// intro: always when there is no title (it names the body and the year)
+	// intro: always when there is no title (it gives the year, and names the body as st says)
 	if !titled || rng.IntN(3) > 0 {
 		var in strings.Builder
-		if b.Scope == schemas.ScopeArea {
-			in.WriteString(e.expand(pick(rng,
-				"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布{C}{Y}年政府信息公开工作年度报告。本报告由全{W}各级行政机关的年度报告汇总编制。",
-				"本报告根据《中华人民共和国政府信息公开条例》要求编制，涵盖全{W}各乡镇（街道）和{W}直各部门政府信息公开工作情况。",
-				"按照《中华人民共和国政府信息公开条例》的规定，{C}汇总全{W}各行政机关政府信息公开工作情况，编制本年度报告。")))
-		} else {
+		switch st {
+		case statedSentence:
+			in.WriteString(e.expand(publishing[rng.IntN(len(publishing))]))
+			if b.Scope == schemas.ScopeArea && rng.IntN(2) == 0 {
+				in.WriteString(e.expand("本报告由全{W}各级行政机关的年度报告汇总编制。"))
+			}
+		case statedCompiles:
+			in.WriteString(e.expand(compiling[rng.IntN(len(compiling))]))
+		case statedCompiled:
 			in.WriteString(e.expand(p.intro[rng.IntN(len(p.intro))]))
+		case statedSignature, statedNone:
+			if rng.IntN(2) == 0 {
+				in.WriteString(pick(rng, "本报告根据《中华人民共和国政府信息公开条例》要求编制。",
+					"根据《中华人民共和国政府信息公开条例》规定，特编制本年度报告。"))
+			}
+		default: // titled
+			if b.Scope == schemas.ScopeArea {
+				in.WriteString(e.expand(pick(rng,
+					"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布{C}{Y}年政府信息公开工作年度报告。本报告由全{W}各级行政机关的年度报告汇总编制。",
+					"本报告根据《中华人民共和国政府信息公开条例》要求编制，涵盖全{W}各乡镇（街道）和{W}直各部门政府信息公开工作情况。",
+					"按照《中华人民共和国政府信息公开条例》的规定，{C}汇总全{W}各行政机关政府信息公开工作情况，编制本年度报告。")))
+			} else {
+				in.WriteString(e.expand(p.intro[rng.IntN(len(p.intro))]))
+			}
 		}
 		if rng.IntN(7) == 0 {
 			in.WriteString("全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项等六个部分。")
@@ -332,13 +381,21 @@ func (p *phrases) prose(rng *rand.Rand, b Body, r *schemas.Report, titled bool) 
 			in.WriteString(e.expand(p.introYear[rng.IntN(len(p.introYear))]))
 		}
 		if rng.IntN(2) == 0 {
-			in.WriteString(e.expand(pick(rng,
-				"本报告电子版可在“{C}人民政府”门户网站查阅或下载。",
-				"如对本报告有疑问，请与{B}联系。",
-				"本报告电子版可在{C}人民政府网站政府信息公开专栏查阅。")))
+			web := []string{"本报告电子版可在“{C}人民政府”门户网站查阅或下载。", "本报告电子版可在{C}人民政府网站政府信息公开专栏查阅。"}
+			if named {
+				web = append(web, "如对本报告有疑问，请与{B}联系。")
+			}
+			in.WriteString(e.expand(web[rng.IntN(len(web))]))
 		}
-		pr.Intro = append(pr.Intro, in.String())
+		if in.Len() > 0 {
+			pr.Intro = append(pr.Intro, in.String())
+		}
 	}
+	contactInIntro := contact != "" && len(pr.Intro) > 0 && rng.IntN(2) == 0
+	if contactInIntro {
+		pr.Intro = append(pr.Intro, contact)
+	}
+	pr.Contact = contact != ""
 
 	// 一、总体情况
 	s1 := []string{e.expand(p.lead[rng.IntN(len(p.lead))])}
@@ -400,9 +457,92 @@ func (p *phrases) prose(rng *rand.Rand, b Body, r *schemas.Report, titled bool) 
 	} else {
 		s6 = append(s6, e.expand(p.otherNone[rng.IntN(len(p.otherNone))]))
 	}
+	if contact != "" && !contactInIntro {
+		s6 = append(s6, contact)
+	}
 	pr.Sections[5] = s6
-	if rng.IntN(2) == 0 {
-		pr.Signature = []string{b.Name, strconv.Itoa(r.Year+1) + "年" + strconv.Itoa(1+rng.IntN(3)) + "月" + strconv.Itoa(1+rng.IntN(28)) + "日"}
+	month, day := 1+rng.IntN(3), 1+rng.IntN(28)
+	date := strconv.Itoa(r.Year+1) + "年" + strconv.Itoa(month) + "月" + strconv.Itoa(day) + "日"
+	if rng.IntN(10) == 0 {
+		date = chineseDate(r.Year+1, month, day)
+	}
+	switch sign := rng.IntN(2) == 0; {
+	case st == statedNone:
+		if sign {
+			pr.Signature = []string{date} // a date, no name
+		}
+	case st == statedSignature || sign:
+		if rng.IntN(6) == 0 {
+			pr.Signature = []string{b.Name + " " + date}
+		} else {
+			pr.Signature = []string{b.Name, date}
+		}
 	}
 	return pr
+}
+
+// chineseDate writes a date in Chinese numerals: 二〇二四年一月二十日.
+func chineseDate(y, m, d int) string {
+	const digits = "〇一二三四五六七八九"
+	dr := []rune(digits)
+	var b strings.Builder
+	for _, c := range strconv.Itoa(y) {
+		b.WriteRune(dr[c-'0'])
+	}
+	small := func(n int) string {
+		switch {
+		case n < 10:
+			return string(dr[n])
+		case n == 10:
+			return "十"
+		case n < 20:
+			return "十" + string(dr[n-10])
+		case n%10 == 0:
+			return string(dr[n/10]) + "十"
+		}
+		return string(dr[n/10]) + "十" + string(dr[n%10])
+	}
+	return b.String() + "年" + small(m) + "月" + small(d) + "日"
+}
+
+// roads are street names for contact addresses; none holds a county's name or 县/区/市/旗.
+var roads = []string{"人民路", "解放路", "中山路", "建设大街", "和平路", "北京路", "新华路", "青年大街", "文化路", "胜利路",
+	"友谊路", "长江路", "黄河路", "北一马路", "十一纬路", "政通路"}
+
+// contact draws (for half the reports) the paragraph with the office's contact details. A
+// provincial body's address is in a district of its province's seat (沈阳市和平区…), a
+// prefecture body's in a district of its own city (a city without districts: the city), a
+// county body's in its county. A report that names no body gives only the address.
+func (g *generator) contact(rng *rand.Rand, b Body, st stated) string {
+	if rng.IntN(2) == 0 {
+		return ""
+	}
+	addr := g.address(rng, b)
+	post := strconv.Itoa(100000 + rng.IntN(800000))
+	tel := "0" + strconv.Itoa(10+rng.IntN(900)) + "-" + strconv.Itoa(20000000+rng.IntN(70000000))
+	if st == statedNone || rng.IntN(2) == 0 {
+		return "联系地址：" + addr + "；邮政编码：" + post + "；联系电话：" + tel + "。"
+	}
+	return "如对本报告有疑问，请与" + b.Name + "联系（地址：" + addr + "，邮编：" + post + "，电话：" + tel + "）。"
+}
+
+// address is a street address of the body's office (see contact).
+func (g *generator) address(rng *rand.Rand, b Body) string {
+	reg := g.cfg.Registry
+	road := roads[rng.IntN(len(roads))] + strconv.Itoa(1+rng.IntN(300)) + "号"
+	seat := b.Place
+	switch b.Place.Level {
+	case schemas.LevelCounty:
+		return b.County.Name + road
+	case schemas.LevelProvince:
+		if p, ok := reg.Place(b.Place.Code + "01"); ok {
+			seat = p // the province's capital: its first prefecture
+		}
+	}
+	for _, d := range reg.Under(seat.Code) {
+		if strings.HasSuffix(d.Name, "区") {
+			return seat.Name + d.Name + road // a district of the seat city
+		}
+	}
+	return seat.Name + road
 }

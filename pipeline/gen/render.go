@@ -28,8 +28,25 @@ const (
 	ShapeHTML                        // an HTML page with real tables
 )
 
-// Shapes lists every shape.
-var Shapes = []Shape{ShapeCells, ShapeRows, ShapeCellPipe, ShapeParagraphs, ShapeMarkdown, ShapeHTML}
+// Shapes of tables as they are really published (issue 13), chosen by moreShapes
+// (shapes.go): padded rows, cells run together, and HTML pages whose table 2 is the official
+// template's merged-cell grid.
+const (
+	// ShapePadded: one row per line, every grid slot a cell ending in " |", a spanned or
+	// covered slot an empty cell ("一、本年新收… |  |  | 16 | 2 | … | 20 |"); table 2 in the
+	// official template's five-column grid.
+	ShapePadded Shape = ShapePDF + 1 + iota
+	// ShapeRunTogether: one row per line with no cell boundary at all ("规章005",
+	// "一、本年新收政府信息公开申请数量312010034", table 4 one run of fifteen numbers).
+	ShapeRunTogether
+	// ShapeHTMLOfficial: an HTML page whose table 2 is the official template's grid of five
+	// columns with colspans that differ between a header and the rows under it.
+	ShapeHTMLOfficial
+)
+
+// Shapes lists every shape a report's text is chosen in (DOCX and PDF come on top, by share).
+var Shapes = []Shape{ShapeCells, ShapeRows, ShapeCellPipe, ShapeParagraphs, ShapeMarkdown, ShapeHTML,
+	ShapePadded, ShapeRunTogether, ShapeHTMLOfficial}
 
 func (s Shape) String() string {
 	switch s {
@@ -49,6 +66,12 @@ func (s Shape) String() string {
 		return "docx"
 	case ShapePDF:
 		return "pdf"
+	case ShapePadded:
+		return "padded"
+	case ShapeRunTogether:
+		return "run-together"
+	case ShapeHTMLOfficial:
+		return "html-official"
 	}
 	return "shape" + strconv.Itoa(int(s))
 }
@@ -56,7 +79,7 @@ func (s Shape) String() string {
 // Ext is the file extension of a shape.
 func (s Shape) Ext() string {
 	switch s {
-	case ShapeHTML:
+	case ShapeHTML, ShapeHTMLOfficial:
 		return ".html"
 	case ShapeDOCX:
 		return ".docx"
@@ -96,6 +119,9 @@ type RenderOptions struct {
 	// TitleBreak prints the title over two lines (HTML: a <br> in the heading): 1 after the
 	// year (朝阳县教育局2021年 / 政府信息公开工作年度报告), 2 before it (朝阳县教育局 / 2021年政府…).
 	TitleBreak int
+	// SpanSeed chooses the colspans of the official table 2 grid (shapes padded and
+	// html-official).
+	SpanSeed uint64
 }
 
 // chooseRendering picks a shape and printing options for one report.
@@ -185,14 +211,14 @@ func render(buf *bytes.Buffer, r *schemas.Report, prose Prose, shape Shape, opts
 	ls := labelStyle{short: opts.ShortLabels, enum: opts.Enum, splitWords: opts.SplitWords, note: opts.Note,
 		mixBrackets: opts.MixBrackets, numSep: opts.NumSep}
 	switch shape {
-	case ShapeCells, ShapeParagraphs, ShapeMarkdown, ShapeHTML: // HTML: <br> inside the cell
+	case ShapeCells, ShapeParagraphs, ShapeMarkdown, ShapeHTML, ShapeHTMLOfficial: // HTML: <br> inside the cell
 		ls.splitLines = opts.SplitLines
 	}
 	if shape != ShapeParagraphs {
 		w.opts.DoubleSpaced = false
 	}
 	start := buf.Len()
-	if shape == ShapeHTML {
+	if shape == ShapeHTML || shape == ShapeHTMLOfficial {
 		w.html(r, prose, ls)
 	} else {
 		w.text(r, prose, ls)
@@ -204,7 +230,7 @@ func render(buf *bytes.Buffer, r *schemas.Report, prose Prose, shape Shape, opts
 		buf.WriteString(t)
 		out = buf.Bytes()[start:]
 	}
-	if opts.CRLF && shape != ShapeHTML {
+	if opts.CRLF && shape.Ext() != ".html" {
 		t := bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n"))
 		buf.Truncate(start)
 		buf.Write(t)
@@ -222,7 +248,7 @@ func render(buf *bytes.Buffer, r *schemas.Report, prose Prose, shape Shape, opts
 		buf.Write(b)
 		return opts.Charset
 	}
-	if opts.BOM && shape != ShapeHTML {
+	if opts.BOM && shape.Ext() != ".html" {
 		t := append([]byte("\xef\xbb\xbf"), out...)
 		buf.Truncate(start)
 		buf.Write(t)
@@ -327,7 +353,7 @@ func (w *writer) text(r *schemas.Report, p Prose, ls labelStyle) {
 	for _, s := range p.Intro {
 		w.line(s)
 	}
-	tables := [3]*tmodel{table2Model(r, ls), table3Model(r, ls), table4Model(r, ls)}
+	tables := [3]*tmodel{w.table2(r, ls), table3Model(r, ls), table4Model(r, ls)}
 	for i := range 6 {
 		w.line(w.heading(i))
 		for _, s := range p.Sections[i] {
@@ -342,6 +368,15 @@ func (w *writer) text(r *schemas.Report, p Prose, ls labelStyle) {
 	}
 }
 
+// table2 is the model of table 2 the shape prints: the official five-column grid for the
+// padded and html-official shapes, the four-column one otherwise.
+func (w *writer) table2(r *schemas.Report, ls labelStyle) *tmodel {
+	if w.shape == ShapePadded || w.shape == ShapeHTMLOfficial {
+		return table2Official(r, ls, w.opts.SpanSeed)
+	}
+	return table2Model(r, ls)
+}
+
 // table prints a table model in the writer's text shape.
 func (w *writer) table(t *tmodel) {
 	grid := t.slots()
@@ -349,6 +384,29 @@ func (w *writer) table(t *tmodel) {
 		covered := t.cols - len(row)
 		last := i == len(t.rows)-1
 		switch w.shape {
+		case ShapePadded:
+			// every grid slot a cell ending in " |": the text of the cell starting there, or
+			// empty (span padding, from the left or from above)
+			var b strings.Builder
+			for j, k := range grid[i] {
+				if j > 0 {
+					b.WriteByte(' ')
+				}
+				if k >= 0 && row[k].text != "" {
+					b.WriteString(row[k].text + " ")
+				} else if j > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteByte('|')
+			}
+			w.line(b.String())
+		case ShapeRunTogether:
+			// no cell boundary: the cells' texts one after the other
+			var b strings.Builder
+			for _, c := range row {
+				b.WriteString(c.text)
+			}
+			w.line(b.String())
 		case ShapeCells:
 			for _, c := range row {
 				if c.text == "" {
@@ -442,7 +500,7 @@ func (w *writer) html(r *schemas.Report, p Prose, ls labelStyle) {
 	for _, s := range p.Intro {
 		para(s)
 	}
-	tables := [3]*tmodel{table2Model(r, ls), table3Model(r, ls), table4Model(r, ls)}
+	tables := [3]*tmodel{w.table2(r, ls), table3Model(r, ls), table4Model(r, ls)}
 	for i := range 6 {
 		b.WriteString("<p style=\"text-indent:2em;\"><strong>" + e(w.heading(i)) + "</strong></p>\n")
 		for _, s := range p.Sections[i] {

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"math/rand/v2"
 	"strings"
 
 	"xxgk/schemas"
@@ -108,7 +109,7 @@ func (ls labelStyle) label(l string) string {
 // cellText is how a value cell is printed.
 func cellText(c schemas.Cell) string {
 	switch c.State {
-	case schemas.StateNumber:
+	case schemas.StateNumber, schemas.StateSplit:
 		if c.Text != "" {
 			return c.Text
 		}
@@ -118,8 +119,10 @@ func cellText(c schemas.Cell) string {
 			return c.Text
 		}
 		return "—"
+	case schemas.StateMissing:
+		return c.Text // a cell printed but not readable (cells run together): the text printed
 	}
-	return "" // blank, derived (printed empty), missing
+	return "" // blank, derived (printed empty)
 }
 
 // rowLabel is a table 3 row label as this report prints it.
@@ -151,10 +154,25 @@ func (ls labelStyle) split(s string) string {
 	return s
 }
 
-// table2Model prints table 2 of r's format.
-func table2Model(r *schemas.Report, ls labelStyle) *tmodel {
+// t2block is one block of table 2 as printed: its article, the measures of its header and
+// its items.
+type t2block struct {
+	article  string
+	measures []string // measure keys, as the block's header prints them
+	format   schemas.Format
+	items    []schemas.Label
+}
+
+// table2Blocks lists the blocks of r's table 2: those of r's format, except a block whose rows
+// hold the other format's measures (a block printed in the other template, variant mixed-t2),
+// which prints that template's header and items.
+func table2Blocks(r *schemas.Report) []t2block {
 	c := schemas.Labels()
-	t := &tmodel{cols: 4}
+	other := schemas.FormatGB2019
+	if r.Format == schemas.FormatGB2019 {
+		other = schemas.FormatGB2021
+	}
+	var out []t2block
 	items := c.Table2Items(r.Format)
 	for i := 0; i < len(items); {
 		art := items[i].Article
@@ -162,22 +180,61 @@ func table2Model(r *schemas.Report, ls labelStyle) *tmodel {
 		for j < len(items) && items[j].Article == art {
 			j++
 		}
-		t.add(tcell{text: art, cs: 4, header: true})
-		ms := items[i].Measures
+		b := t2block{article: art, measures: items[i].Measures, format: r.Format, items: items[i:j]}
+		// the other template's block of the same article, when the rows say so
+		var alt []schemas.Label
+		for _, it := range c.Table2Items(other) {
+			if it.Article == art {
+				alt = append(alt, it)
+			}
+		}
+		if len(alt) > 0 {
+			if row := r.Table2[alt[0].Key]; row != nil {
+				if _, ok := row[alt[0].Measures[0]]; ok && !contains(items[i].Measures, alt[0].Measures[0]) {
+					b = t2block{article: art, measures: alt[0].Measures, format: other, items: alt}
+				}
+			}
+		}
+		out = append(out, b)
+		i = j
+	}
+	return out
+}
+
+func contains(s []string, x string) bool {
+	for _, y := range s {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// measureHeader is the header text of a table 2 measure in a block of format f.
+func measureHeader(m string, f schemas.Format) string {
+	l := schemas.Labels().Measure(m).Label
+	if f == schemas.FormatGB2019 && m == "decisions" {
+		l = strings.TrimPrefix(l, "本年") // gb2019 prints 处理决定数量
+	}
+	return l
+}
+
+// table2Model prints table 2 of r's format.
+func table2Model(r *schemas.Report, ls labelStyle) *tmodel {
+	t := &tmodel{cols: 4}
+	for _, b := range table2Blocks(r) {
+		t.add(tcell{text: b.article, cs: 4, header: true})
+		ms := b.measures
 		head := []tcell{{text: "信息内容", header: true}}
 		for k, m := range ms {
-			l := c.Measure(m).Label
-			if r.Format == schemas.FormatGB2019 && m == "decisions" {
-				l = strings.TrimPrefix(l, "本年") // gb2019 prints 处理决定数量
-			}
-			cell := tcell{text: l, header: true}
+			cell := tcell{text: measureHeader(m, b.format), header: true}
 			if k == len(ms)-1 {
 				cell.cs = 4 - len(ms)
 			}
 			head = append(head, cell)
 		}
 		t.add(head...)
-		for _, it := range items[i:j] {
+		for _, it := range b.items {
 			row := []tcell{{text: it.Label}}
 			for k, m := range it.Measures {
 				v, _ := r.Table2.Get(it.Key, m)
@@ -189,7 +246,85 @@ func table2Model(r *schemas.Report, ls labelStyle) *tmodel {
 			}
 			t.add(row...)
 		}
-		i = j
+	}
+	return t
+}
+
+// spanPatterns are the ways the official template spreads k cells over its four value columns
+// (the Word table's column widths, published as colspans).
+var spanPatterns = map[int][][]int{
+	1: {{4}},
+	2: {{1, 3}, {2, 2}, {3, 1}},
+	3: {{1, 2, 1}, {1, 1, 2}, {2, 1, 1}},
+}
+
+// overlapsAll reports whether cells spread as a, in order, each overlap the header cell spread
+// as h (the parser's rule: a value belongs to the header column whose area overlaps it).
+func overlapsAll(a, h []int) bool {
+	if len(a) != len(h) {
+		return false
+	}
+	x, y := 1, 1
+	for i := range a {
+		if x > y+h[i]-1 || x+a[i]-1 < y {
+			return false
+		}
+		x, y = x+a[i], y+h[i]
+	}
+	return true
+}
+
+// table2Official prints table 2 as the official template's Word table is published in HTML:
+// one grid of five columns (the label and four value columns), the article rows over all five,
+// each block's header cells spread over the four value columns as the template's widths do,
+// and each value row's cells spread their own way when every cell is printed (the spread then
+// differs from the header's but still puts each value over its own header), else like the
+// header. seed chooses the spreads.
+func table2Official(r *schemas.Report, ls labelStyle, seed uint64) *tmodel {
+	rng := rand.New(rand.NewPCG(seed, 0x5ea5))
+	t := &tmodel{cols: 5}
+	for _, b := range table2Blocks(r) {
+		t.add(tcell{text: b.article, cs: 5, header: true})
+		ms := b.measures
+		pats := spanPatterns[len(ms)]
+		hp := pats[0]
+		if len(pats) > 1 && rng.IntN(3) == 0 {
+			hp = pats[rng.IntN(len(pats))]
+		}
+		head := []tcell{{text: "信息内容", header: true}}
+		for k, m := range ms {
+			head = append(head, tcell{text: measureHeader(m, b.format), header: true, cs: hp[k]})
+		}
+		t.add(head...)
+		for _, it := range b.items {
+			row := []tcell{{text: it.Label}}
+			vals := make([]string, len(it.Measures))
+			full := true
+			for k, m := range it.Measures {
+				v, _ := r.Table2.Get(it.Key, m)
+				vals[k] = cellText(v)
+				full = full && vals[k] != ""
+			}
+			vp := hp
+			if full {
+				var fits [][]int
+				for _, p := range pats {
+					if overlapsAll(p, hp) {
+						fits = append(fits, p)
+					}
+				}
+				vp = fits[rng.IntN(len(fits))]
+			}
+			for k := range vals {
+				row = append(row, tcell{text: vals[k], cs: vp[k]})
+			}
+			if full && len(vals) == 1 && rng.IntN(3) == 0 {
+				// one value over half the columns, an empty cell of its own over the rest
+				row[1].cs = 2
+				row = append(row, tcell{cs: 2})
+			}
+			t.add(row...)
+		}
 	}
 	return t
 }

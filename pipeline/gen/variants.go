@@ -148,5 +148,8 @@ func moreVariants(rng *rand.Rand, d *Doc, vr variant) []string {
 		o.TitleBreak = 1 + rng.IntN(2)
 		traits = append(traits, "split-title")
 	}
+	// the shapes of issue 13 (shapes.go), from a stream of their own so that every choice
+	// above stays as it was
+	traits = append(traits, moreShapes(rand.New(rand.NewPCG(rng.Uint64(), 13)), d, vr, traits)...)
 	return traits
 }

@@ -40,6 +40,7 @@ import (
 	"xxgk/pipeline"
 	"xxgk/pipeline/batch"
 	"xxgk/pipeline/extract"
+	"xxgk/pipeline/progress"
 	"xxgk/pipeline/regions"
 	"xxgk/pipeline/rollup"
 	"xxgk/pipeline/source"
@@ -67,6 +68,9 @@ type Options struct {
 	// Progress, when set, is called by the loader at most every ProgressEvery and once at the end.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
+	// Total is the number of inputs, for the progress (xxgk run knows it from its scan); 0 with
+	// Progress set: Run counts them first (one walk of the roots, as InputFiles does).
+	Total int
 	// MaxFileSize: larger inputs fail with pipeline.ErrTooLarge, checked before reading
 	// (default DefaultMaxFileSize, 64 MiB).
 	MaxFileSize int64
@@ -85,11 +89,18 @@ type Options struct {
 // Progress is a snapshot for the progress bar.
 type Progress struct {
 	Files    int // inputs processed
+	Total    int // inputs in all (Options.Total)
 	Reports  int // new report versions loaded
 	Failures int // failed inputs and failed reports
 	Bytes    int64
 	Elapsed  time.Duration
 	Done     bool
+}
+
+// Update is the progress as package progress shows it.
+func (p Progress) Update() progress.Update {
+	return progress.Update{Stage: progress.StageIngest, Done: p.Files, Total: p.Total, Unit: "文件", Reports: p.Reports,
+		Failures: p.Failures, Bytes: p.Bytes, Finished: p.Done}
 }
 
 // job is one input file in walk order.
@@ -145,9 +156,14 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.Registry == nil {
 		opts.Registry = regions.Default()
 	}
+	if opts.Progress != nil && opts.Total <= 0 {
+		if files, _, err := InputFiles(opts); err == nil {
+			opts.Total = len(files)
+		}
+	}
 	if opts.Region != "" {
-		if _, ok := opts.Registry.County(opts.Region); !ok {
-			return nil, fmt.Errorf("ingest: --region %s: not a county code of the registry", opts.Region)
+		if _, ok := opts.Registry.Place(opts.Region); !ok {
+			return nil, fmt.Errorf("ingest: --region %s: not a division code of the registry (2, 4 or 6 digits)", opts.Region)
 		}
 	}
 	for _, r := range opts.Roots {
@@ -440,7 +456,8 @@ func (l *loader) work(j job) (res result) {
 	defer func() {
 		if p := recover(); p != nil {
 			res.rep = nil
-			res.fail = &failure{reason: "解析器内部错误（internal parser error）", detail: fmt.Sprint(p)}
+			// extract recovers its own panics; this catches what the rest of the worker does
+			res.fail = &failure{reason: pipeline.ErrInternal.Error(), detail: fmt.Sprint(p)}
 		}
 	}()
 	if j.err != nil {
@@ -521,24 +538,24 @@ func (l *loader) checkRegion(r *schemas.Report, given extract.Options, key strin
 	if given.Region != "" {
 		if r.Region.Code == "" || r.Region.Code != given.Region {
 			// the parser did not take the given region: take it, as the manifest or flag says
-			if d, ok := l.opts.Registry.County(given.Region); ok {
-				r.Region = d.Region(given.RegionMethod)
+			if p, ok := l.opts.Registry.Place(given.Region); ok {
+				r.Region = p.Region(given.RegionMethod)
 			}
 		}
-		if m := l.opts.Registry.FindInPath(key); m.Found && m.Division.Code != given.Region {
+		if m := l.opts.Registry.FindPlaceInPath(key); m.Found && m.Exact && !l.opts.Registry.SameBody(m.Place.Code, r.Region.Code) {
 			src := "清单"
 			if given.RegionMethod == schemas.RegionFlag {
 				src = "--region"
 			}
 			r.AddProblem(schemas.Problem{Code: schemas.ProblemRegion, Severity: schemas.SeverityWarning, Text: m.Evidence,
 				Message: fmt.Sprintf("地区冲突：%s指定%s（%s），路径显示%s（%s）；采用%s", src, r.Region.Name, given.Region,
-					m.Division.Name, m.Division.Code, src)})
+					m.Place.Name, m.Place.Code, src)})
 		}
 		return
 	}
 	if r.Region.Code == "" && !hasRegionProblem {
 		r.AddProblem(schemas.Problem{Code: schemas.ProblemRegion, Severity: schemas.SeverityWarning,
-			Message: "无法确定所属县级地区：请在清单（manifest.csv）中指定 region_code"})
+			Message: "无法确定所属地区：请在清单（manifest.csv）中指定 region_code（省级2位、地级4位、县级6位）"})
 	}
 }
 
@@ -636,7 +653,7 @@ func (l *loader) progress(done bool) {
 	}
 	l.lastProg = now
 	s := l.sum
-	l.opts.Progress(Progress{Files: s.Inputs, Reports: s.Parsed, Failures: s.Failed, Bytes: s.Bytes,
+	l.opts.Progress(Progress{Files: s.Inputs, Total: l.opts.Total, Reports: s.Parsed, Failures: s.Failed, Bytes: s.Bytes,
 		Elapsed: now.Sub(l.start), Done: done})
 }
 

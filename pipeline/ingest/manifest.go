@@ -21,7 +21,11 @@ const ManifestName = "manifest.csv"
 
 // manifest is a CSV with the header path,region_code,year,scope,body (extra columns are
 // ignored). Paths are absolute, or relative to the manifest's directory or to the reports/
-// directory next to it (as xxgk gen writes them).
+// directory next to it (as xxgk gen writes them). region_code is the division at the body's
+// own level, and its length gives the level: 2 digits a provincial body's province (21), 4 a
+// prefecture body's prefecture (2113), 6 a county body's county (211321); the 6-digit forms of
+// a prefecture and a province (211300, 210000) are read as 2113 and 21. A code the registry does
+// not know is not dropped: the report keeps an empty region and a problem naming the code.
 type manifest struct {
 	path string
 	rows map[string]manifestRow // absolute cleaned path → row

@@ -12,7 +12,10 @@ func TestReadManifest(t *testing.T) {
 	csv := "\ufeffpath,region_code,year,scope,body,extra\n" +
 		"辽宁省/朝阳市/朝阳县/2022/a.txt,211321,2022,area,朝阳县人民政府,x\n" +
 		"b.txt,211302,,department,双塔区教育局\n" +
-		",211302,2022,area,x\n"
+		",211302,2022,area,x\n" +
+		"p.txt,21,2022,department,辽宁省教育厅\n" +
+		"f.txt, 2113 ,2022,department,朝阳市教育局\n" +
+		"n.txt,211300,2022,government,朝阳市人民政府\n"
 	if err := os.WriteFile(p, []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -26,6 +29,13 @@ func TestReadManifest(t *testing.T) {
 	}
 	if b := m.rows[filepath.Join(dir, "b.txt")]; b.region != "211302" || b.year != 0 {
 		t.Errorf("row relative to the manifest: %+v", b)
+	}
+	// a province's and a prefecture's bodies: 2- and 4-digit codes, kept as given (the level
+	// follows from the length)
+	for name, code := range map[string]string{"p.txt": "21", "f.txt": "2113", "n.txt": "211300"} {
+		if r := m.rows[filepath.Join(dir, name)]; r.region != code {
+			t.Errorf("%s: region %q, want %q", name, r.region, code)
+		}
 	}
 	if err := os.WriteFile(p, []byte("file,code\nx,1\n"), 0o644); err != nil {
 		t.Fatal(err)

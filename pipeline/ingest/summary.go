@@ -100,7 +100,11 @@ func (s *Summary) addReport(r *schemas.Report, path string) {
 		s.Failed++
 	}
 	code, name := r.Region.PrefectureCode, r.Region.Prefecture
-	if code == "" && len(r.Region.Code) == 6 {
+	switch {
+	case r.Region.Level == schemas.LevelProvince || len(r.Region.Code) == 2:
+		// a provincial body: the province's own line, before its prefectures
+		code, name = r.Region.Code, r.Region.Province+"（省直）"
+	case code == "" && len(r.Region.Code) >= 4:
 		code = r.Region.Code[:4]
 	}
 	if code == "" {

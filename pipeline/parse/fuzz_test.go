@@ -1,9 +1,12 @@
 package parse
 
 import (
+	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
+	"xxgk/pipeline/regions"
 	"xxgk/schemas"
 )
 
@@ -11,6 +14,13 @@ import (
 // line it names and reads back to the same value; nothing unreadable became a number.
 func FuzzParse(f *testing.F) {
 	f.Add("一、总体情况\n二、主动公开政府信息情况\n规章 |\n0 |\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n")
+	// the shapes of issue 13: cells run together, rows padded with their spans
+	rng := rand.New(rand.NewPCG(1, 1))
+	f.Add(runTogetherReport(schemas.FormatGB2021, randomTable3(rng, schemas.FormatGB2021), [15]int64{1, 0, 0, 0, 1}))
+	f.Add(runTogetherReport(schemas.FormatGB2019, randomTable3(rng, schemas.FormatGB2019), [15]int64{}))
+	if b, err := os.ReadFile("testdata/shapes/gb2019_html.txt"); err == nil {
+		f.Add(terminated(string(b)))
+	}
 	f.Fuzz(func(t *testing.T, text string) {
 		r := parseText("fuzz.txt", text, Options{})
 		if r == nil {
@@ -38,6 +48,21 @@ func FuzzParse(f *testing.F) {
 		if r.Status != "" {
 			t.Fatalf("status set by parse")
 		}
+		// the body is strictly a body's name or nothing; the region a registered division at
+		// the body's level, or nothing with a problem saying why
+		if r.Body != "" && !isIssuingBody(r.Body) {
+			t.Fatalf("body %q is not a body's name", r.Body)
+		}
+		if c := r.Region.Code; c != "" {
+			if len(c) != r.Region.Level.CodeLen() {
+				t.Fatalf("region %s at level %q", c, r.Region.Level)
+			}
+			if _, ok := regions.Default().Place(c); !ok {
+				t.Fatalf("region %s is not a registered division", c)
+			}
+		} else if !hasProblem(r, schemas.ProblemRegion, "", "") && !hasProblem(r, schemas.ProblemNotReport, "", "") {
+			t.Fatalf("no region and no region problem: %v", problemCodes(r))
+		}
 	})
 }
 
@@ -48,7 +73,7 @@ func checkCell(t *testing.T, lines []string, where string, c schemas.Cell) {
 			t.Fatalf("%s: missing cell with value %s", where, c.Value)
 		}
 		return
-	case schemas.StateNumber, schemas.StateDash, schemas.StateBlank:
+	case schemas.StateNumber, schemas.StateDash, schemas.StateBlank, schemas.StateSplit:
 	default:
 		t.Fatalf("%s: state %q", where, c.State)
 	}
@@ -65,6 +90,9 @@ func checkCell(t *testing.T, lines []string, where string, c schemas.Cell) {
 		t.Fatalf("%s: text %q not on line %d %q", where, c.Text, c.Line, lines[c.Line-1])
 	}
 	st, d, err := Value(c.Text, true, true)
+	if c.State == schemas.StateSplit && st == schemas.StateNumber {
+		st = schemas.StateSplit // split cells hold the digits of their own number
+	}
 	if err != nil || st != c.State || d != c.Value {
 		t.Fatalf("%s: %+v does not read back (%s %s %v)", where, c, st, d, err)
 	}

@@ -27,7 +27,7 @@ func parseText(name, text string, opt Options) *schemas.Report {
 }
 
 // cellSpec renders a cell the way the expectations are written: a number ("19", "0.35",
-// "-3"), "b" blank, "-" dash, "?" missing, "d12" derived, "." absent.
+// "-3"), "b" blank, "-" dash, "?" missing, "d12" derived, "s12" split, "." absent.
 func cellSpec(c schemas.Cell, ok bool) string {
 	if !ok {
 		return "."
@@ -43,6 +43,8 @@ func cellSpec(c schemas.Cell, ok bool) string {
 		return "?"
 	case schemas.StateDerived:
 		return "d" + c.Value.String()
+	case schemas.StateSplit:
+		return "s" + c.Value.String()
 	}
 	return "!" + string(c.State)
 }

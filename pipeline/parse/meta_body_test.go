@@ -46,6 +46,13 @@ func TestUntitledBody(t *testing.T) {
 		if r.Body != c.body {
 			t.Errorf("%s: body %q, want %q", c.name, r.Body, c.body)
 		}
+		if c.name == "whole county" {
+			// no body, but the intro says it sums the whole county: its consolidated report
+			if r.Scope != schemas.ScopeArea || hasProblem(r, schemas.ProblemScope, "", "") {
+				t.Errorf("%s: scope %q %v, want area", c.name, r.Scope, problemCodes(r))
+			}
+			continue
+		}
 		if c.body == "" && !hasProblem(r, schemas.ProblemScope, "", "") {
 			t.Errorf("%s: no body and no scope warning: %v", c.name, problemCodes(r))
 		}

@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"xxgk/pipeline/decode"
 	"xxgk/schemas"
@@ -245,6 +246,50 @@ func TestSplitTitle(t *testing.T) {
 		r := parseText("t.txt", c.head+"\n一、总体情况\n2021年。\n", Options{})
 		if r.Title != c.title || r.Body != c.body {
 			t.Errorf("%q: title %q body %q", c.head, r.Title, r.Body)
+		}
+	}
+}
+
+// A line without punctuation holding the word thousands of times (a hostile file, or a table run
+// into one line) costs each occurrence a bounded clause, not the whole line: the clause found
+// around any occurrence is at most 2×maxClause bytes, and one stated figure is still read.
+func TestClauseAroundBounded(t *testing.T) {
+	line := strings.Repeat("本机关收到政府信息公开申请", 20000) // 780 KB, no punctuation
+	for _, k := range []int{0, len(line) / 2, len(line) - len("申请")} {
+		c, s := clauseAround(line, k)
+		if len(c) > 2*maxClause || s > k || s+len(c) < k {
+			t.Fatalf("clause around %d: start %d, %d bytes", k, s, len(c))
+		}
+		if !utf8.ValidString(c) {
+			t.Fatalf("clause around %d cut inside a character", k)
+		}
+	}
+	// the bounded clause still holds a short sentence whole
+	short := "概述。本年度共收到政府信息公开申请20件，办结18件。"
+	k := strings.Index(short, "申请")
+	if c, _ := clauseAround(short, k); c != "本年度共收到政府信息公开申请20件" {
+		t.Fatalf("clause %q", c)
+	}
+	// and a figure stated after a long run is found
+	d, _, _, ok := requestsIn(line + "，共收到申请7件。")
+	if !ok || d != schemas.DecInt(7) {
+		t.Fatalf("requestsIn: %v %v", d, ok)
+	}
+}
+
+// A sentence announcing the report is not its title, though it names the report: the body still
+// comes from it, the title stays empty.
+func TestAnnouncementIsNoTitle(t *testing.T) {
+	for _, line := range []string{
+		"根据《中华人民共和国政府信息公开条例》规定，现将沈阳市人民政府办公室2022年政府信息公开工作年度报告公布如下：",
+		"现公布辽宁省公安厅2022年政府信息公开工作年度报告",
+	} {
+		r := parseText("t.txt", line+"\n一、总体情况\n2022年，政府信息公开工作。\n", Options{})
+		if r.Title != "" {
+			t.Errorf("%s: title %q, want none", line, r.Title)
+		}
+		if r.Body == "" || !strings.Contains(line, r.Body) {
+			t.Errorf("%s: body %q", line, r.Body)
 		}
 	}
 }

@@ -4,6 +4,30 @@
 // format (from marker labels, never from the year), year, title, body, scope, region, the
 // 信息处理费 and the figures stated in the prose.
 //
+// The issuing body is read from the title, the first sentence (现公布…年度报告, 现将…公布如下,
+// {body}根据…编制), the signature above the closing date and the 本报告由…编制 sentence, in that
+// order (body.go); its level (province, prefecture, county) and scope (area, government,
+// department, township, dev_zone, other) follow from its name. The region is the division at
+// the body's own level, from a flag or the manifest, the file path, the body's name and the
+// title, and only then the county names in the prose — never from a contact or postal address,
+// a telephone line or a web site (region.go). Conflicting or missing evidence leaves the region
+// empty with a region problem saying what was seen.
+//
+// Tables as they are really published (grid.go, runs.go):
+//   - merged cells: with decode.Doc.Spans (HTML and Word tables) each cell's area is known and a
+//     value belongs to the header column its area overlaps, matched in order; span padding is
+//     never a blank cell;
+//   - rows flattened with their span padding ("… |  |  | 16 | 2 | … |"): a row that prints as
+//     many values as its table has columns has them in order; one with fewer is placed by the
+//     header rows' own padding when that is forced;
+//   - cells run together ("…申请数量312010034"): split only when the rules force one split
+//     (R2 per table 3 row, R4 per table 4 group, then R1/R3 over the whole table 3); such
+//     cells have state split;
+//   - table 2 is read block by block, each block by its own header words, so a block printed
+//     in the other template is read as such (validate reports it under R8).
+//
+// Anything these readings cannot decide is flagged with the candidates, never guessed.
+//
 // Exact or flagged: a number the parser is not sure of becomes a Problem naming the file,
 // table, row, column, line and the text seen, and its cell is left StateMissing; no zero is
 // ever put in place of an unreadable value. Parse runs no consistency rule and derives no
@@ -22,7 +46,7 @@ import (
 // Options carries what the caller already knows about a report; each set field wins over
 // what the text says.
 type Options struct {
-	Region       string // 6-digit county code
+	Region       string // division code at the body's level: 2 (province), 4 (prefecture) or 6 digits (county; 210100 and 210000 read as 2101 and 21)
 	RegionMethod string // schemas.RegionFlag or schemas.RegionManifest (default flag)
 	Year         int
 	Scope        schemas.Scope
@@ -44,6 +68,18 @@ type parser struct {
 	nsec     int
 	titleIdx int // line index of the title, -1
 	first    int // line index of the first section heading (or len(lines))
+
+	// the body (body.go, region.go)
+	bodyFrom             string            // where the body's name was read: title, sentence, signature, compiled, option
+	named                regions.NameMatch // the division the body's name starts with
+	introText, proseText string            // cached: the intro before section 一; the prose without contact clauses
+	introDone, proseDone bool
+	wholeText            string // cached: the whole text without contact clauses
+	wholeDone            bool
+
+	// t2words says, per format (gb2019, gb2021), whether table 2's cells print one of its
+	// marker words (collectMarkers): a table 2 with the other format's words mixes templates
+	t2words [2]bool
 
 	t3found  map[string]bool
 	appendix bool // the tables were found after section 六

@@ -121,9 +121,13 @@ func (p *parser) findTitle() {
 }
 
 // isSentence tells a line of prose that names the annual report ("…年度报告格式》要求编制。报告
-// 中所列数据…") from a title: a title has no sentence punctuation and does not speak of itself.
+// 中所列数据…", "现将XX2022年政府信息公开工作年度报告公布如下：") from a title: a title has no
+// sentence punctuation, does not speak of itself, does not announce the report and does not end
+// with a colon.
 func isSentence(t string) bool {
-	return strings.ContainsAny(t, "。；！？") || strings.Contains(t, "本报告") || strings.Contains(t, "编制")
+	return strings.ContainsAny(t, "。；！？") || strings.Contains(t, "本报告") || strings.Contains(t, "编制") ||
+		strings.Contains(t, "现将") || strings.Contains(t, "现公布") || strings.Contains(t, "公布如下") ||
+		strings.HasSuffix(t, "：") || strings.HasSuffix(t, ":")
 }
 
 // trimCell trims white space and the pipes of a table row around a line
@@ -210,21 +214,27 @@ func (p *parser) tableSpan(n int) (span, bool) {
 
 // collectMarkers records the format marker words found in the cells of the table regions
 // (short cells only: the markers are header words). Two short neighbouring cells are also
-// tried joined, so a header word split over cells ("本年制发" "件数") still matches.
+// tried joined, so a header word split over cells ("本年制发" "件数") still matches. The first
+// region is table 2's: which formats' words it prints is kept in p.t2words.
 func (p *parser) collectMarkers(regions ...[]tok) {
 	var found [2][16]bool
 	formats := [2]schemas.Format{schemas.FormatGB2019, schemas.FormatGB2021}
+	region := 0
 	check := func(n []byte) {
 		for fi, f := range formats {
 			for mi, m := range p.c.markerBytes[f] {
 				if mi < len(found[fi]) && !found[fi][mi] && len(n) >= len(m) && bytes.Contains(n, m) {
 					found[fi][mi] = true
+					if region == 0 {
+						p.t2words[fi] = true
+					}
 				}
 			}
 		}
 	}
 	var buf [64]byte
 	for ri, toks := range regions {
+		region = ri
 		prev := ""
 		for i := range toks {
 			t := &toks[i]
@@ -337,11 +347,10 @@ func (p *parser) isPre2019(toks2, toks4 []tok, sh4 Shape, ok4 bool) bool {
 // walkTable2Probe reports whether any table 2 item label of format f appears as a label.
 func (p *parser) walkTable2Probe(toks []tok, f schemas.Format) (bool, int) {
 	for i := range toks {
-		t := &toks[i]
-		if t.empty || !labelLike(t.text) || valueLike(t) {
+		n, _, ok := labelOf(&toks[i])
+		if !ok {
 			continue
 		}
-		n := t.normOf()
 		for _, it := range p.c.t2[f] {
 			if it.label.Matches(n) && len(n) < len(it.label.Label)+30 {
 				return true, i

@@ -238,3 +238,85 @@ func TestConcurrentParse(t *testing.T) {
 		checkRows(t, "table3", r.Table3, t3cols(seedTable3), seedTable3)
 	}
 }
+
+// A 2021 report whose table 二 prints its first block with the 2019 headers (本年新制作数量 …)
+// and the other blocks in the 2021 form: each block is read by its own header words, the
+// report stays gb2021 and the 2019 words are recorded as markers (R8).
+func TestMixedBlocks(t *testing.T) {
+	b, err := os.ReadFile("testdata/shapes/gb2021_rows.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n规章 |  |  | \n行政规范性文件 | 2 | 1 | 15\n"
+	if !strings.Contains(string(b), old) {
+		t.Fatal("fixture changed")
+	}
+	text := strings.Replace(string(b), old, "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量\n规章 | 0 | 0 | 3\n规范性文件 | 2 | 2 | 15\n", 1)
+	r := parseText("mixed-blocks.txt", text, Options{})
+	if r.Format != schemas.FormatGB2021 {
+		t.Fatalf("format %s, markers %v", r.Format, r.Markers)
+	}
+	want := map[string]string{"rules": "0 0 3", "normative_documents": "2 2 15"}
+	gb19 := map[string][]string{"rules": {"new_made", "new_published", "published_total"}, "normative_documents": {"new_made", "new_published", "published_total"}}
+	checkRows(t, "table2", r.Table2, gb19, want)
+	rest := map[string]string{"licensing": "120", "penalty": "3", "coercion": "-", "fees": "0.35"}
+	checkRows(t, "table2", r.Table2, t2cols(schemas.FormatGB2021, rest), rest)
+	if len(r.Table2["rules"]) != 3 || len(r.Markers[schemas.FormatGB2019]) != 3 {
+		t.Errorf("rules %v, markers %v", r.Table2["rules"], r.Markers)
+	}
+	if errs := errorsOf(r); len(errs) > 0 {
+		t.Errorf("problems %+v", errs)
+	}
+	// a 2019 header that is not read whole: the rows are not read under the 2021 measures
+	// (that would be silently wrong) but flagged
+	partial := strings.Replace(string(b), old, "信息内容 | 本年新制作数量 | 本年新公开数量 | 总数\n规章 | 0 | 0 | 3\n规范性文件 | 2 | 2 | 15\n", 1)
+	r = parseText("mixed-partial.txt", partial, Options{})
+	for _, item := range []string{"rules", "normative_documents"} {
+		for m, c := range r.Table2[item] {
+			if c.State != schemas.StateMissing {
+				t.Errorf("%s.%s = %+v under a header it does not have", item, m, c)
+			}
+		}
+		if !hasProblem(r, schemas.ProblemRowMissing, schemas.Table2, item) {
+			t.Errorf("%s not flagged: %v", item, problemCodes(r))
+		}
+	}
+	// a 2019 header broken into pieces no measure is read from: the table mixes templates
+	// (its words, joined, say so), so the rows under it are flagged, not read as 2021's
+	broken := strings.Replace(string(b), old, "信息内容 | 本年新制 | 作数量 | 本年新公 | 开数量 | 对外公开 | 总数量\n规章 | 0 | 0 | 3\n规范性文件 | 2 | 2 | 15\n", 1)
+	r = parseText("mixed-broken.txt", broken, Options{})
+	for _, item := range []string{"rules", "normative_documents"} {
+		for m, c := range r.Table2[item] {
+			if c.State != schemas.StateMissing {
+				t.Errorf("%s.%s = %+v under an unread header of the other template", item, m, c)
+			}
+		}
+		if !hasProblem(r, schemas.ProblemAmbiguous, schemas.Table2, item) {
+			t.Errorf("%s not flagged: %v", item, problemCodes(r))
+		}
+	}
+	checkRows(t, "table2", r.Table2, t2cols(schemas.FormatGB2021, rest), rest)
+	// the reverse: a gb2019 report with the 2021 (五) block
+	b, err = os.ReadFile("testdata/shapes/gb2019_rows.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(b), "第二十条第（五）项")
+	j := strings.Index(string(b), "第二十条第（六）项")
+	if i < 0 || j < i {
+		t.Fatal("fixture changed")
+	}
+	text = string(b[:i]) + "第二十条第（五）项 ||||\n信息内容 | 本年处理决定数量 |||\n行政许可 | 1200 ||\n" + string(b[j:])
+	r = parseText("mixed-blocks-2019.txt", text, Options{})
+	if r.Format != schemas.FormatGB2019 {
+		t.Fatalf("format %s, markers %v", r.Format, r.Markers)
+	}
+	checkRows(t, "table2", r.Table2, map[string][]string{"licensing": {"decisions"}}, map[string]string{"licensing": "1200"})
+	if len(r.Table2["licensing"]) != 1 {
+		t.Errorf("licensing %v", r.Table2["licensing"])
+	}
+	// other_services was in the replaced block: not printed, reported missing
+	if !hasProblem(r, schemas.ProblemRowMissing, schemas.Table2, "other_services") {
+		t.Errorf("problems %v", problemCodes(r))
+	}
+}

@@ -19,6 +19,16 @@ type walk struct {
 	// the values (markdown/HTML grids, one slot per grid column); otherwise filler after them
 	// (rows shape pads its lines with "||", stream shapes with "|").
 	leading bool
+	// positional: the rows and markdown shapes, whose tokens carry their slot in the row, so
+	// that a header's layout places the values (grid.go).
+	positional bool
+	// scratch of place, reused row after row (fill consumes a placement before the next)
+	sel    []int
+	filled []bool
+}
+
+func newWalk(p *parser, toks []tok, sh Shape, table string) *walk {
+	return &walk{p: p, toks: toks, grid: sh.grid(), table: table, positional: sh == ShapeRows || sh == ShapeMarkdown}
 }
 
 func (w *walk) nextNonEmpty(j, row int) int {
@@ -40,7 +50,10 @@ func valueLike(t *tok) bool {
 	if t.empty {
 		return false
 	}
-	return t.valueOK() || numericLooking(t.text)
+	if !t.likeKnown {
+		t.like, t.likeKnown = t.valueOK() || numericLooking(t.text), true
+	}
+	return t.like
 }
 
 // numericLooking reports whether short text is meant as a number: it is made of ASCII,
@@ -100,6 +113,9 @@ func (w *walk) collect(j, row int) ([]int, int) {
 		if w.grid && t.row != row {
 			break
 		}
+		if t.spanned && t.cs == 0 {
+			continue // span padding is no cell
+		}
 		if t.empty || valueLike(t) {
 			slots = append(slots, j)
 			continue
@@ -107,6 +123,20 @@ func (w *walk) collect(j, row int) ([]int, int) {
 		break
 	}
 	return slots, j
+}
+
+// single returns the one non-empty slot among idx, or -1.
+func (w *walk) single(idx []int) int {
+	k := -1
+	for _, i := range idx {
+		if !w.toks[i].empty {
+			if k >= 0 {
+				return -1
+			}
+			k = i
+		}
+	}
+	return k
 }
 
 func (w *walk) allEmpty(idx []int) bool {
@@ -172,10 +202,103 @@ var countCols3 = func() []column {
 	return out
 }()
 
-// fill assigns the value slots of one row to its cells, or records why it cannot.
-func (w *walk) fill(g schemas.Grid, rowKey, rowName string, cols []column, slots []int, preferLeading bool, labelLine int) {
+// place chooses the slot of each of k columns among the collected slots of a row: -1 for a
+// blank column that has no token of its own (a padded row's blank under a spanned header).
+// In order: with spans, the header overlap (placeSpans); every column filled, the empty slots
+// are padding; with a header layout, the padded reading (placePadded); else align. ok is
+// false when the row cannot be placed with certainty.
+func (w *walk) place(slots []int, k int, preferLeading bool, h *layout) ([]int, bool) {
+	if h != nil && (len(slots) == 0 || w.rowWidth(slots[0]) != h.width) {
+		h = nil // a row not on the header's grid
+	}
+	if h != nil && h.spanTo != nil {
+		if cells, ok := w.spanCells(slots); ok {
+			sel, ok := placeSpans(cells, &hdr{from: h.from, to: h.spanTo})
+			if !ok {
+				return nil, false
+			}
+			out := make([]int, k)
+			for i, j := range sel {
+				out[i] = slots[j]
+			}
+			return out, true
+		}
+	}
+	if ne := w.nonEmpty(slots); ne == k {
+		if len(slots) == k {
+			return slots, true
+		}
+		out := w.sel[:0]
+		for _, i := range slots {
+			if !w.toks[i].empty {
+				out = append(out, i)
+			}
+		}
+		w.sel = out
+		return out, true
+	}
+	if h != nil && w.positional {
+		if ph := h.padded(); ph != nil {
+			base := int(w.toks[slots[0]].slot)
+			w.filled = append(w.filled[:0], make([]bool, len(slots))...)
+			filled := w.filled
+			contiguous := true
+			for j, i := range slots {
+				t := &w.toks[i]
+				filled[j] = !t.empty
+				if int(t.slot) != base+j {
+					contiguous = false
+				}
+			}
+			if contiguous {
+				sel, ok := placePadded(filled, base, ph)
+				if !ok {
+					return nil, false
+				}
+				for i, j := range sel {
+					if j >= 0 {
+						sel[i] = slots[j]
+					}
+				}
+				return sel, true
+			}
+		}
+	}
+	return w.align(slots, k, preferLeading)
+}
+
+// rowWidth is the number of tokens (slots) of the grid row token i belongs to.
+func (w *walk) rowWidth(i int) int {
+	row := w.toks[i].row
+	a, b := i, i
+	for a > 0 && w.toks[a-1].row == row {
+		a--
+	}
+	for b+1 < len(w.toks) && w.toks[b+1].row == row {
+		b++
+	}
+	return b - a + 1
+}
+
+// spanCells reads the slots of a row as cells with their spans; ok is false when a token has
+// no span recorded.
+func (w *walk) spanCells(slots []int) ([]spanCell, bool) {
+	cells := make([]spanCell, len(slots))
+	for j, i := range slots {
+		t := &w.toks[i]
+		if !t.spanned || t.cs == 0 {
+			return nil, false
+		}
+		cells[j] = spanCell{from: int(t.slot), to: int(t.slot) + int(t.cs) - 1, filled: !t.empty}
+	}
+	return cells, true
+}
+
+// fill assigns the value slots of one row to its cells, or records why it cannot. h is the
+// layout of the header over the row (nil when unknown).
+func (w *walk) fill(g schemas.Grid, rowKey, rowName string, cols []column, slots []int, preferLeading bool, labelLine int, h *layout) {
 	p := w.p
-	sel, ok := w.align(slots, len(cols), preferLeading)
+	sel, ok := w.place(slots, len(cols), preferLeading, h)
 	if !ok {
 		// trailing empties are filler; report what was seen
 		seen := slots
@@ -203,9 +326,7 @@ func (w *walk) fill(g schemas.Grid, rowKey, rowName string, cols []column, slots
 		msg += "，应为" + strconv.Itoa(len(cols)) + "个，无法确定各数对应的列"
 		p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: w.table, Row: rowKey, Line: line,
 			Text: b.String(), Message: msg})
-		for _, c := range cols {
-			g.Set(rowKey, c.key, schemas.Cell{State: schemas.StateMissing})
-		}
+		w.missingRow(g, rowKey, cols)
 		return
 	}
 	cells := g[rowKey]
@@ -214,21 +335,77 @@ func (w *walk) fill(g schemas.Grid, rowKey, rowName string, cols []column, slots
 		g[rowKey] = cells
 	}
 	for k, c := range cols {
-		t := &w.toks[sel[k]]
-		t.valueOK()
-		st, d, unit, err := t.v.with(c.decimal, c.signed)
-		if err == nil && unit != "" && !unitFits(unit, c.unit) {
-			err = ErrUnit
-		}
-		if err != nil {
-			p.problem(schemas.Problem{Code: schemas.ProblemValue, Table: w.table, Row: rowKey, Column: c.key,
-				Line: t.line, Text: t.text,
-				Message: tableNames[w.table] + "“" + rowName + "”行“" + c.name + "”列：“" + t.text + "”" + err.Error()})
-			cells[c.key] = schemas.Cell{State: schemas.StateMissing, Line: t.line, Text: t.text}
+		if sel[k] < 0 {
+			cells[c.key] = schemas.Cell{State: schemas.StateBlank, Line: labelLine}
 			continue
 		}
-		cells[c.key] = schemas.Cell{State: st, Value: d, Line: t.line, Text: t.text}
+		t := &w.toks[sel[k]]
+		t.valueOK()
+		w.setCell(cells, rowKey, rowName, c, t.v, t.text, t.line)
 	}
+}
+
+// setCell stores the cell of column c read from text (its lenient reading v), or a problem.
+func (w *walk) setCell(cells map[string]schemas.Cell, rowKey, rowName string, c column, v parsed, text string, line int) {
+	st, d, unit, err := v.with(c.decimal, c.signed)
+	if err == nil && unit != "" && !unitFits(unit, c.unit) {
+		err = ErrUnit
+	}
+	if err != nil {
+		w.p.problem(schemas.Problem{Code: schemas.ProblemValue, Table: w.table, Row: rowKey, Column: c.key,
+			Line: line, Text: text,
+			Message: tableNames[w.table] + "“" + rowName + "”行“" + c.name + "”列：“" + text + "”" + err.Error()})
+		cells[c.key] = schemas.Cell{State: schemas.StateMissing, Line: line, Text: text}
+		return
+	}
+	cells[c.key] = schemas.Cell{State: st, Value: d, Line: line, Text: text}
+}
+
+func (w *walk) missingRow(g schemas.Grid, rowKey string, cols []column) {
+	for _, c := range cols {
+		g.Set(rowKey, c.key, schemas.Cell{State: schemas.StateMissing})
+	}
+}
+
+// setSplit stores the cells of a forced split of the run d (state split), or flags the row.
+func (w *walk) setSplit(g schemas.Grid, rowKey, rowName string, cols []column, d string, cuts []int, line int) {
+	texts, _ := cellsOf(d, cuts)
+	cells := g[rowKey]
+	if cells == nil {
+		cells = make(map[string]schemas.Cell, len(cols))
+		g[rowKey] = cells
+	}
+	for k, c := range cols {
+		v := parseValue(texts[k])
+		st, dv, _, err := v.with(c.decimal, c.signed)
+		if err != nil || st != schemas.StateNumber {
+			w.p.problem(schemas.Problem{Code: schemas.ProblemValue, Table: w.table, Row: rowKey, Column: c.key,
+				Line: line, Text: texts[k],
+				Message: tableNames[w.table] + "“" + rowName + "”行“" + c.name + "”列：“" + texts[k] + "”不是数字"})
+			cells[c.key] = schemas.Cell{State: schemas.StateMissing, Line: line, Text: texts[k]}
+			continue
+		}
+		cells[c.key] = schemas.Cell{State: schemas.StateSplit, Value: dv, Line: line, Text: texts[k]}
+	}
+}
+
+// flagRun records a row whose cells ran together and could not be split with certainty.
+func (w *walk) flagRun(g schemas.Grid, rowKey, rowName string, cols []column, d string, line int, out runOutcome, splits [][]int) {
+	msg := tableNames[w.table] + "“" + rowName + "”行各格数字连在一起（" + clip(d, 60) + "）"
+	switch out {
+	case runNotDigit:
+		msg += "，夹有非数字字符，无法拆分到" + strconv.Itoa(len(cols)) + "列"
+	case runTooLong:
+		msg += "，共" + strconv.Itoa(len(d)) + "位，超过可拆分的长度（" + strconv.Itoa(runLimit(len(cols))) + "位），不予拆分"
+	case runTooMany:
+		msg += "，可拆为超过" + strconv.Itoa(maxCandidates) + "种，无法确定"
+	case runNone:
+		msg += "，没有一种拆分满足勾稽关系，无法确定"
+	default:
+		msg += "，可拆为" + strconv.Itoa(len(splits)) + "种：" + showSplits(d, splits) + "，无法确定"
+	}
+	w.p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: w.table, Row: rowKey, Line: line, Text: d, Message: msg})
+	w.missingRow(g, rowKey, cols)
 }
 
 func unitFits(unit, want string) bool {
@@ -243,9 +420,123 @@ func unitFits(unit, want string) bool {
 
 // ---- table 3 ----
 
+// labelOf returns the normalised label text of a token that may be a row label, and the value
+// text run onto its end ("…申请数量312010034": cells run together), or ok false.
+func labelOf(t *tok) (n, tail string, ok bool) {
+	if t.empty || valueLike(t) {
+		return "", "", false
+	}
+	s := t.text
+	if c := s[len(s)-1]; c >= '0' && c <= '9' || c == '-' || c == '/' || c == 0x94 || c == 0x93 {
+		// ends in a digit or a dash (— and – end in 0x94 and 0x93)
+		if l, tl := splitTail(s); tl != "" && labelLike(l) {
+			return norm(l), tl, true
+		}
+	}
+	if !labelLike(s) {
+		return "", "", false
+	}
+	return t.normOf(), "", true
+}
+
+// wordsLayout finds the header cells of a table's value columns in a grid region: for column
+// i a cell that reads exactly as one of words[i], before the first value. ordered takes the
+// matches in token order (table 4 repeats its words); otherwise each column takes the first
+// cell that reads as it (table 3 prints its leaves on two header rows). nil when a column is
+// not found or the cells are out of order.
+func (w *walk) wordsLayout(words [][]string, ordered bool) *layout {
+	k := len(words)
+	if k > 16 {
+		return nil
+	}
+	var fromA, toA [16]int
+	var found [16]bool
+	from, spanTo := fromA[:k], toA[:k]
+	spans := true
+	next, n, width := 0, 0, 0
+	for i := range w.toks {
+		t := &w.toks[i]
+		if t.empty {
+			continue
+		}
+		if valueLike(t) || n == k || i > 400 {
+			break
+		}
+		nt := t.normOf()
+		for c := range words {
+			if found[c] || ordered && c != next {
+				continue
+			}
+			hit := false
+			for _, x := range words[c] {
+				if nt == x {
+					hit = true
+					break
+				}
+			}
+			if !hit {
+				continue
+			}
+			found[c], from[c] = true, int(t.slot)
+			switch rw := w.rowWidth(i); {
+			case width == 0:
+				width = rw
+			case width != rw:
+				return nil // header rows of different widths: no common grid
+			}
+			if t.spanned && t.cs > 0 {
+				spanTo[c] = int(t.slot) + int(t.cs) - 1
+			} else {
+				spans = false
+			}
+			n++
+			next++
+			break
+		}
+	}
+	if n < k {
+		return nil
+	}
+	if !spans {
+		spanTo = nil
+	}
+	l := newLayout(append([]int(nil), from...), append([]int(nil), spanTo...))
+	if l != nil {
+		l.width = width
+		if !spans {
+			l.spanTo = nil
+		}
+	}
+	return l
+}
+
+var (
+	t3words = func() [][]string {
+		var out [][]string
+		for _, c := range schemas.Labels().Table3.Columns {
+			out = append(out, c.Match)
+		}
+		return out
+	}()
+	t4words = func() [][]string {
+		var out [][]string
+		for range schemas.Labels().Table4.Groups {
+			for _, o := range schemas.Labels().Table4.Outcomes {
+				out = append(out, []string{norm(o.Label)})
+			}
+		}
+		return out
+	}()
+)
+
 func (p *parser) table3(toks []tok, sh Shape) {
 	c := p.c
-	w := &walk{p: p, toks: toks, grid: sh.grid(), table: schemas.Table3, leading: sh == ShapeMarkdown}
+	w := newWalk(p, toks, sh, schemas.Table3)
+	w.leading = sh == ShapeMarkdown
+	var lay *layout
+	if w.positional {
+		lay = w.wordsLayout(t3words, false)
+	}
 	p.t3found = map[string]bool{}
 	lastPos, ctx, data := -1, "", false
 	totalIdx := -1
@@ -254,13 +545,10 @@ func (p *parser) table3(toks []tok, sh Shape) {
 			totalIdx = i
 		}
 	}
-	match := func(t *tok) int {
-		if t.empty || valueLike(t) || !labelLike(t.text) {
-			return -1
-		}
-		n := t.normOf()
-		if n == "" {
-			return -1
+	match := func(t *tok) (int, string) {
+		n, tail, ok := labelOf(t)
+		if !ok || n == "" {
+			return -1, ""
 		}
 		s := stripEnum(n)
 		for pass := 0; pass < 2; pass++ {
@@ -273,21 +561,21 @@ func (p *parser) table3(toks []tok, sh Shape) {
 					if ctx == e.group {
 						for _, x := range e.label.Exact {
 							if s == x {
-								return i
+								return i, tail
 							}
 						}
 					}
 					continue
 				}
 				if e.label.Matches(n) {
-					return i
+					return i, tail
 				}
 			}
 		}
 		if data && totalIdx >= 0 && c.t3[totalIdx].pos > lastPos && (s == "总计" || s == "合计") {
-			return totalIdx
+			return totalIdx, tail
 		}
-		return -1
+		return -1, ""
 	}
 	commit := func(i int) {
 		e := &c.t3[i]
@@ -300,18 +588,19 @@ func (p *parser) table3(toks []tok, sh Shape) {
 	}
 	var otherBlank []int
 	otherLine := 0
+	var runs []*run3
 	defer func() {
 		if otherBlank != nil && !p.t3other && !p.t3found["other_total"] {
-			w.fill(p.r.Table3, "other_total", p.c.rowNames["other_total"], countCols3, otherBlank, w.leading, otherLine)
+			w.fill(p.r.Table3, "other_total", p.c.rowNames["other_total"], countCols3, otherBlank, w.leading, otherLine, lay)
 			p.t3found["other_total"] = true
 			p.t3otherT = true
 		}
 	}()
 	for i := 0; i < len(toks); {
 		t := &toks[i]
-		mi := -1
+		mi, tail := -1, ""
 		if !t.empty {
-			mi = match(t)
+			mi, tail = match(t)
 		}
 		if mi < 0 {
 			i++
@@ -321,19 +610,20 @@ func (p *parser) table3(toks []tok, sh Shape) {
 		tgt := mi
 		commit(mi)
 		j := i + 1
-		for {
+		tailLine := t.line // the line of the token the digits ran onto
+		for tail == "" {
 			k := w.nextNonEmpty(j, row)
 			if k < 0 {
 				break
 			}
 			tk := &toks[k]
-			if m := match(tk); m >= 0 {
+			if m, mt := match(tk); m >= 0 {
 				if !c.t3[tgt].isGroup || k-j >= len(countCols3) {
 					// a row, or a group label followed by a row of empty cells (gb2019's
 					// blank （六）其他处理): the cells before the next label are its values
 					break
 				}
-				tgt = m
+				tgt, tail, tailLine = m, mt, tk.line
 				commit(m)
 				j = k + 1
 				continue
@@ -346,18 +636,44 @@ func (p *parser) table3(toks []tok, sh Shape) {
 		}
 		slots, next := w.collect(j, row)
 		e := &c.t3[tgt]
-		if e.isGroup && e.key == "other" && w.nonEmpty(slots) == 0 && len(slots) >= len(countCols3) {
+		key, name := e.key, e.name
+		if e.isGroup {
+			key, name = e.subtotal, p.c.rowNames[e.subtotal]
+		}
+		switch {
+		case tail != "" && key != "":
+			if w.nonEmpty(slots) > 0 {
+				p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: schemas.Table3, Row: key,
+					Line: tailLine, Text: tail, Message: "表三“" + name + "”行：行标签后紧跟数字“" + tail + "”，其后又有数字，无法确定各数对应的列"})
+				w.missingRow(p.r.Table3, key, countCols3)
+			} else {
+				runs = append(runs, &run3{row: key, name: name, line: tailLine, digits: tail})
+				next = i + 1
+			}
+			p.t3found[key] = true
+			p.t3any = true
+			if e.key == "other" || e.group == "other" {
+				if e.isGroup {
+					p.t3otherT = true
+				} else {
+					p.t3other = true
+				}
+			}
+		case tail != "":
+			// a group label without a row of its own, with digits run onto it
+			p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: schemas.Table3,
+				Line: t.line, Text: t.text, Message: "表三“" + e.name + "”行带有数字，无法确定其含义"})
+		case e.isGroup && e.key == "other" && w.nonEmpty(slots) == 0 && len(slots) >= len(countCols3):
 			// gb2019 prints （六）其他处理 as a row; all blank, it is told from the gb2021
 			// group label only by the absence of the three rows under it (decided below)
 			otherBlank, otherLine = slots, t.line
-		}
-		if e.isGroup {
+		case e.isGroup:
 			if w.nonEmpty(slots) > 0 {
 				if e.subtotal == "" {
 					p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: schemas.Table3,
 						Line: t.line, Text: t.text, Message: "表三“" + e.name + "”行带有数字，无法确定其含义"})
 				} else {
-					w.fill(p.r.Table3, e.subtotal, p.c.rowNames[e.subtotal], countCols3, slots, w.leading, t.line)
+					w.fill(p.r.Table3, e.subtotal, p.c.rowNames[e.subtotal], countCols3, slots, w.leading, t.line, lay)
 					p.t3found[e.subtotal] = true
 					p.t3any = true
 					if e.key == "other" {
@@ -365,8 +681,8 @@ func (p *parser) table3(toks []tok, sh Shape) {
 					}
 				}
 			}
-		} else {
-			w.fill(p.r.Table3, e.key, e.name, countCols3, slots, w.leading, t.line)
+		default:
+			w.fill(p.r.Table3, e.key, e.name, countCols3, slots, w.leading, t.line, lay)
 			p.t3found[e.key] = true
 			p.t3any = true
 			if e.group == "other" {
@@ -377,6 +693,49 @@ func (p *parser) table3(toks []tok, sh Shape) {
 			next = i + 1
 		}
 		i = next
+	}
+	if len(runs) > 0 {
+		w.runs3(runs)
+	}
+}
+
+// runs3 splits the table 3 rows whose cells ran together (runs.go) and stores them.
+func (w *walk) runs3(runs []*run3) {
+	g := w.p.r.Table3
+	for _, r := range runs {
+		r.splits, r.out = splitRun(r.digits, 7, 7)
+		if r.out == runSplit {
+			r.vals = make([][]int64, len(r.splits))
+			for k, cuts := range r.splits {
+				_, r.vals[k] = cellsOf(r.digits, cuts)
+			}
+		}
+	}
+	solveTable3(runs, func(row string, col int) (int64, bool) {
+		cell, ok := g.Get(row, countCols3[col].key)
+		if !ok || !cell.HasValue() {
+			return 0, false
+		}
+		return cell.Value.Int(), true
+	})
+	for _, r := range runs {
+		switch {
+		case r.keep >= 0:
+			w.setSplit(g, r.row, r.name, countCols3, r.digits, r.splits[r.keep], r.line)
+		case r.out != runSplit:
+			w.flagRun(g, r.row, r.name, countCols3, r.digits, r.line, r.out, nil)
+		default:
+			splits := r.splits
+			if r.seen != 0 {
+				splits = nil
+				for k := range r.splits {
+					if r.seen&(1<<uint(k)) != 0 {
+						splits = append(splits, r.splits[k])
+					}
+				}
+			}
+			w.flagRun(g, r.row, r.name, countCols3, r.digits, r.line, runSplit, splits)
+		}
 	}
 }
 
@@ -459,7 +818,10 @@ func clip(s string, n int) string {
 
 // ---- table 2 ----
 
-func (p *parser) table2Cols(it *t2item) []column {
+func (p *parser) table2Cols(it *t2item) []column { return it.cols }
+
+// itemCols makes the value columns of a table 2 item (once, in the catalogue).
+func itemCols(it *t2item) []column {
 	cols := make([]column, len(it.measures))
 	for k, m := range it.measures {
 		cols[k] = column{key: m.Key, name: m.Short(), decimal: m.Decimal, signed: m.Signed}
@@ -473,51 +835,230 @@ func (p *parser) table2Cols(it *t2item) []column {
 	return cols
 }
 
-// walkTable2 reads the items of format f into g; it returns the items found and how many of
-// them were read without a problem.
+// t2head is the header row of a block of table 2 (信息内容 | 本年制发件数 | …): the measures
+// its cells name, in order, and their layout in the grid (nil when unknown).
+type t2head struct {
+	measures []string
+	lay      *layout
+}
+
+// header reads the header of a table 2 block at token i (a cell naming a measure): in a grid,
+// the whole row; in a stream, the run of header cells from i. It returns the header and the
+// index after it.
+func (w *walk) t2header(i int) (*t2head, int) {
+	c := w.p.c
+	h := &t2head{}
+	if w.positional { // one line per row (the layout shape groups several lines in a row)
+		row := w.toks[i].row
+		a := i
+		for a > 0 && w.toks[a-1].row == row {
+			a--
+		}
+		var from, spanTo []int
+		posOK, spans := true, true
+		j := a
+		for ; j < len(w.toks) && w.toks[j].row == row; j++ {
+			t := &w.toks[j]
+			if t.empty || t.spanned && t.cs == 0 {
+				continue
+			}
+			before := len(h.measures)
+			h.measures = c.measuresIn(t.normOf(), h.measures)
+			switch n := len(h.measures) - before; {
+			case n == 0:
+				if !strings.Contains(t.normOf(), "信息内容") {
+					posOK = false
+				}
+				continue
+			case n > 1:
+				posOK = false
+			}
+			from = append(from, int(t.slot))
+			if t.spanned {
+				spanTo = append(spanTo, int(t.slot)+int(t.cs)-1)
+			} else {
+				spans = false
+			}
+		}
+		if posOK {
+			if !spans {
+				spanTo = nil
+			}
+			if h.lay = newLayout(from, spanTo); h.lay != nil {
+				h.lay.width = j - a
+			}
+		}
+		return h, j
+	}
+	j := i
+	for ; j < len(w.toks); j++ {
+		t := &w.toks[j]
+		if t.empty {
+			continue
+		}
+		if valueLike(t) {
+			break
+		}
+		before := len(h.measures)
+		if h.measures = c.measuresIn(t.normOf(), h.measures); len(h.measures) == before {
+			break
+		}
+	}
+	return h, j
+}
+
+// t2item returns the item of table 2 a row label names under the block header h in a report
+// of format f: the item of f or of the other format whose measures are exactly the header's
+// (a block printed in the other template), else the item of f. fromHead says the header
+// decided. A header that belongs to the item (one format's item has all its measures) but
+// names a measure f's item lacks, without matching the other format's exactly, leaves the
+// columns unknown: nil, and the row is not read (never read under the wrong measures). A
+// header of another block (its measures no item of this key has) is ignored.
+func (p *parser) t2item(key string, h *t2head, f schemas.Format) (*t2item, bool) {
+	own := p.c.t2byKey(f, key)
+	if h == nil || len(h.measures) == 0 {
+		return own, false
+	}
+	relevant := false
+	for _, fm := range [2]schemas.Format{f, otherFormat(f)} {
+		it := p.c.t2byKey(fm, key)
+		if it == nil {
+			continue
+		}
+		if sameMeasures(it, h.measures) {
+			return it, true
+		}
+		relevant = relevant || hasMeasures(it, h.measures)
+	}
+	if relevant && (own == nil || !hasMeasures(own, h.measures)) {
+		return nil, false
+	}
+	return own, false
+}
+
+// hasMeasures reports whether the item has every measure in ms.
+func hasMeasures(it *t2item, ms []string) bool {
+	for _, m := range ms {
+		found := false
+		for _, x := range it.measures {
+			if x.Key == m {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func sameMeasures(it *t2item, ms []string) bool {
+	if len(it.measures) != len(ms) {
+		return false
+	}
+	for k, m := range it.measures {
+		if m.Key != ms[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func otherFormat(f schemas.Format) schemas.Format {
+	switch f {
+	case schemas.FormatGB2019:
+		return schemas.FormatGB2021
+	case schemas.FormatGB2021:
+		return schemas.FormatGB2019
+	}
+	return schemas.FormatUnknown
+}
+
+// walkTable2 reads table 2 into g, block by block: each item row with the measures of the
+// header row above it (a block printed in the other template is read by its own header), or
+// with those of format f when its header is missing or does not fit. It returns the items
+// found and how many of them were read, without a problem, as items of format f.
 func (p *parser) walkTable2(toks []tok, sh Shape, f schemas.Format, g schemas.Grid) (map[string]bool, int) {
-	items := p.c.t2[f]
-	w := &walk{p: p, toks: toks, grid: sh.grid(), table: schemas.Table2, stop: p.c.t2header}
+	items := p.c.t2all
+	w := newWalk(p, toks, sh, schemas.Table2)
+	w.stop = p.c.t2header
 	found := map[string]bool{}
 	clean := 0
 	last := -1
-	match := func(t *tok) int {
-		if t.empty || valueLike(t) || !labelLike(t.text) {
-			return -1
+	var head *t2head
+	// a table 2 that prints the other template's words somewhere mixes templates: a row whose
+	// block header was not read cannot be taken to be in f's template
+	mixed := p.otherWords(f)
+	match := func(t *tok) (int, string) {
+		n, tail, ok := labelOf(t)
+		if !ok {
+			return -1, ""
 		}
-		n := t.normOf()
 		for i := last + 1; i < len(items); i++ {
-			if items[i].label.Matches(n) {
-				return i
+			if !items[i].label.Matches(n) {
+				continue
+			}
+			if it, _ := p.t2item(items[i].key, head, f); it != nil {
+				return i, tail
 			}
 		}
-		return -1
+		return -1, ""
 	}
 	for i := 0; i < len(toks); {
 		t := &toks[i]
-		mi := -1
-		if !t.empty {
-			mi = match(t)
+		if t.empty {
+			i++
+			continue
 		}
+		mi, tail := match(t)
 		if mi < 0 {
+			// a block's header row (item labels never name a measure)
+			if len(t.text) <= 150 && !valueLike(t) && p.c.hasMeasure(t.normOf()) {
+				var next int
+				head, next = w.t2header(i)
+				i = max(next, i+1)
+				continue
+			}
 			i++
 			continue
 		}
 		last = mi
 		row := t.row
 		j := i + 1
-		for {
+		for tail == "" {
 			k := w.nextNonEmpty(j, row)
-			if k < 0 || match(&toks[k]) >= 0 || !w.continuation(&toks[k]) {
+			if k < 0 {
+				break
+			}
+			if m, _ := match(&toks[k]); m >= 0 || !w.continuation(&toks[k]) {
 				break
 			}
 			j = k + 1
 		}
 		slots, next := w.collect(j, row)
-		it := &items[mi]
+		it, fromHead := p.t2item(items[mi].key, head, f)
+		cols := p.table2Cols(it)
+		var lay *layout
+		if fromHead {
+			lay = head.lay
+		}
 		before := len(p.r.Problems)
-		w.fill(g, it.key, it.name, p.table2Cols(it), slots, false, t.line)
-		if len(p.r.Problems) == before {
+		switch {
+		case mixed && !fromHead && p.c.t2differs(it.key):
+			p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: schemas.Table2, Row: it.key, Line: t.line, Text: t.text,
+				Message: "表二“" + it.name + "”行：所在栏目的表头未能识别，而表二混用2019年版和2021年版表头，无法确定各数对应的指标"})
+			w.missingRow(g, it.key, cols)
+		case tail == "":
+			w.fill(g, it.key, it.name, cols, slots, false, t.line, lay)
+		case w.nonEmpty(slots) > 0:
+			p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: schemas.Table2, Row: it.key,
+				Line: t.line, Text: t.text, Message: "表二“" + it.name + "”行：行标签后紧跟数字“" + tail + "”，其后又有数字，无法确定各数对应的列"})
+			w.missingRow(g, it.key, cols)
+		default:
+			w.t2run(g, it, cols, tail, t.line)
+		}
+		if len(p.r.Problems) == before && (!fromHead || it.format == f) {
 			clean++
 		}
 		found[it.key] = true
@@ -527,6 +1068,38 @@ func (p *parser) walkTable2(toks []tok, sh Shape, f schemas.Format, g schemas.Gr
 		i = next
 	}
 	return found, clean
+}
+
+// otherWords reports whether table 2 prints a marker word of the format other than f
+// (本年新制作数量 in a gb2021 report …), as collectMarkers found them.
+func (p *parser) otherWords(f schemas.Format) bool {
+	switch f {
+	case schemas.FormatGB2019:
+		return p.t2words[1]
+	case schemas.FormatGB2021:
+		return p.t2words[0]
+	}
+	return false
+}
+
+// t2run stores a table 2 row whose cells ran together: one cell is the run itself; several are
+// split only when the digits allow exactly one split (no rule ties table 2's cells together).
+func (w *walk) t2run(g schemas.Grid, it *t2item, cols []column, tail string, line int) {
+	if len(cols) == 1 {
+		cells := g[it.key]
+		if cells == nil {
+			cells = make(map[string]schemas.Cell, 1)
+			g[it.key] = cells
+		}
+		w.setCell(cells, it.key, it.name, cols[0], parseValue(tail), tail, line)
+		return
+	}
+	splits, out := splitRun(tail, len(cols), 0)
+	if out == runSplit && len(splits) == 1 {
+		w.setSplit(g, it.key, it.name, cols, tail, splits[0], line)
+		return
+	}
+	w.flagRun(g, it.key, it.name, cols, tail, line, out, splits)
 }
 
 func (p *parser) table2(toks []tok, sh Shape, ok bool) {
@@ -594,13 +1167,12 @@ var t4distinct = []string{"行政复议", "行政诉讼", "复议后起诉", "�
 
 func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 	c := p.c
-	w := &walk{p: p, toks: toks, grid: sh.grid(), table: schemas.Table4, leading: sh == ShapeMarkdown}
-	cols := make([]column, 0, 15)
-	lc := schemas.Labels()
-	for gi, g := range c.t4groups {
-		for oi, o := range c.t4outcomes {
-			cols = append(cols, column{key: g + "." + o, name: lc.Table4.Groups[gi].Label + "·" + lc.Table4.Outcomes[oi].Label})
-		}
+	w := newWalk(p, toks, sh, schemas.Table4)
+	w.leading = sh == ShapeMarkdown
+	cols := c.t4flat
+	var lay *layout
+	if w.positional {
+		lay = w.wordsLayout(t4words, true)
 	}
 	needHeader := !ok
 	seenHeader := false
@@ -655,6 +1227,9 @@ func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 	j := begin
 	for ; j < len(toks); j++ {
 		t := &toks[j]
+		if t.spanned && t.cs == 0 {
+			continue // span padding is no cell
+		}
 		if t.empty || valueLike(t) {
 			slots = append(slots, j)
 			continue
@@ -663,7 +1238,19 @@ func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 	}
 	// fill through a flat grid keyed "group.outcome", then spread into the table 4 grid
 	flat := schemas.Grid{}
-	w.fill(flat, "t4", "行政复议、行政诉讼", cols, slots, w.leading, toks[start].line)
+	if k := w.single(slots); k >= 0 && isDigits(toks[k].text) && len(toks[k].text) >= len(cols) {
+		// the fifteen numbers run together: split by R4 (each group's total is the sum of
+		// its four outcomes) when exactly one split satisfies it
+		d := toks[k].text
+		splits, out := splitRun(d, len(cols), 5)
+		if out == runSplit && len(splits) == 1 {
+			w.setSplit(flat, "t4", "行政复议、行政诉讼", cols, d, splits[0], toks[k].line)
+		} else {
+			w.flagRun(flat, "t4", "行政复议、行政诉讼", cols, d, toks[k].line, out, splits)
+		}
+	} else {
+		w.fill(flat, "t4", "行政复议、行政诉讼", cols, slots, w.leading, toks[start].line, lay)
+	}
 	for _, col := range cols {
 		cell, _ := flat.Get("t4", col.key)
 		grp, out, _ := strings.Cut(col.key, ".")

@@ -28,19 +28,30 @@ func (s Shape) String() string {
 // so a row's value slots are positional.
 func (s Shape) grid() bool { return s == ShapeRows || s == ShapeMarkdown || s == ShapeLayout }
 
-// tok is one cell of a table region.
+// tok is one cell of a table region. (Fields ordered so that the small ones pack: tokens are
+// made by the thousand.)
 type tok struct {
-	text  string // trimmed raw text ("" for an empty cell)
-	line  int    // 1-based line in doc.Text
-	row   int    // grid shapes: the row it belongs to (1-based); stream shapes: 0
-	empty bool
+	text string // trimmed raw text ("" for an empty cell)
+	line int    // 1-based line in doc.Text
+	row  int    // grid shapes: the row it belongs to (1-based); stream shapes: 0
 
 	// cached classification
-	n      string // normalised text (valid when hasN)
-	hasN   bool
-	vKnown bool
-	vOK    bool   // Value(text, true, true) succeeds
-	v      parsed // the lenient reading, when vKnown
+	n string // normalised text (valid when hasN)
+	v parsed // the lenient reading, when vKnown
+
+	// slot is the token's position in its row (0-based) in the rows and markdown shapes, where
+	// a row keeps one slot per grid column (a spanned cell's padding included).
+	slot int32
+	// cs is, when spanned, the number of grid columns the cell covers (decode.Doc.Spans): 0
+	// for span padding, which is never a cell of its own.
+	cs      uint16
+	spanned bool
+	empty   bool
+	hasN    bool
+	vKnown  bool
+	vOK     bool // Value(text, true, true) succeeds
+	// like caches valueLike (a value, or short text meant as one), when likeKnown
+	like, likeKnown bool
 }
 
 // normOf returns the cached normalised text of t.
@@ -94,6 +105,7 @@ func (p *parser) detectShape(sp span) Shape {
 		return ShapeLayout
 	}
 	var cells, rows, md, single int
+	terminated := 0           // rows lines ending in a pipe: "a |  | b |"
 	open, openLen := false, 0 // inside a markdown row whose cell breaks across lines
 	for i := sp.from; i < sp.to; i++ {
 		t := trimSpace(p.line(i))
@@ -136,9 +148,16 @@ func (p *parser) detectShape(sp span) Shape {
 			cells++
 		} else {
 			rows++
+			if t[len(t)-1] == '|' {
+				terminated++
+			}
 		}
 	}
 	switch {
+	case terminated >= 2 && rows >= cells:
+		// every cell ends in " |" (padded rows): a line that starts with "|" is a row whose
+		// first slot is empty, not a markdown row
+		return ShapeRows
 	case md >= 2 && md >= cells && md >= rows:
 		return ShapeMarkdown
 	case rows >= 2 && rows >= cells:
@@ -243,11 +262,12 @@ func (p *parser) tokens(sp span, shape Shape) []tok {
 				out = append(out, tok{text: t, line: i + 1, row: row})
 				continue
 			}
-			for rest, more := t, true; more; {
+			var slot int32
+			for rest, more := t, true; more; slot++ {
 				var part string
 				part, rest, more = strings.Cut(rest, "|")
 				part = trimSpace(part)
-				out = append(out, tok{text: part, line: i + 1, row: row, empty: part == ""})
+				out = append(out, tok{text: part, line: i + 1, row: row, empty: part == "", slot: slot})
 			}
 		}
 	case ShapeMarkdown:
@@ -276,6 +296,8 @@ func (p *parser) markdownTokens(sp span, out []tok) []tok {
 			continue
 		}
 		row++
+		rowStart, rowLine := len(out), i
+		var slot int32
 		cur := tok{line: i + 1, row: row}
 		first := true
 		for ; i < sp.to; i++ {
@@ -292,6 +314,8 @@ func (p *parser) markdownTokens(sp span, out []tok) []tok {
 				part, rest, more = strings.Cut(rest, "|")
 				if k > 0 {
 					cur.empty = cur.text == ""
+					cur.slot = slot
+					slot++
 					out = append(out, cur)
 					cur = tok{line: i + 1, row: row}
 				}
@@ -312,10 +336,25 @@ func (p *parser) markdownTokens(sp span, out []tok) []tok {
 		}
 		// an unterminated last row keeps its open cell
 		if cur.text != "" {
+			cur.slot = slot
 			out = append(out, cur)
 		}
+		p.applySpans(out[rowStart:], rowLine)
 	}
 	return out
+}
+
+// applySpans gives the tokens of one grid row (printed from line index li) the spans decode
+// recorded for that line, when it recorded one per token.
+func (p *parser) applySpans(row []tok, li int) {
+	sp := p.doc.Spans
+	if li >= len(sp) || len(sp[li]) != len(row) || len(row) == 0 {
+		return
+	}
+	for k := range row {
+		row[k].cs = sp[li][k]
+		row[k].spanned = true
+	}
 }
 
 // isMDSeparator reports whether a line is markdown's rule under a header row ("|---|:--:|"):

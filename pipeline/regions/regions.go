@@ -1,7 +1,22 @@
 // Package regions is the administrative division registry: province → prefecture → county,
-// with the 6-digit codes of the National Bureau of Statistics (configs/regions/*.csv). It finds
-// a report's county from a code, a file path or the report's text, and says when it cannot
-// tell (never guessing silently).
+// with the codes of the National Bureau of Statistics (configs/regions/*.csv: 2 digits a
+// province, 4 a prefecture, 6 a county). It finds a report's division at every level and says
+// when it cannot tell (never guessing silently):
+//
+//   - Place: a division by its code at any level (21, 2113, 211321; 210100 and 210000 read as
+//     2101 and 21). The groups the registry lists where there is no prefecture (the 市辖区 and 县
+//     of the four municipalities, a province's 省直辖县级行政区划) are not places.
+//   - ResolveName: the divisions a body's name starts with (辽宁省教育厅 → 21, 沈阳市和平区教育局
+//     → 210102, 楚雄州人民政府 → 5323, 重庆市万州区 → 500101, 东莞市虎门镇人民政府 → 441900,
+//     成都市公安局锦江区分局 → 510104), with the short forms of autonomous divisions.
+//   - FindPlaceInPath: a file path's division (a code, 省直/市直 folders, a file named after its
+//     body, a county's folder; a province's or prefecture's folder as a container).
+//   - FindInPath, FindInText: the county-only searches (a county named in a path; the county the
+//     prose names most), used when a report's body names no division.
+//
+// A prefecture without districts (东莞市, 中山市, 嘉峪关市, 儋州市) is listed with one county-level
+// entry under its own name, holding its towns and streets (SoleCounty): the city's own bodies
+// are the prefecture's, its towns the entry's.
 package regions
 
 import (
@@ -34,14 +49,17 @@ type Division struct {
 
 // Region returns the division as the report model's region, found by method.
 func (d Division) Region(method string) schemas.Region {
-	return schemas.Region{Code: d.Code, Name: d.Name, Prefecture: d.Prefecture, Province: d.Province,
-		PrefectureCode: d.PrefectureCode, ProvinceCode: d.ProvinceCode, Method: method}
+	return d.Place().Region(method)
 }
 
 // Area is a province or prefecture.
 type Area struct {
 	Code string
 	Name string
+	// Real is false for the groups the registry lists in place of a prefecture where there is
+	// none: the 市辖区 and 县 of the four municipalities and a province's 省直辖县级行政区划
+	// (named after their province). Provinces are real.
+	Real bool
 }
 
 // Registry holds the divisions, ordered by code.
@@ -54,6 +72,11 @@ type Registry struct {
 	byName    map[string][]int    // county name → indexes (names repeat across provinces)
 	areaNames map[string][]string // prefecture/province name (and short form) → codes
 	maxName   int                 // longest county name in runes
+
+	provPlaces, prefPlaces []Place // Provinces and Prefectures as places
+	provIdx, prefIdx       map[string]int
+	names                  map[string][]nameRef // every name and short form → places (places.go)
+	maxPlaceName           int                  // longest of them in runes
 }
 
 var (
@@ -98,16 +121,16 @@ func LoadFS(fsys fs.FS) (*Registry, error) {
 	provName := map[string]string{}
 	for _, p := range prov {
 		provName[p[0]] = p[1]
-		r.Provinces = append(r.Provinces, Area{Code: p[0], Name: p[1]})
+		r.Provinces = append(r.Provinces, Area{Code: p[0], Name: p[1], Real: true})
 	}
 	cityName := map[string]string{}
 	for _, c := range cities {
-		name := c[1]
-		if name == "市辖区" || strings.Contains(name, "直辖") {
-			name = provName[c[2]]
+		name, real := c[1], true
+		if name == "市辖区" || name == "县" || strings.Contains(name, "直辖") {
+			name, real = provName[c[2]], false
 		}
 		cityName[c[0]] = name
-		r.Prefectures = append(r.Prefectures, Area{Code: c[0], Name: name})
+		r.Prefectures = append(r.Prefectures, Area{Code: c[0], Name: name, Real: real})
 	}
 	for _, a := range areas {
 		if len(a[0]) != 6 {
@@ -131,6 +154,19 @@ func LoadFS(fsys fs.FS) (*Registry, error) {
 	if len(r.Counties) == 0 {
 		return nil, errors.New("regions: no counties")
 	}
+	r.provIdx, r.prefIdx = map[string]int{}, map[string]int{}
+	for i, p := range r.Provinces {
+		r.provIdx[p.Code] = i
+		r.provPlaces = append(r.provPlaces, Place{Level: schemas.LevelProvince, Code: p.Code, Name: p.Name,
+			ProvinceCode: p.Code, Province: p.Name})
+	}
+	for i, p := range r.Prefectures {
+		r.prefIdx[p.Code] = i
+		pc := p.Code[:2]
+		r.prefPlaces = append(r.prefPlaces, Place{Level: schemas.LevelPrefecture, Code: p.Code, Name: p.Name,
+			PrefectureCode: p.Code, Prefecture: p.Name, ProvinceCode: pc, Province: provName[pc]})
+	}
+	r.buildNames()
 	return r, nil
 }
 

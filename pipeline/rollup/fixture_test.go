@@ -37,7 +37,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, d := range []string{tmpRoot, benchDir} {
+	for _, d := range []string{tmpRoot, benchDir, levelsDir} {
 		if d != "" {
 			os.RemoveAll(d)
 		}

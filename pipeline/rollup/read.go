@@ -63,11 +63,8 @@ func readOnlyHint(err error) error {
 
 // HasModels reports whether the warehouse holds the analytics views.
 func (r *Reader) HasModels(ctx context.Context) (bool, error) {
-	t, err := r.Query(ctx, `select count(*) from duckdb_views() where schema_name = 'analytics'`)
-	if err != nil {
-		return false, err
-	}
-	return len(t.Rows) == 1 && toInt(t.Rows[0][0]) > 0, nil
+	n, err := store.QueryValue[int64](ctx, r.Session, `select count(*) from duckdb_views() where schema_name = 'analytics'`)
+	return n > 0, err
 }
 
 func (r *Reader) requireModels(ctx context.Context) error {
@@ -83,15 +80,7 @@ func (r *Reader) requireModels(ctx context.Context) error {
 
 // Years returns the years with reports of record.
 func (r *Reader) Years(ctx context.Context) ([]int, error) {
-	t, err := r.Query(ctx, `select distinct year from analytics.region_years order by year`)
-	if err != nil {
-		return nil, err
-	}
-	var out []int
-	for _, row := range t.Rows {
-		out = append(out, int(toInt(row[0])))
-	}
-	return out, nil
+	return store.QueryColumn[int](ctx, r.Session, `select distinct year from analytics.region_years order by year`)
 }
 
 func (r *Reader) checkYear(ctx context.Context, years ...int) error {
@@ -123,29 +112,33 @@ func (r *Reader) checkRegion(ctx context.Context, code string) error {
 	if code == "" {
 		return nil
 	}
-	t, err := r.Query(ctx, `select count(*) from analytics.region_years where region_code = ?`, code)
+	n, err := store.QueryValue[int64](ctx, r.Session, `select count(*) from analytics.region_years where region_code = ?`, code)
 	if err != nil {
 		return err
 	}
-	if toInt(t.Rows[0][0]) > 0 {
+	if n > 0 {
 		return nil
 	}
 	what := "unknown division code " + code
-	n, err := r.Query(ctx, `select name, level from main.regions where code = ?`, code)
+	reg, err := store.Select[regionRow](ctx, r.Session, `where code = ?`, code)
 	if err != nil {
 		return err
 	}
-	if len(n.Rows) > 0 {
-		what = fmt.Sprintf("no report of record for %s %s (%v)", code, n.Rows[0][0], n.Rows[0][1])
+	if len(reg) > 0 {
+		what = fmt.Sprintf("no report of record for %s %s (%s)", code, reg[0].Name, reg[0].Level)
 	}
-	have, err := r.Query(ctx, `select distinct level, region_code, region_name from analytics.region_years
+	have, err := store.QueryAll[regionName](ctx, r.Session, `select distinct region_code, region_name from analytics.region_years
 		where level in ('province', 'prefecture') order by region_code`)
 	if err != nil {
 		return err
 	}
 	var list []string
-	for _, row := range have.Rows {
-		list = append(list, fmt.Sprintf("%v %v", row[1], str(row[2])))
+	for _, h := range have {
+		name := ""
+		if h.RegionName != nil {
+			name = *h.RegionName
+		}
+		list = append(list, h.RegionCode+" "+name)
 	}
 	return fmt.Errorf("%w: %s; provinces and prefectures with reports: %s", ErrNotFound, what, strings.Join(list, ", "))
 }
@@ -162,13 +155,21 @@ func checkLevel(level string) error {
 	return fmt.Errorf("level %q: want province, prefecture or county", level)
 }
 
-// RollupColumns are the columns `xxgk rollup` shows by default (after the code and name).
+// RollupColumns are the columns `xxgk rollup` shows by default (after the code, the name and
+// the basis).
 var RollupColumns = []string{"report_count", "requests_count", "handled_count", "granted_count", "partially_granted_count",
 	"withheld_count", "disclosure_rate", "withheld_rate", "review_count", "review_correction_rate", "litigation_count",
 	"litigation_correction_rate"}
 
+// OwnColumns are the own bodies' part (省直部门合计 / 市本级合计) `xxgk rollup` shows by default
+// for provinces and prefectures, after RollupColumns: a province's figure is its own bodies'
+// part plus its prefectures' figures, a prefecture's its own plus its counties'.
+var OwnColumns = []string{"counted_report_count", "own_report_count", "own_requests_count", "own_handled_count"}
+
 // Rollup returns one level's rollup for a year: every division of the level, or those within
-// (or containing) region, ordered by code. all selects every column of the view.
+// (or containing) region, ordered by code. Each division is counted once (basis: its
+// consolidated report, or its own bodies plus its child divisions' figures). all selects every
+// column of the view.
 func (r *Reader) Rollup(ctx context.Context, level string, year int, region string, all bool) (*Table, error) {
 	if err := checkLevel(level); err != nil {
 		return nil, err
@@ -185,13 +186,11 @@ func (r *Reader) Rollup(ctx context.Context, level string, year int, region stri
 	codeCol := level + "_code"
 	cols := "*"
 	if !all {
-		sel := []string{codeCol, level + "_name"}
-		if level == "county" {
-			sel = append(sel, "basis")
-		} else {
-			sel = append(sel, "county_count")
+		sel := append([]string{codeCol, level + "_name", "basis"}, RollupColumns...)
+		if level != "county" {
+			sel = append(sel, OwnColumns...)
 		}
-		cols = strings.Join(append(sel, RollupColumns...), ", ")
+		cols = strings.Join(sel, ", ")
 	}
 	q := fmt.Sprintf(`select %s from analytics.%s_years where year = ? and (starts_with(%s, ?) or starts_with(?, %s)) order by %s`,
 		cols, level, codeCol, codeCol, codeCol)
@@ -207,8 +206,10 @@ type CompareOptions struct {
 	Top      int      // largest movers per measure (0: none)
 }
 
-// Compare returns the two years side by side (reports/compare.sql) and, with Top > 0, the
-// largest movers of each measure by absolute difference.
+// Compare returns the two years side by side (reports/compare.sql), in both forms — all the
+// reports of each year and like for like (lfl_*: the units that reported in both years) — and,
+// with Top > 0, the largest movers of each measure by the absolute like-for-like difference (a
+// division whose units merely started or stopped reporting is not a mover).
 func (r *Reader) Compare(ctx context.Context, o CompareOptions) (all, movers *Table, err error) {
 	if o.Level == "" {
 		o.Level = "county"
@@ -246,9 +247,9 @@ func (r *Reader) Compare(ctx context.Context, o CompareOptions) (all, movers *Ta
 		return nil, nil, err
 	}
 	if o.Top > 0 {
-		movers, err = r.Query(ctx, `select * from (`+q+`) where delta is not null
-			qualify row_number() over (partition by measure order by abs(delta) desc, region_code) <= $6
-			order by measure, abs(delta) desc, region_code`, o.From, o.To, o.Level, o.Region, strings.Join(o.Measures, ","), o.Top)
+		movers, err = r.Query(ctx, `select * from (`+q+`) where lfl_delta is not null
+			qualify row_number() over (partition by measure order by abs(lfl_delta) desc, region_code) <= $6
+			order by measure, abs(lfl_delta) desc, region_code`, o.From, o.To, o.Level, o.Region, strings.Join(o.Measures, ","), o.Top)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -261,39 +262,45 @@ func (r *Reader) Measures(ctx context.Context) ([]string, error) {
 	if err := r.requireModels(ctx); err != nil {
 		return nil, err
 	}
-	t, err := r.Query(ctx, `select distinct measure from analytics.region_measures order by measure`)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(t.Rows))
-	for i, row := range t.Rows {
-		out[i] = str(row[0])
-	}
-	return out, nil
+	return store.QueryColumn[string](ctx, r.Session, `select distinct measure from analytics.region_measures order by measure`)
 }
 
-// Coverage returns analytics.coverage for a year (within region), and the summary: counties
-// expected, counties reported.
-func (r *Reader) Coverage(ctx context.Context, year int, region string) (*Table, error) {
+// CoverageOptions select what Coverage and MissingBodies show.
+type CoverageOptions struct {
+	Year   int
+	Region string // division code prefix ("" for all)
+	Level  string // province, prefecture or county ("" for every level)
+}
+
+// Coverage returns analytics.coverage for a year (within region, at a level or all): every
+// division the registry expects, whether its own bodies reported, its reports by scope, the
+// reports below it and its bodies that stopped reporting; ordered by code (a province, then
+// each prefecture followed by its counties).
+func (r *Reader) Coverage(ctx context.Context, o CoverageOptions) (*Table, error) {
+	if o.Level != "" {
+		if err := checkLevel(o.Level); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.requireModels(ctx); err != nil {
 		return nil, err
 	}
-	if err := r.checkYear(ctx, year); err != nil {
+	if err := r.checkYear(ctx, o.Year); err != nil {
 		return nil, err
 	}
-	if err := r.checkRegion(ctx, region); err != nil {
+	if err := r.checkRegion(ctx, o.Region); err != nil {
 		return nil, err
 	}
-	return r.Query(ctx, `select county_code, county_name, prefecture_name, reported, basis, report_count, area_report_count,
-		government_report_count, department_report_count, township_report_count, dev_zone_report_count,
-		incomplete_report_count, missing_body_count
-		from analytics.coverage where year = ? and starts_with(county_code, ?) order by county_code`, year, region)
+	return r.Query(ctx, `select `+selectList[Coverage]()+` from analytics.coverage
+		where year = ? and starts_with(region_code, ?) and (? = '' or level = ?) order by region_code`, o.Year, o.Region, o.Level, o.Level)
 }
 
-// MissingBodies returns analytics.missing_reports for a year (within region).
-func (r *Reader) MissingBodies(ctx context.Context, year int, region string) (*Table, error) {
-	return r.Query(ctx, `select county_code, county_name, body, scope, last_year from analytics.missing_reports
-		where year = ? and starts_with(county_code, ?) order by county_code, body`, year, region)
+// MissingBodies returns analytics.missing_reports for a year (within region, at a level or
+// all): the bodies that reported in an earlier year and not this one.
+func (r *Reader) MissingBodies(ctx context.Context, o CoverageOptions) (*Table, error) {
+	return r.Query(ctx, `select `+selectList[MissingBody]()+` from analytics.missing_reports
+		where year = ? and starts_with(region_code, ?) and (? = '' or level = ?) order by region_code, body`,
+		o.Year, o.Region, o.Level, o.Level)
 }
 
 // CompetingFiles returns, for a year (within region), the files of the reports that several
@@ -301,13 +308,12 @@ func (r *Reader) MissingBodies(ctx context.Context, year int, region string) (*T
 // of record first, then the others with why each was not chosen. Nil when the warehouse
 // predates the view.
 func (r *Reader) CompetingFiles(ctx context.Context, year int, region string) (*Table, error) {
-	t, err := r.Query(ctx, `select count(*) from duckdb_views() where database_name = current_database()
+	n, err := store.QueryValue[int64](ctx, r.Session, `select count(*) from duckdb_views() where database_name = current_database()
 		and schema_name = 'analytics' and view_name = 'report_versions'`)
-	if err != nil || len(t.Rows) == 0 || fmt.Sprint(t.Rows[0][0]) == "0" {
+	if err != nil || n == 0 {
 		return nil, err
 	}
-	return r.Query(ctx, `select county_code, county_name, body, is_current, status, source_path, source_modified_at, reason, contested
-		from analytics.report_versions
+	return r.Query(ctx, `select `+selectList[CompetingFile]()+` from analytics.report_versions
 		where year = ? and starts_with(county_code, ?) and competing_count > 1 and choice <> 'reread'
 		order by county_code, body, is_current desc, source_path`, year, region)
 }
@@ -316,7 +322,7 @@ func (r *Reader) CompetingFiles(ctx context.Context, year int, region string) (*
 type ChecksOptions struct {
 	Year   int    // 0: every year
 	Rule   string // R1…R8, "" for all
-	Region string
+	Region string // the bodies of the divisions within this code (21: provincial departments too)
 }
 
 // Checks returns analytics.rule_violations filtered.
@@ -338,74 +344,69 @@ func (r *Reader) Checks(ctx context.Context, o ChecksOptions) (*Table, error) {
 			return nil, fmt.Errorf("rule %q: want R1 … R8", o.Rule)
 		}
 	}
-	return r.Query(ctx, `select county_code, county_name, body, year, rule, severity, source, table_name, row_key, col_key,
-		expected, found, counted, message
-		from analytics.rule_violations
-		where (? = 0 or year = ?) and (? = '' or rule = ?) and starts_with(county_code, ?)
-		order by county_code, year, body, rule, seq`, o.Year, o.Year, o.Rule, o.Rule, o.Region)
+	return r.Query(ctx, `select `+selectList[Violation]()+` from analytics.rule_violations
+		where (? = 0 or year = ?) and (? = '' or rule = ?) and starts_with(region_code, ?)
+		order by region_code, year, body, rule, seq`, o.Year, o.Year, o.Rule, o.Rule, o.Region)
 }
 
-// View describes one view or table of the warehouse.
+// ProblemsOptions filter Problems.
+type ProblemsOptions struct {
+	Year   int    // 0: every year (files without a year too)
+	Kind   string // violation, incomplete, failed; "" for all
+	Region string // divisions within this code ("" also lists files without a region)
+	All    bool   // also the readings of files replaced since (latest_reading false)
+}
+
+// Problems returns analytics.problems filtered: every problem to review with its id for xxgk
+// ack and whether it was acknowledged.
+func (r *Reader) Problems(ctx context.Context, o ProblemsOptions) (*Table, error) {
+	if err := r.requireModels(ctx); err != nil {
+		return nil, err
+	}
+	return r.Query(ctx, `select `+selectList[Problem]()+` from analytics.problems
+		where (? = 0 or year = ?) and (? = '' or kind = ?) and (? = '' or starts_with(region_code, ?)) and (? or latest_reading)
+		order by kind, region_code, year, path, problem_id`, o.Year, o.Year, o.Kind, o.Kind, o.Region, o.Region, o.All)
+}
+
+// View describes one view or table of the warehouse (DuckDB's catalogue).
 type View struct {
-	Schema, Name, Kind, Comment string
-	Columns                     []ViewColumn
+	_       struct{} `query:"duckdb_views(), duckdb_tables()"`
+	Schema  string   `col:"schema_name"`
+	Name    string   `col:"name"`
+	Kind    string   `col:"kind"` // view or table
+	Comment string   `col:"comment"`
+	Columns []ViewColumn
 }
 
 // ViewColumn is one column of a View.
 type ViewColumn struct {
-	Name, Type, Comment string
+	_       struct{} `query:"duckdb_columns()"`
+	Name    string   `col:"column_name"`
+	Type    string   `col:"data_type"`
+	Comment string   `col:"comment"`
 }
 
 // Views lists the views (and, with tables, the tables) of the given schemas with their
 // comments and columns, ordered by schema and name.
 func (r *Reader) Views(ctx context.Context, schemas []string, tables bool) ([]View, error) {
-	q := `select schema_name, view_name, 'view', coalesce(comment, '') from duckdb_views() where not internal and database_name = current_database()`
+	q := `select schema_name, view_name as name, 'view' as kind, coalesce(comment, '') as comment from duckdb_views()
+		where not internal and database_name = current_database()`
 	if tables {
 		q += ` union all select schema_name, table_name, 'table', coalesce(comment, '') from duckdb_tables() where database_name = current_database()`
 	}
-	t, err := r.Query(ctx, `select * from (`+q+`) where list_contains(string_split(?, ','), schema_name) order by 1, 2`, strings.Join(schemas, ","))
+	out, err := store.QueryAll[View](ctx, r.Session, `select * from (`+q+`) where list_contains(string_split(?, ','), schema_name) order by 1, 2`,
+		strings.Join(schemas, ","))
 	if err != nil {
 		return nil, err
 	}
-	var out []View
-	for _, row := range t.Rows {
-		v := View{Schema: str(row[0]), Name: str(row[1]), Kind: str(row[2]), Comment: str(row[3])}
-		cols, err := r.Query(ctx, `select column_name, data_type, coalesce(comment, '') from duckdb_columns()
-			where database_name = current_database() and schema_name = ? and table_name = ? order by column_index`, v.Schema, v.Name)
+	for i := range out {
+		v := &out[i]
+		v.Columns, err = store.QueryAll[ViewColumn](ctx, r.Session, `select column_name, data_type, coalesce(comment, '') as comment
+			from duckdb_columns() where database_name = current_database() and schema_name = ? and table_name = ? order by column_index`,
+			v.Schema, v.Name)
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range cols.Rows {
-			v.Columns = append(v.Columns, ViewColumn{Name: str(c[0]), Type: str(c[1]), Comment: str(c[2])})
-		}
-		out = append(out, v)
 	}
 	return out, nil
-}
-
-func str(v any) string {
-	if v == nil {
-		return ""
-	}
-	if s, ok := v.(string); ok {
-		return s
-	}
-	return fmt.Sprint(v)
-}
-
-func toInt(v any) int64 {
-	switch x := v.(type) {
-	case int64:
-		return x
-	case int32:
-		return int64(x)
-	case int:
-		return int64(x)
-	case uint64:
-		return int64(x)
-	case float64:
-		return int64(x)
-	}
-	n, _ := strconv.ParseInt(fmt.Sprint(v), 10, 64)
-	return n
 }

@@ -129,6 +129,12 @@ type Failure struct {
 // RunTests runs every model's sidecar tests and every audit of queries/checks on q and returns the
 // ones that failed (returned rows). An error means a test could not run at all.
 func RunTests(ctx context.Context, q Querier) ([]Failure, error) {
+	return RunTestsProgress(ctx, q, nil)
+}
+
+// RunTestsProgress is RunTests calling progress (when not nil) after each test with the number
+// run and the number in all.
+func RunTestsProgress(ctx context.Context, q Querier, progress func(done, total int)) ([]Failure, error) {
 	models, err := queries.Models()
 	if err != nil {
 		return nil, fmt.Errorf("rollup: %w", err)
@@ -145,13 +151,16 @@ func RunTests(ctx context.Context, q Querier) ([]Failure, error) {
 		tests = append(tests, queries.Test{Model: a.Name, Name: a.Description, SQL: a.SQL})
 	}
 	var out []Failure
-	for _, t := range tests {
+	for i, t := range tests {
 		n, err := countRows(ctx, q, t.SQL)
 		if err != nil {
 			return out, fmt.Errorf("rollup: test %s %s: %w", t.Model, t.Name, err)
 		}
 		if n > 0 {
 			out = append(out, Failure{Model: t.Model, Test: t.Name, Rows: n, SQL: t.SQL})
+		}
+		if progress != nil {
+			progress(i+1, len(tests))
 		}
 	}
 	return out, nil

@@ -41,7 +41,9 @@ import (
 	"xxgk/pipeline"
 	"xxgk/pipeline/config"
 	"xxgk/pipeline/ingest"
+	"xxgk/pipeline/progress"
 	"xxgk/pipeline/regions"
+	"xxgk/pipeline/rollup"
 	"xxgk/pipeline/source"
 	"xxgk/pipeline/store"
 )
@@ -71,8 +73,9 @@ type Options struct {
 	Logger *slog.Logger  // nil: slog.Default()
 	// Version names the program in the record and the outputs (default "xxgk " + pipeline.Version).
 	Version string
-	// Progress receives the ingest's progress (a terminal bar).
-	Progress func(ingest.Progress)
+	// Progress receives how far the ingest, validate and export stages have got (a terminal bar,
+	// or progress log lines: package progress). Nil: none.
+	Progress func(progress.Update)
 	// Hook, when set, is called at the start of each stage (tests stop or kill a run there).
 	Hook func(stage string)
 	// Extract replaces the ingest's decode → parse → validate (tests). Nil: the real one.
@@ -110,9 +113,28 @@ type Record struct {
 	Outputs      []Output  `json:"outputs"`
 	Status       string    `json:"status"`
 	Message      string    `json:"message"`
+	// ProblemCount counts what the run found that a person should review (failed and
+	// incomplete inputs, rule violations in scope, failing data tests: ProblemList), of which
+	// Acknowledged were acknowledged (xxgk ack); NewCount were not seen by the previous run
+	// that assessed its problems, ResolvedCount seen by it are gone. A run is partial when one
+	// is not acknowledged. -1 in a record read back: the run predates the assessment.
+	ProblemCount  int `json:"problem_count"`
+	Acknowledged  int `json:"acknowledged_count"`
+	NewCount      int `json:"new_problem_count"`
+	ResolvedCount int `json:"resolved_problem_count"`
+	// NewProblems are the problems not seen by the previous assessed run (the record keeps the
+	// first few as text: NewText).
+	NewProblems []Problem `json:"-"`
+	NewText     string    `json:"new_problems"`
+	// AcksSHA256 is the digest of the acknowledgements the outputs show ("" when none).
+	AcksSHA256 string `json:"acks_sha256"`
+	// ProblemList is every problem found (not stored whole: ops.problem_sightings keeps one row
+	// per problem ever seen, with the first and last run that saw it).
+	ProblemList []Problem `json:"-"`
 	// Duplicates counts the inputs of this run's ingest whose bytes another path holds (not stored).
 	Duplicates int `json:"-"`
-	// Problems lists what made the run partial or failed (not stored; printed and logged).
+	// Problems lists what else made the run partial or failed — an output that could not be
+	// written, a configured year without reports … (not stored; printed and logged).
 	Problems []string `json:"-"`
 }
 
@@ -194,13 +216,22 @@ type runner struct {
 	log *slog.Logger
 	rec *Record
 
-	files []scanned
-	st    *state
+	files    []scanned
+	flagged  []scanned // inputs that failed or were read incompletely (assess)
+	assessed bool      // the problems were gathered (validate completed)
+	st       *state
 }
 
 func (r *runner) stage(name string) {
 	if r.o.Hook != nil {
 		r.o.Hook(name)
+	}
+}
+
+// progress reports how far a stage has got (Options.Progress).
+func (r *runner) progress(stage string, done, total int, unit string, finished bool) {
+	if r.o.Progress != nil {
+		r.o.Progress(progress.Update{Stage: stage, Done: done, Total: total, Unit: unit, Finished: finished})
 	}
 }
 
@@ -253,8 +284,12 @@ func (r *runner) run(ctx context.Context) error {
 	r.stage(StageIngest)
 	t = time.Now()
 	if changed {
-		sum, err := ingest.Run(ctx, ingest.Options{Roots: c.Inputs, DB: c.Warehouse, Manifest: c.Manifest, Workers: c.Workers,
-			MemoryLimit: c.DuckDB.MemoryLimit, Threads: c.DuckDB.Threads, Registry: reg, Progress: r.o.Progress, Extract: r.o.Extract})
+		in := ingest.Options{Roots: c.Inputs, DB: c.Warehouse, Manifest: c.Manifest, Workers: c.Workers,
+			MemoryLimit: c.DuckDB.MemoryLimit, Threads: c.DuckDB.Threads, Registry: reg, Extract: r.o.Extract, Total: len(r.files)}
+		if r.o.Progress != nil {
+			in.Progress = func(p ingest.Progress) { r.o.Progress(p.Update()) }
+		}
+		sum, err := ingest.Run(ctx, in)
 		if err != nil {
 			if errors.Is(err, store.ErrLocked) {
 				return errors.Join(holder(c.Warehouse+".lock", "xxgk ingest"), err)
@@ -280,6 +315,23 @@ func (r *runner) run(ctx context.Context) error {
 	rd, err := openReader(ctx, c.Warehouse, c.DuckDB.Threads)
 	if err != nil {
 		return err
+	}
+	if stale, err := modelsStale(ctx, rd); err != nil {
+		rd.close()
+		return fmt.Errorf("run: %w", err)
+	} else if stale {
+		// built by an older xxgk (no ingest since): migrate and rebuild the models, as
+		// `xxgk views --refresh` does, under the run lock we hold
+		rd.close()
+		t := time.Now()
+		if err := store.Refresh(ctx, store.Options{Path: c.Warehouse, MemoryLimit: c.DuckDB.MemoryLimit, Threads: c.DuckDB.Threads},
+			rollup.Apply); err != nil {
+			return fmt.Errorf("run: rebuild the models of a warehouse built by an older xxgk: %w", err)
+		}
+		r.log.Info("models rebuilt", "reason", "the warehouse's models were built by an older xxgk", "elapsed", since(t))
+		if rd, err = openReader(ctx, c.Warehouse, c.DuckDB.Threads); err != nil {
+			return err
+		}
 	}
 	defer rd.close()
 
@@ -335,7 +387,8 @@ func (r *runner) finish() {
 	case usable <= 0:
 		rec.Status = StatusFailed
 		rec.Problems = append(rec.Problems, "no input could be read as a report")
-	case rec.Failures > 0 || rec.Incomplete > 0 || rec.TestFailures > 0 || len(rec.Problems) > 0:
+	case rec.ProblemCount > rec.Acknowledged || len(rec.Problems) > 0:
+		// something a person has not reviewed yet (or a stage that did not complete)
 		rec.Status = StatusPartial
 	default:
 		rec.Status = StatusOK
@@ -357,9 +410,14 @@ func (r *runner) finish() {
 		fmt.Fprintf(&b, "；输出 %d 个文件，其中 %d 个新写入或更新 / %d outputs, %d written", len(rec.Outputs), rec.Written,
 			len(rec.Outputs), rec.Written)
 	}
+	if rec.ProblemCount > 0 || rec.ResolvedCount > 0 {
+		fmt.Fprintf(&b, "；问题 %d（已核实 %d，新 %d，已消除 %d）/ problems %d (acknowledged %d, new %d, resolved %d)",
+			rec.ProblemCount, rec.Acknowledged, rec.NewCount, rec.ResolvedCount, rec.ProblemCount, rec.Acknowledged, rec.NewCount, rec.ResolvedCount)
+	}
 	if rec.Status != StatusOK {
-		fmt.Fprintf(&b, "；失败 %d、不完整 %d、数据测试未通过 %d / failed %d, incomplete %d, test failures %d",
-			rec.Failures, rec.Incomplete, rec.TestFailures, rec.Failures, rec.Incomplete, rec.TestFailures)
+		fmt.Fprintf(&b, "；失败 %d、不完整 %d、数据测试未通过 %d、未核实 %d / failed %d, incomplete %d, test failures %d, unacknowledged %d",
+			rec.Failures, rec.Incomplete, rec.TestFailures, rec.ProblemCount-rec.Acknowledged,
+			rec.Failures, rec.Incomplete, rec.TestFailures, rec.ProblemCount-rec.Acknowledged)
 	}
 	rec.Message = b.String()
 	rec.Finished = time.Now().UTC()
@@ -433,35 +491,44 @@ func hashFile(path string) (string, int64, error) {
 func (r *runner) assess() {
 	rec := r.rec
 	rec.Failures, rec.Incomplete = 0, 0
+	r.flagged = r.flagged[:0]
 	unreadable := 0
 	for _, f := range r.files {
 		switch {
 		case f.err != nil || f.sha == "":
 			rec.Failures++
+			r.flagged = append(r.flagged, f)
 			if unreadable++; unreadable <= 20 {
-				r.problem("input not read %s: %v", f.Key, readable(f.err))
+				r.log.Warn("input not read", "path", f.Key, "reason", readable(f.err))
 			}
 		case r.st.failed[pair{f.Key, f.sha}]:
 			rec.Failures++
+			r.flagged = append(r.flagged, f)
 		default:
 			switch st, ok := r.st.reports[f.sha]; {
 			case !ok:
 				rec.Failures++ // not stored at all (cannot happen after a completed ingest)
+				r.flagged = append(r.flagged, f)
 			case st == "failed":
 				rec.Failures++
+				r.flagged = append(r.flagged, f)
 			case st == "incomplete":
 				rec.Incomplete++
+				r.flagged = append(r.flagged, f)
 			}
 		}
 	}
 	if unreadable > 20 {
-		r.problem("%d more inputs not read", unreadable-20)
+		r.log.Warn("more inputs not read", "count", unreadable-20)
 	}
 }
 
 // readable says why an input was not read: the reason and detail of a *pipeline.InputError
 // (not a regular file, too large, read timeout), else the system's error.
 func readable(err error) string {
+	if err == nil {
+		return "未入库 / not stored"
+	}
 	var ie *pipeline.InputError
 	if errors.As(err, &ie) {
 		return ie.Reason.Error() + ": " + ie.Detail
@@ -482,4 +549,13 @@ func joinYears(ys []int) string {
 		s[i] = strconv.Itoa(y)
 	}
 	return strings.Join(s, ",")
+}
+
+// modelsStale reports whether the warehouse has analytics views but not the newest ones (the
+// problems to review, the like-for-like figures): its models were built by an older xxgk.
+func modelsStale(ctx context.Context, rd *reader) (bool, error) {
+	var all, current int
+	err := rd.QueryRowContext(ctx, `select count(*), count(*) filter (where view_name in ('problems', 'like_for_like'))
+		from duckdb_views() where database_name = current_database() and schema_name = 'analytics'`).Scan(&all, &current)
+	return all > 0 && current < 2, err
 }

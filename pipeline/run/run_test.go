@@ -23,6 +23,7 @@ import (
 	"xxgk/pipeline/config"
 	"xxgk/pipeline/gen"
 	"xxgk/pipeline/ingest"
+	"xxgk/pipeline/progress"
 	"xxgk/pipeline/run"
 	"xxgk/pipeline/store"
 	"xxgk/schemas"
@@ -64,8 +65,8 @@ func child(at string) int {
 	}}
 	if at == "progress" {
 		stopped := false
-		o.Progress = func(p ingest.Progress) {
-			if !stopped && p.Files > 0 && !p.Done {
+		o.Progress = func(p progress.Update) {
+			if !stopped && p.Stage == progress.StageIngest && p.Done > 0 && !p.Finished {
 				stopped = true
 				stop("progress")
 			}

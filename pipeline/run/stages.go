@@ -16,6 +16,7 @@ import (
 	"xxgk/pipeline/store"
 
 	"xxgk/pipeline/export"
+	"xxgk/pipeline/progress"
 	"xxgk/pipeline/rollup"
 )
 
@@ -79,12 +80,11 @@ func (r *runner) plan(ctx context.Context, rd *reader) (*plan, error) {
 	if c.Region != "" {
 		p.regions = []string{c.Region}
 	} else {
-		t, err := rd.Query(ctx, `select distinct region_code from analytics.region_years where level = 'province' order by region_code`)
+		var err error
+		p.regions, err = store.QueryColumn[string](ctx, rd.Session, `select distinct region_code from analytics.region_years
+			where level = 'province' order by region_code`)
 		if err != nil {
 			return nil, fmt.Errorf("run: %w", err)
-		}
-		for _, row := range t.Rows {
-			p.regions = append(p.regions, fmt.Sprint(row[0]))
 		}
 	}
 	for _, reg := range p.regions {
@@ -93,14 +93,11 @@ func (r *runner) plan(ctx context.Context, rd *reader) (*plan, error) {
 			sort.Ints(p.years[reg])
 			continue
 		}
-		t, err := rd.Query(ctx, `select distinct year from analytics.region_years where region_code = ? order by year`, reg)
+		ys, err := store.QueryColumn[int](ctx, rd.Session, `select distinct year from analytics.region_years where region_code = ? order by year`, reg)
 		if err != nil {
 			return nil, fmt.Errorf("run: %w", err)
 		}
-		for _, row := range t.Rows {
-			y, _ := strconv.Atoi(fmt.Sprint(row[0]))
-			p.years[reg] = append(p.years[reg], y)
-		}
+		p.years[reg] = append(p.years[reg], ys...)
 		if len(p.years[reg]) == 0 {
 			r.problem("region %s: no report of record in the warehouse", reg)
 		}
@@ -129,7 +126,7 @@ func (r *runner) problem(format string, args ...any) {
 	r.log.Warn(msg)
 }
 
-// inScope is a SQL condition on a county code column and a year column for the plan.
+// inScope is a SQL condition on a division code column (any level) and a year column for the plan.
 func inScope(p *plan, codeCol, yearCol string) string {
 	var or []string
 	for _, reg := range p.regions {
@@ -158,31 +155,62 @@ func digits(s string) string {
 // validate runs the data tests and audits of the SQL models and counts the rule violations of
 // the reports of record in scope.
 func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
-	if last := r.st.last; !r.rec.Changed && last != nil && last.IngestRunID == r.st.ingestRun && last.Version == r.rec.Version {
-		// the same warehouse and the same xxgk: the same results as the last run's
+	var fails []rollup.Failure
+	last := r.st.last
+	reuse := !r.rec.Changed && last != nil && last.IngestRunID == r.st.ingestRun && last.Version == r.rec.Version &&
+		last.ProblemCount >= 0
+	if reuse {
+		// the same warehouse and the same xxgk: the same results as the last run's (its failing
+		// tests are read back from ops.problem_sightings)
 		r.rec.TestFailures = last.TestFailures
 		r.log.Info("data tests not rerun: the warehouse is the one run "+strconv.FormatInt(last.ID, 10)+" tested",
 			"test_failures", last.TestFailures)
-		if last.TestFailures > 0 {
-			r.problem("%d data tests failed (run %d; xxgk views --test lists them)", last.TestFailures, last.ID)
-		}
 	} else {
-		fails, err := rollup.RunTests(ctx, rd)
+		var err error
+		var ran, tests int
+		fails, err = rollup.RunTestsProgress(ctx, rd, func(done, total int) {
+			ran, tests = done, total
+			r.progress(progress.StageValidate, done, total, "项", false)
+		})
+		r.progress(progress.StageValidate, ran, tests, "项", true)
 		if err != nil {
 			return fmt.Errorf("run: validate: %w", err)
 		}
 		r.rec.TestFailures = len(fails)
 		for _, f := range fails {
-			r.problem("data test %s %s: %d rows", f.Model, f.Test, f.Rows)
+			r.log.Warn("data test failed", "model", f.Model, "test", f.Test, "rows", f.Rows)
 		}
 	}
-	t, err := rd.Query(ctx, `select count(*) from analytics.rule_violations where `+inScope(p, "county_code", "year"))
+	n, err := store.QueryValue[int64](ctx, rd.Session, `select count(*) from analytics.rule_violations where `+inScope(p, "region_code", "year"))
 	if err != nil {
 		return fmt.Errorf("run: validate: %w", err)
 	}
-	n, _ := strconv.Atoi(fmt.Sprint(t.Rows[0][0]))
-	r.rec.Violations = n
+	r.rec.Violations = int(n)
+	if err := r.problems(ctx, rd, p, fails, reuse); err != nil {
+		return err
+	}
+	r.assessed = true
+	r.logProblems()
 	return nil
+}
+
+// headline is what the run logs of a region's year (analytics.region_years).
+type headline struct {
+	_              struct{} `view:"analytics.region_years"`
+	RegionName     *string  `col:"region_name"`
+	CountyCount    int64    `col:"county_count"`
+	ReportCount    int64    `col:"report_count"`
+	RequestsCount  *int64   `col:"requests_count"`
+	HandledCount   *int64   `col:"handled_count"`
+	DisclosureRate *float64 `col:"disclosure_rate"`
+}
+
+// logged is a nullable column as logged: its value, or "" for NULL.
+func logged[T any](p *T) any {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // rollups logs the headline figures of each region and year, and notes a configured year
@@ -190,18 +218,17 @@ func (r *runner) validate(ctx context.Context, rd *reader, p *plan) error {
 func (r *runner) rollups(ctx context.Context, rd *reader, p *plan) error {
 	for _, reg := range p.regions {
 		for _, y := range p.years[reg] {
-			t, err := rd.Query(ctx, `select region_name, county_count, report_count, requests_count, handled_count, disclosure_rate
-				from analytics.region_years where region_code = ? and year = ?`, reg, y)
+			hs, err := store.Select[headline](ctx, rd.Session, `where region_code = ? and year = ?`, reg, y)
 			if err != nil {
 				return fmt.Errorf("run: rollups: %w", err)
 			}
-			if len(t.Rows) == 0 {
+			if len(hs) == 0 {
 				r.problem("region %s year %d: no report of record", reg, y)
 				continue
 			}
-			row := t.Rows[0]
-			r.log.Info("rollup", "region", reg, "name", store.Text(row[0]), "year", y, "counties", store.Text(row[1]), "reports", store.Text(row[2]),
-				"requests", store.Text(row[3]), "handled", store.Text(row[4]), "disclosure_rate", store.Text(row[5]))
+			h := hs[0]
+			r.log.Info("rollup", "region", reg, "name", logged(h.RegionName), "year", y, "counties", h.CountyCount, "reports", h.ReportCount,
+				"requests", logged(h.RequestsCount), "handled", logged(h.HandledCount), "disclosure_rate", logged(h.DisclosureRate))
 		}
 	}
 	return nil
@@ -221,6 +248,8 @@ func (r *runner) outputsStale() (bool, string) {
 		return true, "the configuration changed"
 	case last.Version != r.rec.Version:
 		return true, "xxgk was upgraded (" + last.Version + ")"
+	case last.AcksSHA256 != r.rec.AcksSHA256:
+		return true, "the acknowledgements changed (xxgk ack): the outputs show them"
 	case len(last.Outputs) == 0:
 		return true, "the last run wrote no output"
 	}
@@ -260,6 +289,17 @@ func (r *runner) outputs(ctx context.Context, rd *reader, p *plan) (err error) {
 	}
 	defer func() { err = errors.Join(err, os.RemoveAll(staging)) }()
 
+	// progress: every comparison and every region-year's export
+	steps, done := 0, 0
+	for _, reg := range p.regions {
+		steps += len(p.pairs) + len(p.years[reg])
+	}
+	step := func() {
+		done++
+		r.progress(progress.StageExport, done, steps, "个", false)
+	}
+	defer func() { r.progress(progress.StageExport, done, steps, "个", true) }()
+
 	r.stage(StageCompare)
 	t := time.Now()
 	n := 0
@@ -277,6 +317,7 @@ func (r *runner) outputs(ctx context.Context, rd *reader, p *plan) (err error) {
 				return fmt.Errorf("run: compare: %w", err)
 			}
 			n++
+			step()
 		}
 	}
 	r.log.Info("stage done", "stage", StageCompare, "pairs", n, "elapsed", since(t))
@@ -298,8 +339,10 @@ func (r *runner) outputs(ctx context.Context, rd *reader, p *plan) (err error) {
 					return fmt.Errorf("run: export: %w", err)
 				}
 				r.problem("export %s %d: %v", reg, y, err)
+				step()
 				continue
 			}
+			step()
 			r.log.Info("exported", "region", reg, "name", res.Name, "year", y, "files", len(res.Files), "elapsed", since(ty))
 		}
 	}

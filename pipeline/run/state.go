@@ -117,20 +117,41 @@ const recordColumns = `run_id, started_at, finished_at, xxgk_version, config_sha
 	data_changed, exported, inputs_count, loaded_count, violation_count, failure_count, incomplete_count,
 	test_failure_count, written_count, status, message`
 
+// problemColumns are the columns of ops.runs added by migration 0005 (the problems a run saw).
+const problemColumns = `problem_count, acknowledged_count, new_problem_count, resolved_problem_count, new_problems, acks_sha256`
+
 // list reads run records (with their outputs) from ops.runs; tail is the where/order clause.
+// A warehouse not yet migrated to 0005 (read before a run migrates it) has no problem columns:
+// its records say ProblemCount -1.
 func list(ctx context.Context, db *sql.DB, tail string) ([]*Record, error) {
 	var out []*Record
 	byID := map[int64]*Record{}
+	var n int
+	if err := db.QueryRowContext(ctx, `select count(*) from duckdb_columns() where database_name = current_database()
+		and schema_name = 'ops' and table_name = 'runs' and column_name = 'problem_count'`).Scan(&n); err != nil {
+		return nil, err
+	}
+	extra := `null::bigint, null::bigint, null::bigint, null::bigint, null::varchar, null::varchar`
+	if n > 0 {
+		extra = problemColumns
+	}
 	err := scanRows(ctx, db, func(rows *sql.Rows) error {
 		r := &Record{}
 		var years string
-		var ingestRun sql.NullInt64
+		var ingestRun, problems, acked, fresh, resolved sql.NullInt64
+		var newText, acks sql.NullString
 		if err := rows.Scan(&r.ID, &r.Started, &r.Finished, &r.Version, &r.ConfigSHA256, &r.Config, &r.Region, &years,
 			&ingestRun, &r.Changed, &r.Exported, &r.Inputs, &r.Loaded, &r.Violations, &r.Failures, &r.Incomplete,
-			&r.TestFailures, &r.Written, &r.Status, &r.Message); err != nil {
+			&r.TestFailures, &r.Written, &r.Status, &r.Message, &problems, &acked, &fresh, &resolved, &newText, &acks); err != nil {
 			return err
 		}
 		r.IngestRunID = ingestRun.Int64
+		r.ProblemCount = -1
+		if problems.Valid {
+			r.ProblemCount = int(problems.Int64)
+		}
+		r.Acknowledged, r.NewCount, r.ResolvedCount = int(acked.Int64), int(fresh.Int64), int(resolved.Int64)
+		r.NewText, r.AcksSHA256 = newText.String, acks.String
 		r.Years = []int{}
 		for _, y := range strings.Split(years, ",") {
 			if n, err := strconv.Atoi(y); err == nil {
@@ -141,7 +162,7 @@ func list(ctx context.Context, db *sql.DB, tail string) ([]*Record, error) {
 		out = append(out, r)
 		byID[r.ID] = r
 		return nil
-	}, `select `+recordColumns+` from ops.runs `+tail)
+	}, `select `+recordColumns+`, `+extra+` from ops.runs `+tail)
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
@@ -215,13 +236,25 @@ func (r *runner) record(ctx context.Context) error {
 			if rec.IngestRunID > 0 {
 				ingestRun = rec.IngestRunID
 			}
-			_, err = conn.ExecContext(ctx, `insert into ops.runs (`+recordColumns+`, output_count)
-				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			// the problems: counted only when the run assessed them (not when a stage failed first)
+			var problems, acked, fresh, resolved, newText, acks any
+			if r.assessed {
+				problems, acked, fresh, resolved = rec.ProblemCount, rec.Acknowledged, rec.NewCount, rec.ResolvedCount
+				rec.NewText = newProblemsText(rec.NewProblems)
+				newText, acks = rec.NewText, rec.AcksSHA256
+			}
+			_, err = conn.ExecContext(ctx, `insert into ops.runs (`+recordColumns+`, output_count, `+problemColumns+`)
+				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				rec.ID, rec.Started, rec.Finished, rec.Version, rec.ConfigSHA256, rec.Config, rec.Region, joinYears(rec.Years),
 				ingestRun, rec.Changed, rec.Exported, rec.Inputs, rec.Loaded, rec.Violations, rec.Failures, rec.Incomplete,
-				rec.TestFailures, rec.Written, rec.Status, rec.Message, len(rec.Outputs))
+				rec.TestFailures, rec.Written, rec.Status, rec.Message, len(rec.Outputs), problems, acked, fresh, resolved, newText, acks)
 			if err != nil {
 				return err
+			}
+			if r.assessed {
+				if err := sight(ctx, conn, rec); err != nil {
+					return err
+				}
 			}
 			for _, o := range rec.Outputs {
 				if _, err := conn.ExecContext(ctx, `insert into ops.run_outputs values (?, ?, ?, ?, ?)`,
@@ -239,4 +272,40 @@ func (r *runner) record(ctx context.Context) error {
 		return fmt.Errorf("run: record: %w", err)
 	}
 	return nil
+}
+
+// sight records the run's problems in ops.problem_sightings: a problem seen before gets this
+// run as its last sighting (and its description refreshed), a new one this run as its first.
+// Rows go in statements of up to 500.
+func sight(ctx context.Context, conn *sql.Conn, rec *Record) error {
+	const per = 500
+	for start := 0; start < len(rec.ProblemList); start += per {
+		end := min(start+per, len(rec.ProblemList))
+		var args []any
+		var vals []string
+		for _, q := range rec.ProblemList[start:end] {
+			var year any
+			if q.Year != 0 {
+				year = q.Year
+			}
+			vals = append(vals, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, q.Key, q.ID, q.Kind, nullString(q.Path), nullString(q.Body), nullString(q.Region), year, q.Code,
+				q.Message, rec.ID, rec.ID)
+		}
+		_, err := conn.ExecContext(ctx, `insert into ops.problem_sightings (problem_key, problem_id, kind, path, body, region_code, year,
+			code, message, first_run_id, last_run_id) values `+strings.Join(vals, ", ")+`
+			on conflict (problem_key) do update set last_run_id = excluded.last_run_id, path = excluded.path, body = excluded.body,
+				region_code = excluded.region_code, year = excluded.year, message = excluded.message`, args...)
+		if err != nil {
+			return fmt.Errorf("record the problems seen: %w", err)
+		}
+	}
+	return nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

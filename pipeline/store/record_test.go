@@ -77,12 +77,12 @@ func state(t *testing.T, path string, labels ...string) (current string, superse
 			byID[idOf(l+"@"+pv)] = l + map[string]string{"1": "", "2": "@2"}[pv]
 		}
 	}
-	db, err := store.OpenReadOnly(path)
+	ss, err := store.OpenSession(context.Background(), path, store.SessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	rows, err := db.Query(`select report_id, is_current, superseded_by from reports order by report_id`)
+	defer ss.Close()
+	rows, err := ss.DB().Query(`select report_id, is_current, superseded_by from reports order by report_id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,12 +256,12 @@ func TestReportOfRecord(t *testing.T) {
 
 func fingerprints(t *testing.T, path string) map[string]store.Fingerprint {
 	t.Helper()
-	db, err := store.OpenReadOnly(path)
+	ss, err := store.OpenSession(context.Background(), path, store.SessionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	fp, err := store.Fingerprints(context.Background(), db)
+	defer ss.Close()
+	fp, err := store.Fingerprints(context.Background(), ss.DB())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,12 @@
 // records the run, CHECKPOINTs, closes, fsyncs and renames the copy over the published file.
 // Analysts' read-only sessions on the published file therefore never block a run and never see
 // a half-loaded province, and a kill -9 at any moment leaves the published warehouse as it was.
+//
+// Reading is done through a read-only Session (session.go). Code reads rows into structs whose
+// fields name their columns — store.Select, QueryAll, ScanAll, QueryColumn, QueryValue
+// (scan.go) — never into maps looked up by column name: a renamed or misspelt column is an
+// error naming it, and counts, exact decimals and rates keep their types (int64, schemas.Dec,
+// float64).
 package store
 
 import (

@@ -231,24 +231,46 @@ func (s *shape) outcome4(k string) string {
 
 // table2Measure is one measure of one table 2 item of a format, with what R5 allows.
 type table2Measure struct {
-	item, measure   string
-	signed, decimal bool
-	name            string // “行政许可”“本年增/减”
+	item, measure    string
+	itemLabel, label string // 行政许可, 本年增/减
+	signed, decimal  bool
+	name             string // “行政许可”“本年增/减”
 }
 
 func table2Measures(c *schemas.Catalogue, f schemas.Format) []table2Measure {
 	var out []table2Measure
 	for _, it := range c.Table2Items(f) {
 		for _, m := range it.Measures {
-			t := table2Measure{item: it.Key, measure: m, name: "“" + it.Label + "”“" + m + "”"}
+			t := table2Measure{item: it.Key, itemLabel: it.Label, measure: m, label: m, name: "“" + it.Label + "”“" + m + "”"}
 			if ml := c.Measure(m); ml != nil {
 				t.signed, t.decimal = ml.Signed, ml.Decimal
+				t.label = ml.Label
 				t.name = "“" + it.Label + "”“" + ml.Label + "”"
 			}
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// inFormat reports whether measure is one of item's measures in format f.
+func (s *shape) inFormat(f schemas.Format, item, measure string) bool {
+	for _, m := range s.t2[f] {
+		if m.item == item && m.measure == measure {
+			return true
+		}
+	}
+	return false
+}
+
+// t2item returns the label of a table 2 item in format f.
+func (s *shape) t2item(f schemas.Format, item string) string {
+	for _, m := range s.t2[f] {
+		if m.item == item {
+			return m.itemLabel
+		}
+	}
+	return item
 }
 
 func formatName(f schemas.Format) string {

@@ -323,7 +323,9 @@ func sectionName(n int) string {
 
 // R8: no marker words of the other format; every official row, every table 4 cell and every
 // table 2 item/measure of the format present. A table with no cell at all gives one check for
-// the table instead of one per row. Reports of unknown format are not checked.
+// the table instead of one per row. A table 2 row printed in the other template (a block with
+// the other format's header words, read by them) gives one check for the row instead of one
+// per measure it lacks. Reports of unknown format are not checked.
 func (v *checker) format() {
 	f := v.r.Format
 	if f != schemas.FormatGB2019 && f != schemas.FormatGB2021 {
@@ -340,7 +342,30 @@ func (v *checker) format() {
 
 	s, d := v.s, &v.d
 	if g := v.r.Table2; v.tablePresent(schemas.Table2, anyPresent(g)) {
+		// a block printed in the other template (its rows read by their own header words):
+		// one check per such row, instead of one per measure of f it lacks
+		mixed := map[string]bool{}
+		for _, m := range s.t2[other] {
+			if mixed[m.item] {
+				continue
+			}
+			if c, _ := g.Get(m.item, m.measure); !present(c) || s.inFormat(f, m.item, m.measure) {
+				continue
+			}
+			mixed[m.item] = true
+			var words []string
+			for _, o := range s.t2[other] {
+				if o.item == m.item {
+					words = append(words, o.label)
+				}
+			}
+			v.add(RuleFormat, schemas.Table2, m.item, "", nil, nil,
+				fmt.Sprintf("表二“%s”行按%s的表头填报（%s），报告为%s", s.t2item(other, m.item), formatName(other), strings.Join(words, "、"), formatName(f)))
+		}
 		for _, m := range s.t2[f] {
+			if mixed[m.item] {
+				continue
+			}
 			if c, _ := g.Get(m.item, m.measure); !present(c) {
 				v.add(RuleFormat, schemas.Table2, m.item, m.measure, nil, nil, "表二缺少"+m.name)
 			}

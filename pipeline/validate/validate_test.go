@@ -288,6 +288,30 @@ func TestRules(t *testing.T) {
 			delete(r.Table2["procurement"], "amount_yuan")
 			return []want{{"R8", t2, "procurement", "amount_yuan", "", ""}}
 		}},
+		{"R8 a table 2 block in the other template: one check per row", gb21, func(r *schemas.Report) []want {
+			// the first block printed with the 2019 headers and read by them
+			for _, item := range []string{"rules", "normative_documents"} {
+				delete(r.Table2, item)
+				for _, m := range []string{"new_made", "new_published", "published_total"} {
+					set(r.Table2, item, m, num(1))
+				}
+			}
+			r.Markers[schemas.FormatGB2019] = []string{"本年新制作数量"}
+			return []want{{"R8", "", "", "", "", ""}, {"R8", t2, "rules", "", "", ""}, {"R8", t2, "normative_documents", "", "", ""}}
+		}},
+		{"R8 a gb2019 item in a gb2021 report", gb21, func(r *schemas.Report) []want {
+			for _, m := range []string{"prev_items", "change", "decisions"} {
+				set(r.Table2, "other_services", m, num(2))
+			}
+			return []want{{"R8", t2, "other_services", "", "", ""}}
+		}},
+		{"R8 a gb2021 block in a gb2019 report, with a measure missing", gb19, func(r *schemas.Report) []want {
+			delete(r.Table2, "licensing")
+			set(r.Table2, "licensing", "decisions", num(7)) // decisions is in both: not mixed
+			delete(r.Table2, "fees")
+			set(r.Table2, "fees", "amount_10k_yuan", num(3))
+			return []want{{"R8", t2, "fees", "", "", ""}, {"R8", t2, "licensing", "prev_items", "", ""}, {"R8", t2, "licensing", "change", "", ""}}
+		}},
 		{"R8 table 3 not read", gb21, func(r *schemas.Report) []want {
 			r.Table3 = schemas.Grid{}
 			return []want{{"R8", t3, "", "", "", ""}}

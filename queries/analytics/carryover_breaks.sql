@@ -1,8 +1,9 @@
--- analytics.carryover_breaks: rule R6 across years — a body's 上年结转 this year differs from
--- its 结转下年度继续办理 of the year before, column by column, between the reports of record of
--- consecutive years (a year without a report breaks no chain: the numbers are unknown).
+-- analytics.carryover_breaks: rule R6 across years, for the bodies of every level — a body's
+-- 上年结转 this year differs from its 结转下年度继续办理 of the year before, column by column,
+-- between the reports of record of consecutive years (a year without a report breaks no chain:
+-- the numbers are unknown).
 with co as (
-    select r.report_id, r.region_code, r.county_name, r.prefecture_code, r.province_code, r.body, r.scope, r.year,
+    select r.report_id, r.level, r.region_code, r.county_code, r.county_name, r.prefecture_code, r.province_code, r.body, r.scope, r.year,
         f.natural_person, f.commercial, f.research, f.social_welfare, f.legal_services, f.other_org, f.total
     from marts.reports_of_record as r
     join staging.table3 as f
@@ -19,7 +20,9 @@ pairs as (
     select
         co.report_id,
         cf.report_id as prev_report_id,
+        co.level,
         co.region_code,
+        co.county_code,
         co.county_name,
         co.prefecture_code,
         co.province_code,
@@ -37,7 +40,9 @@ pairs as (
 select
     report_id,
     prev_report_id,
-    region_code as county_code,
+    level,
+    region_code,
+    county_code,
     county_name,
     prefecture_code,
     province_code,

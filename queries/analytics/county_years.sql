@@ -1,5 +1,7 @@
--- analytics.county_years: the county rollup per year (a filter of analytics.region_years with the names of
--- the parent divisions).
+-- analytics.county_years: the county rollup per year (a filter of analytics.region_years with the
+-- names of its parents and its reports by scope): a county is counted once — its consolidated
+-- (area) report when it has one, else the sum of its government, departments, townships, zones
+-- and other bodies (the own_* columns, 县本级合计).
 select
     y.region_code as county_code,
     y.region_name as county_name,
@@ -9,13 +11,15 @@ select
     v.name as province_name,
     y.year,
     y.basis,
-    c.area_report_count,
-    c.government_report_count,
-    c.department_report_count,
-    c.township_report_count,
-    c.dev_zone_report_count,
+    d.area_report_count,
+    d.government_report_count,
+    d.department_report_count,
+    d.township_report_count,
+    d.dev_zone_report_count,
+    d.other_report_count,
     y.report_count,
     y.counted_report_count,
+    y.own_report_count,
     y.incomplete_report_count,
     y.formats,
     y.requests_count,
@@ -43,10 +47,32 @@ select
     y.disclosure_rate,
     y.withheld_rate,
     y.review_correction_rate,
-    y.litigation_correction_rate
+    y.litigation_correction_rate,
+    y.own_requests_count,
+    y.own_carried_over_count,
+    y.own_granted_count,
+    y.own_partially_granted_count,
+    y.own_withheld_count,
+    y.own_unavailable_count,
+    y.own_rejected_count,
+    y.own_other_count,
+    y.own_handled_count,
+    y.own_carried_forward_count,
+    y.own_review_count,
+    y.own_review_upheld_count,
+    y.own_review_corrected_count,
+    y.own_review_other_count,
+    y.own_review_pending_count,
+    y.own_litigation_count,
+    y.own_litigation_corrected_count,
+    y.own_litigation_pending_count,
+    y.own_issued_count,
+    y.own_licensing_decisions_count,
+    y.own_penalty_decisions_count,
+    y.own_coercion_decisions_count
 from analytics.region_years as y
-join marts.county_years as c
-    on c.region_code = y.region_code and c.year = y.year
+join marts.division_years as d
+    on d.level = y.level and d.region_code = y.region_code and d.year = y.year
 left join main.regions as p
     on p.code = y.parent_code
 left join main.regions as v

@@ -1,13 +1,16 @@
--- analytics.province_years: the province rollup per year (a filter of analytics.region_years with the names of
--- the parent divisions).
+-- analytics.province_years: the province rollup per year (a filter of analytics.region_years):
+-- its consolidated report (全省汇总) when it counts one, else its own bodies (省直部门合计, the
+-- own_* columns) plus each prefecture's figure.
 select
     y.region_code as province_code,
     y.region_name as province_name,
     y.year,
+    y.basis,
     y.county_count,
     y.area_basis_count,
     y.report_count,
     y.counted_report_count,
+    y.own_report_count,
     y.incomplete_report_count,
     y.formats,
     y.requests_count,
@@ -35,8 +38,29 @@ select
     y.disclosure_rate,
     y.withheld_rate,
     y.review_correction_rate,
-    y.litigation_correction_rate
+    y.litigation_correction_rate,
+    y.own_requests_count,
+    y.own_carried_over_count,
+    y.own_granted_count,
+    y.own_partially_granted_count,
+    y.own_withheld_count,
+    y.own_unavailable_count,
+    y.own_rejected_count,
+    y.own_other_count,
+    y.own_handled_count,
+    y.own_carried_forward_count,
+    y.own_review_count,
+    y.own_review_upheld_count,
+    y.own_review_corrected_count,
+    y.own_review_other_count,
+    y.own_review_pending_count,
+    y.own_litigation_count,
+    y.own_litigation_corrected_count,
+    y.own_litigation_pending_count,
+    y.own_issued_count,
+    y.own_licensing_decisions_count,
+    y.own_penalty_decisions_count,
+    y.own_coercion_decisions_count
 from analytics.region_years as y
-
 where y.level = 'province'
 order by y.region_code, y.year;

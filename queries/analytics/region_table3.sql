@@ -1,6 +1,6 @@
 -- analytics.region_table3: the official table 3 (收到和处理政府信息公开申请情况) summed per
--- level, division, year and row over the reports the rollup counts (marts.reports_of_record:
--- a county once, the same basis as analytics.region_years), with the seven applicant columns.
+-- level, division, year and row over the reports the rollup counts (marts.report_levels:
+-- each division once, the same basis as analytics.region_years), with the seven applicant columns.
 -- (六)其他处理: other_total is every counted report's 其他处理 — gb2019 prints it as one row;
 -- for gb2021 it is the derived other_total or, failing that, the sum of the three rows — so
 -- it equals other_count of analytics.region_years; the three gb2021 rows sum the gb2021

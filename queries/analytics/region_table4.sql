@@ -1,6 +1,6 @@
 -- analytics.region_table4: the official table 4 (行政复议、行政诉讼) summed per level, division,
--- year and group over the reports the rollup counts (marts.reports_of_record: a county once,
--- the same basis as analytics.region_years), with the five outcomes.
+-- year and group over the reports the rollup counts (marts.report_levels: each division
+-- once, the same basis as analytics.region_years), with the five outcomes.
 select
     c.level,
     c.region_code,

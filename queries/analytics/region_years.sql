@@ -1,5 +1,9 @@
--- analytics.region_years: every level's yearly rollup with names and the derived rates,
--- computed from the summed counts (never averaged); a zero denominator gives NULL.
+-- analytics.region_years: every level's yearly figures — province, prefecture, county — with
+-- names and the derived rates (marts.region_figures: computed from the summed counts, never
+-- averaged; a zero denominator gives NULL). Each division is counted once: its consolidated
+-- (area) report when it has one (basis area), else its own bodies plus its child divisions'
+-- figures (basis bodies); own_* is the part its own bodies make up (省直部门合计 / 市本级合计 /
+-- 县本级合计), so a province's figure is its own_* plus its prefectures' figures.
 select
     r.level,
     r.region_code,
@@ -12,8 +16,11 @@ select
     r.area_basis_count,
     r.report_count,
     r.counted_report_count,
+    r.own_report_count,
     r.incomplete_report_count,
     r.formats,
+    r.gb2019_report_count,
+    r.gb2021_report_count,
     r.requests_count,
     r.carried_over_count,
     r.granted_count,
@@ -36,11 +43,35 @@ select
     r.licensing_decisions_count,
     r.penalty_decisions_count,
     r.coercion_decisions_count,
-    (r.granted_count + r.partially_granted_count)::double / nullif(r.handled_count, 0) as disclosure_rate,
-    r.withheld_count::double / nullif(r.handled_count, 0) as withheld_rate,
-    r.review_corrected_count::double / nullif(r.review_count - r.review_pending_count, 0) as review_correction_rate,
-    r.litigation_corrected_count::double / nullif(r.litigation_count - r.litigation_pending_count, 0) as litigation_correction_rate
+    f.disclosure_rate,
+    f.withheld_rate,
+    f.review_correction_rate,
+    f.litigation_correction_rate,
+    r.own_requests_count,
+    r.own_carried_over_count,
+    r.own_granted_count,
+    r.own_partially_granted_count,
+    r.own_withheld_count,
+    r.own_unavailable_count,
+    r.own_rejected_count,
+    r.own_other_count,
+    r.own_handled_count,
+    r.own_carried_forward_count,
+    r.own_review_count,
+    r.own_review_upheld_count,
+    r.own_review_corrected_count,
+    r.own_review_other_count,
+    r.own_review_pending_count,
+    r.own_litigation_count,
+    r.own_litigation_corrected_count,
+    r.own_litigation_pending_count,
+    r.own_issued_count,
+    r.own_licensing_decisions_count,
+    r.own_penalty_decisions_count,
+    r.own_coercion_decisions_count
 from marts.region_years as r
+join marts.region_figures as f
+    on f.level = r.level and f.region_code = r.region_code and f.year = r.year and f.part = 'total'
 left join main.regions as g
     on g.code = r.region_code
 order by r.region_code, r.year;

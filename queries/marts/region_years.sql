@@ -1,51 +1,167 @@
--- marts.region_years: county-year sums rolled up to prefectures and provinces in one pass
--- (grouping sets), one row per level, division and year. Higher levels sum the county sums:
--- each county is counted once, by its basis.
+-- marts.region_years: every division-year's figure, counted once at every level
+-- (marts.report_levels): its consolidated (area) report when it has one, else its own bodies plus
+-- its child divisions' figures. The own_* columns are the part its own bodies make up
+-- (省直部门合计 / 市本级合计 / 县本级合计: NULL when the area report is the figure), so a province's
+-- total splits into its own bodies and its prefectures', and a prefecture's into its own bodies
+-- and its counties'. Counts only: the rates are computed once, in marts.region_figures.
+-- Materialised when the models are applied.
+with counted as (
+    select
+        l.level,
+        l.region_code,
+        l.year,
+        l.part,
+        m.scope,
+        m.status,
+        m.format,
+        m.requests_count,
+        m.carried_over_count,
+        m.granted_count,
+        m.partially_granted_count,
+        m.withheld_count,
+        m.unavailable_count,
+        m.rejected_count,
+        m.other_count,
+        m.handled_count,
+        m.carried_forward_count,
+        m.review_count,
+        m.review_upheld_count,
+        m.review_corrected_count,
+        m.review_other_count,
+        m.review_pending_count,
+        m.litigation_count,
+        m.litigation_corrected_count,
+        m.litigation_pending_count,
+        m.issued_count,
+        m.licensing_decisions_count,
+        m.penalty_decisions_count,
+        m.coercion_decisions_count
+    from marts.report_levels as l
+    join marts.report_measures as m
+        on m.report_id = l.report_id
+),
+sums as (
+    select
+        level,
+        region_code,
+        year,
+        count(*) as counted_report_count,
+        count(*) filter (where part = 'own') as own_report_count,
+        count(*) filter (where scope = 'area') as area_basis_count,
+        count(*) filter (where status = 'incomplete') as incomplete_report_count,
+        count(*) filter (where format = 'gb2019') as gb2019_report_count,
+        count(*) filter (where format = 'gb2021') as gb2021_report_count,
+        sum(requests_count)::bigint as requests_count,
+        sum(carried_over_count)::bigint as carried_over_count,
+        sum(granted_count)::bigint as granted_count,
+        sum(partially_granted_count)::bigint as partially_granted_count,
+        sum(withheld_count)::bigint as withheld_count,
+        sum(unavailable_count)::bigint as unavailable_count,
+        sum(rejected_count)::bigint as rejected_count,
+        sum(other_count)::bigint as other_count,
+        sum(handled_count)::bigint as handled_count,
+        sum(carried_forward_count)::bigint as carried_forward_count,
+        sum(review_count)::bigint as review_count,
+        sum(review_upheld_count)::bigint as review_upheld_count,
+        sum(review_corrected_count)::bigint as review_corrected_count,
+        sum(review_other_count)::bigint as review_other_count,
+        sum(review_pending_count)::bigint as review_pending_count,
+        sum(litigation_count)::bigint as litigation_count,
+        sum(litigation_corrected_count)::bigint as litigation_corrected_count,
+        sum(litigation_pending_count)::bigint as litigation_pending_count,
+        sum(issued_count)::bigint as issued_count,
+        sum(licensing_decisions_count)::bigint as licensing_decisions_count,
+        sum(penalty_decisions_count)::bigint as penalty_decisions_count,
+        sum(coercion_decisions_count)::bigint as coercion_decisions_count,
+        sum(requests_count) filter (where part = 'own')::bigint as own_requests_count,
+        sum(carried_over_count) filter (where part = 'own')::bigint as own_carried_over_count,
+        sum(granted_count) filter (where part = 'own')::bigint as own_granted_count,
+        sum(partially_granted_count) filter (where part = 'own')::bigint as own_partially_granted_count,
+        sum(withheld_count) filter (where part = 'own')::bigint as own_withheld_count,
+        sum(unavailable_count) filter (where part = 'own')::bigint as own_unavailable_count,
+        sum(rejected_count) filter (where part = 'own')::bigint as own_rejected_count,
+        sum(other_count) filter (where part = 'own')::bigint as own_other_count,
+        sum(handled_count) filter (where part = 'own')::bigint as own_handled_count,
+        sum(carried_forward_count) filter (where part = 'own')::bigint as own_carried_forward_count,
+        sum(review_count) filter (where part = 'own')::bigint as own_review_count,
+        sum(review_upheld_count) filter (where part = 'own')::bigint as own_review_upheld_count,
+        sum(review_corrected_count) filter (where part = 'own')::bigint as own_review_corrected_count,
+        sum(review_other_count) filter (where part = 'own')::bigint as own_review_other_count,
+        sum(review_pending_count) filter (where part = 'own')::bigint as own_review_pending_count,
+        sum(litigation_count) filter (where part = 'own')::bigint as own_litigation_count,
+        sum(litigation_corrected_count) filter (where part = 'own')::bigint as own_litigation_corrected_count,
+        sum(litigation_pending_count) filter (where part = 'own')::bigint as own_litigation_pending_count,
+        sum(issued_count) filter (where part = 'own')::bigint as own_issued_count,
+        sum(licensing_decisions_count) filter (where part = 'own')::bigint as own_licensing_decisions_count,
+        sum(penalty_decisions_count) filter (where part = 'own')::bigint as own_penalty_decisions_count,
+        sum(coercion_decisions_count) filter (where part = 'own')::bigint as own_coercion_decisions_count
+    from counted
+    group by level, region_code, year
+)
 select
+    d.level,
+    d.region_code,
+    d.parent_code,
+    d.province_code,
+    d.year,
     case
-        when grouping(region_code) = 0 then 'county'
-        when grouping(prefecture_code) = 0 then 'prefecture'
-        else 'province'
-    end as level,
-    case
-        when grouping(region_code) = 0 then region_code
-        when grouping(prefecture_code) = 0 then prefecture_code
-        else province_code
-    end as region_code,
-    case
-        when grouping(region_code) = 0 then prefecture_code
-        when grouping(prefecture_code) = 0 then province_code
-    end as parent_code,
-    province_code,
-    year,
-    case when grouping(region_code) = 0 then any_value(basis) end as basis,
-    count(*) as county_count,
-    count(*) filter (where basis = 'area') as area_basis_count,
-    sum(report_count)::bigint as report_count,
-    sum(counted_report_count)::bigint as counted_report_count,
-    sum(incomplete_report_count)::bigint as incomplete_report_count,
-    concat_ws(',', case when bool_or(has_gb2019) then 'gb2019' end, case when bool_or(has_gb2021) then 'gb2021' end) as formats,
-    sum(requests_count)::bigint as requests_count,
-    sum(carried_over_count)::bigint as carried_over_count,
-    sum(granted_count)::bigint as granted_count,
-    sum(partially_granted_count)::bigint as partially_granted_count,
-    sum(withheld_count)::bigint as withheld_count,
-    sum(unavailable_count)::bigint as unavailable_count,
-    sum(rejected_count)::bigint as rejected_count,
-    sum(other_count)::bigint as other_count,
-    sum(handled_count)::bigint as handled_count,
-    sum(carried_forward_count)::bigint as carried_forward_count,
-    sum(review_count)::bigint as review_count,
-    sum(review_upheld_count)::bigint as review_upheld_count,
-    sum(review_corrected_count)::bigint as review_corrected_count,
-    sum(review_other_count)::bigint as review_other_count,
-    sum(review_pending_count)::bigint as review_pending_count,
-    sum(litigation_count)::bigint as litigation_count,
-    sum(litigation_corrected_count)::bigint as litigation_corrected_count,
-    sum(litigation_pending_count)::bigint as litigation_pending_count,
-    sum(issued_count)::bigint as issued_count,
-    sum(licensing_decisions_count)::bigint as licensing_decisions_count,
-    sum(penalty_decisions_count)::bigint as penalty_decisions_count,
-    sum(coercion_decisions_count)::bigint as coercion_decisions_count
-from marts.county_years
-group by grouping sets ((province_code, prefecture_code, region_code, year), (province_code, prefecture_code, year), (province_code, year));
+        when d.has_area then 'area'
+        when s.counted_report_count > 0 then 'bodies'
+        else 'none'
+    end as basis,
+    d.county_count,
+    coalesce(s.area_basis_count, 0) as area_basis_count,
+    d.report_count,
+    coalesce(s.counted_report_count, 0) as counted_report_count,
+    coalesce(s.own_report_count, 0) as own_report_count,
+    coalesce(s.incomplete_report_count, 0) as incomplete_report_count,
+    concat_ws(',', case when s.gb2019_report_count > 0 then 'gb2019' end, case when s.gb2021_report_count > 0 then 'gb2021' end) as formats,
+    coalesce(s.gb2019_report_count, 0) as gb2019_report_count,
+    coalesce(s.gb2021_report_count, 0) as gb2021_report_count,
+    s.requests_count,
+    s.carried_over_count,
+    s.granted_count,
+    s.partially_granted_count,
+    s.withheld_count,
+    s.unavailable_count,
+    s.rejected_count,
+    s.other_count,
+    s.handled_count,
+    s.carried_forward_count,
+    s.review_count,
+    s.review_upheld_count,
+    s.review_corrected_count,
+    s.review_other_count,
+    s.review_pending_count,
+    s.litigation_count,
+    s.litigation_corrected_count,
+    s.litigation_pending_count,
+    s.issued_count,
+    s.licensing_decisions_count,
+    s.penalty_decisions_count,
+    s.coercion_decisions_count,
+    s.own_requests_count,
+    s.own_carried_over_count,
+    s.own_granted_count,
+    s.own_partially_granted_count,
+    s.own_withheld_count,
+    s.own_unavailable_count,
+    s.own_rejected_count,
+    s.own_other_count,
+    s.own_handled_count,
+    s.own_carried_forward_count,
+    s.own_review_count,
+    s.own_review_upheld_count,
+    s.own_review_corrected_count,
+    s.own_review_other_count,
+    s.own_review_pending_count,
+    s.own_litigation_count,
+    s.own_litigation_corrected_count,
+    s.own_litigation_pending_count,
+    s.own_issued_count,
+    s.own_licensing_decisions_count,
+    s.own_penalty_decisions_count,
+    s.own_coercion_decisions_count
+from marts.division_years as d
+left join sums as s
+    on s.level = d.level and s.region_code = d.region_code and s.year = d.year;

@@ -54,6 +54,8 @@ t2 as (
 select
     r.report_id,
     r.region_code,
+    r.level,
+    r.county_code,
     r.prefecture_code,
     r.province_code,
     r.body,

@@ -152,3 +152,39 @@ func Report(code string, year, n int, seed int64) *schemas.Report {
 	}
 	return r
 }
+
+// Body returns a report (numbers as Report's for seed) of the body named body with scope,
+// at the division code of any level — a province (2 digits), a prefecture (4) or a county
+// (6), any code of the registry: its region is that division at that level (Region.Level set,
+// Code the division's own code), as the parser gives a provincial department, a prefecture's
+// office or a county's bureau.
+func Body(code, body string, scope schemas.Scope, year int, seed int64) *schemas.Report {
+	reg := regions.Default()
+	under := reg.Under(code)
+	if len(under) == 0 {
+		panic("batchtest: no county under " + code)
+	}
+	r := Report(under[0].Code, year, 1, seed)
+	d := under[0]
+	switch len(code) {
+	case 2:
+		r.Region = schemas.Region{Code: code, Level: schemas.LevelProvince, Name: d.Province, Province: d.Province,
+			ProvinceCode: d.ProvinceCode, Method: schemas.RegionManifest}
+	case 4:
+		name, _ := reg.AreaName(code)
+		r.Region = schemas.Region{Code: code, Level: schemas.LevelPrefecture, Name: name, Prefecture: name, Province: d.Province,
+			PrefectureCode: code, ProvinceCode: d.ProvinceCode, Method: schemas.RegionManifest}
+	case 6:
+		r.Region = d.Region(schemas.RegionManifest)
+		r.Region.Level = schemas.LevelCounty
+	default:
+		panic("batchtest: bad division code " + code)
+	}
+	r.Body, r.Scope = body, scope
+	r.Title = fmt.Sprintf("%s%d年政府信息公开工作年度报告", body, year)
+	r.Source = fmt.Sprintf("%s/%d/%s.txt", code, year, body)
+	for i := range r.Sections {
+		r.Sections[i].Text = fmt.Sprintf("%s%d年%s的文字，编号%d。", body, year, r.Sections[i].Heading, seed)
+	}
+	return r
+}
