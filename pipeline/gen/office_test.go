@@ -123,37 +123,53 @@ type pdfJob struct {
 	prev *schemas.Report
 }
 
+// pdfTraits are the printing variants that change how a PDF table looks (cells printed blank
+// or as dashes, units in the cells, subtotal rows, a table 2 block in the other template):
+// every PDF round trip prints reports with each of them, not only those every 7th report
+// happens to hold.
+var pdfTraits = []string{"blank-totals", "blank-zeros", "mixed-t2", "dash-t3", "dash-t4", "units", "subtotals"}
+
 // pdfJobs picks the reports the PDF round trips print: every 7th report of the small corpus
 // from the offset-th on (all shapes, scopes, formats and faults get a turn; each font set
 // takes its own offset, so that together they print more reports), up to regular of them,
-// and the first blank of each blank-cell variant (blank totals, blank zeros: rows printing
-// fewer numbers than columns, read through the word positions of pdftotext -tsv).
-func pdfJobs(t *testing.T, regular, blank, offset int) []pdfJob {
+// and, for each of traits, perTrait reports printing it: those after the first skip
+// reports that have it (each font set skips its own number, so that the sets print different
+// ones). A report picked for one trait counts for every trait it has.
+func pdfJobs(t *testing.T, regular, offset int, traits []string, perTrait, skip int) []pdfJob {
 	var jobs []pdfJob
 	k, n := 0, 0
-	seen := map[string]int{}
+	seen := map[string]int{}    // traits of the reports picked
+	skipped := map[string]int{} // reports passed over, by trait
 	officeDocs(t, func(d *gen.Doc, prev *schemas.Report) {
 		k++
-		if (k+offset)%7 == 0 && n < regular {
+		pick := (k+offset)%7 == 0 && n < regular
+		if pick {
 			n++
-			jobs = append(jobs, pdfJob{d, prev})
-			for _, tr := range d.Traits {
-				seen[tr]++
+		} else {
+			for _, tr := range traits {
+				if !slices.Contains(d.Traits, tr) || seen[tr] >= perTrait {
+					continue
+				}
+				if skipped[tr] < skip {
+					skipped[tr]++
+					continue
+				}
+				pick = true
+				break
 			}
+		}
+		if !pick {
 			return
 		}
 		for _, tr := range d.Traits {
-			if (tr == "blank-totals" || tr == "blank-zeros") && seen[tr] < blank {
-				for _, tr := range d.Traits {
-					seen[tr]++
-				}
-				jobs = append(jobs, pdfJob{d, prev})
-				return
-			}
+			seen[tr]++
 		}
+		jobs = append(jobs, pdfJob{d, prev})
 	})
-	if blank > 0 && (seen["blank-totals"] == 0 || seen["blank-zeros"] == 0) {
-		t.Errorf("the corpus has no report with blank cells: %v", seen)
+	for _, tr := range traits {
+		if perTrait > 0 && seen[tr] == 0 {
+			t.Errorf("the corpus has no report printing %s to print as a PDF: %v", tr, seen)
+		}
 	}
 	return jobs
 }
@@ -415,9 +431,10 @@ func printRoundTrip(t *testing.T, pr gen.Printer, fs fontSet, env []string, jobs
 // machine with only that font; a set whose fonts are not installed is skipped with the package
 // to install (CI installs them all). Printers:
 //   - chromium: PrintHTML through Chromium, every 7th report of a small corpus, a different
-//     slice for each font set (XXGK_PDF_N, default 6; 40 with XXGK_LONG=1), and the first
-//     reports printing blank cells (XXGK_PDF_BLANK of each of the two blank variants, default
-//     2; 6 with XXGK_LONG=1);
+//     slice for each font set (XXGK_PDF_N, default 6; 40 with XXGK_LONG=1), and reports
+//     printing each of pdfTraits (blank and dash cells, units, subtotals, a table 2 block in
+//     the other template: XXGK_PDF_TRAIT of each, default 1; 3 with XXGK_LONG=1), other ones
+//     for each font set;
 //   - libreoffice: PrintHTML opened in LibreOffice Writer, and libreoffice-docx: the
 //     generator's Word file exported by LibreOffice Writer as an office would; slower, so
 //     XXGK_PDF_LO reports each (default 2; 20 with XXGK_LONG=1).
@@ -433,9 +450,9 @@ func TestPDFRoundTrip(t *testing.T) {
 		t.Skip("pdftotext not installed (Debian package poppler-utils)")
 	}
 	long := os.Getenv("XXGK_LONG") != ""
-	want, wantBlank, lo := 6, 2, 2
+	want, perTrait, lo := 6, 1, 2
 	if long {
-		want, wantBlank, lo = 40, 6, 20
+		want, perTrait, lo = 40, 3, 20
 	}
 	envInt := func(name string, v *int) {
 		if s := os.Getenv(name); s != "" {
@@ -443,14 +460,14 @@ func TestPDFRoundTrip(t *testing.T) {
 		}
 	}
 	envInt("XXGK_PDF_N", &want)
-	envInt("XXGK_PDF_BLANK", &wantBlank)
+	envInt("XXGK_PDF_TRAIT", &perTrait)
 	envInt("XXGK_PDF_LO", &lo)
 	filter := os.Getenv("XXGK_PDF_PRINTER") // one printer only, for debugging
 	for si, fs := range fontSets {
 		t.Run(fs.name, func(t *testing.T) {
 			env := fs.env(t)
-			jobs := pdfJobs(t, want, wantBlank, 3*si)
-			// LibreOffice: a spread of the same jobs (blank-cell reports first)
+			jobs := pdfJobs(t, want, 3*si, pdfTraits, perTrait, si)
+			// LibreOffice: a spread of the same jobs
 			var loJobs []pdfJob
 			if lo > 0 {
 				step := max(1, len(jobs)/lo)
@@ -497,7 +514,7 @@ func TestDOCRoundTrip(t *testing.T) {
 		n = 24
 	}
 	// every 11th report: formats, scopes and faults in turn, the blank-cell variants first
-	jobs := pdfJobs(t, 0, 1, 0)
+	jobs := pdfJobs(t, 0, 0, []string{"blank-totals", "blank-zeros"}, 1, 0)
 	k := 0
 	officeDocs(t, func(d *gen.Doc, prev *schemas.Report) {
 		if k++; k%11 == 0 && len(jobs) < n {

@@ -236,10 +236,15 @@ type tblock struct {
 func (b *tblock) overlaps(c0, c1 int) bool { return c0 <= b.c1 && b.c0 <= c1 }
 
 // meets reports whether the chunk stands in the block's columns: by their extents on the page
-// when both are known (they overlap by more than half a point), else by character columns.
+// when both are known, else by character columns. On the page, the lines of one cell's
+// wrapped text are aligned, centred or left or right: one's extent holds the other's (within
+// 3 points). Text that only overlaps the block partly is another cell's: a block heading
+// centred across the table (第二十条第（一）项) over one of the header cells below it.
 func (b *tblock) meets(ch *lchunk) bool {
 	if b.placed && ch.placed {
-		return ch.x0 < b.x1-0.5 && b.x0 < ch.x1-0.5
+		const tol = 3
+		return ch.x0 < b.x1-0.5 && b.x0 < ch.x1-0.5 &&
+			(ch.x0 >= b.x0-tol && ch.x1 <= b.x1+tol || b.x0 >= ch.x0-tol && b.x1 <= ch.x1+tol)
 	}
 	return b.overlaps(ch.col0, ch.col1)
 }
