@@ -423,6 +423,26 @@ func printRoundTrip(t *testing.T, pr gen.Printer, fs fontSet, env []string, jobs
 		len(jobs), pr, len(jobs)-len(fails), len(fails), traits)
 }
 
+// loJobs picks lo of the jobs for the k-th LibreOffice print run (two printers in each font
+// set): the reports printing one of pdfTraits first, each run from its own place in them, so
+// that the runs print different ones.
+func loJobs(jobs []pdfJob, lo, k int) []pdfJob {
+	var traited, rest []pdfJob
+	for _, j := range jobs {
+		if slices.ContainsFunc(j.d.Traits, func(tr string) bool { return slices.Contains(pdfTraits, tr) }) {
+			traited = append(traited, j)
+		} else {
+			rest = append(rest, j)
+		}
+	}
+	all := append(traited, rest...)
+	var out []pdfJob
+	for i := range min(lo, len(all)) {
+		out = append(out, all[(k*lo+i)%len(all)])
+	}
+	return out
+}
+
 // TestPDFRoundTrip prints generated reports as PDFs and reads them back through pdftotext:
 // every one must equal its gold exactly — numbers, cell states, metadata, rule violations, the
 // page of every table 3 cell — and be printed in the set's font. It prints under each font set
@@ -437,7 +457,8 @@ func printRoundTrip(t *testing.T, pr gen.Printer, fs fontSet, env []string, jobs
 //     for each font set;
 //   - libreoffice: PrintHTML opened in LibreOffice Writer, and libreoffice-docx: the
 //     generator's Word file exported by LibreOffice Writer as an office would; slower, so
-//     XXGK_PDF_LO reports each (default 2; 20 with XXGK_LONG=1).
+//     XXGK_PDF_LO reports each (default 2; 20 with XXGK_LONG=1), of the same, those printing
+//     one of pdfTraits first (loJobs).
 //
 // XXGK_PDF_PRINTER=NAME runs one printer only, XXGK_PDF_KEEP=DIR keeps the PDFs that differ,
 // XXGK_PDF_CACHE=DIR reuses PDFs printed before (for work on the reader). It skips when
@@ -467,15 +488,7 @@ func TestPDFRoundTrip(t *testing.T) {
 		t.Run(fs.name, func(t *testing.T) {
 			env := fs.env(t)
 			jobs := pdfJobs(t, want, 3*si, pdfTraits, perTrait, si)
-			// LibreOffice: a spread of the same jobs
-			var loJobs []pdfJob
-			if lo > 0 {
-				step := max(1, len(jobs)/lo)
-				for i := len(jobs) - 1; i >= 0 && len(loJobs) < lo; i -= step {
-					loJobs = append(loJobs, jobs[i])
-				}
-			}
-			for _, pr := range []gen.Printer{gen.PrinterChromium, gen.PrinterLibreOffice, gen.PrinterLibreOfficeDOCX} {
+			for pi, pr := range []gen.Printer{gen.PrinterChromium, gen.PrinterLibreOffice, gen.PrinterLibreOfficeDOCX} {
 				t.Run(string(pr), func(t *testing.T) {
 					if filter != "" && filter != string(pr) {
 						t.Skip("XXGK_PDF_PRINTER=" + filter)
@@ -485,7 +498,7 @@ func TestPDFRoundTrip(t *testing.T) {
 					}
 					js := jobs
 					if pr != gen.PrinterChromium {
-						js = loJobs
+						js = loJobs(jobs, lo, 2*si+pi-1)
 					}
 					printRoundTrip(t, pr, fs, env, js, 2)
 				})

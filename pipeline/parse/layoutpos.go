@@ -534,11 +534,13 @@ func (p *parser) wrappedLabel(lines []lline, k int, last string) string {
 }
 
 // numbersBelow reports whether the label of line k, a line without numbers, may own numbers
-// printed on another line: its numbers stand beside the second or third line of a wrapped
-// label, or beside a group label a line above or below it. Among the next three lines, a line
-// with numbers comes before a line that starts a row (the label in the row label's columns
-// starts with an enumerator, or names a row of table 2) or holds header words; or the line
-// above has numbers and no label in those columns. Unsure (no position), it says yes.
+// printed on another line: its numbers stand beside the second, third or fourth line of a
+// wrapped label, or beside a group label a line above or below it. Among the next three
+// lines with text in the label's columns (and the lines of other labels between them: a
+// group label wrapped beside it), a line with numbers comes before a line that starts a row
+// (the label in the row label's columns starts with an enumerator, or names a row of table 2)
+// or holds header words; or the line above has numbers and no label in those columns. Unsure
+// (no position), it says yes.
 func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
 	var at lchunk
 	for _, c := range lines[k].chunks {
@@ -563,9 +565,13 @@ func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
 			return true
 		}
 	}
-	for j := k + 1; j < len(lines) && j <= k+3; j++ {
+	// the next three lines with text in the label's columns, and the lines between them
+	// (a group label's lines interleave with a long label's, up to six lines in all)
+	seen := 0
+	for j := k + 1; j < len(lines) && j <= k+6 && seen < 3; j++ {
 		l := &lines[j]
-		if t, ok := own(j); ok && (enumerated(t) || p.t2Row(l)) {
+		t, ok := own(j)
+		if ok && (enumerated(t) || p.t2Row(l)) {
 			return false
 		}
 		if l.nval > 0 {
@@ -575,6 +581,9 @@ func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
 			if w.centre() > labelRight {
 				return false
 			}
+		}
+		if ok {
+			seen++
 		}
 	}
 	return false
