@@ -550,6 +550,13 @@ func joinWrapped(lines []lline) {
 				}
 			}
 		}
+		// nor when the line right below starts a row (a row label left of the numbers) and
+		// holds no number, nor does a line after it before the next row: that row's label
+		// stands a little lower than its numbers (a cell set lower in its row: the decoder
+		// keeps the two on separate lines), and the numbers are its own
+		if digits && labelBelowWithout(lines, k) {
+			digits = false
+		}
 		kept := l.chunks[:0:0]
 		changed := false
 		n := 0
@@ -595,12 +602,65 @@ func joinWrapped(lines []lline) {
 	}
 }
 
+// leftText reports whether the line holds text, all of it placed and left of x, and nothing
+// else.
+func leftText(l *lline, x float64) bool {
+	n := 0
+	for _, c := range l.chunks {
+		if c.empty {
+			continue
+		}
+		if c.val || !c.placed || c.x1 > x {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// labelBelowWithout reports whether the line after k (no line between) starts a row of the
+// table, by a label with an enumerator standing left of line k's numbers, and neither it nor
+// any line after it, up to the next line that starts a row or three lines on, holds a number.
+func labelBelowWithout(lines []lline, k int) bool {
+	if k+1 >= len(lines) || lines[k+1].idx-lines[k].idx != 1 || lines[k+1].nval > 0 {
+		return false
+	}
+	left := 1e18
+	for _, c := range lines[k].chunks {
+		if c.val && c.placed {
+			left = min(left, c.x0)
+		}
+	}
+	starts := func(l *lline) bool {
+		for _, c := range l.chunks {
+			if !c.val && !c.empty && c.placed && c.x1 <= left && enumerated(c.text) {
+				return true
+			}
+		}
+		return false
+	}
+	if !starts(&lines[k+1]) {
+		return false
+	}
+	for j := k + 2; j < len(lines) && j <= k+4 && lines[j].idx-lines[j-1].idx == 1; j++ {
+		if lines[j].nval > 0 {
+			return false
+		}
+		if starts(&lines[j]) {
+			break
+		}
+	}
+	return true
+}
+
 // joinCentred puts back the units of cells that a row centres on its line and that wrapped
 // over two lines: a cell of two lines is centred with its first line above the row's line and
 // its second below (LibreOffice prints a web page's cells so), while the cells of one line
 // stand on it: "0件次" prints "0件" on the line above the row and "次" on the line below. A
 // line A of numbers (text only left of them: a group label, the first line of a row label
-// wrapped around R), right above a line R with numbers, none of A's numbers over one of R's,
+// wrapped around R), right above a line R with numbers (or above one or two lines holding
+// only text left of R's numbers, a group label's: "度办理结" / "果"), none of A's numbers over
+// one of R's,
 // and the line B right below R holding, under each of A's numbers, a unit with which it reads
 // as one value, and no other unit among the numbers' columns: A's numbers with their units
 // are R's cells. A unit on R under one of A's numbers is the middle part ("0" / "件" / "次").
@@ -609,11 +669,24 @@ func joinWrapped(lines []lline) {
 // ("1" above, "0" below) are left as they are, and flagged (flagOrphans).
 func joinCentred(lines []lline) {
 	for k := 1; k+1 < len(lines); k++ {
-		a, r, b := &lines[k-1], &lines[k], &lines[k+1]
-		if r.idx-a.idx != 1 || b.idx-r.idx != 1 || a.nval == 0 {
+		r, b := &lines[k], &lines[k+1]
+		if b.idx-r.idx != 1 || r.nval == 0 {
 			continue
 		}
-		if r.nval == 0 {
+		// A: the line above R, past at most two lines of text left of R's numbers only (a
+		// group label's lines: "度办理结" / "果")
+		rleft := 1e18
+		for _, c := range r.chunks {
+			if c.val && c.placed {
+				rleft = min(rleft, c.x0)
+			}
+		}
+		ai := k - 1
+		for ai > 0 && k-ai <= 2 && lines[ai].nval == 0 && lines[ai].idx-lines[ai-1].idx == 1 && leftText(&lines[ai], rleft) {
+			ai--
+		}
+		a := &lines[ai]
+		if lines[ai+1].idx-a.idx != 1 || a.nval == 0 {
 			continue
 		}
 		// A's text must stand left of its numbers (the label columns: a group label, the

@@ -82,7 +82,8 @@ func TestLayoutPositions(t *testing.T) {
 	for _, name := range []string{"blank-totals", "blank-zeros", "blank-zeros-t4", "blank-table4",
 		"noto-sans-units", "noto-sans-order", "lo-docx-unit-wrap", "lo-docx-unit-wrap3", "lo-docx-digit-wrap",
 		"lo-docx-no-numbers", "lo-html-narrow", "lo-html-centred-units", "lo-html-blank-table2",
-		"noto-serif-mixed-t2", "noto-serif-dash-t4", "lo-html-wrapped-group"} {
+		"noto-serif-mixed-t2", "noto-serif-dash-t4", "lo-html-wrapped-group",
+		"lo-html-offset-label", "lo-html-centred-group"} {
 		t.Run(name, func(t *testing.T) {
 			doc, gold := loadLayoutCase(t, name, true)
 			if doc.Words == nil {
