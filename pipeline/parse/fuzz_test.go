@@ -100,23 +100,34 @@ func checkCell(t *testing.T, lines []string, where string, c schemas.Cell) {
 
 // wrappedCell: a PDF cell whose text wrapped in its cell (layout.go, joinWrapped) stands in
 // parts on its line and the next lines, each part a word of its line ("1" / "0", "0" / "件" /
-// "次").
+// "次"); a cell centred on its row (joinCentred) starts on a line above the row's, at most
+// three, and its parts may stand around lines that hold none (the row's own line, a group
+// label's): at least two parts, in order, within three lines of the row's line.
 func wrappedCell(lines []string, c schemas.Cell) bool {
-	rest := c.Text
-	l := c.Line
-	for ; rest != "" && l <= len(lines) && l < c.Line+4; l++ {
-		part := ""
-		for _, w := range strings.Fields(lines[l-1]) {
-			if strings.HasPrefix(rest, w) && len(w) > len(part) {
-				part = w
+	for from := max(1, c.Line-3); from <= c.Line; from++ {
+		rest := c.Text
+		parts := 0
+		for l := from; rest != "" && l <= len(lines) && l <= c.Line+3; l++ {
+			part := ""
+			for _, w := range strings.Fields(lines[l-1]) {
+				if strings.HasPrefix(rest, w) && len(w) > len(part) {
+					part = w
+				}
 			}
+			if part == "" {
+				if l == from || from == c.Line {
+					break // the first part on its first line; joinWrapped's parts follow each other
+				}
+				continue
+			}
+			rest = rest[len(part):]
+			parts++
 		}
-		if part == "" {
-			return false
+		if rest == "" && parts >= 2 {
+			return true
 		}
-		rest = rest[len(part):]
 	}
-	return rest == "" && l > c.Line+1
+	return false
 }
 
 // FuzzValue: Value never panics, and what it accepts is exact and within its flags.
