@@ -7,14 +7,15 @@ BIN     := bin/xxgk
 DEMO    ?= demo
 PKGS    := ./...
 
-.PHONY: all build test test-race test-long demo bench fuzz fmt vet lint clean deps check-tools
+.PHONY: all build test test-race test-long demo bench fuzz fmt vet lint clean deps check-tools docs-check
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/xxgk
 
-## test: every unit, round-trip, fuzz-seed and end-to-end test (reads ../shared when present)
+## test: every unit, round-trip, fuzz-seed and end-to-end test (self-contained: the real samples are
+## copied into pipeline/*/testdata; nothing outside the repository is read)
 test: vet
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
@@ -74,7 +75,7 @@ demo: build deps check-tools
 	@echo "  bin/xxgk rollup --db $(DEMO)/xxgk.duckdb --level prefecture --year 2024"
 	@echo "  bin/xxgk parse cmd/xxgk/testdata/seed.txt"
 
-## bench: the figures of the README's performance section. Per-core parsing figures first,
+## bench: the figures of docs/performance.md. Per-core parsing figures first,
 ## then the whole ingest of BENCH_REPORTS generated reports against the read+hash floor, then the
 ## rollups on a national warehouse of ROLLUP_REPORTS reports built in DuckDB.
 BENCH_REPORTS  ?= 100000
@@ -111,6 +112,10 @@ fuzz:
 	done; \
 	echo; awk 'BEGIN { printf "%-45s %-6s %s\n", "target", "result", "time" } { printf "%-45s %-6s %s\n", $$1, $$2, $$3 }' $$tmp/summary; \
 	rm -rf $$tmp; exit $$rc
+
+## docs-check: every relative link and #anchor of README.md and docs/*.md resolves
+docs-check:
+	bash docs/check-links.sh
 
 clean:
 	rm -rf bin $(DEMO)

@@ -105,7 +105,7 @@ ingest holds the warehouse (nothing was done; the message names it).`,
 	f.IntVar(&opts.Workers, "workers", 0, "parse workers (0: one per core)")
 	f.StringVar(&opts.Region, "region", "", "division code for every input at its body's level (2 digits a province, 4 a prefecture, 6 a county), overriding the manifest")
 	f.IntVar(&opts.Year, "year", 0, "year reported on, for every input")
-	f.StringVar(&opts.MemoryLimit, "memory-limit", "1GB", "DuckDB memory limit")
+	f.StringVar(&opts.MemoryLimit, "memory-limit", "", "DuckDB memory limit (default: duckdb.memory_limit of the configuration, 2GB; beyond it DuckDB spills to disk)")
 	f.IntVar(&opts.Threads, "threads", 0, "DuckDB threads (0: half the cores; the parse workers use the rest)")
 	return cmd
 }

@@ -98,7 +98,7 @@ func (o *analystFlags) add(cmd *cobra.Command) {
 	f.BoolVar(&o.noExternal, "no-external", false, "refuse reading local files (read_csv, read_parquet, FROM 'file.csv')")
 	f.DurationVar(&o.timeout, "timeout", 0, "interrupt a statement after this long (e.g. 30s; 0: never)")
 	f.IntVar(&o.threads, "threads", 0, "DuckDB threads (0: one per core)")
-	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 4GB (a larger query fails: nothing is spilled to disk)")
+	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 4GB (default: duckdb.memory_limit of the configuration, 2GB; a larger query fails: nothing is spilled to disk)")
 }
 
 func (o *analystFlags) open(cmd *cobra.Command, db string) (*store.Session, error) {

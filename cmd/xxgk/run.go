@@ -113,7 +113,7 @@ done (not a success: the systemd unit reports it as skipped).`,
 	f.Bool("csv-bom", false, "a UTF-8 BOM on CSV files (export.csv_bom)")
 	f.Int("workers", 0, "parse workers, 0: one per core (workers)")
 	f.Int("threads", 0, "DuckDB threads (duckdb.threads)")
-	f.String("memory-limit", "2GB", "DuckDB memory limit (duckdb.memory_limit)")
+	f.String("memory-limit", "", "DuckDB memory limit (default: duckdb.memory_limit of the configuration, 2GB)")
 	return cmd
 }
 

@@ -41,6 +41,19 @@ type generator struct {
 
 func newGenerator(cfg *Config, u Unit) *generator {
 	g := &generator{cfg: cfg, unit: u, state: newState(u.Body, cfg.Seed), ph: defaultPhrases()}
+	if u.Body.Scope == schemas.ScopeArea {
+		// a consolidated report is of the size of what it covers
+		own := 0.0
+		if u.Body.Place.Level == schemas.LevelCounty {
+			own = g.state.countyLvl * 0.5 // the county government's own share
+		}
+		if cover := own + coverLevel(cfg, u.Body.Place.Code); g.state.level > 0 && cover > 0 {
+			ratio := cover / g.state.level
+			g.state.level, g.state.licScale = cover, g.state.licScale*ratio
+			g.state.growth = 1.075 // the bodies' growth on average (theirs is drawn from 0.92–1.22)
+			g.state.inForce = int64(float64(g.state.inForce) * ratio)
+		}
+	}
 	lr := newRNG(cfg.Seed, "layout", u.Body.County.Code)
 	switch cfg.Layout {
 	case LayoutFlat:

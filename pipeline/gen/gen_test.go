@@ -1023,3 +1023,52 @@ func TestTable2Official(t *testing.T) {
 		t.Errorf("%d of %d rows spread unlike their header: want some, not all", differ, rows)
 	}
 }
+
+// A consolidated report is of the size of what it covers: over the years, a province's or
+// prefecture's 全省/全市汇总 states about as many new requests as the bodies below it report
+// together (within a factor of two: it is compiled from them, not equal to their sum to the
+// unit), never the size of one county body.
+func TestAreaReportsCoverTheirDivision(t *testing.T) {
+	cfg := Whole()
+	cfg.Provinces = []string{"21"}
+	cfg.FirstYear, cfg.LastYear = 2023, 2024
+	cfg.Departments, cfg.Townships, cfg.ProvinceDepartments, cfg.PrefectureDepartments = 3, 2, 6, 3
+	cfg.AreaShare, cfg.MissingShare, cfg.FaultShare = 1, 0, 0
+	area := map[string]int64{}   // code|year → the consolidated report's requests
+	bodies := map[string]int64{} // code|year → the requests of the bodies below (no area reports)
+	requests := func(r *schemas.Report) (int64, bool) {
+		c, ok := r.Table3.Get(schemas.RowNewReceived, schemas.ColTotal)
+		return c.Value.Int(), ok && c.State == schemas.StateNumber
+	}
+	if err := Docs(cfg, func(d *Doc) error {
+		code, y := d.Body.Place.Code, fmt.Sprint(d.Gold.Year)
+		n, ok := requests(d.Gold)
+		if !ok {
+			return nil // a total printed blank or as a dash (a printing variant): nothing to compare
+		}
+		if d.Body.Scope == schemas.ScopeArea {
+			area[code+"|"+y] += n
+			return nil
+		}
+		for _, p := range []string{code[:2], code[:min(4, len(code))]} {
+			bodies[p+"|"+y] += n
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for k, a := range area {
+		if len(strings.Split(k, "|")[0]) > 4 {
+			continue // a county's consolidated report stands in for its government: no bodies to compare
+		}
+		b := bodies[k]
+		if b == 0 || a*2 < b || a > 2*b {
+			t.Errorf("%s: consolidated report %d requests, the bodies below %d", k, a, b)
+		}
+		checked++
+	}
+	if checked < 10 {
+		t.Errorf("only %d consolidated reports above county level", checked)
+	}
+}
