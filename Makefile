@@ -7,7 +7,7 @@ BIN     := bin/xxgk
 DEMO    ?= demo
 PKGS    := ./...
 
-.PHONY: all build test test-race test-long demo bench fuzz fmt vet lint clean deps check-tools docs-check
+.PHONY: all build test test-race test-long demo bench bench-national fuzz fmt vet lint clean deps check-tools docs-check
 
 all: build
 
@@ -78,16 +78,32 @@ demo: build deps check-tools
 ## bench: the figures of docs/performance.md. Per-core parsing figures first,
 ## then the whole ingest of BENCH_REPORTS generated reports against the read+hash floor, then the
 ## rollups on a national warehouse of ROLLUP_REPORTS reports built in DuckDB, then the export of
-## province 21 from the demo warehouse (make demo; else the export tests' fixture).
+## province 21 from the demo warehouse (make demo; else the export tests' fixture). The ingest
+## ends with three lines: the ingest (reports/s, MB/s, CPU), the ratio `ingest / floor` (wall and
+## CPU, the floor measured in the same run) and the memory (peak RSS, peak Go heap).
+## BENCH_DIR keeps the generated corpus between runs (`make bench BENCH_REPORTS=20000 BENCH_DIR=/tmp/c20k`).
 BENCH_REPORTS  ?= 100000
+BENCH_DIR      ?=
 ROLLUP_REPORTS ?= 1000000
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s -cpu 1 ./pipeline/decode ./pipeline/parse ./pipeline/validate ./pipeline/regions
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pipeline/extract
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./pipeline/gen
-	XXGK_BENCH_REPORTS=$(BENCH_REPORTS) $(GO) test -run '^$$' -bench 'Ingest|ReadHash' -benchtime 1x -timeout 60m ./pipeline/ingest
+	XXGK_BENCH_REPORTS=$(BENCH_REPORTS) XXGK_BENCH_DIR=$(BENCH_DIR) $(GO) test -run '^$$' -bench 'Ingest|ReadHash' -benchtime 1x -timeout 60m ./pipeline/ingest
 	XXGK_BENCH_REPORTS=$(ROLLUP_REPORTS) $(GO) test -run '^$$' -bench . -benchtime 5x -timeout 60m ./pipeline/rollup
 	XXGK_BENCH_DB=$(wildcard $(DEMO)/xxgk.duckdb) XXGK_BENCH_YEAR=2024 $(GO) test -run '^$$' -bench Export -benchtime 3x ./pipeline/export
+
+## bench-national: the national benchmark (NATIONAL_REPORTS generated reports of all 31
+## provinces, about 1,000,000: ingest against the read+hash floor, peak RSS, warehouse size,
+## rollups, one province's export, 10 late reports merged into the national warehouse). Long
+## (about an hour on 2 cores) and needs about 35 GB free under NATIONAL_DIR (checked first); the
+## corpus and warehouse are removed at the end unless NATIONAL_KEEP=1. Never part of make test.
+NATIONAL_REPORTS ?= 1000000
+NATIONAL_DIR     ?= $(or $(TMPDIR),/tmp)/xxgk-national
+NATIONAL_KEEP    ?=
+bench-national:
+	XXGK_NATIONAL=1 XXGK_NATIONAL_REPORTS=$(NATIONAL_REPORTS) XXGK_NATIONAL_DIR=$(NATIONAL_DIR) XXGK_NATIONAL_KEEP=$(NATIONAL_KEEP) \
+	  $(GO) test -run '^$$' -bench '^BenchmarkNational$$' -benchtime 1x -timeout 300m -v ./pipeline/ingest
 
 ## fuzz: every fuzz target for FUZZTIME each, whatever happens to the others, then a summary
 ## table (target, result, time). Results: ok; FAIL (a crasher was written to testdata/fuzz, or

@@ -12,7 +12,9 @@
 package queries
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -46,9 +48,35 @@ type Meta struct {
 	// Grain lists the columns that identify a row (tested unique).
 	Grain []string `yaml:"grain"`
 	// Materialized is view (default) or table (built once, when the models are applied).
-	Materialized string   `yaml:"materialized"`
-	Columns      []Column `yaml:"columns"`
-	Tests        Tests    `yaml:"tests"`
+	Materialized string `yaml:"materialized"`
+	// Refresh, required of a table, says how an incremental refresh finds its rows (see Refresh).
+	Refresh *Refresh `yaml:"refresh"`
+	Columns []Column `yaml:"columns"`
+	Tests   Tests    `yaml:"tests"`
+}
+
+// Refresh tells how the rows of a materialised model depend on the reports, for the incremental
+// refresh after a run (pipeline/rollup.Update): every row belongs to one province and one year,
+// and is computed from the reports of record of that province and year alone (Lag 0), or of that
+// province and the Lag years before it (Lag 1: a year-over-year comparison). A run that changes
+// the reports of province P in year Y then changes only the rows of (P, Y) — and of (P, Y+1) …
+// (P, Y+Lag) — which Update deletes and computes again with the model's own SQL over those
+// reports.
+type Refresh struct {
+	// Report, instead of Province and Year, is the column giving a row's report id: the row
+	// depends on that report's facts alone, and a run recomputes only the rows of its reports.
+	Report string `yaml:"report"`
+	// Province is the SQL expression (over the model's columns) giving a row's province code.
+	Province string `yaml:"province"`
+	// Year is the column giving a row's year.
+	Year string `yaml:"year"`
+	// Lag is how many earlier years a row of a year reads (0 or 1).
+	Lag int `yaml:"lag"`
+	// Pair, for a comparison of two years of a province (marts.like_for_like), is the column
+	// giving a row's other year: a row of (P, year, pair) reads the reports of P in both years
+	// (and which years P has), so a run changing (P, Y) changes the rows whose year or pair is
+	// Y — those are computed again over every year of P.
+	Pair string `yaml:"pair"`
 }
 
 // Column documents one output column.
@@ -235,6 +263,19 @@ func load(layer, file string) (*Model, error) {
 	default:
 		return nil, fmt.Errorf("queries: %s.yaml: materialized %q: want view or table", base, m.Meta.Materialized)
 	}
+	switch {
+	case m.Meta.Materialized == "table" && (m.Meta.Refresh == nil ||
+		(m.Meta.Refresh.Province == "" || m.Meta.Refresh.Year == "") == (m.Meta.Refresh.Report == "")):
+		return nil, fmt.Errorf("queries: %s.yaml: a table needs refresh: {province: …, year: …} or {report: …} (how its rows depend on the reports)", path.Join(layer, base))
+	case m.Meta.Refresh != nil && m.Meta.Refresh.Report != "" && m.Meta.Refresh.Lag != 0:
+		return nil, fmt.Errorf("queries: %s.yaml: refresh by report takes no lag", path.Join(layer, base))
+	case m.Meta.Materialized != "table" && m.Meta.Refresh != nil:
+		return nil, fmt.Errorf("queries: %s.yaml: refresh is for tables only", path.Join(layer, base))
+	case m.Meta.Refresh != nil && m.Meta.Refresh.Pair != "" && (m.Meta.Refresh.Report != "" || m.Meta.Refresh.Lag != 0):
+		return nil, fmt.Errorf("queries: %s.yaml: refresh pair goes with province and year, without lag", path.Join(layer, base))
+	case m.Meta.Refresh != nil && (m.Meta.Refresh.Lag < 0 || m.Meta.Refresh.Lag > 1):
+		return nil, fmt.Errorf("queries: %s.yaml: refresh lag %d: want 0 or 1", path.Join(layer, base), m.Meta.Refresh.Lag)
+	}
 	if m.Meta.Description == "" || len(m.Meta.Grain) == 0 || len(m.Meta.Columns) == 0 {
 		return nil, fmt.Errorf("queries: %s.yaml: description, grain and columns are required", path.Join(layer, base))
 	}
@@ -260,6 +301,20 @@ func load(layer, file string) (*Model, error) {
 			}
 		}
 		return nil
+	}
+	if r := m.Meta.Refresh; r != nil {
+		col, what := r.Year, "refresh year"
+		if r.Report != "" {
+			col, what = r.Report, "refresh report"
+		}
+		if err := check(what, col); err != nil {
+			return nil, err
+		}
+		if r.Pair != "" {
+			if err := check("refresh pair", r.Pair); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := check("grain", m.Meta.Grain...); err != nil {
 		return nil, err
@@ -293,6 +348,31 @@ func load(layer, file string) (*Model, error) {
 	}
 	sort.Strings(m.Deps)
 	return m, nil
+}
+
+// Digest is the SHA-256 (hex) of every file of the models (SQL and sidecars, columns.yaml): a
+// warehouse whose models were built from other files needs them rebuilt, not refreshed.
+func Digest() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if l, _, _ := strings.Cut(p, "/"); !contains(Layers, l) && p != "columns.yaml" {
+			return nil
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("queries: digest: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // sharedColumns reads columns.yaml: the documentation of columns many models share, used

@@ -67,3 +67,37 @@ func TestTestsCompile(t *testing.T) {
 		t.Errorf("quoting: %s", q)
 	}
 }
+
+// TestRefreshPairs: a materialised model comparing two years (base_year in its grain) declares
+// refresh pair: base_year — without it the incremental refresh (pipeline/rollup.Update) would
+// replace only its rows of the changed year, leaving stale the rows that compare another year
+// with it. A model refreshed by pair has province and year, and no lag.
+func TestRefreshPairs(t *testing.T) {
+	ms, err := Models()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := 0
+	for _, m := range ms {
+		r := m.Meta.Refresh
+		if m.Meta.Materialized != "table" {
+			continue
+		}
+		if r == nil {
+			t.Errorf("%s: a table without refresh", m.Name)
+			continue
+		}
+		if contains(m.Meta.Grain, "base_year") != (r.Pair == "base_year") {
+			t.Errorf("%s: grain %v, refresh pair %q: a table comparing two years refreshes by pair: base_year", m.Name, m.Meta.Grain, r.Pair)
+		}
+		if r.Pair != "" {
+			pairs++
+			if r.Province == "" || r.Year == "" || r.Lag != 0 || r.Report != "" {
+				t.Errorf("%s: refresh %+v: pair goes with province and year, without lag", m.Name, *r)
+			}
+		}
+	}
+	if pairs < 2 {
+		t.Errorf("%d tables refreshed by pair, want marts.like_for_like and like_for_like_units", pairs)
+	}
+}

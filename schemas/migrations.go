@@ -20,7 +20,7 @@ type Migration struct {
 	SQL     string
 }
 
-// Migrations returns the embedded warehouse migrations in version order.
+// Migrations returns the embedded warehouse migrations in version order (unique versions).
 func Migrations() ([]Migration, error) {
 	ents, err := fs.ReadDir(migrationFS, "migrations")
 	if err != nil {
@@ -41,9 +41,11 @@ func Migrations() ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: name, SQL: string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i := range out {
-		if out[i].Version != i+1 {
-			return nil, fmt.Errorf("schemas: migration %s: expected version %d", out[i].Name, i+1)
+	// Versions are unique; a gap is allowed (a number reserved by a change merged later, e.g.
+	// 0006 while 0007 exists): migrate applies every migration a warehouse has not seen, in order.
+	for i := 1; i < len(out); i++ {
+		if out[i].Version == out[i-1].Version {
+			return nil, fmt.Errorf("schemas: migrations %s and %s have the same version", out[i-1].Name, out[i].Name)
 		}
 	}
 	return out, nil

@@ -1,5 +1,10 @@
 package schemas
 
+import (
+	"crypto/md5"
+	"encoding/binary"
+)
+
 // The warehouse: the tables `xxgk ingest` loads into DuckDB, as plain data. pipeline/batch
 // builds its Arrow record batches from these column specs, the DDL lives in the numbered
 // migrations (migrations/*.sql, embedded by migrations.go), and a test in pipeline/store checks
@@ -54,13 +59,19 @@ const (
 	TableTable2Facts  = "table2_facts"
 	TableTable3Facts  = "table3_facts"
 	TableTable4Facts  = "table4_facts"
-	TableCells        = "cells"
+	TableCellKeys     = "cell_keys"
+	TableCellSources  = "cell_sources"
 	TableChecks       = "checks"
 	TableProblems     = "problems"
 	TableSections     = "sections"
 	TableStatements   = "statements"
 	TableFees         = "fees"
 )
+
+// TableCells is the view of every cell's provenance, one row per cell (report_id, table_name,
+// row_key, col_key, state, value, line, page, text): cell_sources joined to cell_keys, with the
+// text restored (migration 0006). Read cells through it; it is not loaded directly.
+const TableCells = "cells"
 
 // Input statuses (inputs.status).
 const (
@@ -222,19 +233,28 @@ var Warehouse = []WarehouseTable{
 		},
 	},
 	{
-		Name:    TableCells,
-		Comment: "单元格来源：每个数字的状态、原文和行号 / cell provenance: state, text and source line of every number",
-		Key:     []string{"report_id", "table_name", "row_key", "col_key"},
+		Name:    TableCellKeys,
+		Comment: "单元格键：表、行、列和状态，cell_sources 以编号引用 / cell keys: table, row, column and state, referred to by id from cell_sources",
+		Key:     []string{"key_id"},
 		Columns: []WarehouseColumn{
-			reportID,
+			wcol("key_id", TypeInteger, wRequired, "键编号：“表|行|列|状态”的 MD5 前31位（schemas.CellKeyID）/ key id: the first 31 bits of the MD5 of table|row|col|state (schemas.CellKeyID)"),
 			wcol("table_name", TypeVarchar, wRequired, "表：table2、table3、table4 / table"),
 			wcol("row_key", TypeVarchar, wRequired, "行键（表二为事项，表四为组）/ row key (table 2: item, table 4: group)"),
 			wcol("col_key", TypeVarchar, wRequired, "列键（表二为指标，表四为结果）/ column key (table 2: measure, table 4: outcome)"),
-			wcol("state", TypeVarchar, wRequired, "状态：number、blank、dash、derived、missing / cell state"),
+			wcol("state", TypeVarchar, wRequired, "状态：number、blank、dash、derived、missing、split / cell state"),
+		},
+	},
+	{
+		Name:    TableCellSources,
+		Comment: "单元格来源（紧凑存储，每个数字一行；请查询视图 cells）/ cell provenance stored compactly, one row per number (query the view cells)",
+		Key:     []string{"report_id", "key_id"},
+		Columns: []WarehouseColumn{
+			reportID,
+			wcol("key_id", TypeInteger, wRequired, "单元格键（cell_keys.key_id）/ cell key (cell_keys.key_id)"),
 			wcol("value", TypeDecimal, wNullable, "精确数值（横线或缺失为空）/ exact value (NULL for a dash or missing cell)"),
 			wcol("line", TypeInteger, wNullable, "解码文本中的行号 / line in the decoded text"),
 			wcol("page", TypeInteger, wNullable, "PDF 页码 / PDF page"),
-			wcol("text", TypeVarchar, wNullable, "原文 / text seen"),
+			wcol("text", TypeVarchar, wNullable, "原文；状态为 number 且原文即数值的整数写法时为空，无原文时为空串（视图 cells 还原）/ text seen; NULL when the state is number and the text is the value written as a whole number, '' when a number has no text (the view cells restores both)"),
 		},
 	},
 	{
@@ -312,6 +332,25 @@ var Warehouse = []WarehouseTable{
 			wcol("text", TypeVarchar, wNullable, "原文 / text"),
 		},
 	},
+}
+
+// CellKeyID returns the id of a cell key in cell_keys: the first 31 bits of the MD5 of
+// "table|row|col|state". Migration 0006 computes the same in SQL for the cells it converts:
+// (('0x' || left(md5(table_name || '|' || row_key || '|' || col_key || '|' || state), 8))::ubigint >> 1).
+// Ids are a property of the key, so every warehouse gives a key the same id whatever the
+// order it met the keys in; two keys with one id cannot both be stored (key_id is the primary
+// key of cell_keys, and a load that tries fails rather than mixing them up).
+func CellKeyID(table, row, col string, state CellState) int32 {
+	h := md5.New()
+	for i, s := range [...]string{table, row, col, string(state)} {
+		if i > 0 {
+			h.Write([]byte{'|'})
+		}
+		h.Write([]byte(s))
+	}
+	var sum [md5.Size]byte
+	h.Sum(sum[:0])
+	return int32(binary.BigEndian.Uint32(sum[:4]) >> 1)
 }
 
 // WarehouseSpec returns the warehouse table with this name, or nil.

@@ -30,9 +30,11 @@ func newIngestCmd() *cobra.Command {
 		Short: "load reports into the DuckDB warehouse (parallel, idempotent, published atomically)",
 		Long: `ingest walks the given files and directories, reads every report (decode → parse →
 validate, one worker per core), and loads them into the DuckDB warehouse through one loader.
-The run builds a copy of the warehouse and renames it over the published file only when
-complete: analysts' read-only sessions are never blocked and never see a half-loaded run,
-and an interrupted run leaves the published warehouse as it was.
+The run loads into a file of its own, then publishes in one step: merged into the published
+file in one DuckDB transaction (late reports into a national warehouse: seconds, writing only
+what they add), or, when a reader holds the file for more than 5 s or the run is large, as a
+copy renamed over it. Readers never see a half-loaded run (a reader opening during a merge
+waits for it), and an interrupted or killed run leaves the old warehouse or the new one.
 
 The same bytes ingested again change nothing; a changed file for the same region, body and
 year becomes a new version (the old one is kept, superseded). Region: --region, then the

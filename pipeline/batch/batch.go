@@ -15,14 +15,15 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
 
 	"xxgk/schemas"
 )
 
 // Default coalescing thresholds: a table's rows are handed out once either is reached.
 const (
-	DefaultFlushRows  = 1 << 17  // 131072 rows (≥ 64k, per the DuckDB + Arrow discipline)
-	DefaultFlushBytes = 16 << 20 // 16 MiB of column data (prose-heavy tables reach it first)
+	DefaultFlushRows  = 1 << 16 // 65536 rows (≥ 64k, per the DuckDB + Arrow discipline)
+	DefaultFlushBytes = 8 << 20 // 8 MiB of column data (prose-heavy tables reach it first)
 )
 
 // Batch is one Arrow record batch of one warehouse table. Release it once loaded.
@@ -124,21 +125,30 @@ type Builder struct {
 	t3   table3Cols
 	t4   table4Cols
 	cell cellCols
-	chk  checkCols
-	prob problemCols
-	sec  sectionCols
-	stmt statementCols
-	fee  feeCols
-	in   inputCols
-	fail failureCols
-	reg  regionCols
+	ckey cellKeyCols
+	keys map[string]int32 // the cell keys met so far, "table|row|col|state" (bounded: the catalogue's keys × states)
+	kbuf []byte
+
+	order        keyOrder
+	outer, inner []string // scratch for the ordered keys of a report's tables
+	chk          checkCols
+	prob         problemCols
+	sec          sectionCols
+	stmt         statementCols
+	fee          feeCols
+	in           inputCols
+	fail         failureCols
+	reg          regionCols
 }
 
-// NewBuilder returns a Builder allocating from mem (memory.DefaultAllocator when nil) with
-// the default thresholds.
+// NewBuilder returns a Builder allocating from mem with the default thresholds. A nil mem
+// allocates the batches in C memory (malloc, freed by Release), outside the Go heap: the
+// batches in flight are the largest data of an ingest, and in the Go heap they set the
+// garbage collector's goal (twice the live heap) and so the process's memory. Every batch is
+// released (the tests check it with NewCheckedAllocator).
 func NewBuilder(mem memory.Allocator) *Builder {
 	if mem == nil {
-		mem = memory.DefaultAllocator
+		mem = cMemory
 	}
 	b := &Builder{FlushRows: DefaultFlushRows, FlushBytes: DefaultFlushBytes, mem: mem, byName: map[string]*table{}}
 	for i := range schemas.Warehouse {
@@ -164,7 +174,10 @@ func NewBuilder(mem memory.Allocator) *Builder {
 	b.t2.bind(b.byName[schemas.TableTable2Facts])
 	b.t3.bind(b.byName[schemas.TableTable3Facts])
 	b.t4.bind(b.byName[schemas.TableTable4Facts])
-	b.cell.bind(b.byName[schemas.TableCells])
+	b.cell.bind(b.byName[schemas.TableCellSources])
+	b.ckey.bind(b.byName[schemas.TableCellKeys])
+	b.keys = map[string]int32{}
+	b.order = newKeyOrder()
 	b.chk.bind(b.byName[schemas.TableChecks])
 	b.prob.bind(b.byName[schemas.TableProblems])
 	b.sec.bind(b.byName[schemas.TableSections])
@@ -318,6 +331,9 @@ func appendCount(b *array.Int64Builder, c schemas.Cell, ok bool) {
 	}
 	b.Append(c.Value.Int())
 }
+
+// cMemory is the C allocator of NewBuilder(nil): one per process (it counts what it holds).
+var cMemory = mallocator.NewMallocator()
 
 // Allocator is the memory batches are built in (an Arrow allocator). Tests pass
 // NewCheckedAllocator() and assert that nothing is left allocated.

@@ -51,6 +51,18 @@ func TestBuilder(t *testing.T) {
 		t.Fatalf("Ready below thresholds handed out %d batches", len(got))
 	}
 	batches := b.Flush()
+	// cell_keys: each (table, row, column, state) of the reports once
+	keys := map[[4]string]bool{}
+	for i := 0; i < n; i++ {
+		r := batchtest.Report("211321", 2022, i, int64(i))
+		for _, tbl := range []string{schemas.Table2, schemas.Table3, schemas.Table4} {
+			for rk, row := range r.Table(tbl) {
+				for ck, c := range row {
+					keys[[4]string{tbl, rk, ck, string(c.State)}] = true
+				}
+			}
+		}
+	}
 	rows := map[string]int{}
 	for _, bt := range batches {
 		rows[bt.Table()] = bt.Rows()
@@ -66,7 +78,8 @@ func TestBuilder(t *testing.T) {
 		schemas.TableFees:         n,
 		schemas.TableInputs:       n + 1,
 		schemas.TableFailedInputs: 1,
-		schemas.TableCells:        n * (10 + 26*7 + 15),
+		schemas.TableCellSources:  n * (10 + 26*7 + 15),
+		schemas.TableCellKeys:     len(keys),
 	}
 	for tbl, w := range want {
 		if rows[tbl] != w {

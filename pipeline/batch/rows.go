@@ -2,6 +2,7 @@ package batch
 
 import (
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -154,17 +155,28 @@ func (c *table4Cols) bind(t *table) {
 }
 
 type cellCols struct {
-	t                          *table
-	id                         *array.Int64Builder
-	tbl, row, col, state, text *array.StringBuilder
-	value                      *array.Decimal128Builder
-	line, page                 *array.Int32Builder
+	t          *table
+	id         *array.Int64Builder
+	key        *array.Int32Builder
+	value      *array.Decimal128Builder
+	line, page *array.Int32Builder
+	text       *array.StringBuilder
 }
 
 func (c *cellCols) bind(t *table) {
-	*c = cellCols{t: t, id: i64(t, "report_id"), tbl: str(t, "table_name"), row: str(t, "row_key"),
-		col: str(t, "col_key"), state: str(t, "state"), text: str(t, "text"), value: dec(t, "value"),
-		line: i32(t, "line"), page: i32(t, "page")}
+	*c = cellCols{t: t, id: i64(t, "report_id"), key: i32(t, "key_id"), value: dec(t, "value"),
+		line: i32(t, "line"), page: i32(t, "page"), text: str(t, "text")}
+}
+
+type cellKeyCols struct {
+	t                    *table
+	id                   *array.Int32Builder
+	tbl, row, col, state *array.StringBuilder
+}
+
+func (c *cellKeyCols) bind(t *table) {
+	*c = cellKeyCols{t: t, id: i32(t, "key_id"), tbl: str(t, "table_name"), row: str(t, "row_key"),
+		col: str(t, "col_key"), state: str(t, "state")}
 }
 
 type checkCols struct {
@@ -305,21 +317,15 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 	}
 	rc.t.rows++
 
-	cat := schemas.Labels()
 	id := m.ReportID
 
 	// table 2 facts and cells
-	var items []string
-	for _, l := range cat.Table2Items(r.Format) {
-		items = append(items, l.Key)
-	}
-	for _, item := range orderedKeys(r.Table2, items) {
+	t2 := b.order.table2(r.Format)
+	b.outer = orderedKeys(b.outer[:0], r.Table2, t2.items)
+	for _, item := range b.outer {
 		row := r.Table2[item]
-		var measures []string
-		if l := cat.Table2Item(r.Format, item); l != nil {
-			measures = l.Measures
-		}
-		for _, ms := range orderedKeys(row, measures) {
+		b.inner = orderedKeys(b.inner[:0], row, t2.measures[item])
+		for _, ms := range b.inner {
 			c := row[ms]
 			b.t2.id.Append(id)
 			b.t2.item.Append(item)
@@ -332,7 +338,8 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 	}
 
 	// table 3 facts (one row per printed row key) and cells
-	for _, rk := range orderedKeys(r.Table3, cat.Table3RowKeys()) {
+	b.outer = orderedKeys(b.outer[:0], r.Table3, b.order.t3rows)
+	for _, rk := range b.outer {
 		row := r.Table3[rk]
 		b.t3.id.Append(id)
 		b.t3.row.Append(rk)
@@ -341,13 +348,15 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 			appendCount(b.t3.cols[i], c, ok)
 		}
 		b.t3.t.rows++
-		for _, ck := range orderedKeys(row, b.t3.keys) {
+		b.inner = orderedKeys(b.inner[:0], row, b.t3.keys)
+		for _, ck := range b.inner {
 			b.addCell(id, schemas.Table3, rk, ck, row[ck])
 		}
 	}
 
 	// table 4 facts and cells
-	for _, gk := range orderedKeys(r.Table4, cat.Table4GroupKeys()) {
+	b.outer = orderedKeys(b.outer[:0], r.Table4, b.order.t4groups)
+	for _, gk := range b.outer {
 		row := r.Table4[gk]
 		b.t4.id.Append(id)
 		b.t4.grp.Append(gk)
@@ -356,7 +365,8 @@ func (b *Builder) AddReport(m Meta, r *schemas.Report) {
 			appendCount(b.t4.cols[i], c, present)
 		}
 		b.t4.t.rows++
-		for _, oc := range orderedKeys(row, b.t4.keys) {
+		b.inner = orderedKeys(b.inner[:0], row, b.t4.keys)
+		for _, oc := range b.inner {
 			b.addCell(id, schemas.Table4, gk, oc, row[oc])
 		}
 	}
@@ -442,45 +452,103 @@ func cellState(c schemas.Cell) schemas.CellState {
 	return c.State
 }
 
+// addCell appends a cell's provenance to cell_sources, and its key to cell_keys the first time
+// the Builder meets it (the store adds the keys the warehouse does not hold yet).
 func (b *Builder) addCell(id int64, tbl, row, col string, c schemas.Cell) {
+	st := cellState(c)
+	// the key as one string in a reused buffer: the map look-up does not allocate
+	b.kbuf = append(append(append(append(append(append(append(b.kbuf[:0], tbl...), '|'), row...), '|'), col...), '|'), st...)
+	kid, ok := b.keys[string(b.kbuf)]
+	if !ok {
+		kid = schemas.CellKeyID(tbl, row, col, st)
+		b.keys[string(b.kbuf)] = kid
+		kc := &b.ckey
+		kc.id.Append(kid)
+		kc.tbl.Append(tbl)
+		kc.row.Append(row)
+		kc.col.Append(col)
+		kc.state.Append(string(st))
+		kc.t.rows++
+	}
 	cc := &b.cell
 	cc.id.Append(id)
-	cc.tbl.Append(tbl)
-	cc.row.Append(row)
-	cc.col.Append(col)
-	cc.state.Append(string(cellState(c)))
+	cc.key.Append(kid)
 	appendOptDec(cc.value, cellValue(c))
 	appendOptInt32(cc.line, c.Line)
 	appendOptInt32(cc.page, c.Page)
-	appendOptStr(cc.text, c.Text)
+	switch {
+	case st != schemas.StateNumber:
+		appendOptStr(cc.text, c.Text)
+	case c.Text == "":
+		cc.text.Append("") // a number without text: '' (NULL would read as its value)
+	case c.Value.IsInt() && sameAsInt(c.Text, c.Value.Int()):
+		cc.text.AppendNull() // the text is the value written as a whole number: the view restores it
+	default:
+		cc.text.Append(c.Text)
+	}
 	cc.t.rows++
 }
 
-// orderedKeys returns the keys of m: first those in preferred order, then the others sorted.
-func orderedKeys[V any](m map[string]V, preferred []string) []string {
-	out := make([]string, 0, len(m))
-	seen := 0
+// sameAsInt reports whether s is n in decimal, as DuckDB casts a BIGINT to VARCHAR.
+func sameAsInt(s string, n int64) bool {
+	var buf [24]byte
+	return s == string(strconv.AppendInt(buf[:0], n, 10))
+}
+
+// orderedKeys appends to out the keys of m: first those in preferred order, then the others
+// sorted.
+func orderedKeys[V any](out []string, m map[string]V, preferred []string) []string {
+	start := len(out)
 	for _, k := range preferred {
 		if _, ok := m[k]; ok {
 			out = append(out, k)
-			seen++
 		}
 	}
-	if seen == len(m) {
+	if len(out)-start == len(m) {
 		return out
 	}
-	var rest []string
 	pref := make(map[string]bool, len(preferred))
 	for _, k := range preferred {
 		pref[k] = true
 	}
+	rest := len(out)
 	for k := range m {
 		if !pref[k] {
-			rest = append(rest, k)
+			out = append(out, k)
 		}
 	}
-	sort.Strings(rest)
-	return append(out, rest...)
+	sort.Strings(out[rest:])
+	return out
+}
+
+// keyOrder is the catalogue's order of the tables' rows and columns, looked up once per
+// Builder instead of once per report.
+type keyOrder struct {
+	t2               map[schemas.Format]*table2Order
+	t3rows, t4groups []string
+}
+
+type table2Order struct {
+	items    []string
+	measures map[string][]string // item → measures in printed order
+}
+
+func newKeyOrder() keyOrder {
+	cat := schemas.Labels()
+	return keyOrder{t2: map[schemas.Format]*table2Order{}, t3rows: cat.Table3RowKeys(), t4groups: cat.Table4GroupKeys()}
+}
+
+func (o *keyOrder) table2(f schemas.Format) *table2Order {
+	if t, ok := o.t2[f]; ok {
+		return t
+	}
+	t := &table2Order{measures: map[string][]string{}}
+	for _, l := range schemas.Labels().Table2Items(f) {
+		t.items = append(t.items, l.Key)
+		t.measures[l.Key] = l.Measures
+	}
+	o.t2[f] = t
+	return t
 }
 
 // Input is one file seen by a run (inputs table).

@@ -11,15 +11,19 @@ import (
 	"xxgk/pipeline"
 )
 
-// PDF reading: the text layer through poppler's `pdftotext -layout -enc UTF-8` (Debian package
-// poppler-utils), page by page. Tables come out as column-aligned rows; package parse reads
-// them (its layout shape). Decode keeps the page of every line (Doc.PageOfLine), blanks the
-// page numbers printed at the top or bottom of a page ("-3-", "- 3 -", "第3页", "3/5"), joins
-// a title that a centred heading broke over two or three lines, joins the lines of a prose
-// paragraph that the page width broke (so that a sentence such as 共收到申请17件 is on one
-// line), and removes the spaces that font changes put between digits and Chinese
-// ("2023 年" → "2023年", "第 711 号" → "第711号"). Joined lines leave empty lines behind:
-// line numbers stay those of pdftotext's output.
+// PDF reading: the text layer through poppler's pdftotext (Debian package poppler-utils),
+// page by page. `pdftotext -tsv` gives the box of every word; the lines of each page are built
+// from those boxes (pdflines.go: words on one line when their vertical centres are, whatever
+// the font's ascent and descent), with runs of spaces between table cells, so tables come out
+// as column-aligned rows that package parse reads (its layout shape), and every word keeps its
+// position (Doc.Words). `pdftotext -layout` gives the pages, and the text of a page without
+// word boxes. Decode keeps the page of every line (Doc.PageOfLine), blanks the page numbers
+// printed at the top or bottom of a page ("-3-", "- 3 -", "第3页", "3/5"), joins a title that
+// a centred heading broke over two or three lines, joins the lines of a prose paragraph that
+// the page width broke (so that a sentence such as 共收到申请17件 is on one line), and removes
+// the spaces that font changes put between digits and Chinese ("2023 年" → "2023年", "第 711
+// 号" → "第711号"). Joined lines leave empty lines behind: line numbers stay those of the
+// page's lines.
 
 // MinPDFTextRunes is the least number of letters, digits and Chinese characters per page a
 // PDF must carry on average to be read as text; below it, it is a scan needing OCR.
@@ -79,8 +83,9 @@ func decodePDF(name string, b []byte) (*Doc, error) {
 }
 
 // DecodePDFText builds the Doc of a PDF from the saved output of `pdftotext -layout -enc
-// UTF-8` and `pdftotext -tsv -enc UTF-8` (tsv may be nil: no word positions), as decoding the
-// PDF itself would; for tests and tools that keep pdftotext's output.
+// UTF-8` and `pdftotext -tsv -enc UTF-8` (tsv may be nil: the -layout text, without word
+// positions), as decoding the PDF itself would; for tests and tools that keep pdftotext's
+// output.
 func DecodePDFText(name string, layout, tsv []byte) (*Doc, error) {
 	return pdfDoc(name, len(layout), false, layout, parseTSV(tsv))
 }
@@ -109,15 +114,18 @@ func pdfDoc(name string, size int, truncated bool, out []byte, boxes [][]tsvWord
 	var words [][]Word
 	var empty []int // pages without a text layer
 	total := 0
+	grid, gridOK := newGrid(boxes)
 	for pi, pg := range pages {
-		pl := strings.Split(strings.TrimSuffix(pg, "\n"), "\n")
-		for i := range pl {
-			pl[i] = sanitizeLine(pl[i])
-		}
+		var pl []string
 		var pw [][]Word
-		if pi < len(boxes) {
-			pw = placeWords(pl, boxes[pi])
+		if gridOK && pi < len(boxes) && len(boxes[pi]) > 0 && len(boxes[pi]) <= maxBoxes {
+			// the page's lines from its word boxes (pdflines.go)
+			pl, pw = grid.boxPage(boxes[pi])
 		} else {
+			pl = strings.Split(strings.TrimSuffix(pg, "\n"), "\n")
+			for i := range pl {
+				pl[i] = sanitizeLine(pl[i])
+			}
 			pw = make([][]Word, len(pl))
 		}
 		words = append(words, pw...)
@@ -360,6 +368,7 @@ func headingLike(s string) bool {
 // goes on the first line, the others are left empty so that line numbers stay.
 func joinTitle(pl []string) {
 	var idx []int
+	var b strings.Builder
 	for i := 0; i < len(pl) && len(idx) < 3; i++ {
 		t := strings.TrimSpace(pl[i])
 		if t == "" {
@@ -372,20 +381,17 @@ func joinTitle(pl []string) {
 			break
 		}
 		idx = append(idx, i)
-		if strings.Contains(t, "报告") {
+		b.WriteString(t)
+		// the title ends with its 报告, which the break may have split ("…年度报" / "告")
+		if strings.Contains(b.String(), "报告") {
 			break
 		}
 	}
 	if len(idx) < 2 {
 		return
 	}
-	var b strings.Builder
-	for _, i := range idx {
-		b.WriteString(strings.TrimSpace(pl[i]))
-	}
 	joined := b.String()
-	last := strings.TrimSpace(pl[idx[len(idx)-1]])
-	if !strings.Contains(last, "报告") || strings.Contains(strings.TrimSpace(pl[idx[0]]), "报告") ||
+	if !strings.Contains(joined, "报告") || strings.Contains(strings.TrimSpace(pl[idx[0]]), "报告") ||
 		!strings.Contains(joined, "信息公开") {
 		return
 	}
@@ -416,8 +422,8 @@ func proseLine(s string) bool {
 }
 
 // unwrapParagraphs joins the lines of a paragraph broken by the page width: a prose line as
-// wide as the widest ones, followed by a prose line that starts at the left margin (a new
-// paragraph is indented), across page breaks too. The joined text goes on the paragraph's
+// wide as the widest ones that does not end a sentence, followed by a prose line that starts
+// at the left margin (a new paragraph is indented), across page breaks too. The joined text goes on the paragraph's
 // first line; the lines joined to it are left empty.
 func unwrapParagraphs(lines []string) {
 	full := 0
@@ -444,6 +450,15 @@ func unwrapParagraphs(lines []string) {
 			head = i
 		}
 		prev = i
-		prevFull = proseLine(l) && w >= full-4
+		// a line that ends a sentence ends the paragraph as far as joining goes: a heading at
+		// the left margin after it ("六、其他需要报告的事项", where a printer does not indent
+		// paragraphs) is no continuation, and a paragraph cut after a full stop loses nothing
+		prevFull = proseLine(l) && w >= full-4 && !endsSentence(l)
 	}
+}
+
+// endsSentence: the line ends with a full stop, question or exclamation mark.
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, " ")
+	return strings.HasSuffix(s, "。") || strings.HasSuffix(s, "！") || strings.HasSuffix(s, "？")
 }

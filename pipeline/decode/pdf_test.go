@@ -297,4 +297,34 @@ func TestJoinTitle(t *testing.T) {
 	if pl[0] != "  一、总体情况" {
 		t.Errorf("%q", pl)
 	}
+	// broken inside 报告 (LibreOffice, 17 pt): the heading after it stays
+	pl = []string{"双塔区人力资源和社会保障局 2019 年政府信息公开工作年度报", "                                        告", "一、总体情况", "2019 年，我局……"}
+	joinTitle(pl)
+	if pl[0] != "双塔区人力资源和社会保障局 2019 年政府信息公开工作年度报告" || pl[1] != "" || pl[2] != "一、总体情况" {
+		t.Errorf("%q", pl)
+	}
+}
+
+// TestUnwrapParagraphs: the lines of a paragraph broken by the page width are joined; a
+// heading at the left margin after a full line that ends a sentence is not (a printer that does
+// not indent paragraphs: LibreOffice).
+func TestUnwrapParagraphs(t *testing.T) {
+	lines := []string{
+		"一是严格落实信息发布时限要求，做到政府信息形成之日起二十个工作日内公开；二是推进基层",
+		"政务公开标准化规范化建设，全面梳理完善公开事项，进一步规范依申请公开的办理流程。",
+		"六、其他需要报告的事项",
+		"无其他需要报告的事项。",
+	}
+	unwrapParagraphs(lines)
+	want := []string{
+		"一是严格落实信息发布时限要求，做到政府信息形成之日起二十个工作日内公开；二是推进基层政务公开标准化规范化建设，全面梳理完善公开事项，进一步规范依申请公开的办理流程。",
+		"",
+		"六、其他需要报告的事项",
+		"无其他需要报告的事项。",
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d: got %q, want %q", i+1, lines[i], want[i])
+		}
+	}
 }

@@ -25,8 +25,10 @@ import (
 // a .docx written by Word or WPS, or a PDF exported from it. RenderDOCX writes a Word
 // document in pure Go (real tables: w:gridSpan for column spans, w:vMerge for row spans);
 // RenderPDF prints the report as HTML and has Chromium (or LibreOffice) turn it into a PDF
-// with a text layer, A4 pages and "- N -" page numbers, so that tables break across pages as
-// they do in published PDFs.
+// with a text layer and A4 pages (Chromium also prints "- N -" page numbers; LibreOffice
+// ignores CSS page-margin boxes), so that tables break across pages as they do in published
+// PDFs. RenderPDFWith chooses the printer and its fonts (PrintOptions): the round trip in
+// office_test.go prints through each printer under several CJK font sets.
 
 // Shapes of office files: a report is rendered as a Word document or a PDF instead of text.
 const (
@@ -383,7 +385,9 @@ type Printer string
 const (
 	// PrinterChromium prints PrintHTML with Chromium's --print-to-pdf.
 	PrinterChromium Printer = "chromium"
-	// PrinterLibreOffice prints PrintHTML with LibreOffice's HTML filter (writer_web_pdf_Export).
+	// PrinterLibreOffice prints PrintHTML with LibreOffice: the page opened in Writer (its
+	// HTML import) and exported with writer_pdf_Export, as an office that opens a web page in
+	// Writer and saves it as PDF does.
 	PrinterLibreOffice Printer = "libreoffice"
 	// PrinterLibreOfficeDOCX prints RenderDOCX with LibreOffice Writer (writer_pdf_Export), as
 	// an office that exports its Word file as PDF does.
@@ -431,12 +435,12 @@ func RenderPDFWith(ctx context.Context, r *schemas.Report, prose Prose, opts Ren
 	}
 	var in []byte
 	name := "report.html"
-	filter := "pdf:writer_web_pdf_Export"
+	filter := "pdf:writer_pdf_Export"
 	switch p {
 	case PrinterChromium, PrinterLibreOffice:
 		in = PrintHTML(r, prose, opts)
 	case PrinterLibreOfficeDOCX:
-		in, name, filter = RenderDOCX(r, prose, opts), "report.docx", "pdf:writer_pdf_Export"
+		in, name = RenderDOCX(r, prose, opts), "report.docx"
 	default:
 		return nil, fmt.Errorf("gen: unknown printer %q", p)
 	}
@@ -485,6 +489,11 @@ func chromiumPDF(ctx context.Context, page []byte, env []string) ([]byte, error)
 // "doc:MS Word 97") and returns the converted file. Each call has its own LibreOffice profile
 // directory (-env:UserInstallation), so that parallel conversions do not collide; env is added
 // to LibreOffice's environment.
+//
+// An HTML page is opened in Writer (--writer), not in Writer/Web, LibreOffice's default for
+// HTML: converted from Writer/Web, the PDF's first page is blank and the page's first
+// paragraph (the report's <h1> title) is missing from the document altogether (LibreOffice
+// 7.4; reproduced with a two-paragraph page).
 func LibreOfficeConvert(ctx context.Context, in []byte, name, filter string, env []string) ([]byte, error) {
 	conv, err := PrinterLibreOffice.Program()
 	if err != nil {
@@ -503,8 +512,12 @@ func LibreOfficeConvert(ctx context.Context, in []byte, name, filter string, env
 	out := filepath.Join(dir, "out", strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))+"."+ext)
 	ctx, cancel := context.WithTimeout(ctx, PDFTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, conv, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--headless", "--norestore", "--nolockcheck", "--convert-to", filter, "--outdir", filepath.Join(dir, "out"), src)
+	args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless", "--norestore", "--nolockcheck"}
+	if e := strings.ToLower(filepath.Ext(name)); e == ".html" || e == ".htm" {
+		args = append(args, "--writer")
+	}
+	args = append(args, "--convert-to", filter, "--outdir", filepath.Join(dir, "out"), src)
+	cmd := exec.CommandContext(ctx, conv, args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.WaitDelay = 5 * time.Second
 	msg, err := cmd.CombinedOutput()

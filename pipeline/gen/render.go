@@ -36,7 +36,7 @@ const (
 	// covered slot an empty cell ("一、本年新收… |  |  | 16 | 2 | … | 20 |"); table 2 in the
 	// official template's five-column grid.
 	ShapePadded Shape = ShapePDF + 1 + iota
-	// ShapeRunTogether: one row per line with no cell boundary at all ("规章005",
+	// ShapeRunTogether: one row per line with no cell boundary at all ("规章005", "规章///",
 	// "一、本年新收政府信息公开申请数量312010034", table 4 one run of fifteen numbers).
 	ShapeRunTogether
 	// ShapeHTMLOfficial: an HTML page whose table 2 is the official template's grid of five

@@ -61,6 +61,8 @@ func TestRoundTrip(t *testing.T) {
 	n := 0
 	levels := map[string]int{}          // level/scope → reports
 	var splitCells, flaggedCells [3]int // tables 2, 3, 4: cells run together, split by rule or flagged
+	runDashes := 0                      // dash cells read from runs (规章/// is three dashes)
+	runDashReports := 0                 // run-together reports with dashes in table 3 or 4
 	for _, cfg := range configs {
 		err := gen.Docs(cfg, func(d *gen.Doc) error {
 			n++
@@ -143,11 +145,23 @@ func TestRoundTrip(t *testing.T) {
 						switch c.State {
 						case schemas.StateSplit:
 							splitCells[ti]++
+						case schemas.StateDash:
+							if d.Shape == gen.ShapeRunTogether {
+								runDashes++
+							}
 						case schemas.StateMissing:
 							if c.Text != "" { // printed, but run together beyond what the rules decide
 								flaggedCells[ti]++
 							}
 						}
+					}
+				}
+			}
+			if d.Shape == gen.ShapeRunTogether {
+				for _, tr := range d.Traits {
+					if tr == "dash-t3" || tr == "dash-t4" {
+						runDashReports++
+						break
 					}
 				}
 			}
@@ -199,7 +213,11 @@ func TestRoundTrip(t *testing.T) {
 	}
 	// cells run together: the gold must hold both kinds in every table, split by rule and
 	// flagged
-	t.Logf("cells run together, tables 2/3/4: %v split by rule, %v flagged as not forced", splitCells, flaggedCells)
+	t.Logf("cells run together, tables 2/3/4: %v split by rule, %v flagged as not forced, %d dashes read; %d reports with dashes in tables 3 or 4",
+		splitCells, flaggedCells, runDashes, runDashReports)
+	if runDashes == 0 || runDashReports == 0 {
+		t.Errorf("the run-together reports must hold dash cells read from a run, and dashes in tables 3 or 4")
+	}
 	for ti := range splitCells {
 		if splitCells[ti] == 0 || flaggedCells[ti] == 0 {
 			t.Errorf("table %d: the run-together reports must hold forced splits and flagged rows (%d split, %d flagged)", ti+2, splitCells[ti], flaggedCells[ti])

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"xxgk/schemas"
 )
@@ -13,11 +14,13 @@ import (
 // rows, with cells run together, or as an HTML page with the official merged-cell table 2, and
 // some print table 2's first block in the other template (mixed-t2). Their gold says what a
 // careful reader can know: a run-together row whose split the rules force has cells of state
-// split, one they do not force is flagged (cells missing, a problem, the R8 checks validate
-// then reports). Which rows are forced is decided here, by an enumeration written for the
-// generator alone (independent of the parser's splitter), with the same limits as the parser:
-// at most splitMaxCell digits a cell, runs of at most runMax(k) digits, at most
-// splitMaxCandidates splits a row and splitMaxCombos combinations for the whole table.
+// split (its dash marks, as a table 2 row of an item a body does not have prints them, "规章///",
+// cells of state dash), one they do not force is flagged (cells missing, a problem, the R8
+// checks validate then reports). Which rows are forced is decided here, by an enumeration
+// written for the generator alone (independent of the parser's splitter), with the same
+// limits as the parser: at most splitMaxCell digits a cell, runs of at most runMax(k)
+// characters, at most splitMaxCandidates splits a row and splitMaxCombos combinations for the
+// whole table.
 const (
 	splitMaxCell       = 9
 	splitMaxCandidates = 16
@@ -43,10 +46,18 @@ func moreShapes(rng *rand.Rand, d *Doc, vr variant, traits []string) []string {
 	d.Opts.SpanSeed = rng.Uint64()
 	x := rng.Float64()
 	fits := text && runTogetherFits(d.Gold, vr, traits)
+	dashed := false // dashes in tables 3 or 4: run together four times as often, to be seen
+	for _, t := range traits {
+		dashed = dashed || t == "dash-t3" || t == "dash-t4"
+	}
+	share := shareRunTogether
+	if dashed {
+		share *= 4
+	}
 	switch {
 	case text && x < sharePadded:
 		d.Shape = ShapePadded
-	case fits && x < sharePadded+shareRunTogether:
+	case fits && x < sharePadded+share:
 		d.Shape = ShapeRunTogether
 	case d.Shape == ShapeHTML && x < shareOfficial:
 		d.Shape = ShapeHTMLOfficial
@@ -138,16 +149,15 @@ func ambiguate(rng *rand.Rand, d *Doc) {
 }
 
 // runTogetherFits says whether a report can be printed with its cells run together: every
-// cell of tables 3 and 4 printed as a plain number (no blank, dash or unit: run together they
-// leave no trace or are no digits) and no injected fault (a row breaking a rule may split
+// cell of tables 3 and 4 printed as a plain number or a dash (no blank or unit: run together
+// they leave no trace or are no digits) and no injected fault (a row breaking a rule may split
 // another way by chance).
 func runTogetherFits(r *schemas.Report, vr variant, traits []string) bool {
 	if vr.fault != FaultNone || vr.blankTotals || vr.blankZeros {
 		return false
 	}
 	for _, t := range traits {
-		switch t {
-		case "units", "dash-t3", "dash-t4":
+		if t == "units" {
 			return false
 		}
 	}
@@ -157,19 +167,24 @@ func runTogetherFits(r *schemas.Report, vr variant, traits []string) bool {
 			continue // derived, not printed
 		}
 		for _, col := range ko.cols {
-			if c := cells[col]; c.State != schemas.StateNumber || c.Text != "" {
+			if c := cells[col]; !plainOrDash(c) {
 				return false
 			}
 		}
 	}
 	for _, grp := range ko.t4groups {
 		for _, o := range ko.t4cols {
-			if c, _ := r.Table4.Get(grp, o); c.State != schemas.StateNumber || c.Text != "" {
+			if c, _ := r.Table4.Get(grp, o); !plainOrDash(c) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// plainOrDash: a cell printed as a plain number or as a dash.
+func plainOrDash(c schemas.Cell) bool {
+	return c.State == schemas.StateNumber && c.Text == "" || c.State == schemas.StateDash
 }
 
 func allDigits(d string) bool {
@@ -209,6 +224,174 @@ func compositions(d string, k int) [][]int64 {
 	}
 	rec(d)
 	return out
+}
+
+// Dash marks in a run (as pipeline/parse reads them): a line dash (- — – － ― ─ ‐ ‑ −) is a
+// dash cell alone or together with the line dashes next to it; / ／ \ 无 are each a dash cell
+// of their own.
+const (
+	lineDashes  = "-—–－―─‐‑−"
+	singleMarks = "/／\\无"
+)
+
+// runPieces cuts a run into its pieces: maximal digit strings, maximal strings of line
+// dashes, single marks; ok is false when the run holds anything else.
+func runPieces(d string) (pieces []string, ok bool) {
+	kind := func(r rune) int {
+		switch {
+		case r >= '0' && r <= '9':
+			return 1
+		case strings.ContainsRune(lineDashes, r):
+			return 2
+		case strings.ContainsRune(singleMarks, r):
+			return 3
+		}
+		return 0
+	}
+	prev := 0
+	for _, r := range d {
+		k := kind(r)
+		if k == 0 {
+			return nil, false
+		}
+		if k == prev && k != 3 {
+			pieces[len(pieces)-1] += string(r)
+		} else {
+			pieces = append(pieces, string(r))
+		}
+		prev = k
+	}
+	return pieces, true
+}
+
+// pieceCells returns every way to read one piece as cells: a digit string cut into counts,
+// line dashes grouped into one or more dash cells, a single mark one dash cell.
+func pieceCells(p string) [][]string {
+	if allDigits(p) {
+		var out [][]string
+		for j := 1; j <= len(p); j++ {
+			for _, vs := range compositions(p, j) {
+				texts := make([]string, len(vs))
+				for i, v := range vs {
+					texts[i] = strconv.FormatInt(v, 10)
+				}
+				out = append(out, texts)
+			}
+		}
+		return out
+	}
+	rs := []rune(p)
+	if len(rs) == 1 {
+		return [][]string{{p}}
+	}
+	// line dashes: each of the 2^(n-1) choices of where to cut between them
+	var out [][]string
+	for mask := 0; mask < 1<<(len(rs)-1); mask++ {
+		var texts []string
+		start := 0
+		for i := 1; i <= len(rs); i++ {
+			if i == len(rs) || mask&(1<<(i-1)) != 0 {
+				texts = append(texts, string(rs[start:i]))
+				start = i
+			}
+		}
+		out = append(out, texts)
+	}
+	return out
+}
+
+// runReadings returns every reading of a table 2 run as k cell texts (at most
+// splitMaxCandidates+1 of them): the readings of its pieces, one after the other, that make k
+// cells together. None when the run holds anything but digits and dash marks or is longer
+// than runMax(k) characters.
+func runReadings(d string, k int) [][]string {
+	return readings(d, k, splitMaxCandidates+1)
+}
+
+// readings returns the readings of the run d as k cells, at most limit of them (limit < 0: all).
+func readings(d string, k, limit int) [][]string {
+	pieces, ok := runPieces(d)
+	if !ok || utf8.RuneCountInString(d) > runMax(k) {
+		return nil
+	}
+	var out [][]string
+	var cur []string
+	var rec func(i int)
+	rec = func(i int) {
+		if limit >= 0 && len(out) >= limit || len(cur) > k {
+			return
+		}
+		if i == len(pieces) {
+			if len(cur) == k {
+				out = append(out, append([]string(nil), cur...))
+			}
+			return
+		}
+		for _, cells := range pieceCells(pieces[i]) {
+			n := len(cur)
+			cur = append(cur, cells...)
+			rec(i + 1)
+			cur = cur[:n]
+		}
+	}
+	rec(0)
+	return out
+}
+
+// dashSplits returns the readings of a run holding dash marks as k cells whose groups of
+// group cells each end with the sum of their others, a dash counting 0 (R2: group 7 for a
+// table 3 row; R4: group 5 for table 4), as values, a dash -1; at most splitMaxCandidates+1.
+func dashSplits(d string, k, group int) [][]int64 {
+	var out [][]int64
+	for _, texts := range readings(d, k, -1) {
+		vals := make([]int64, k)
+		for i, t := range texts {
+			v, err := strconv.ParseInt(t, 10, 64)
+			if err != nil {
+				v = -1
+			}
+			vals[i] = v
+		}
+		ok := true
+		for g := 0; g < k && ok; g += group {
+			var sum int64
+			for _, v := range vals[g : g+group-1] {
+				sum += max(v, 0)
+			}
+			ok = max(vals[g+group-1], 0) == sum
+		}
+		if ok {
+			out = append(out, vals)
+			if len(out) > splitMaxCandidates {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// splitCell is the gold cell of a run-together cell read as v (-1: a dash), checked against
+// the truth: a consistent table's only reading is its own.
+func splitCell(truth schemas.Cell, v int64, what string) schemas.Cell {
+	switch {
+	case v < 0 && truth.State == schemas.StateDash:
+		return schemas.Cell{State: schemas.StateDash, Text: cellText(truth)}
+	case v >= 0 && truth.State == schemas.StateNumber && truth.Value == schemas.DecInt(v):
+		return schemas.Cell{State: schemas.StateSplit, Value: truth.Value}
+	}
+	panic("gen: run-together split of " + what + " differs from the truth")
+}
+
+// signBeforeDigit reports whether a "-" (or － −, read as a minus sign) stands right before
+// a digit: in a row with a signed column it may be a sign as well as a dash.
+func signBeforeDigit(d string) bool {
+	rs := []rune(d)
+	for i := 1; i < len(rs); i++ {
+		if rs[i] >= '0' && rs[i] <= '9' && strings.ContainsRune("-－−", rs[i-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // rowSplits returns every split of a table 3 row's run d into seven cells whose last is the
@@ -305,26 +488,40 @@ func runTogetherGold(r *schemas.Report) {
 			Table: table, Row: row, Message: msg})
 		r.Status = schemas.StatusIncomplete
 	}
-	// table 2: one cell is printed whole; several are split when the digits allow one split
+	// table 2: one cell is printed whole; several are read when the run allows one reading
+	// (its dash marks are dash cells, its digits cut into counts: no rule ties table 2's cells
+	// together), but not when a "-" before a digit may be a minus sign (本年增/减)
 	for _, it := range c.Table2Items(r.Format) {
 		row := r.Table2[it.Key]
 		if row == nil || len(it.Measures) == 1 {
 			continue
 		}
 		var d strings.Builder
+		signed := false
 		for _, m := range it.Measures {
 			cell := row[m]
 			cell.Text = strings.TrimPrefix(strings.TrimSuffix(cell.Text, "元"), "+") // printed plain
 			row[m] = cell
 			d.WriteString(cellText(cell))
+			signed = signed || c.Measure(m).Signed
 		}
-		var cs [][]int64
-		if d.Len() <= runMax(len(it.Measures)) {
-			cs = compositions(d.String(), len(it.Measures))
+		cs := runReadings(d.String(), len(it.Measures))
+		if signed && signBeforeDigit(d.String()) {
+			cs = nil
 		}
 		if len(cs) == 1 {
 			for k, m := range it.Measures {
-				row[m] = schemas.Cell{State: schemas.StateSplit, Value: schemas.DecInt(cs[0][k])}
+				truth := row[m]
+				text := cs[0][k]
+				v, err := strconv.ParseInt(text, 10, 64)
+				switch {
+				case err != nil && truth.State == schemas.StateDash && cellText(truth) == text:
+					row[m] = schemas.Cell{State: schemas.StateDash, Text: text}
+				case err == nil && truth.State == schemas.StateNumber && truth.Value == schemas.DecInt(v):
+					row[m] = schemas.Cell{State: schemas.StateSplit, Value: truth.Value}
+				default:
+					panic(fmt.Sprintf("gen: run-together reading of table 2 %s differs from the truth", it.Key))
+				}
 			}
 			continue
 		}
@@ -349,10 +546,14 @@ func runTogetherGold(r *schemas.Report) {
 		for _, col := range ko.cols {
 			d.WriteString(cellText(cells[col]))
 		}
-		if d.Len() > runMax(7) {
+		if utf8.RuneCountInString(d.String()) > runMax(7) {
 			continue
 		}
-		if cs := rowSplits(d.String()); len(cs) >= 1 && len(cs) <= splitMaxCandidates {
+		split := rowSplits
+		if !allDigits(d.String()) {
+			split = func(d string) [][]int64 { return dashSplits(d, 7, 7) }
+		}
+		if cs := split(d.String()); len(cs) >= 1 && len(cs) <= splitMaxCandidates {
 			cands[l.Key] = cs
 		}
 	}
@@ -362,10 +563,7 @@ func runTogetherGold(r *schemas.Report) {
 		if v, ok := forced[row]; ok {
 			for k, col := range ko.cols {
 				truth, _ := r.Table3.Get(row, col)
-				if truth.Value != schemas.DecInt(v[k]) {
-					panic(fmt.Sprintf("gen: run-together split of %s differs from the truth", row)) // consistent tables cannot
-				}
-				r.Table3.Set(row, col, schemas.Cell{State: schemas.StateSplit, Value: truth.Value})
+				r.Table3.Set(row, col, splitCell(truth, v[k], row)) // consistent tables cannot differ
 			}
 			continue
 		}
@@ -394,17 +592,18 @@ func runTogetherGold(r *schemas.Report) {
 		}
 	}
 	var cs [][]int64
-	if d.Len() <= runMax(15) {
+	switch {
+	case utf8.RuneCountInString(d.String()) > runMax(15):
+	case allDigits(d.String()):
 		cs = groupSplits(d.String(), 3)
+	default:
+		cs = dashSplits(d.String(), 15, 5)
 	}
 	for gi, grp := range ko.t4groups {
 		for oi, o := range ko.t4cols {
 			cell, _ := r.Table4.Get(grp, o)
 			if len(cs) == 1 {
-				if cell.Value != schemas.DecInt(cs[0][gi*5+oi]) {
-					panic("gen: run-together split of table 4 differs from the truth")
-				}
-				r.Table4.Set(grp, o, schemas.Cell{State: schemas.StateSplit, Value: cell.Value})
+				r.Table4.Set(grp, o, splitCell(cell, cs[0][gi*5+oi], "table 4"))
 				continue
 			}
 			r.Table4.Set(grp, o, schemas.Cell{State: schemas.StateMissing, Text: cellText(cell)})
@@ -549,7 +748,7 @@ func table3Forced(f schemas.Format, printed map[string]bool, cands map[string][]
 				known := true
 				for _, t := range e {
 					v, ok := value(t.row)
-					if !ok {
+					if !ok || v[col] < 0 { // unknown, or a dash: no number to check
 						known = false
 						break
 					}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -57,7 +58,7 @@ func childIngest() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	fmt.Println("done", s.Parsed)
+	fmt.Println("done", s.Parsed, s.InPlace, s.Merge.Seconds())
 	return 0
 }
 
@@ -307,5 +308,143 @@ func TestFullDisk(t *testing.T) {
 	s := runReal(t, db, a, b)
 	if s.Parsed == 0 {
 		t.Error("the run after the full disk loaded nothing")
+	}
+}
+
+// martsFingerprint is the row count and an order-independent checksum of every materialised
+// model (the marts a run refreshes), by name.
+func martsFingerprint(t testing.TB, path string) map[string]string {
+	t.Helper()
+	s, err := store.OpenSession(context.Background(), path, store.SessionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows, err := s.Query(context.Background(), `select table_name from duckdb_tables() where schema_name = 'marts' order by 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range rows.Rows {
+		name := r[0].(string)
+		var n int64
+		var sum sql.NullString
+		if err := s.QueryRowContext(context.Background(), `select count(*), sum(hash(m))::varchar from marts.`+name+` as m`).Scan(&n, &sum); err != nil {
+			t.Fatalf("marts.%s: %v", name, err)
+		}
+		out[name] = fmt.Sprint(n, " ", sum.String)
+	}
+	if len(out) == 0 {
+		t.Fatal("no materialised marts")
+	}
+	return out
+}
+
+// TestKillLateInPlace kills, with SIGKILL, late ingests that merge into the published file in
+// place, at moments spread over the end of the run — loading, the merge transaction, the models'
+// refresh, the commit and the CHECKPOINT. After every kill the published warehouse (the file and
+// the WAL DuckDB replays on opening it) is the old warehouse or the new one — every table and
+// every materialised model — never a mix; a run after the kills converges on an uninterrupted
+// history, leaving no WAL and no working file.
+func TestKillLateInPlace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("child processes")
+	}
+	dir := t.TempDir()
+	a, b := twoCorpora(t, dir)
+	ref := filepath.Join(dir, "ref", "w.duckdb")
+	runReal(t, ref, a)
+	s := runReal(t, ref, a, b)
+	if !s.InPlace {
+		t.Fatalf("the late run was published by copy (%s): want in place", s.Fallback)
+	}
+	newFP, newMarts := fingerprints(t, ref, "started_at", "finished_at"), martsFingerprint(t, ref)
+
+	db := filepath.Join(dir, "data", "w.duckdb")
+	runReal(t, db, a)
+	oldFP, oldMarts := fingerprints(t, db), martsFingerprint(t, db)
+	backup, err := os.ReadFile(db)
+	must(t, err)
+	restore := func() {
+		must(t, os.WriteFile(db, backup, 0o644))
+		if err := os.Remove(db + ".wal"); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+
+	// one uninterrupted child run: how long it takes, how long its merge
+	cmd := child("ingest", db, []string{a, b})
+	t0 := time.Now()
+	out, err := cmd.Output()
+	total := time.Since(t0)
+	if err != nil {
+		t.Fatalf("child ingest: %v", err)
+	}
+	var parsed int
+	var inPlace bool
+	var merge float64
+	if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), "done %d %t %g", &parsed, &inPlace, &merge); err != nil || !inPlace {
+		t.Fatalf("child ingest printed %q (%v): want an in-place run", out, err)
+	}
+	restore()
+	window := time.Duration(merge * float64(time.Second))
+	t.Logf("child run %v, its merge %v", total.Round(time.Millisecond), window.Round(time.Millisecond))
+
+	outcomes := map[string]int{}
+	for i := 0; i < 14; i++ {
+		// from shortly before the merge to shortly after the run's usual end
+		frac := -0.3 + 1.6*float64(i)/13
+		delay := max(0, total-window+time.Duration(frac*float64(window)))
+		cmd := child("ingest", db, []string{a, b})
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		must(t, cmd.Start())
+		time.Sleep(delay)
+		must(t, cmd.Process.Signal(syscall.SIGKILL))
+		_ = cmd.Wait()
+		ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		_, walErr := os.Stat(db + ".wal")
+		wal := walErr == nil
+		fp, marts := fingerprints(t, db), martsFingerprint(t, db)
+		state := ""
+		switch {
+		case fmt.Sprint(fp) == fmt.Sprint(oldFP) && fmt.Sprint(marts) == fmt.Sprint(oldMarts):
+			state = "old"
+		case fmt.Sprint(fingerprints(t, db, "started_at", "finished_at")) == fmt.Sprint(newFP) && fmt.Sprint(marts) == fmt.Sprint(newMarts):
+			state = "new"
+		default:
+			t.Fatalf("kill at %v (signalled %v, WAL %v): the published warehouse is neither the old nor the new one:\n%v\n%v\nold %v\n%v\nnew %v\n%v", delay, ws.Signaled(), wal,
+				fp, marts, oldFP, oldMarts, newFP, newMarts)
+		}
+		key := state
+		if wal {
+			key += " (WAL replayed)"
+		}
+		if !ws.Signaled() {
+			key += ", not killed"
+		}
+		outcomes[key]++
+		if state == "new" || wal {
+			restore()
+		}
+	}
+	t.Logf("outcomes: %v", outcomes)
+	if outcomes["old"] == 0 || outcomes["new"]+outcomes["new (WAL replayed)"] == 0 {
+		t.Logf("the kills did not fall on both sides of the commit (machine load?)")
+	}
+	// the re-run cleans up and converges
+	if s := runReal(t, db, a, b); !s.InPlace {
+		t.Errorf("the re-run was published by copy (%s): want in place", s.Fallback)
+	}
+	if m, _ := filepath.Glob(db + ".tmp-*"); len(m) != 0 {
+		t.Errorf("working files left: %v", m)
+	}
+	if _, err := os.Stat(db + ".wal"); err == nil {
+		t.Error("a WAL is left after a completed run")
+	}
+	if got := fingerprints(t, db, "started_at", "finished_at"); fmt.Sprint(got) != fmt.Sprint(newFP) {
+		t.Errorf("after kills and a re-run %v, uninterrupted %v", got, newFP)
+	}
+	if got := martsFingerprint(t, db); fmt.Sprint(got) != fmt.Sprint(newMarts) {
+		t.Errorf("marts after kills and a re-run %v, uninterrupted %v", got, newMarts)
 	}
 }

@@ -28,7 +28,8 @@ const ManifestName = "manifest.csv"
 // not know is not dropped: the report keeps an empty region and a problem naming the code.
 type manifest struct {
 	path string
-	rows map[string]manifestRow // absolute cleaned path → row
+	base string                 // the manifest's directory, absolute and cleaned
+	rows map[string]manifestRow // absolute cleaned path (a listed path joined to base) → row
 }
 
 type manifestRow struct {
@@ -36,6 +37,26 @@ type manifestRow struct {
 	year   int
 	scope  string
 	body   string
+	// absolute: listed as an absolute path (never read relative to reports/)
+	absolute bool
+}
+
+// row returns the row of the input at abs (absolute and cleaned): the row listing it by its
+// absolute path or its path relative to the manifest's directory, else the row listing its
+// path relative to reports/ next to the manifest (as xxgk gen writes them). A path listed twice
+// takes its last row. One map entry per row: the reports/ form is found by looking up the
+// path without its reports/ (a second entry per row was half of the manifest's memory).
+func (m *manifest) row(abs string) (manifestRow, bool) {
+	if r, ok := m.rows[abs]; ok {
+		return r, true
+	}
+	reports := m.base + string(filepath.Separator) + "reports" + string(filepath.Separator)
+	if rest, ok := strings.CutPrefix(abs, reports); ok {
+		if r, ok := m.rows[filepath.Join(m.base, rest)]; ok && !r.absolute {
+			return r, true
+		}
+	}
+	return manifestRow{}, false
 }
 
 // findManifest returns the manifest given by --manifest, else the nearest manifest.csv in a
@@ -108,7 +129,7 @@ func readManifest(path string) (m *manifest, err error) {
 		return ""
 	}
 	base := filepath.Dir(absClean(path))
-	m = &manifest{path: path, rows: map[string]manifestRow{}}
+	m = &manifest{path: path, base: base, rows: map[string]manifestRow{}}
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -129,14 +150,12 @@ func readManifest(path string) (m *manifest, err error) {
 		}
 		p = filepath.FromSlash(p)
 		if filepath.IsAbs(p) {
+			row.absolute = true
 			m.rows[filepath.Clean(p)] = row
 			continue
 		}
+		// found also relative to OUT/reports (xxgk gen's form, next to OUT/manifest.csv): row
 		m.rows[filepath.Join(base, p)] = row
-		// xxgk gen writes paths relative to OUT/reports, next to OUT/manifest.csv
-		if alt := filepath.Join(base, "reports", p); m.rows[alt] == (manifestRow{}) {
-			m.rows[alt] = row
-		}
 	}
 	return m, nil
 }

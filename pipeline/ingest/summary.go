@@ -30,6 +30,13 @@ type Summary struct {
 	NewVersions    int
 	Bytes          int64
 	Elapsed        time.Duration
+	// How the run was published (store.Result): merged in place, or a copy (Fallback says
+	// why); Merge is the time from the end of loading to the published warehouse; Models says
+	// how the SQL models were brought up to date ("" when they were not touched).
+	InPlace  bool
+	Fallback string
+	Merge    time.Duration
+	Models   string
 
 	ByPrefecture []*PrefectureSummary
 	// Lists keep their first keepMax items; Total counts them all.
@@ -179,6 +186,17 @@ func (s *Summary) Write(w io.Writer) error {
 	fmt.Fprintf(&b, "失败 failed           %8d  (无法读取 %d, 报告无表格 %d)\n", s.Failed, s.InputsFailed, s.ReportsFailed)
 	fmt.Fprintf(&b, "重复 duplicates       %8d\n", s.Duplicates)
 	fmt.Fprintf(&b, "未变 unchanged        %8d\n", s.Unchanged)
+	switch {
+	case s.InPlace:
+		fmt.Fprintf(&b, "发布 publish          就地合并 merged in place (%.2fs)\n", s.Merge.Seconds())
+	case s.Fallback != "":
+		fmt.Fprintf(&b, "发布 publish          整文件复制 by copy (%.2fs): %s\n", s.Merge.Seconds(), s.Fallback)
+	default:
+		fmt.Fprintf(&b, "发布 publish          新仓库 new warehouse (%.2fs)\n", s.Merge.Seconds())
+	}
+	if s.Models != "" {
+		fmt.Fprintf(&b, "模型 models           %s\n", s.Models)
+	}
 	if len(s.ByPrefecture) > 0 {
 		b.WriteString("\n按地市 by prefecture（本批次新入库）\n")
 		rows := [][]string{{"地市", "报告", "勾稽问题", "不完整", "失败"}}

@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // bruteCuts is the reference for placePadded: every choice of k starting slots among m, kept
@@ -207,14 +208,21 @@ func keyOf(col []int) string {
 }
 
 // FuzzSplitRun: splitRun never panics; every split it returns has k cells that join back to
-// the run, are counts as printed and obey the group rule; on short runs it finds exactly the
-// brute force's splits.
+// the run, are counts as printed or dashes and obey the group rule; on short runs of digits
+// and dash marks it finds exactly the brute force's splits.
 func FuzzSplitRun(f *testing.F) {
 	f.Add("312010034", uint8(7), uint8(7))
 	f.Add("000000000000000", uint8(15), uint8(5))
 	f.Add("1234", uint8(3), uint8(0))
 	f.Add("12a4", uint8(3), uint8(0))
 	f.Add("99999999999999999999999999999", uint8(7), uint8(7))
+	// dash marks run together (issue 13 part 3)
+	f.Add("///", uint8(2), uint8(0))
+	f.Add("1——12", uint8(3), uint8(0))
+	f.Add("1—1000—11", uint8(6), uint8(2))
+	f.Add("0000—000000—000", uint8(14), uint8(1))
+	f.Add("—————————————————————————————000000000000000000000000000000", uint8(14), uint8(1))
+	f.Add("无无/／\\－–―─‐‑−1", uint8(6), uint8(0))
 	f.Fuzz(func(t *testing.T, d string, kk, gg uint8) {
 		k := int(kk%16) + 1
 		group := []int{0, 5, 7}[int(gg)%3]
@@ -240,7 +248,8 @@ func FuzzSplitRun(f *testing.F) {
 				t.Fatalf("%q: cells %v", d, texts)
 			}
 			for _, c := range texts {
-				if c == "" || len(c) > maxCellDigits || len(c) > 1 && c[0] == '0' || !isDigits(c) {
+				dash := c != "" && (strings.Trim(c, "-—–－―─‐‑−") == "" || c == "/" || c == "／" || c == "\\" || c == "无")
+				if !dash && (c == "" || len(c) > maxCellDigits || len(c) > 1 && c[0] == '0' || !isDigits(c)) {
 					t.Fatalf("%q: cell %q", d, c)
 				}
 			}
@@ -254,8 +263,8 @@ func FuzzSplitRun(f *testing.F) {
 				}
 			}
 		}
-		if isDigits(d) && len(d) <= 16 && len(d) <= runLimit(k) {
-			want := bruteSplits(d, k, group)
+		if n := utf8.RuneCountInString(d); isRun(d) && n <= 16 && n <= runLimit(k) {
+			want := bruteRunSplits(d, k, group)
 			switch {
 			case len(want) > maxCandidates:
 				if out != runTooMany {

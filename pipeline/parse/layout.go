@@ -236,10 +236,15 @@ type tblock struct {
 func (b *tblock) overlaps(c0, c1 int) bool { return c0 <= b.c1 && b.c0 <= c1 }
 
 // meets reports whether the chunk stands in the block's columns: by their extents on the page
-// when both are known (they overlap by more than half a point), else by character columns.
+// when both are known, else by character columns. On the page, the lines of one cell's
+// wrapped text are aligned, centred or left or right: one's extent holds the other's (within
+// 3 points). Text that only overlaps the block partly is another cell's: a block heading
+// centred across the table (第二十条第（一）项) over one of the header cells below it.
 func (b *tblock) meets(ch *lchunk) bool {
 	if b.placed && ch.placed {
-		return ch.x0 < b.x1-0.5 && b.x0 < ch.x1-0.5
+		const tol = 3
+		return ch.x0 < b.x1-0.5 && b.x0 < ch.x1-0.5 &&
+			(ch.x0 >= b.x0-tol && ch.x1 <= b.x1+tol || b.x0 >= ch.x0-tol && b.x1 <= ch.x1+tol)
 	}
 	return b.overlaps(ch.col0, ch.col1)
 }
@@ -269,6 +274,7 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 	var decided []bool
 	var header []bool
 	if p.placeChunks(lines) {
+		joinWrapped(lines)
 		joinEnumerators(lines)
 		splitAtColumns(lines)
 		header = headerLines(lines)
@@ -405,6 +411,14 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 			headings[below] = append(headings[below], b) // below is -1 after the last row
 		}
 	}
+	for _, a := range anchors {
+		if len(labels[a]) == 0 && len(headings[a]) == 0 {
+			if p.orphans == nil {
+				p.orphans = map[int]bool{}
+			}
+			p.orphans[lines[a].idx+1] = true
+		}
+	}
 	emit := func(b *tblock, row int) {
 		out = append(out, tok{text: strings.Join(b.parts, ""), line: b.line, row: row})
 	}
@@ -436,6 +450,372 @@ func (p *parser) layoutTokens(sp span, out []tok) []tok {
 		}
 	}
 	return out
+}
+
+// isUnit: a unit a value cell may carry (value.go).
+func isUnit(s string) bool {
+	for _, u := range units {
+		if s == u {
+			return true
+		}
+	}
+	return false
+}
+
+// joinWrapped puts back the parts of a number that wrapped in its cell. In a narrow column
+// LibreOffice Writer breaks a cell's text anywhere: "0件" prints as "0" over "件", "0件次" as
+// "0" / "件" / "次", and "10" as "1" over "0". A reader reads the cell top to bottom, and so
+// does this, line by line, each part on the line right after the one before (no line between):
+//   - a text chunk that is only a unit (value.go's list), standing under a number (their
+//     extents on the page overlap), is that number's unit when the two read as one value;
+//   - a line that holds numbers and nothing else (no label: a row of table 3 always has one),
+//     each of them under a number of digits only with which it reads as one value, continues
+//     those numbers ("1" over "0" is 10): no row's numbers stand under another row's with
+//     nothing beside them. Not when the line below holds numbers but none under one of these:
+//     then a cell centred on that row may have been split around it ("1" above, "0" below);
+//     such numbers are left alone, and flagged (flagOrphans);
+//   - a part may continue a number that continued on the line above ("0" / "件" / "次").
+//
+// The cell reads as if printed on one line ("0件次", "10"), at its first line; the parts leave
+// their lines.
+func joinWrapped(lines []lline) {
+	joinCentred(lines)
+	// cont[k]: the numbers that continued onto line k (they stand on a line above it)
+	cont := make([][]*lchunk, len(lines))
+	for k := 1; k < len(lines); k++ {
+		if lines[k].idx-lines[k-1].idx != 1 {
+			continue
+		}
+		var above []*lchunk
+		for i := range lines[k-1].chunks {
+			if c := &lines[k-1].chunks[i]; c.val && c.placed {
+				above = append(above, c)
+			}
+		}
+		above = append(above, cont[k-1]...)
+		under := func(ch *lchunk, ok func(v *lchunk) bool) *lchunk {
+			var found *lchunk
+			for _, v := range above {
+				if ch.x0 < v.x1 && v.x0 < ch.x1 && ok(v) {
+					if found != nil {
+						return nil // under two numbers: not sure
+					}
+					found = v
+				}
+			}
+			return found
+		}
+		l := &lines[k]
+		// a line of numbers only: every one continues a number of digits above it
+		digits := l.nval > 0
+		var joins []*lchunk
+		for i := range l.chunks {
+			ch := &l.chunks[i]
+			if ch.empty {
+				continue
+			}
+			if !ch.val || !ch.placed {
+				if !ch.placed || !isUnit(strings.TrimSpace(ch.text)) {
+					digits = false
+					break
+				}
+				continue
+			}
+			v := under(ch, func(v *lchunk) bool {
+				return strings.Trim(v.text, "0123456789") == "" && isValueWord(v.text+ch.text)
+			})
+			if v == nil {
+				digits = false
+				break
+			}
+			joins = append(joins, v)
+		}
+		// a number split around its row's line (a cell centred on the row: "1" above the
+		// line, "0" below, the line's own slot in that column empty) is no continuation of
+		// the row above: the line below holds numbers, none under this one's
+		if digits && k+1 < len(lines) && lines[k+1].idx-l.idx == 1 && lines[k+1].nval > 0 {
+			for i := range l.chunks {
+				ch := &l.chunks[i]
+				if !ch.val {
+					continue
+				}
+				below := false
+				for _, o := range lines[k+1].chunks {
+					if o.val && o.placed && o.x0 < ch.x1 && ch.x0 < o.x1 {
+						below = true
+					}
+				}
+				if !below {
+					digits = false
+				}
+			}
+		}
+		// nor when the line right below starts a row (a row label left of the numbers) and
+		// holds no number, nor does a line after it before the next row: that row's label
+		// stands a little lower than its numbers (a cell set lower in its row: the decoder
+		// keeps the two on separate lines), and the numbers are its own
+		if digits && labelBelowWithout(lines, k) {
+			digits = false
+		}
+		kept := l.chunks[:0:0]
+		changed := false
+		n := 0
+		for i := range l.chunks {
+			ch := l.chunks[i]
+			switch {
+			case ch.val && digits:
+				v := joins[n]
+				n++
+				v.text += ch.text
+				cont[k] = append(cont[k], v)
+				changed = true
+				continue
+			case !ch.val && !ch.empty && ch.placed && isUnit(strings.TrimSpace(ch.text)):
+				unit := strings.TrimSpace(ch.text)
+				if v := under(&ch, func(v *lchunk) bool { return isValueWord(v.text + unit) }); v != nil {
+					v.text += unit
+					cont[k] = append(cont[k], v)
+					changed = true
+					continue
+				}
+			}
+			kept = append(kept, ch)
+		}
+		if !changed {
+			continue
+		}
+		l.chunks = kept
+		l.nval = 0
+		l.boxes = l.boxes[:0]
+		for _, ch := range kept {
+			if ch.val {
+				l.nval++
+			} else if ch.placed {
+				for _, w := range ch.words {
+					l.boxes = append(l.boxes, xr{w.X0, w.X1})
+				}
+				if ch.words == nil {
+					l.boxes = append(l.boxes, xr{ch.x0, ch.x1})
+				}
+			}
+		}
+	}
+}
+
+// leftText reports whether the line holds text, all of it placed and left of x, and nothing
+// else.
+func leftText(l *lline, x float64) bool {
+	n := 0
+	for _, c := range l.chunks {
+		if c.empty {
+			continue
+		}
+		if c.val || !c.placed || c.x1 > x {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// labelBelowWithout reports whether the line after k (no line between) starts a row of the
+// table, by a label with an enumerator standing left of line k's numbers, and neither it nor
+// any line after it, up to the next line that starts a row or three lines on, holds a number.
+func labelBelowWithout(lines []lline, k int) bool {
+	if k+1 >= len(lines) || lines[k+1].idx-lines[k].idx != 1 || lines[k+1].nval > 0 {
+		return false
+	}
+	left := 1e18
+	for _, c := range lines[k].chunks {
+		if c.val && c.placed {
+			left = min(left, c.x0)
+		}
+	}
+	starts := func(l *lline) bool {
+		for _, c := range l.chunks {
+			if !c.val && !c.empty && c.placed && c.x1 <= left && enumerated(c.text) {
+				return true
+			}
+		}
+		return false
+	}
+	if !starts(&lines[k+1]) {
+		return false
+	}
+	for j := k + 2; j < len(lines) && j <= k+4 && lines[j].idx-lines[j-1].idx == 1; j++ {
+		if lines[j].nval > 0 {
+			return false
+		}
+		if starts(&lines[j]) {
+			break
+		}
+	}
+	return true
+}
+
+// joinCentred puts back the units of cells that a row centres on its line and that wrapped
+// over two lines: a cell of two lines is centred with its first line above the row's line and
+// its second below (LibreOffice prints a web page's cells so), while the cells of one line
+// stand on it: "0件次" prints "0件" on the line above the row and "次" on the line below. A
+// line A of numbers (text only left of them: a group label, the first line of a row label
+// wrapped around R), right above a line R with numbers (or above one or two lines holding
+// only text left of R's numbers, a group label's: "度办理结" / "果"), none of A's numbers over
+// one of R's,
+// and the line B right below R holding, under each of A's numbers, a unit with which it reads
+// as one value, and no other unit among the numbers' columns: A's numbers with their units
+// are R's cells. A unit on R under one of A's numbers is the middle part ("0" / "件" / "次").
+// Only units: a unit never stands alone, while a number under a number may be the next row's
+// (a row printing its numbers on the second line of its label); digits split around a row
+// ("1" above, "0" below) are left as they are, and flagged (flagOrphans).
+func joinCentred(lines []lline) {
+	for k := 1; k+1 < len(lines); k++ {
+		r, b := &lines[k], &lines[k+1]
+		if b.idx-r.idx != 1 || r.nval == 0 {
+			continue
+		}
+		// A: the line above R, past at most two lines of text left of R's numbers only (a
+		// group label's lines: "度办理结" / "果")
+		rleft := 1e18
+		for _, c := range r.chunks {
+			if c.val && c.placed {
+				rleft = min(rleft, c.x0)
+			}
+		}
+		ai := k - 1
+		for ai > 0 && k-ai <= 2 && lines[ai].nval == 0 && lines[ai].idx-lines[ai-1].idx == 1 && leftText(&lines[ai], rleft) {
+			ai--
+		}
+		a := &lines[ai]
+		if lines[ai+1].idx-a.idx != 1 || a.nval == 0 {
+			continue
+		}
+		// A's text must stand left of its numbers (the label columns: a group label, the
+		// first line of a wrapped row label)
+		left := 1e18
+		for _, c := range a.chunks {
+			if c.val && c.placed {
+				left = min(left, c.x0)
+			}
+		}
+		over := func(x *lchunk, l *lline, what func(c *lchunk) bool) []int {
+			var at []int
+			for i := range l.chunks {
+				c := &l.chunks[i]
+				if c.placed && what(c) && c.x0 < x.x1 && x.x0 < c.x1 {
+					at = append(at, i)
+				}
+			}
+			return at
+		}
+		isPart := func(c *lchunk) bool { return !c.val && !c.empty && isUnit(strings.TrimSpace(c.text)) }
+		ok := true
+		type join struct{ ai, mid, bi int }
+		var js []join
+		for i := range a.chunks {
+			v := &a.chunks[i]
+			if v.empty {
+				continue
+			}
+			if !v.val {
+				if !v.placed || v.x1 > left && !isUnit(strings.TrimSpace(v.text)) {
+					ok = false // text among A's numbers: not the first lines of cells
+					break
+				}
+				continue
+			}
+			if !v.placed {
+				ok = false
+				break
+			}
+			if len(over(v, r, func(c *lchunk) bool { return c.val })) > 0 {
+				ok = false
+				break
+			}
+			mid := -1
+			if m := over(v, r, isPart); len(m) == 1 {
+				mid = m[0]
+			}
+			bs := over(v, b, isPart)
+			if len(bs) != 1 {
+				ok = false
+				break
+			}
+			text := v.text
+			if mid >= 0 {
+				text += r.chunks[mid].text
+			}
+			if !isValueWord(text + strings.TrimSpace(b.chunks[bs[0]].text)) {
+				ok = false
+				break
+			}
+			js = append(js, join{i, mid, bs[0]})
+		}
+		if !ok || len(js) == 0 {
+			continue
+		}
+		// B holds nothing else among the numbers' columns (right of A's first number)
+		taken := map[int]bool{}
+		for _, j := range js {
+			taken[j.bi] = true
+		}
+		for i := range b.chunks {
+			// (a label's last character may be a unit word: "8.属于行政查询事" / "项")
+			if c := &b.chunks[i]; isPart(c) && !taken[i] && c.x1 > left {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		drop := func(l *lline, idx map[int]bool) {
+			kept := l.chunks[:0:0]
+			for i, c := range l.chunks {
+				if !idx[i] {
+					kept = append(kept, c)
+				}
+			}
+			l.chunks = kept
+			l.nval = 0
+			l.boxes = l.boxes[:0]
+			for _, c := range kept {
+				if c.val {
+					l.nval++
+				} else if c.placed {
+					for _, w := range c.words {
+						l.boxes = append(l.boxes, xr{w.X0, w.X1})
+					}
+					if c.words == nil {
+						l.boxes = append(l.boxes, xr{c.x0, c.x1})
+					}
+				}
+			}
+		}
+		fromA, fromR := map[int]bool{}, map[int]bool{}
+		var moved []lchunk
+		for _, j := range js {
+			v := a.chunks[j.ai]
+			if j.mid >= 0 {
+				v.text += strings.TrimSpace(r.chunks[j.mid].text)
+				fromR[j.mid] = true
+			}
+			v.text += strings.TrimSpace(b.chunks[j.bi].text)
+			moved = append(moved, v)
+			fromA[j.ai] = true
+		}
+		drop(a, fromA)
+		drop(b, taken)
+		drop(r, fromR)
+		// A's numbers join R's, in order of their place on the page
+		r.chunks = append(r.chunks, moved...)
+		sort.SliceStable(r.chunks, func(i, j int) bool {
+			ci, cj := &r.chunks[i], &r.chunks[j]
+			if ci.val != cj.val {
+				return !ci.val // labels first, as on the line
+			}
+			return ci.x0 < cj.x0
+		})
+		r.nval += len(moved)
+	}
 }
 
 // layoutBlanks gives back the empty cells of rows that print fewer than width numbers and
@@ -580,9 +960,50 @@ func absf(x float64) float64 {
 	return x
 }
 
+// flagOrphans reports the lines of numbers in a layout table that no row label owns and
+// from which no cell was read: a row of table 2 or 3 always has a label, so such numbers
+// belong to a row the reader could not tell (a number wrapped in its cell in a way joinWrapped
+// does not take apart); the walk of the rows passes them by, so they are reported here.
+func (p *parser) flagOrphans() {
+	if len(p.orphans) == 0 {
+		return
+	}
+	read := map[int]bool{}
+	for _, g := range []schemas.Grid{p.r.Table2, p.r.Table3, p.r.Table4} {
+		for _, row := range g {
+			for _, c := range row {
+				if c.State != schemas.StateMissing {
+					read[c.Line] = true
+				}
+			}
+		}
+	}
+	lines := make([]int, 0, len(p.orphans))
+	for l := range p.orphans {
+		if !read[l] {
+			lines = append(lines, l)
+		}
+	}
+	sort.Ints(lines)
+	for _, l := range lines {
+		table := ""
+		switch p.sectionOf(l - 1) {
+		case 2:
+			table = schemas.Table2
+		case 3:
+			table = schemas.Table3
+		case 4:
+			table = schemas.Table4
+		}
+		p.problem(schemas.Problem{Code: schemas.ProblemAmbiguous, Table: table, Line: l, Text: trimSpace(p.line(l - 1)),
+			Message: "这一行的数字没有行标题，不知道属于哪一行（可能是上一行单元格里换行的数字），未读取"})
+	}
+}
+
 // setPages records the PDF page of every cell, statement-bearing problem and the fee, from
 // the line each was read from (Doc.PageOfLine); nothing for documents without pages.
 func (p *parser) setPages() {
+	p.flagOrphans()
 	if p.doc == nil || len(p.doc.PageOfLine) == 0 {
 		return
 	}
@@ -608,7 +1029,8 @@ func (p *parser) setPages() {
 }
 
 // enumerated reports whether a label starts with an enumerator: "(二)", "（二）", "二、",
-// "2.", "2．", "2、". Such text starts a cell; it never continues the label above it.
+// "2.", "2．", "2、", or is the opening of one wrapped in a narrow cell ("(六"). Such text
+// starts a cell; it never continues the label above it.
 func enumerated(s string) bool {
 	t := strings.TrimLeft(s, " ")
 	if t == "" {
@@ -626,7 +1048,9 @@ func enumerated(s string) bool {
 			}
 			k++
 		}
-		return false
+		// "(六" alone: an enumerator whose closing bracket wrapped to the next line of a
+		// narrow cell ("(六" / ")其" / "他处" / "理")
+		return k > 0 && k <= 2
 	case strings.ContainsRune(numerals, r) || r >= '0' && r <= '9':
 		for _, c := range t {
 			if strings.ContainsRune(numerals, c) || c >= '0' && c <= '9' {

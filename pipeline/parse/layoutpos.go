@@ -177,9 +177,9 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 	}
 	// blocks: the lines under the same header words, up to the next header
 	type block struct {
-		header []xr
-		lines  []int // lines after the header
-		rows   int   // lines with numbers
+		header [][]xr // the header words of each header line
+		lines  []int  // lines after the header
+		rows   int    // lines with numbers
 	}
 	var blocks []*block
 	cur := &block{}
@@ -191,11 +191,6 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 				if w.centre() <= labelRight {
 					continue
 				}
-				// words of one cell split by a letter-spaced gap ("业 企业"): joined
-				if n := len(hs); n > 0 && w.x0-hs[n-1].x1 < 4 && w.x0 >= hs[n-1].x1 {
-					hs[n-1].x1 = w.x1
-					continue
-				}
 				hs = append(hs, w)
 			}
 			if len(hs) > 0 {
@@ -203,7 +198,7 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 					blocks = append(blocks, cur)
 					cur = &block{}
 				}
-				cur.header = append(cur.header, hs...)
+				cur.header = append(cur.header, hs)
 				cur.lines = cur.lines[:0]
 				continue
 			}
@@ -217,10 +212,7 @@ func (p *parser) pointBlanks(lines []lline) []bool {
 		if b.rows == 0 && (!noValues || b.header == nil) {
 			continue
 		}
-		cols := headerColumns(b.header)
-		if !pointWidths[len(cols)] {
-			cols = nil
-		}
+		cols := wordColumns(b.header, pointWidths)
 		if cols == nil {
 			var full []int
 			for _, k := range b.lines {
@@ -542,11 +534,13 @@ func (p *parser) wrappedLabel(lines []lline, k int, last string) string {
 }
 
 // numbersBelow reports whether the label of line k, a line without numbers, may own numbers
-// printed on another line: its numbers stand beside the second or third line of a wrapped
-// label, or beside a group label a line above or below it. Among the next three lines, a line
-// with numbers comes before a line that starts a row (the label in the row label's columns
-// starts with an enumerator, or names a row of table 2) or holds header words; or the line
-// above has numbers and no label in those columns. Unsure (no position), it says yes.
+// printed on another line: its numbers stand beside the second, third or fourth line of a
+// wrapped label, or beside a group label a line above or below it. Among the next three
+// lines with text in the label's columns (and the lines of other labels between them: a
+// group label wrapped beside it), a line with numbers comes before a line that starts a row
+// (the label in the row label's columns starts with an enumerator, or names a row of table 2)
+// or holds header words; or the line above has numbers and no label in those columns. Unsure
+// (no position), it says yes.
 func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
 	var at lchunk
 	for _, c := range lines[k].chunks {
@@ -571,9 +565,13 @@ func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
 			return true
 		}
 	}
-	for j := k + 1; j < len(lines) && j <= k+3; j++ {
+	// the next three lines with text in the label's columns, and the lines between them
+	// (a group label's lines interleave with a long label's, up to six lines in all)
+	seen := 0
+	for j := k + 1; j < len(lines) && j <= k+6 && seen < 3; j++ {
 		l := &lines[j]
-		if t, ok := own(j); ok && (enumerated(t) || p.t2Row(l)) {
+		t, ok := own(j)
+		if ok && (enumerated(t) || p.t2Row(l)) {
 			return false
 		}
 		if l.nval > 0 {
@@ -584,6 +582,9 @@ func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
 				return false
 			}
 		}
+		if ok {
+			seen++
+		}
 	}
 	return false
 }
@@ -592,16 +593,16 @@ func (p *parser) numbersBelow(lines []lline, k int, labelRight float64) bool {
 // table 4's 15 columns prints table 4 with every cell blank: its last header line gets the 15
 // empty cells (the walk reads the empty cells after the header as the values).
 func (p *parser) blankTable4(lines []lline, decided []bool) {
-	var words []xr
+	var words [][]xr
 	last := -1
 	for k := range lines {
 		if len(lines[k].boxes) > 0 {
-			words = append(words, lines[k].boxes...)
+			words = append(words, lines[k].boxes)
 			last = k
 		}
 	}
-	cols := headerColumns(words)
-	if len(cols) != 15 || last < 0 {
+	cols := wordColumns(words, map[int]bool{15: true})
+	if cols == nil || last < 0 {
 		return
 	}
 	for _, w := range lines[last].boxes {
@@ -613,6 +614,44 @@ func (p *parser) blankTable4(lines []lline, decided []bool) {
 		return lchunk{empty: true, col0: -1, col1: -1, placed: true, x0: cols[c].x0, x1: cols[c].x1}
 	})
 	decided[last] = true
+}
+
+// wordColumns groups header words (per line, left to right) into columns (headerColumns), a
+// number of columns widths allows: from the words as they are, else with the words of each line
+// that stand less than 4 points apart joined (joinSpaced). Nil when neither gives one.
+// Letter-spaced characters of one cell ("未 审") and two cells whose texts fill them (LibreOffice
+// sets "本年新制作数量" and "本年新公开数量" 4 points apart) look alike on one line; the
+// columns the header must have tell them apart.
+func wordColumns(lines [][]xr, widths map[int]bool) []xr {
+	var words []xr
+	for _, l := range lines {
+		words = append(words, l...)
+	}
+	if cols := headerColumns(words); widths[len(cols)] {
+		return cols
+	}
+	words = words[:0]
+	for _, l := range lines {
+		words = append(words, joinSpaced(l)...)
+	}
+	if cols := headerColumns(words); widths[len(cols)] {
+		return cols
+	}
+	return nil
+}
+
+// joinSpaced joins the words of a line (left to right) that stand less than 4 points apart:
+// the characters of one cell's text set letter-spaced ("未 审", "业 企业"), not two cells.
+func joinSpaced(ws []xr) []xr {
+	out := make([]xr, 0, len(ws))
+	for _, w := range ws {
+		if n := len(out); n > 0 && w.x0 >= out[n-1].x1 && w.x0-out[n-1].x1 < 4 {
+			out[n-1].x1 = max(out[n-1].x1, w.x1)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // valueLeft is the left edge of the leftmost placed number of the region; ok is false when no
@@ -680,12 +719,15 @@ func joinEnumerators(lines []lline) {
 // centre stands over the value columns (本年制发件数, 自 / 然人, 第二十条第（五）项). How close a header
 // line stands to the rows, and whether pdftotext leaves a blank line between them, depends on
 // the font's ascent and descent and the cell padding, never on what the text is: layoutTokens
-// uses these marks, not the blank lines, to keep header words and row labels apart. Nil when
-// no number has a position.
+// uses these marks, not the blank lines, to keep header words and row labels apart. In a
+// table that prints no number, the value columns begin where the row labels end. Nil when
+// neither is known.
 func headerLines(lines []lline) []bool {
 	left, ok := valueLeft(lines)
 	if !ok {
-		return nil
+		if left, ok = labelsRight(lines); !ok {
+			return nil
+		}
 	}
 	out := make([]bool, len(lines))
 	for k := range lines {
@@ -702,6 +744,20 @@ func headerLines(lines []lline) []bool {
 	return out
 }
 
+// labelsRight is where the row labels end (they start with an enumerator) in a table that
+// prints no number: the value columns begin there.
+func labelsRight(lines []lline) (x float64, ok bool) {
+	x = -1e18
+	for k := range lines {
+		for _, ch := range lines[k].chunks {
+			if !ch.val && ch.placed && enumerated(ch.text) {
+				x, ok = max(x, ch.x1), true
+			}
+		}
+	}
+	return x, ok
+}
+
 // splitAtColumns cuts the text chunks of the row-label columns where a cell boundary runs
 // between two of their words: pdftotext separates two cells by a single space when they stand
 // close (a centred group label beside a row label: "他处理 补正、行政机关不再处理其"), and
@@ -712,17 +768,7 @@ func headerLines(lines []lline) []bool {
 func splitAtColumns(lines []lline) {
 	left, ok := valueLeft(lines)
 	if !ok {
-		// a table printing no number: the row labels (they start with an enumerator) end
-		// where the value columns begin
-		left = -1e18
-		for k := range lines {
-			for _, ch := range lines[k].chunks {
-				if !ch.val && ch.placed && enumerated(ch.text) {
-					left, ok = max(left, ch.x1), true
-				}
-			}
-		}
-		if !ok {
+		if left, ok = labelsRight(lines); !ok {
 			return
 		}
 	}

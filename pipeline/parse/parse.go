@@ -86,6 +86,8 @@ type parser struct {
 	t3any    bool
 	t3other  bool // (六) sub-rows seen
 	t3otherT bool // (六) printed with numbers
+
+	orphans map[int]bool // layout.go: 1-based lines of numbers that no row label owns
 }
 
 // Parse reads a decoded document into a report. It never panics and never returns nil.

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"xxgk/pipeline/regions"
 	"xxgk/schemas"
@@ -68,29 +69,96 @@ func isContact(c string) bool {
 }
 
 // withoutContacts returns s without its contact clauses: each clause (between 。；，, line
-// breaks and brackets) that is a contact detail is dropped.
+// breaks and brackets) that is a contact detail (isContact) is dropped.
+//
+// One pass over s: a contact word is looked for only where one of the words' first runes
+// stands (contactLead), and a 号 looks back over spaces for a digit within its clause. The
+// clause-by-clause form (isContact on every clause, each a search for every word) was 9% of
+// an ingest's CPU; FuzzWithoutContacts checks that both drop the same clauses.
 func withoutContacts(s string) string {
-	if !isContact(s) {
-		return s
-	}
 	var b strings.Builder
-	b.Grow(len(s))
-	start := 0
-	flush := func(end int) {
-		if c := s[start:end]; !isContact(c) {
-			b.WriteString(c)
+	start, contact, dropped := 0, false, false
+	end := func(i int) { // the clause s[start:i] ends
+		if contact && !dropped {
+			dropped = true
+			b.Grow(len(s))
+			b.WriteString(s[:start])
+		} else if dropped && !contact {
+			b.WriteString(s[start:i])
 		}
 	}
 	for i, c := range s {
 		switch c {
 		case '。', '；', ';', '，', ',', '\n', '（', '）', '(', ')', '|':
-			flush(i)
-			b.WriteRune(c)
-			start = i + len(string(c))
+			end(i)
+			if dropped {
+				b.WriteRune(c)
+			}
+			start, contact = i+len(string(c)), false
+			continue
+		}
+		if contact {
+			continue
+		}
+		if c == '号' {
+			j := i - 1
+			for j >= start && s[j] == ' ' {
+				j--
+			}
+			contact = j >= start && s[j] >= '0' && s[j] <= '9'
+			continue
+		}
+		if !contactStart(c) {
+			continue
+		}
+		for _, w := range contactLead[c] {
+			if strings.HasPrefix(s[i:], w) {
+				contact = true
+				break
+			}
 		}
 	}
-	flush(len(s))
+	end(len(s))
+	if !dropped {
+		return s
+	}
 	return b.String()
+}
+
+// contactLead indexes contactWords by their first rune; contactStart says, without a map
+// look-up for every rune of the text, whether a rune is one of those.
+var contactLead = func() map[rune][]string {
+	m := map[rune][]string{}
+	for _, w := range contactWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		m[r] = append(m[r], w)
+	}
+	return m
+}()
+
+const cjkFirst, cjkEnd = 0x4E00, 0xA000 // CJK Unified Ideographs
+
+var asciiLead, cjkLead = func() (a [utf8.RuneSelf]bool, c [(cjkEnd - cjkFirst) / 64]uint64) {
+	for r := range contactLead {
+		switch {
+		case r < utf8.RuneSelf:
+			a[r] = true
+		case r >= cjkFirst && r < cjkEnd:
+			c[(r-cjkFirst)/64] |= 1 << ((r - cjkFirst) % 64)
+		}
+	}
+	return a, c
+}()
+
+func contactStart(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return asciiLead[r]
+	case r >= cjkFirst && r < cjkEnd:
+		return cjkLead[(r-cjkFirst)/64]&(1<<((r-cjkFirst)%64)) != 0
+	}
+	_, ok := contactLead[r]
+	return ok
 }
 
 // regionProse is the prose the county names are looked for in: the title, intro and section 一

@@ -3,28 +3,41 @@ package parse
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Cells run together: crawled text that dropped every cell boundary of a row
 // ("一、本年新收政府信息公开申请数量312010034" is 31 | 2 | 0 | 1 | 0 | 0 | 34; table 4 becomes
-// one run of 15 numbers). Such a run is split only when the split is forced:
+// one run of 15 numbers; "规范性文件///" is three dashes). Such a run is split only when the
+// split is forced:
 //
 //   - a cell is a count as printed: 1 to maxCellDigits digits, no leading zero ("05" is no
-//     cell; "0" is);
+//     cell; "0" is); or a dash: one of the single marks / ／ \ 无, or one or more line dashes
+//     (- — – － ― ─ ‐ ‑ −) together, as Value reads a dash cell. So "///" under three
+//     columns is three dashes, "1——12" under four columns is 1|—|—|12 or 1|——|1|2 (flagged
+//     with both), and a run holding any other character (a point, a plus sign, a letter) is
+//     not split;
 //   - a table 3 row's last cell is the sum of its six others (R2); each group of five cells of
-//     table 4 ends with the sum of its four others (R4); table 2 has no such rule;
+//     table 4 ends with the sum of its four others (R4); a dash counts 0 there, and a total
+//     may be a dash only when its parts are all zero or dashes; table 2 has no such rule, and
+//     in its rows with a signed column (本年增/减) a "-" before a digit may be a minus sign:
+//     such a row is flagged;
 //   - when a table 3 row still splits several ways, the column rules of the whole table (R1:
 //     new + carried over = handled + carried forward; R3: handled = the sum of the results;
 //     printed subtotals = the sum of their group) must leave exactly one of its splits
-//     (solveTable3).
+//     (solveTable3); there a dash is no number: an equation is not checked in a column where
+//     one of its cells is a dash, as validate does not check it.
 //
-// Bounds, so that a hostile run costs little: a run longer than runLimit(k) digits is not
+// Bounds, so that a hostile run costs little: a run longer than runLimit(k) characters is not
 // split; a row with more than maxCandidates splits satisfying its own rule is flagged without
 // looking further; the whole-table search runs only when the product of the ambiguous rows'
 // candidate counts is at most maxCombos. Within those limits the depth-first search (which
 // drops a branch as soon as the group's total, at least the sum so far, no longer fits the
-// digits left) visits at most some 45,000 nodes for a row, about 1.5 ms (TestSplitBudget
-// measures repeated and random runs of every length), far below splitBudget: the budget is a
+// characters left, or the characters left cannot make the cells left; and which does not
+// search again a state — cell, character, group sum — already searched without a split, as
+// the many ways of cutting a long row of dashes lead to the same states) visits at most some
+// 40,000 nodes for a row, about 1.5 ms (TestSplitBudget measures repeated and random runs of
+// every length, with and without dashes), far below splitBudget: the budget is a
 // safety net that never changes a result. The generator (pipeline/gen) decides with its own,
 // separately written enumeration which rows of a generated report are forced, with the same
 // constants.
@@ -35,8 +48,8 @@ const (
 	splitBudget   = 1 << 20
 )
 
-// runLimit is the longest run of digits a row of k cells is split from: four digits a cell on
-// average (at least 9).
+// runLimit is the longest run a row of k cells is split from: four characters (digits or dash
+// marks) a cell on average (at least 9).
 func runLimit(k int) int { return max(4*k, maxCellDigits) }
 
 // runOutcome says why a run was not split.
@@ -47,26 +60,58 @@ const (
 	runNone                       // no split satisfies the rules
 	runTooLong                    // longer than runLimit
 	runTooMany                    // more than maxCandidates splits
-	runNotDigit                   // the run holds something other than digits
+	runNotDigit                   // the run holds something other than digits and dash marks
+	runTooShort                   // fewer characters than cells
+	runSign                       // a "-" before a digit in a row with a signed column
 )
 
-// splitRun enumerates the splits of the digit run d into k cells (see the package comment
-// above). group > 0 asks that in each consecutive group of that many cells the last be the
-// sum of the others (7 for a table 3 row, 5 for table 4); group 0 asks nothing. A split is
-// returned as k+1 offsets into d. At most maxCandidates+1 splits are collected.
-func splitRun(d string, k, group int) ([][]int, runOutcome) {
-	if k <= 0 || len(d) < k {
-		return nil, runNone
+// Dash marks in a run. A run may hold, besides digits, the marks a dash cell is printed with
+// (Value reads them as StateDash): the line dashes (- — – － ― ─ ‐ ‑ −), of which any
+// consecutive ones may also be one cell together ("——" is one dash as often as two), and the
+// single marks / ／ \ 无, each always a cell of its own ("//" or "无无" is no one cell).
+const (
+	unitDigit = iota
+	unitLine  // a line dash
+	unitMark  // a single mark
+)
+
+// dashMark returns the kind of the dash mark r, or -1.
+func dashMark(r rune) int {
+	switch r {
+	case '-', '—', '–', '－', '―', '─', '‐', '‑', '−':
+		return unitLine
+	case '/', '／', '\\', '无':
+		return unitMark
 	}
-	for i := 0; i < len(d); i++ {
-		if d[i] < '0' || d[i] > '9' {
-			return nil, runNotDigit
+	return -1
+}
+
+// signBeforeDigit reports whether run d holds a mark Value would read as a minus sign ("-",
+// "－", "−") directly before a digit: in a row with a signed column it may be a sign as well
+// as a dash cell.
+func signBeforeDigit(d string) bool {
+	prevSign := false
+	for _, r := range d {
+		if r >= '0' && r <= '9' && prevSign {
+			return true
 		}
+		prevSign = r == '-' || r == '－' || r == '−'
 	}
-	if len(d) > runLimit(k) {
-		return nil, runTooLong
+	return false
+}
+
+// splitRun enumerates the splits of the run d into k cells (see the package comment above).
+// d holds digits and dash marks: each dash mark is a dash cell (a line dash may also join the
+// line dashes next to it into one cell), each digit segment between them is cut into counts.
+// group > 0 asks that in each consecutive group of that many cells the last be the sum of the
+// others, a dash counting 0 (7 for a table 3 row, 5 for table 4); group 0 asks nothing. A
+// split is returned as k+1 byte offsets into d. At most maxCandidates+1 splits are collected.
+// The limits count characters (a digit or a mark each).
+func splitRun(d string, k, group int) ([][]int, runOutcome) {
+	s, out := newSplitter(d, k, group)
+	if out != runSplit {
+		return nil, out
 	}
-	s := &splitter{d: d, k: k, group: group, cuts: make([]int, k+1)}
 	s.walk(0, 0, 0)
 	switch {
 	case s.nodes > splitBudget || len(s.found) > maxCandidates:
@@ -77,60 +122,189 @@ func splitRun(d string, k, group int) ([][]int, runOutcome) {
 	return s.found, runSplit
 }
 
-type splitter struct {
-	d     string
-	k     int
-	group int
-	cuts  []int
-	found [][]int
-	nodes int
+// newSplitter prepares the search of splitRun, or says why there is none.
+func newSplitter(d string, k, group int) (*splitter, runOutcome) {
+	if k <= 0 {
+		return nil, runNone
+	}
+	s := &splitter{d: d, k: k, group: group, cuts: make([]int, k+1)}
+	for i, r := range d {
+		kind := unitDigit
+		if r < '0' || r > '9' {
+			if kind = dashMark(r); kind < 0 {
+				return nil, runNotDigit
+			}
+		}
+		s.off = append(s.off, i)
+		s.kind = append(s.kind, uint8(kind))
+	}
+	n := len(s.off)
+	switch {
+	case n < k:
+		return nil, runTooShort
+	case n > runLimit(k):
+		return nil, runTooLong
+	}
+	s.off = append(s.off, len(d))
+	// the end of each unit's segment (digits, or consecutive line dashes) and the fewest cells
+	// the units from each position can make
+	s.seg = make([]int, n)
+	s.minCells = make([]int, n+1)
+	for i := n - 1; i >= 0; i-- {
+		switch {
+		case s.kind[i] == unitMark:
+			s.seg[i] = i + 1
+		case i+1 < n && s.kind[i+1] == s.kind[i]:
+			s.seg[i] = s.seg[i+1]
+		default:
+			s.seg[i] = i + 1
+		}
+		switch {
+		case s.kind[i] != unitDigit:
+			s.minCells[i] = 1 + s.minCells[s.seg[i]]
+		case d[s.off[i]] == '0':
+			s.minCells[i] = 1 + s.minCells[i+1] // a zero is a cell of its own
+		default:
+			m := n
+			for l := 1; l <= maxCellDigits && i+l <= s.seg[i]; l++ {
+				m = min(m, 1+s.minCells[i+l])
+			}
+			s.minCells[i] = m
+		}
+	}
+	return s, runSplit
 }
 
-// walk places cell c at position pos; sum is the sum of the group's cells so far.
+type splitter struct {
+	d        string
+	k        int
+	group    int
+	off      []int   // byte offset of each unit (character), and len(d)
+	kind     []uint8 // unitDigit, unitLine, unitMark
+	seg      []int   // the end of each unit's segment
+	minCells []int   // the fewest cells the units from a position make
+	cuts     []int
+	found    [][]int
+	nodes    int
+	// dead holds the states (cell, unit, group sum) searched without a split: many ways of
+	// cutting line dashes lead to the same state, which is then not searched again
+	dead map[uint64]struct{}
+}
+
+// fits reports whether the units from pos can make exactly left cells.
+func (s *splitter) fits(pos, left int) bool {
+	return s.minCells[pos] <= left && len(s.kind)-pos >= left
+}
+
+// walk places cell c at unit pos; sum is the sum of the group's cells so far.
 func (s *splitter) walk(c, pos int, sum int64) {
 	if s.nodes++; s.nodes > splitBudget || len(s.found) > maxCandidates {
 		return
 	}
-	n := len(s.d)
-	s.cuts[c] = pos
+	n := len(s.kind)
+	s.cuts[c] = s.off[pos]
 	if c == s.k {
 		if pos == n {
 			s.found = append(s.found, append([]int(nil), s.cuts...))
 		}
 		return
 	}
-	left := s.k - c - 1 // cells after this one, one digit at least each
+	if pos == n {
+		return
+	}
+	key := uint64(c) | uint64(pos)<<8 | uint64(sum)<<16
+	if _, ok := s.dead[key]; ok {
+		return
+	}
+	before := len(s.found)
+	s.place(c, pos, sum)
+	if len(s.found) == before && s.nodes <= splitBudget {
+		if s.dead == nil {
+			s.dead = map[uint64]struct{}{}
+		}
+		s.dead[key] = struct{}{}
+	}
+}
+
+// place tries every cell c at unit pos.
+func (s *splitter) place(c, pos int, sum int64) {
+	n := len(s.kind)
+	left := s.k - c - 1 // cells after this one, one character at least each
+	end := s.seg[pos]
 	if s.group > 0 && c%s.group == s.group-1 {
-		// the group's total: its digits are fixed by the sum
-		var buf [20]byte
-		t := strconv.AppendInt(buf[:0], sum, 10)
-		if pos+len(t) > n || s.d[pos:pos+len(t)] != string(t) || n-pos-len(t) < left {
+		// the group's total: its digits are fixed by the sum; a dash only for a sum of 0
+		if s.kind[pos] != unitDigit {
+			if sum != 0 {
+				return
+			}
+			s.dash(c, pos, end, left, 0)
 			return
 		}
-		s.walk(c+1, pos+len(t), 0)
+		var buf [20]byte
+		t := strconv.AppendInt(buf[:0], sum, 10)
+		next := pos + len(t)
+		if next > end || s.d[s.off[pos]:s.off[next]] != string(t) || !s.fits(next, left) {
+			return
+		}
+		s.walk(c+1, next, 0)
 		return
 	}
 	if c == s.k-1 {
-		// the last cell takes the rest
-		if l := n - pos; l >= 1 && l <= maxCellDigits && (s.d[pos] != '0' || l == 1) {
+		// the last cell takes the rest: one digit segment of a count, one dash, or line dashes
+		if end != n {
+			return
+		}
+		switch l := n - pos; {
+		case s.kind[pos] != unitDigit:
+			if s.kind[pos] == unitLine || l == 1 {
+				s.walk(c+1, n, 0)
+			}
+		case l <= maxCellDigits && (s.d[s.off[pos]] != '0' || l == 1):
 			s.walk(c+1, n, 0)
 		}
 		return
 	}
-	maxL := min(maxCellDigits, n-pos-left)
-	if s.d[pos] == '0' {
+	if s.kind[pos] != unitDigit {
+		s.dash(c, pos, end, left, sum)
+		return
+	}
+	maxL := min(maxCellDigits, end-pos, n-pos-left)
+	if s.d[s.off[pos]] == '0' {
 		maxL = min(maxL, 1)
 	}
 	var v int64
 	for l := 1; l <= maxL; l++ {
-		v = v*10 + int64(s.d[pos+l-1]-'0')
-		if n-pos-l > left*maxCellDigits {
-			continue // too many digits left for the cells after
+		v = v*10 + int64(s.d[s.off[pos+l-1]]-'0')
+		next := pos + l
+		if s.minCells[next] > left {
+			continue // too many characters left for the cells after
 		}
-		if s.group > 0 && n-pos-l < left-1+digits(sum+v) {
+		if s.group > 0 && n-next < left-1+digits(sum+v) {
 			break // the group's total, at least this sum, no longer fits (longer cells only add)
 		}
-		s.walk(c+1, pos+l, sum+v)
+		s.walk(c+1, next, sum+v)
+	}
+}
+
+// dash places a dash cell (value 0) at unit pos: a single mark, or 1 to all of the line
+// dashes up to end.
+func (s *splitter) dash(c, pos, end, left int, sum int64) {
+	n := len(s.kind)
+	last := pos + 1
+	if s.kind[pos] == unitLine {
+		last = end
+	}
+	for next := pos + 1; next <= last; next++ {
+		if n-next < left {
+			break
+		}
+		if !s.fits(next, left) {
+			continue
+		}
+		if s.group > 0 && c%s.group != s.group-1 && n-next < left-1+digits(sum) {
+			break
+		}
+		s.walk(c+1, next, sum)
 	}
 }
 
@@ -142,6 +316,11 @@ func digits(v int64) int {
 		n++
 	}
 	return n
+}
+
+// isDashCell reports whether the cell text of a split is a dash (it starts with a mark).
+func isDashCell(text string) bool {
+	return text != "" && (text[0] < '0' || text[0] > '9')
 }
 
 // cellsOf returns the texts and values of split cuts of d.
@@ -172,49 +351,50 @@ func showSplits(d string, splits [][]int) string {
 	return b.String()
 }
 
-// splitTail separates a label from the value text run onto its end: the trailing digits
-// (with signs, points and commas among them) or the trailing dashes. "规章005" → "规章",
-// "005"; "行政强制—" → "行政强制", "—". tail is "" when the text ends otherwise.
+// splitTail separates a label from the value text run onto its end: the trailing digits and
+// dash marks (with signs, points and commas among them). "规章005" → "规章", "005";
+// "行政强制—" → "行政强制", "—"; "规章1—12" → "规章", "1—12". tail is "" when the text ends
+// otherwise.
 func splitTail(s string) (label, tail string) {
 	i := len(s)
-	digit := false
 	for i > 0 {
-		c := s[i-1]
-		if c >= '0' && c <= '9' {
-			digit = true
-		} else if c != '.' && c != ',' && c != '+' && c != '-' {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !(r >= '0' && r <= '9' || r == '.' || r == ',' || r == '+' || dashMark(r) >= 0) {
 			break
 		}
-		i--
+		i -= size
 	}
-	if !digit {
-		// a dash run: ASCII hyphens, slashes, or the long dashes (U+2014, U+2013)
-		i = len(s)
-		for i > 0 {
-			switch {
-			case s[i-1] == '-' || s[i-1] == '/':
-				i--
-				continue
-			case strings.HasSuffix(s[:i], "—") || strings.HasSuffix(s[:i], "–"):
-				i -= len("—")
-				continue
-			}
-			break
-		}
-		if i == len(s) {
-			return s, ""
-		}
-	} else {
-		// a run starts with a digit or a sign, not with a point or a comma
-		for i < len(s) && (s[i] == '.' || s[i] == ',') {
-			i++
-		}
+	// a run starts with a digit, a sign or a dash, not with a point or a comma
+	for i < len(s) && (s[i] == '.' || s[i] == ',') {
+		i++
+	}
+	if i == len(s) || !strings.ContainsFunc(s[i:], func(r rune) bool { return r >= '0' && r <= '9' || dashMark(r) >= 0 }) {
+		return s, ""
 	}
 	label = trimSpace(s[:i])
 	if label == "" {
 		return s, ""
 	}
 	return label, s[i:]
+}
+
+// endsInRun reports whether s ends in a digit or a dash mark (a value may have run onto it).
+func endsInRun(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r >= '0' && r <= '9' || dashMark(r) >= 0
+}
+
+// isRun reports whether s is a non-empty run of digits and dash marks.
+func isRun(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if (r < '0' || r > '9') && dashMark(r) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // isDigits reports whether s is a non-empty run of ASCII digits.
@@ -238,7 +418,8 @@ type run3 struct {
 	digits string
 	splits [][]int
 	out    runOutcome
-	vals   [][]int64 // the cell values of each split
+	vals   [][]int64 // the cell values of each split (a dash 0)
+	dash   []uint8   // per split, the columns holding a dash (bit col)
 	// keep is the index of the split the table's rules leave, or -1 (flagged); seen marks
 	// the splits that occur in some solution of the whole table.
 	keep int
@@ -350,7 +531,7 @@ func solveTable3(runs []*run3, known func(row string, col int) (int64, bool)) {
 			case r == nil:
 				vals[at][col], ok[at][col] = known(row, col)
 			case r.keep >= 0:
-				vals[at][col], ok[at][col] = r.vals[r.keep][col], true
+				vals[at][col], ok[at][col] = r.vals[r.keep][col], r.dash[r.keep]&(1<<uint(col)) == 0
 			}
 		}
 	}
@@ -376,7 +557,7 @@ func solveTable3(runs []*run3, known func(row string, col int) (int64, bool)) {
 			return
 		}
 		for col := 0; col < 7; col++ {
-			vals[at][col], ok[at][col] = r.vals[k][col], true
+			vals[at][col], ok[at][col] = r.vals[k][col], r.dash[k]&(1<<uint(col)) == 0
 		}
 	}
 	idx := make([]int, len(amb))

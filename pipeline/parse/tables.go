@@ -44,14 +44,14 @@ func (w *walk) nextNonEmpty(j, row int) int {
 	return -1
 }
 
-// valueLike: a token that takes a value slot: a number or dash, or short text that looks
-// like a (bad) number ("十二", "约20", "20余", "a1").
+// valueLike: a token that takes a value slot: a number or dash, short text that looks like a
+// (bad) number ("十二", "约20", "20余", "a1"), or digits and dashes run together ("0—0—1").
 func valueLike(t *tok) bool {
 	if t.empty {
 		return false
 	}
 	if !t.likeKnown {
-		t.like, t.likeKnown = t.valueOK() || numericLooking(t.text), true
+		t.like, t.likeKnown = t.valueOK() || numericLooking(t.text) || isRun(t.text), true
 	}
 	return t.like
 }
@@ -367,7 +367,8 @@ func (w *walk) missingRow(g schemas.Grid, rowKey string, cols []column) {
 	}
 }
 
-// setSplit stores the cells of a forced split of the run d (state split), or flags the row.
+// setSplit stores the cells of a forced split of the run d: its counts of state split, its
+// dash marks as dash cells.
 func (w *walk) setSplit(g schemas.Grid, rowKey, rowName string, cols []column, d string, cuts []int, line int) {
 	texts, _ := cellsOf(d, cuts)
 	cells := g[rowKey]
@@ -378,6 +379,11 @@ func (w *walk) setSplit(g schemas.Grid, rowKey, rowName string, cols []column, d
 	for k, c := range cols {
 		v := parseValue(texts[k])
 		st, dv, _, err := v.with(c.decimal, c.signed)
+		if err == nil && st == schemas.StateDash {
+			// a dash mark of the run: a dash cell, as printed in a cell of its own
+			cells[c.key] = schemas.Cell{State: schemas.StateDash, Line: line, Text: texts[k]}
+			continue
+		}
 		if err != nil || st != schemas.StateNumber {
 			w.p.problem(schemas.Problem{Code: schemas.ProblemValue, Table: w.table, Row: rowKey, Column: c.key,
 				Line: line, Text: texts[k],
@@ -394,7 +400,11 @@ func (w *walk) flagRun(g schemas.Grid, rowKey, rowName string, cols []column, d 
 	msg := tableNames[w.table] + "“" + rowName + "”行各格数字连在一起（" + clip(d, 60) + "）"
 	switch out {
 	case runNotDigit:
-		msg += "，夹有非数字字符，无法拆分到" + strconv.Itoa(len(cols)) + "列"
+		msg += "，夹有数字和占位符（—、/）以外的字符，无法拆分到" + strconv.Itoa(len(cols)) + "列"
+	case runTooShort:
+		msg += "，共" + strconv.Itoa(utf8.RuneCountInString(d)) + "个字符，不足" + strconv.Itoa(len(cols)) + "列"
+	case runSign:
+		msg += "，“-”既可能是占位符也可能是负号，无法确定"
 	case runTooLong:
 		msg += "，共" + strconv.Itoa(len(d)) + "位，超过可拆分的长度（" + strconv.Itoa(runLimit(len(cols))) + "位），不予拆分"
 	case runTooMany:
@@ -427,8 +437,8 @@ func labelOf(t *tok) (n, tail string, ok bool) {
 		return "", "", false
 	}
 	s := t.text
-	if c := s[len(s)-1]; c >= '0' && c <= '9' || c == '-' || c == '/' || c == 0x94 || c == 0x93 {
-		// ends in a digit or a dash (— and – end in 0x94 and 0x93)
+	if endsInRun(s) {
+		// ends in a digit or a dash mark
 		if l, tl := splitTail(s); tl != "" && labelLike(l) {
 			return norm(l), tl, true
 		}
@@ -706,8 +716,15 @@ func (w *walk) runs3(runs []*run3) {
 		r.splits, r.out = splitRun(r.digits, 7, 7)
 		if r.out == runSplit {
 			r.vals = make([][]int64, len(r.splits))
+			r.dash = make([]uint8, len(r.splits))
 			for k, cuts := range r.splits {
-				_, r.vals[k] = cellsOf(r.digits, cuts)
+				var texts []string
+				texts, r.vals[k] = cellsOf(r.digits, cuts)
+				for col, t := range texts {
+					if isDashCell(t) {
+						r.dash[k] |= 1 << uint(col)
+					}
+				}
 			}
 		}
 	}
@@ -1083,7 +1100,9 @@ func (p *parser) otherWords(f schemas.Format) bool {
 }
 
 // t2run stores a table 2 row whose cells ran together: one cell is the run itself; several are
-// split only when the digits allow exactly one split (no rule ties table 2's cells together).
+// split only when the run allows exactly one split (no rule ties table 2's cells together): its
+// dash marks and digits make exactly as many cells as the row has columns in one way only. In
+// a row with a signed column (本年增/减) a "-" before a digit may be a minus sign: flagged.
 func (w *walk) t2run(g schemas.Grid, it *t2item, cols []column, tail string, line int) {
 	if len(cols) == 1 {
 		cells := g[it.key]
@@ -1095,6 +1114,11 @@ func (w *walk) t2run(g schemas.Grid, it *t2item, cols []column, tail string, lin
 		return
 	}
 	splits, out := splitRun(tail, len(cols), 0)
+	for _, c := range cols {
+		if c.signed && out != runNotDigit && signBeforeDigit(tail) {
+			splits, out = nil, runSign
+		}
+	}
 	if out == runSplit && len(splits) == 1 {
 		w.setSplit(g, it.key, it.name, cols, tail, splits[0], line)
 		return
@@ -1238,9 +1262,9 @@ func (p *parser) table4(toks []tok, sh Shape, ok bool) {
 	}
 	// fill through a flat grid keyed "group.outcome", then spread into the table 4 grid
 	flat := schemas.Grid{}
-	if k := w.single(slots); k >= 0 && isDigits(toks[k].text) && len(toks[k].text) >= len(cols) {
-		// the fifteen numbers run together: split by R4 (each group's total is the sum of
-		// its four outcomes) when exactly one split satisfies it
+	if k := w.single(slots); k >= 0 && isRun(toks[k].text) && utf8.RuneCountInString(toks[k].text) >= len(cols) {
+		// the fifteen numbers (and dashes) run together: split by R4 (each group's total is
+		// the sum of its four outcomes, a dash counting 0) when exactly one split satisfies it
 		d := toks[k].text
 		splits, out := splitRun(d, len(cols), 5)
 		if out == runSplit && len(splits) == 1 {

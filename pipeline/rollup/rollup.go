@@ -1,6 +1,8 @@
 // Package rollup applies the SQL models of package queries to a warehouse and reads them:
-// Apply (re)creates the staging, marts and analytics schemas in a working copy before it is
-// published, so the views exist in the published file for any DuckDB client; Reader opens the
+// Apply (re)creates the staging, marts and analytics schemas before a run publishes, so the
+// views exist in the published file for any DuckDB client; Update refreshes only the rows of the
+// materialised models a run changed (see refresh.go), which keeps a late report into a national
+// warehouse to seconds; Reader opens the
 // published file read-only for the xxgk commands (rollup, compare, coverage, checks, query,
 // views, shell), which therefore work while an ingest runs.
 package rollup
@@ -27,10 +29,6 @@ func Apply(ctx context.Context, conn *sql.Conn) error {
 
 // ApplyTimed is Apply calling observe (when not nil) with each model's name and build time.
 func ApplyTimed(ctx context.Context, conn *sql.Conn, observe func(model string, d time.Duration)) (err error) {
-	models, err := queries.Models()
-	if err != nil {
-		return fmt.Errorf("rollup: %w", err)
-	}
 	if _, err := conn.ExecContext(ctx, `begin transaction`); err != nil {
 		return fmt.Errorf("rollup: begin: %w", err)
 	}
@@ -41,6 +39,27 @@ func ApplyTimed(ctx context.Context, conn *sql.Conn, observe func(model string, 
 			}
 		}
 	}()
+	if err := Build(ctx, conn, observe); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `commit`); err != nil {
+		return fmt.Errorf("rollup: commit: %w", err)
+	}
+	return nil
+}
+
+// Build is Apply inside the caller's transaction (it never commits): it drops and recreates
+// every model and records the digest of the model files they were built from in
+// ops.model_state (migration 0007), which tells Update whether the models can be refreshed.
+func Build(ctx context.Context, conn *sql.Conn, observe func(model string, d time.Duration)) error {
+	models, err := queries.Models()
+	if err != nil {
+		return fmt.Errorf("rollup: %w", err)
+	}
+	digest, err := queries.Digest()
+	if err != nil {
+		return fmt.Errorf("rollup: %w", err)
+	}
 	for i := len(queries.Layers) - 1; i >= 0; i-- {
 		if _, err := conn.ExecContext(ctx, `drop schema if exists `+queries.Layers[i]+` cascade`); err != nil {
 			return fmt.Errorf("rollup: drop schema %s: %w", queries.Layers[i], err)
@@ -60,8 +79,11 @@ func ApplyTimed(ctx context.Context, conn *sql.Conn, observe func(model string, 
 			observe(m.Name, time.Since(start))
 		}
 	}
-	if _, err := conn.ExecContext(ctx, `commit`); err != nil {
-		return fmt.Errorf("rollup: commit: %w", err)
+	if _, err := conn.ExecContext(ctx, `delete from ops.model_state`); err != nil {
+		return fmt.Errorf("rollup: record the models' digest: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `insert into ops.model_state (digest, built_at) values (?, now())`, digest); err != nil {
+		return fmt.Errorf("rollup: record the models' digest: %w", err)
 	}
 	return nil
 }

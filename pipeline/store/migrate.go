@@ -41,8 +41,7 @@ func migrate(ctx context.Context, conn *sql.Conn) error {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	for _, m := range ms {
-		sum := sha256.Sum256([]byte(m.SQL))
-		hs := hex.EncodeToString(sum[:])
+		hs := migrationSum(m)
 		if s, ok := applied[m.Version]; ok {
 			if s != hs {
 				return fmt.Errorf("store: migration %s was edited after it was applied to this warehouse; add a new migration instead", m.Name)
@@ -53,12 +52,22 @@ func migrate(ctx context.Context, conn *sql.Conn) error {
 			return err
 		}
 	}
+	known, latest := map[int]bool{}, 0
+	for _, m := range ms {
+		known[m.Version], latest = true, m.Version
+	}
 	for v := range applied {
-		if v > len(ms) {
-			return fmt.Errorf("store: the warehouse has migration %d, newer than this xxgk (%d): upgrade xxgk", v, len(ms))
+		if !known[v] {
+			return fmt.Errorf("store: the warehouse has migration %d, unknown to this xxgk (latest %d): upgrade xxgk", v, latest)
 		}
 	}
 	return nil
+}
+
+// migrationSum is the checksum schema_migrations records of a migration's text.
+func migrationSum(m schemas.Migration) string {
+	sum := sha256.Sum256([]byte(m.SQL))
+	return hex.EncodeToString(sum[:])
 }
 
 func applyMigration(ctx context.Context, conn *sql.Conn, m schemas.Migration, sum string) (err error) {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -19,8 +20,11 @@ import (
 // connection: session state (temporary objects, the last query) stays on it.
 //
 // The database is opened with access_mode=READ_ONLY (DuckDB refuses every write to the
-// warehouse, and a read-only session never blocks an ingest run: runs write a copy and rename
-// it over the file), without fetching or loading extensions, optionally without any file or
+// warehouse). A session holds DuckDB's shared lock on the file: a run that wants to merge into
+// it in place waits for it (store.Options.LockWait) and otherwise publishes by copy, so a
+// session never blocks a run; and while a run merges in place (seconds for late reports),
+// OpenSession waits for it (SessionOptions.LockWait). Keep sessions short-lived — open one
+// per command or request — so that late reports go in place. It is opened without fetching or loading extensions, optionally without any file or
 // network access (SessionOptions.NoExternalAccess), and with lock_configuration=true: no
 // statement can change a setting afterwards (SET, RESET, PRAGMA memory_limit … all fail).
 //
@@ -47,7 +51,14 @@ type SessionOptions struct {
 	// MemoryLimit fails instead of spilling to <warehouse>.tmp/. The analysts' sessions set it,
 	// so that no analyst statement leaves a file behind.
 	NoTempFiles bool
+	// LockWait is how long OpenSession waits while a run merges into the published file in
+	// place (DuckDB's file lock refuses readers meanwhile: seconds for late reports) before it
+	// fails (0: DefaultSessionLockWait; < 0: do not wait).
+	LockWait time.Duration
 }
+
+// DefaultSessionLockWait is how long a session waits by default for an in-place merge to end.
+const DefaultSessionLockWait = 60 * time.Second
 
 // dsn is the DuckDB connection string of a read-only session. The driver applies its options
 // in no fixed order, so the settings that depend on each other are set by setup.
@@ -121,14 +132,34 @@ func OpenSession(ctx context.Context, path string, o SessionOptions) (*Session, 
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("store: %s is not a warehouse file", path)
 	}
-	connector, err := duckdb.NewConnector(o.dsn(path), nil)
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
+	wait := o.LockWait
+	if wait == 0 {
+		wait = DefaultSessionLockWait
 	}
-	db := sql.OpenDB(connector)
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("store: open %s read-only: %w", path, err), db.Close())
+	deadline := time.Now().Add(max(wait, 0))
+	var db *sql.DB
+	var conn *sql.Conn
+	for {
+		connector, err := duckdb.NewConnector(o.dsn(path), nil)
+		if err == nil {
+			db = sql.OpenDB(connector)
+			if conn, err = db.Conn(ctx); err == nil {
+				break
+			}
+			err = errors.Join(err, db.Close())
+		}
+		if !isLockConflict(err) || time.Now().After(deadline) {
+			if isLockConflict(err) {
+				err = fmt.Errorf("%w (a run was still merging into it after %s — 导入正在写入仓库，请稍后重试)", err, wait)
+			}
+			return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
+		}
+		// a run is merging into the file in place (seconds): wait for it
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("store: open %s read-only: %w", path, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	s := &Session{path: path, opts: o, db: db, conn: conn}
 	if err := o.setup(ctx, conn); err != nil {

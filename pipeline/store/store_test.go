@@ -306,10 +306,16 @@ func TestKnown(t *testing.T) {
 	}
 	var key [32]byte
 	key[31] = 7
-	if got, ok := k[key]; !ok || got.ReportID != 7 || got.Path != r.Source {
-		t.Errorf("Known = %v", k)
+	if got, ok := k.Get(key); !ok || got.ReportID != 7 || got.Path != r.Source || k.Len() != 1 {
+		t.Errorf("Known = %v %v (%d)", got, ok, k.Len())
 	}
-	if k2, _ := w.Known(context.Background(), "2"); len(k2) != 0 {
+	if !k.HasID(7) || k.HasID(8) {
+		t.Error("HasID")
+	}
+	if _, ok := k.Get([32]byte{}); ok {
+		t.Error("Known holds a content never stored")
+	}
+	if k2, _ := w.Known(context.Background(), "2"); k2.Len() != 0 {
 		t.Error("Known for another parser version is not empty")
 	}
 }
