@@ -220,7 +220,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 // hint adds a short explanation to errors the office can act on.
 func hint(err error) string {
 	s := strings.ToLower(err.Error())
+	var nc *store.NotCheckpointedError
 	switch {
+	case errors.As(err, &nc):
+		return "（本次导入已提交并发布（在仓库的 .wal 日志中，打开时重放），但未能写入主文件，多半是磁盘空间不足：清理空间后再运行一次即可写入）"
 	case strings.Contains(s, "no space left") || strings.Contains(s, "file too large") || strings.Contains(s, "disk quota"):
 		return "（磁盘空间不足：已发布的仓库未改动，清理空间后重新运行）"
 	case errors.Is(err, context.Canceled):

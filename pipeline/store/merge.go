@@ -92,6 +92,13 @@ func (w *Warehouse) finishMerge(ctx context.Context, run Run, res *Result) error
 		return err
 	}
 	if err := w.checkpointClose(ctx); err != nil {
+		if res.InPlace {
+			// the merge is committed: DuckDB's log beside the published file holds it and
+			// every opening replays it, so the run is published, only not yet written into
+			// the main file (a full disk): the next writer's checkpoint finishes it
+			_ = w.closeDB()
+			return &NotCheckpointedError{Path: w.path, Err: err}
+		}
 		return err
 	}
 	if w.work != "" {
@@ -244,3 +251,18 @@ func hasColumn(spec schemas.WarehouseTable, name string) bool {
 	}
 	return false
 }
+
+// NotCheckpointedError is the failure of the checkpoint after an in-place merge was committed:
+// the run is published (its commit is in Path's write-ahead log, which every opening of the
+// file replays), but the log could not be written into the main file, typically because the
+// disk is full. The next run that opens the file for writing checkpoints it.
+type NotCheckpointedError struct {
+	Path string
+	Err  error
+}
+
+func (e *NotCheckpointedError) Error() string {
+	return fmt.Sprintf("store: the run is committed to %s, but its checkpoint failed (the commit stays in %s.wal, replayed by every opening, until a later run checkpoints it): %v", e.Path, e.Path, e.Err)
+}
+
+func (e *NotCheckpointedError) Unwrap() error { return e.Err }
