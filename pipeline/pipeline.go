@@ -68,5 +68,5 @@ func (e *InputError) Unwrap() error { return e.Reason }
 // version, so a re-ingest after a parser change is visible.
 var (
 	Version       = "0.1.0-dev"
-	ParserVersion = "1"
+	ParserVersion = "2"
 )

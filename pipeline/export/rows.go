@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"time"
 
+	"xxgk/pipeline/rollup"
 	"xxgk/schemas"
 )
 
@@ -231,37 +232,12 @@ type YoY struct {
 }
 
 // Coverage is a row of analytics.coverage: a division the registry expects, whether its own
-// bodies reported, and its reports by scope.
-type Coverage struct {
-	_                     struct{} `view:"analytics.coverage"`
-	RegionCode            string   `col:"region_code"`
-	RegionName            *string  `col:"region_name"`
-	Level                 string   `col:"level"`
-	Reported              bool     `col:"reported"`
-	Basis                 string   `col:"basis"`
-	ReportCount           int64    `col:"report_count"`
-	AreaReportCount       int64    `col:"area_report_count"`
-	GovernmentReportCount int64    `col:"government_report_count"`
-	DepartmentReportCount int64    `col:"department_report_count"`
-	TownshipReportCount   int64    `col:"township_report_count"`
-	DevZoneReportCount    int64    `col:"dev_zone_report_count"`
-	OtherReportCount      int64    `col:"other_report_count"`
-	IncompleteReportCount int64    `col:"incomplete_report_count"`
-	BelowReportCount      int64    `col:"below_report_count"`
-	MissingBodyCount      int64    `col:"missing_body_count"`
-}
+// bodies reported, and its reports by scope (the row type of xxgk coverage).
+type Coverage = rollup.Coverage
 
 // MissingReport is a row of analytics.missing_reports: a body that reported in an earlier
 // year and not this one.
-type MissingReport struct {
-	_          struct{} `view:"analytics.missing_reports"`
-	RegionCode string   `col:"region_code"`
-	RegionName *string  `col:"region_name"`
-	Level      string   `col:"level"`
-	Body       string   `col:"body"`
-	Scope      *string  `col:"scope"`
-	LastYear   int      `col:"last_year"`
-}
+type MissingReport = rollup.MissingBody
 
 // Violation is a row of analytics.rule_violations: one rule violation of a report of record
 // (source report) or a carry-over chain break (source chain).
