@@ -36,6 +36,12 @@ func TestHostileBytes(t *testing.T) {
 			r, err := extract.Bytes(c.Name, in, extract.Options{})
 			t.Logf("%d bytes, %v: %v", len(in), time.Since(start).Round(time.Millisecond), err)
 			var ie *pipeline.InputError
+			if raceEnabled && errors.Is(err, pipeline.ErrLimit) && strings.Contains(err.Error(), "ThreadSanitizer failed to allocate") {
+				// the race detector's own shadow memory did not fit the worker's memory cap:
+				// the worker was stopped and the file recorded, as it must be, but the reader
+				// was not what ran out
+				t.Skipf("the race runtime outgrew the worker's memory cap: %v", err)
+			}
 			switch {
 			case err != nil && (!errors.As(err, &ie) || ie.Path != c.Name):
 				t.Fatalf("error %T %v is not an InputError naming the file", err, err)
