@@ -67,7 +67,7 @@ func TestHostile(t *testing.T) {
 			}
 		})
 	}
-	if left := sleepers(); len(left) > 0 {
+	if left := decodetest.Sleepers(); len(left) > 0 {
 		t.Errorf("processes left behind by the fake tools: %v", left)
 	}
 }
@@ -97,17 +97,4 @@ func decodeRecover(name string, b []byte) (d *decode.Doc, panicked any, err erro
 	defer func() { panicked = recover() }()
 	d, err = decode.Decode(name, b)
 	return d, nil, err
-}
-
-// sleepers lists the processes whose command line carries the fake tools' sleep token.
-func sleepers() []string {
-	var out []string
-	procs, _ := os.ReadDir("/proc")
-	for _, p := range procs {
-		b, err := os.ReadFile("/proc/" + p.Name() + "/cmdline")
-		if err == nil && strings.Contains(string(b), decodetest.SleepToken) {
-			out = append(out, p.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
-		}
-	}
-	return out
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -27,7 +26,7 @@ func TestHostileBytes(t *testing.T) {
 	t.Setenv("PATH", fake+string(os.PathListSeparator)+os.Getenv("PATH"))
 	restore := toolLimits(3*time.Second, 4<<20)
 	defer restore()
-	extract.SetLimits(extract.Limits{CPU: 30 * time.Second, Wall: 2 * time.Minute, InProcess: 20 * time.Second, Memory: 1 << 30, Isolate: true})
+	extract.SetLimits(extract.Limits{CPU: 30 * time.Second, Wall: 2 * time.Minute, InProcess: 20 * time.Second, Memory: workerMemory, Isolate: true})
 	defer extract.SetLimits(extract.DefaultLimits())
 	for _, c := range decodetest.Hostile() {
 		t.Run(c.Name, func(t *testing.T) {
@@ -36,12 +35,6 @@ func TestHostileBytes(t *testing.T) {
 			r, err := extract.Bytes(c.Name, in, extract.Options{})
 			t.Logf("%d bytes, %v: %v", len(in), time.Since(start).Round(time.Millisecond), err)
 			var ie *pipeline.InputError
-			if raceEnabled && errors.Is(err, pipeline.ErrLimit) && strings.Contains(err.Error(), "ThreadSanitizer failed to allocate") {
-				// the race detector's own shadow memory did not fit the worker's memory cap:
-				// the worker was stopped and the file recorded, as it must be, but the reader
-				// was not what ran out
-				t.Skipf("the race runtime outgrew the worker's memory cap: %v", err)
-			}
 			switch {
 			case err != nil && (!errors.As(err, &ie) || ie.Path != c.Name):
 				t.Fatalf("error %T %v is not an InputError naming the file", err, err)
@@ -62,7 +55,7 @@ func TestHostileBytes(t *testing.T) {
 	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
 	t.Logf("peak RSS: this process %d MB, largest child (worker or tool) %d MB; %d goroutines",
 		self.Maxrss>>10, kids.Maxrss>>10, runtime.NumGoroutine())
-	if left := sleepers(); len(left) > 0 {
+	if left := decodetest.Sleepers(); len(left) > 0 {
 		t.Errorf("processes left behind: %v", left)
 	}
 }
@@ -76,17 +69,4 @@ func toolLimits(timeout time.Duration, output int) (restore func()) {
 	d, c, o := decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput
 	decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput = timeout, timeout, output
 	return func() { decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput = d, c, o }
-}
-
-// sleepers lists the processes whose command line carries the fake tools' sleep token.
-func sleepers() []string {
-	var out []string
-	procs, _ := os.ReadDir("/proc")
-	for _, p := range procs {
-		b, err := os.ReadFile("/proc/" + p.Name() + "/cmdline")
-		if err == nil && strings.Contains(string(b), decodetest.SleepToken) {
-			out = append(out, p.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
-		}
-	}
-	return out
 }

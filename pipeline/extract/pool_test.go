@@ -211,7 +211,7 @@ func TestToolPastDeadline(t *testing.T) {
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		left := sleepingTools()
+		left := decodetest.Sleepers()
 		if len(left) == 0 {
 			break
 		}
@@ -220,19 +220,6 @@ func TestToolPastDeadline(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// sleepingTools lists the processes whose command line carries the fake tools' sleep token.
-func sleepingTools() []string {
-	var out []string
-	procs, _ := os.ReadDir("/proc")
-	for _, p := range procs {
-		b, err := os.ReadFile("/proc/" + p.Name() + "/cmdline")
-		if err == nil && strings.Contains(string(b), decodetest.SleepToken) {
-			out = append(out, p.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
-		}
-	}
-	return out
 }
 
 // TestNoWorkersLeft checks that closing a pool ends its workers.

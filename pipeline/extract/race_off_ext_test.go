@@ -2,4 +2,5 @@
 
 package extract_test
 
-const raceEnabled = false
+// workerMemory is the decoding workers' memory cap in the hostile tests.
+const workerMemory = 1 << 30

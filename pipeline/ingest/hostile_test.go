@@ -95,7 +95,7 @@ func TestHostileBatch(t *testing.T) {
 	decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput = 20*time.Second, 20*time.Second, 4<<20
 	defer func() { decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput = d, c, o }()
 	extract.SetLimits(extract.Limits{CPU: 30 * time.Second, Wall: 2 * time.Minute, InProcess: 20 * time.Second,
-		Memory: 1 << 30, Workers: 2, Isolate: true})
+		Memory: workerMemory, Workers: 2, Isolate: true})
 	defer extract.SetLimits(extract.DefaultLimits())
 
 	stop := sampleRSS()
@@ -160,7 +160,7 @@ func TestHostileBatch(t *testing.T) {
 			t.Errorf("hostile input %s not recorded", p)
 		}
 	}
-	if left := sleepers(); len(left) > 0 {
+	if left := decodetest.Sleepers(); len(left) > 0 {
 		t.Errorf("tool processes left behind: %v", left)
 	}
 }
@@ -249,17 +249,4 @@ func treeRSS(pid int) (total, self int64) {
 		}
 	}
 	return total, self
-}
-
-// sleepers lists the processes whose command line carries the fake tools' sleep token.
-func sleepers() []string {
-	var out []string
-	procs, _ := os.ReadDir("/proc")
-	for _, p := range procs {
-		b, err := os.ReadFile("/proc/" + p.Name() + "/cmdline")
-		if err == nil && strings.Contains(string(b), decodetest.SleepToken) {
-			out = append(out, p.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
-		}
-	}
-	return out
 }

@@ -175,9 +175,29 @@ const (
 // decode.MaxToolOutput below it (the default cap is 64 MB).
 const FloodFile = 8 << 20
 
-// SleepToken is in the command line of the processes the fake tools leave sleeping: a test
-// can look for survivors in /proc.
-const SleepToken = "4242.4242"
+// SleepToken is the argument of the sleeps the fake tools written by this process leave
+// behind (4242.<pid>): a test finds its own survivors in /proc with Sleepers, and never those
+// of another test binary running at the same time.
+var SleepToken = fmt.Sprintf("4242.%d", os.Getpid())
+
+// Sleepers lists the processes (pid: command line) sleeping on this process's SleepToken.
+func Sleepers() []string {
+	var out []string
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		b, err := os.ReadFile("/proc/" + p.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		for _, arg := range strings.Split(string(b), "\x00") {
+			if arg == SleepToken {
+				out = append(out, p.Name()+": "+strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " ")))
+				break
+			}
+		}
+	}
+	return out
+}
 
 // FakeTools writes fake pdftotext and libreoffice scripts into dir: on an input holding one
 // of the markers they hang, flood or spin; otherwise they run the real tool found on PATH now
