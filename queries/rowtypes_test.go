@@ -160,10 +160,17 @@ func rowStructs(files []*ast.File, fset *token.FileSet) []*rowStruct {
 func viewColumns(view string, models map[string]*Model) (map[string]bool, error) {
 	schema, name, _ := strings.Cut(view, ".")
 	if schema == "main" && name == schemas.TableCells {
-		// the view of migration 0006 over cell_keys and cell_sources: the columns the table
-		// cells had, not null where cell_keys' are
-		return map[string]bool{"report_id": true, "table_name": true, "row_key": true, "col_key": true,
-			"state": true, "value": false, "line": false, "page": false, "text": false}, nil
+		// the view of migration 0006: cell_sources joined to cell_keys by key_id, which it
+		// leaves out; every other column of the two, as nullable as in its table
+		cols := map[string]bool{}
+		for _, tn := range []string{schemas.TableCellSources, schemas.TableCellKeys} {
+			for _, c := range schemas.WarehouseSpec(tn).Columns {
+				if c.Name != "key_id" {
+					cols[c.Name] = !c.Nullable
+				}
+			}
+		}
+		return cols, nil
 	}
 	if schema == "main" {
 		t := schemas.WarehouseSpec(name)
