@@ -26,7 +26,7 @@ func TestHostileBytes(t *testing.T) {
 	t.Setenv("PATH", fake+string(os.PathListSeparator)+os.Getenv("PATH"))
 	restore := toolLimits(3*time.Second, 4<<20)
 	defer restore()
-	extract.SetLimits(extract.Limits{CPU: 30 * time.Second, Wall: 2 * time.Minute, InProcess: 20 * time.Second, Memory: workerMemory, Isolate: true})
+	extract.SetLimits(extract.Limits{CPU: 30 * time.Second, Wall: 2 * time.Minute, InProcess: 20 * time.Second, Memory: decodetest.WorkerMemory, Isolate: true})
 	defer extract.SetLimits(extract.DefaultLimits())
 	for _, c := range decodetest.Hostile() {
 		t.Run(c.Name, func(t *testing.T) {

@@ -95,7 +95,7 @@ func TestHostileBatch(t *testing.T) {
 	decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput = 20*time.Second, 20*time.Second, 4<<20
 	defer func() { decode.ToolTimeout, decode.ConvertTimeout, decode.MaxToolOutput = d, c, o }()
 	extract.SetLimits(extract.Limits{CPU: 30 * time.Second, Wall: 2 * time.Minute, InProcess: 20 * time.Second,
-		Memory: workerMemory, Workers: 2, Isolate: true})
+		Memory: decodetest.WorkerMemory, Workers: 2, Isolate: true})
 	defer extract.SetLimits(extract.DefaultLimits())
 
 	stop := sampleRSS()

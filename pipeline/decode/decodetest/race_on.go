@@ -1,8 +1,8 @@
 //go:build race
 
-package ingest_test
+package decodetest
 
-// workerMemory is the decoding workers' memory cap in the hostile tests: under the race
+// WorkerMemory is the decoding workers' memory cap for the hostile corpus: under the race
 // detector a worker's address space also holds the race runtime's shadow memory, which a
 // 60 MB attribute value alone takes past 1 GiB (ThreadSanitizer failed to allocate).
-const workerMemory = 4 << 30
+const WorkerMemory = 4 << 30
