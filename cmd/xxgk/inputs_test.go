@@ -56,7 +56,14 @@ func TestMain(m *testing.M) {
 }
 
 // cli starts the CLI as a child process; stuck waits until it says it is stuck.
-func cli(t *testing.T, mode string, env []string, args ...string) (*exec.Cmd, *strings.Builder) {
+// childLog is what a child wrote on stderr; drained is closed once all of it has been read
+// (the child closed its stderr: it has exited).
+type childLog struct {
+	strings.Builder
+	drained chan struct{}
+}
+
+func cli(t *testing.T, mode string, env []string, args ...string) (*exec.Cmd, *childLog) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "XXGK_CLI_CHILD="+mode, "XXGK_CLI_ARGS="+strings.Join(args, "\n"))
@@ -65,7 +72,7 @@ func cli(t *testing.T, mode string, env []string, args ...string) (*exec.Cmd, *s
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log strings.Builder
+	log := &childLog{drained: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +89,7 @@ func cli(t *testing.T, mode string, env []string, args ...string) (*exec.Cmd, *s
 			}
 		}
 		close(stuck)
+		close(log.drained)
 	}()
 	select {
 	case ok := <-stuck:
@@ -92,15 +100,20 @@ func cli(t *testing.T, mode string, env []string, args ...string) (*exec.Cmd, *s
 		t.Fatalf("the child never got stuck:\n%s", log.String())
 	}
 	time.Sleep(200 * time.Millisecond) // into the system call
-	return cmd, &log
+	return cmd, log
 }
 
 // waitExit waits (at most two minutes: it must return, this is no timing) and returns the
 // exit status.
-func waitExit(t *testing.T, cmd *exec.Cmd, log *strings.Builder) int {
+func waitExit(t *testing.T, cmd *exec.Cmd, log *childLog) int {
 	t.Helper()
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	go func() {
+		// every line the child wrote is read before Wait closes the pipe (and before log is
+		// read here): its last words are what the tests look for
+		<-log.drained
+		done <- cmd.Wait()
+	}()
 	select {
 	case err := <-done:
 		var ee *exec.ExitError
